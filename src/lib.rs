@@ -1,0 +1,11 @@
+//! connectwise-mcp: an MCP server for ConnectWise Manage (PSA), generated
+//! from ConnectWise's own OpenAPI description.
+//!
+//! The data flows one way: `spec` (the document and its normalisation) →
+//! `client` (the progenitor client and its runtime) → the tools and the MCP
+//! server. `conditions` is ConnectWise's filter language; `sim` is a
+//! simulated ConnectWise for tests, the demo and benchmarks.
+
+pub mod client;
+pub mod conditions;
+pub mod spec;
