@@ -56,11 +56,19 @@ async fn handle(State(script): State<Arc<Script>>, request: Request) -> Response
         query: request.uri().query().map(str::to_owned),
         headers: request.headers().clone(),
     });
-    let next = script.answers.lock().unwrap().pop_front().unwrap_or_else(|| answer(200, "[]"));
+    let next = script
+        .answers
+        .lock()
+        .unwrap()
+        .pop_front()
+        .unwrap_or_else(|| answer(200, "[]"));
     tokio::time::sleep(next.delay).await;
     let mut response = (
         StatusCode::from_u16(next.status).unwrap(),
-        [("content-type", "application/vnd.connectwise.com+json; version=2022.1")],
+        [(
+            "content-type",
+            "application/vnd.connectwise.com+json; version=2022.1",
+        )],
         next.body,
     )
         .into_response();
@@ -105,18 +113,37 @@ async fn list_tickets(cw: &ConnectWise, conditions: &str) -> Result<Vec<serde_js
     let tickets = cw
         .result(
             cw.api()
-                .get_service_tickets(None, Some(conditions), None, Some("id,summary"), None, None, None, Some(5))
+                .get_service_tickets(
+                    None,
+                    Some(conditions),
+                    None,
+                    Some("id,summary"),
+                    None,
+                    None,
+                    None,
+                    Some(5),
+                )
                 .await,
         )
         .await?;
-    Ok(tickets.into_iter().map(|t| serde_json::to_value(t).unwrap()).collect())
+    Ok(tickets
+        .into_iter()
+        .map(|t| serde_json::to_value(t).unwrap())
+        .collect())
 }
 
 #[tokio::test]
 async fn every_request_carries_basic_auth_client_id_and_the_versioned_accept() {
-    let (script, cw) = setup(vec![answer(200, r#"[{"id": 7, "summary": "Printer offline"}]"#)], 5).await;
+    let (script, cw) = setup(
+        vec![answer(200, r#"[{"id": 7, "summary": "Printer offline"}]"#)],
+        5,
+    )
+    .await;
     let tickets = list_tickets(&cw, "status/name=\"New\"").await.unwrap();
-    assert_eq!(tickets, vec![serde_json::json!({"id": 7, "summary": "Printer offline"})]);
+    assert_eq!(
+        tickets,
+        vec![serde_json::json!({"id": 7, "summary": "Printer offline"})]
+    );
 
     let request = &seen(&script)[0];
     assert_eq!(request.method, "GET");
@@ -126,12 +153,18 @@ async fn every_request_carries_basic_auth_client_id_and_the_versioned_accept() {
         base64_encode(format!("acme+pubkey:{PRIVATE_KEY}").as_bytes())
     );
     assert_eq!(request.headers["authorization"], expected_auth.as_str());
-    assert_eq!(request.headers["clientid"], "0b7c0ffe-1234-4567-89ab-0123456789ab");
+    assert_eq!(
+        request.headers["clientid"],
+        "0b7c0ffe-1234-4567-89ab-0123456789ab"
+    );
     assert_eq!(
         request.headers["accept"],
         "application/vnd.connectwise.com+json; version=2022.1"
     );
-    assert!(request.headers.get("api-version").is_none(), "progenitor's header is dropped");
+    assert!(
+        request.headers.get("api-version").is_none(),
+        "progenitor's header is dropped"
+    );
 }
 
 #[tokio::test]
@@ -141,10 +174,21 @@ async fn conditions_are_query_encoded_and_arrive_intact() {
     list_tickets(&cw, condition).await.unwrap();
 
     let query = seen(&script)[0].query.clone().unwrap();
-    assert!(!query.contains(' ') && !query.contains('"'), "raw query is encoded: {query}");
-    assert!(query.contains("%26"), "& inside a value must not split the query: {query}");
-    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
-    assert!(pairs.contains(&("conditions".into(), condition.into())), "{pairs:?}");
+    assert!(
+        !query.contains(' ') && !query.contains('"'),
+        "raw query is encoded: {query}"
+    );
+    assert!(
+        query.contains("%26"),
+        "& inside a value must not split the query: {query}"
+    );
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect();
+    assert!(
+        pairs.contains(&("conditions".into(), condition.into())),
+        "{pairs:?}"
+    );
     assert!(pairs.contains(&("fields".into(), "id,summary".into())));
     assert!(pairs.contains(&("pageSize".into(), "5".into())));
 }
@@ -173,38 +217,58 @@ async fn auth_permission_and_missing_record_errors_keep_connectwise_message() {
         let (script, cw) = setup(vec![answer(status, &body)], 5).await;
         let err = list_tickets(&cw, "id=1").await.unwrap_err();
         assert_eq!(err.status(), Some(status));
-        assert_eq!(err.to_string(), format!("ConnectWise answered {status} {code}: {message}"));
+        assert_eq!(
+            err.to_string(),
+            format!("ConnectWise answered {status} {code}: {message}")
+        );
         assert_eq!(seen(&script).len(), 1, "a {status} is not retried");
     }
 }
 
 #[tokio::test]
 async fn a_429_is_retried_after_the_delay_connectwise_asks_for() {
-    let mut limited = answer(429, r#"{"code":"TooManyRequests","message":"Rate limit exceeded"}"#);
+    let mut limited = answer(
+        429,
+        r#"{"code":"TooManyRequests","message":"Rate limit exceeded"}"#,
+    );
     limited.headers.push(("retry-after", "1".into()));
     let (script, cw) = setup(vec![limited, answer(200, r#"[{"id": 1}]"#)], 5).await;
     let started = std::time::Instant::now();
     let tickets = list_tickets(&cw, "id=1").await.unwrap();
     assert_eq!(tickets.len(), 1);
     assert_eq!(seen(&script).len(), 2);
-    assert!(started.elapsed() >= Duration::from_millis(950), "waited {:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= Duration::from_millis(950),
+        "waited {:?}",
+        started.elapsed()
+    );
 }
 
 #[tokio::test]
 async fn a_429_asking_for_too_long_is_returned_with_its_retry_after() {
-    let mut limited = answer(429, r#"{"code":"TooManyRequests","message":"Rate limit exceeded"}"#);
+    let mut limited = answer(
+        429,
+        r#"{"code":"TooManyRequests","message":"Rate limit exceeded"}"#,
+    );
     limited.headers.push(("retry-after", "120".into()));
     let (script, cw) = setup(vec![limited], 5).await;
     let ApiError::Response(e) = list_tickets(&cw, "id=1").await.unwrap_err() else {
         panic!("expected a response error")
     };
     assert_eq!((e.status, e.retry_after_secs), (429, Some(120)));
-    assert_eq!(seen(&script).len(), 1, "not waited for: longer than CW_MAX_RETRY_AFTER_SECS");
+    assert_eq!(
+        seen(&script).len(),
+        1,
+        "not waited for: longer than CW_MAX_RETRY_AFTER_SECS"
+    );
 }
 
 #[tokio::test]
 async fn a_500_on_a_read_is_retried_then_reported() {
-    let failing = answer(500, r#"{"code":"InternalServerError","message":"An error occurred"}"#);
+    let failing = answer(
+        500,
+        r#"{"code":"InternalServerError","message":"An error occurred"}"#,
+    );
     let (script, cw) = setup(vec![failing.clone(), failing.clone(), failing], 5).await;
     let err = list_tickets(&cw, "id=1").await.unwrap_err();
     assert_eq!(err.status(), Some(500));
@@ -213,14 +277,19 @@ async fn a_500_on_a_read_is_retried_then_reported() {
 
 #[tokio::test]
 async fn a_500_on_a_write_is_never_retried() {
-    let failing = answer(500, r#"{"code":"InternalServerError","message":"An error occurred"}"#);
+    let failing = answer(
+        500,
+        r#"{"code":"InternalServerError","message":"An error occurred"}"#,
+    );
     let (script, cw) = setup(vec![failing.clone(), failing], 5).await;
     let note = connectwise_mcp::client::generated::types::ServiceNote {
         text: Some("Called the customer".into()),
         internal_analysis_flag: Some(true),
         ..Default::default()
     };
-    let result = cw.result(cw.api().post_service_tickets_by_parent_id_notes(42, &note).await).await;
+    let result = cw
+        .result(cw.api().post_service_tickets_by_parent_id_notes(42, &note).await)
+        .await;
     assert_eq!(result.unwrap_err().status(), Some(500));
     let seen = seen(&script);
     assert_eq!(seen.len(), 1, "a write that may have landed is not repeated");
@@ -264,14 +333,20 @@ async fn the_private_key_never_appears_in_debug_errors_or_logs() {
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
 
-    let unauthorized = answer(401, r#"{"code":"Unauthorized","message":"Authentication failed"}"#);
+    let unauthorized = answer(
+        401,
+        r#"{"code":"Unauthorized","message":"Authentication failed"}"#,
+    );
     let busy = answer(503, "busy");
     let (_, cw) = setup(vec![busy, unauthorized], 5).await;
     let err = list_tickets(&cw, "id=1").await.unwrap_err();
 
     let shown = format!("{cw:?} {err:?} {err} {:?}", cw.transport());
     let logged = logs.text();
-    assert!(logged.contains("retrying ConnectWise request"), "the retry was logged: {logged}");
+    assert!(
+        logged.contains("retrying ConnectWise request"),
+        "the retry was logged: {logged}"
+    );
     for text in [&shown, &logged] {
         assert!(!text.contains(PRIVATE_KEY), "{text}");
         assert!(!text.contains(&base64_encode(format!("acme+pubkey:{PRIVATE_KEY}").as_bytes())));

@@ -103,7 +103,10 @@ impl Site {
             format!("https://{trimmed}")
         };
         let url = url::Url::parse(&with_scheme).map_err(|e| bad(&e.to_string()))?;
-        let host = url.host_str().filter(|h| !h.is_empty()).ok_or_else(|| bad("it has no host"))?;
+        let host = url
+            .host_str()
+            .filter(|h| !h.is_empty())
+            .ok_or_else(|| bad("it has no host"))?;
         match url.scheme() {
             "https" => {}
             "http" if is_loopback(host) => {}
@@ -111,7 +114,9 @@ impl Site {
             other => return Err(bad(&format!("scheme `{other}` is not http(s)"))),
         }
         if !url.username().is_empty() || url.password().is_some() {
-            return Err(bad("credentials belong in CW_COMPANY_ID / CW_PUBLIC_KEY / CW_PRIVATE_KEY, not in the URL"));
+            return Err(bad(
+                "credentials belong in CW_COMPANY_ID / CW_PUBLIC_KEY / CW_PRIVATE_KEY, not in the URL",
+            ));
         }
         if url.query().is_some() || url.fragment().is_some() {
             return Err(bad("it has a query or fragment"));
@@ -239,15 +244,17 @@ impl Config {
             }
             None => FileSection::default(),
         };
-        let text = |var: &'static str, key: &'static str, from_file: Option<String>| {
-            match env(var).or(from_file) {
+        let text =
+            |var: &'static str, key: &'static str, from_file: Option<String>| match env(var).or(from_file) {
                 None => Err(ConfigError::Missing { var, key }),
                 Some(v) if v.trim().is_empty() => Err(ConfigError::Empty { var }),
                 Some(v) => Ok(v.trim().to_owned()),
-            }
-        };
+            };
         let number = |var: &'static str, from_file: Option<u64>, default: u64| match env(var) {
-            Some(v) => v.trim().parse::<u64>().map_err(|_| ConfigError::BadNumber { var, value: v }),
+            Some(v) => v
+                .trim()
+                .parse::<u64>()
+                .map_err(|_| ConfigError::BadNumber { var, value: v }),
             None => Ok(from_file.unwrap_or(default)),
         };
 
@@ -319,7 +326,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         move |k| map.get(k).cloned()
     }
 
@@ -345,11 +355,26 @@ mod tests {
     #[test]
     fn sites_are_accepted_in_the_forms_people_type() {
         for (input, base) in [
-            ("https://cw.example.com", "https://cw.example.com/v4_6_release/apis/3.0/"),
-            ("cw.example.com:8443", "https://cw.example.com:8443/v4_6_release/apis/3.0/"),
-            ("https://cw.example.com/v4_6_release/apis/3.0/", "https://cw.example.com/v4_6_release/apis/3.0/"),
-            ("https://cw.example.com/v2022_1/apis/3.0", "https://cw.example.com/v2022_1/apis/3.0/"),
-            ("http://127.0.0.1:8080", "http://127.0.0.1:8080/v4_6_release/apis/3.0/"),
+            (
+                "https://cw.example.com",
+                "https://cw.example.com/v4_6_release/apis/3.0/",
+            ),
+            (
+                "cw.example.com:8443",
+                "https://cw.example.com:8443/v4_6_release/apis/3.0/",
+            ),
+            (
+                "https://cw.example.com/v4_6_release/apis/3.0/",
+                "https://cw.example.com/v4_6_release/apis/3.0/",
+            ),
+            (
+                "https://cw.example.com/v2022_1/apis/3.0",
+                "https://cw.example.com/v2022_1/apis/3.0/",
+            ),
+            (
+                "http://127.0.0.1:8080",
+                "http://127.0.0.1:8080/v4_6_release/apis/3.0/",
+            ),
             ("http://localhost:9", "http://localhost:9/v4_6_release/apis/3.0/"),
         ] {
             assert_eq!(Site::parse(input).unwrap().base_url().as_str(), base, "{input}");
@@ -375,7 +400,11 @@ mod tests {
 
     #[test]
     fn missing_and_empty_credentials_are_named() {
-        let partial: Vec<_> = FULL.iter().copied().filter(|(k, _)| *k != "CW_PUBLIC_KEY").collect();
+        let partial: Vec<_> = FULL
+            .iter()
+            .copied()
+            .filter(|(k, _)| *k != "CW_PUBLIC_KEY")
+            .collect();
         let err = Config::from_sources(env(&partial), None).unwrap_err();
         assert_eq!(
             err.to_string(),
@@ -400,7 +429,8 @@ mod tests {
             member_identifier = "JSmith"
             request_timeout_secs = 5
         "#;
-        let config = Config::from_sources(env(&[("CW_COMPANY_ID", "envcorp")]), Some(("cw.toml", file))).unwrap();
+        let config =
+            Config::from_sources(env(&[("CW_COMPANY_ID", "envcorp")]), Some(("cw.toml", file))).unwrap();
         assert_eq!(config.company_id, "envcorp", "the environment wins");
         assert_eq!(config.public_key, "filepub");
         assert_eq!(config.member_identifier.as_deref(), Some("JSmith"));
@@ -410,10 +440,16 @@ mod tests {
     #[test]
     fn a_bad_file_is_named_without_echoing_its_lines() {
         let file = "[connectwise]\nprivate_key = \"leaky-secret\"\nbogus = 1\n";
-        let err = Config::from_sources(env(&[]), Some(("cw.toml", file))).unwrap_err().to_string();
-        assert!(err.starts_with("config file cw.toml: unknown field `bogus`"), "{err}");
+        let err = Config::from_sources(env(&[]), Some(("cw.toml", file)))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("config file cw.toml: unknown field `bogus`"),
+            "{err}"
+        );
         assert!(!err.contains("leaky-secret"), "{err}");
-        let err = Config::from_sources(env(&[]), Some(("cw.toml", "private_key = \"leaky-secret"))).unwrap_err();
+        let err =
+            Config::from_sources(env(&[]), Some(("cw.toml", "private_key = \"leaky-secret"))).unwrap_err();
         assert!(!err.to_string().contains("leaky-secret"), "{err}");
     }
 
@@ -422,7 +458,10 @@ mod tests {
         let mut pairs = FULL.to_vec();
         pairs.push(("CW_REQUEST_TIMEOUT_SECS", "soon"));
         let err = Config::from_sources(env(&pairs), None).unwrap_err();
-        assert_eq!(err.to_string(), "CW_REQUEST_TIMEOUT_SECS must be a whole number of seconds or count, got \"soon\"");
+        assert_eq!(
+            err.to_string(),
+            "CW_REQUEST_TIMEOUT_SECS must be a whole number of seconds or count, got \"soon\""
+        );
     }
 
     #[test]

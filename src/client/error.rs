@@ -164,8 +164,12 @@ impl ApiError {
         use progenitor_client::Error as P;
         match e {
             P::UnexpectedResponse(response) => Self::from_response(response).await,
-            P::ErrorResponse(value) => ApiError::Response(CwError::from_parts(value.status().as_u16(), None, b"")),
-            P::CommunicationError(e) | P::InvalidUpgrade(e) | P::ResponseBodyError(e) => Self::from_reqwest(&e, timeouts),
+            P::ErrorResponse(value) => {
+                ApiError::Response(CwError::from_parts(value.status().as_u16(), None, b""))
+            }
+            P::CommunicationError(e) | P::InvalidUpgrade(e) | P::ResponseBodyError(e) => {
+                Self::from_reqwest(&e, timeouts)
+            }
             P::InvalidResponsePayload(_, e) => ApiError::Decode(e.to_string()),
             P::InvalidRequest(m) | P::Custom(m) => ApiError::Refused(m),
         }
@@ -214,7 +218,11 @@ mod tests {
 
     #[test]
     fn retry_after_is_kept_in_seconds() {
-        let e = CwError::from_parts(429, Some("7"), br#"{"code":"TooManyRequests","message":"slow down"}"#);
+        let e = CwError::from_parts(
+            429,
+            Some("7"),
+            br#"{"code":"TooManyRequests","message":"slow down"}"#,
+        );
         assert_eq!(e.retry_after(), Some(Duration::from_secs(7)));
         assert!(e.to_string().ends_with("(retry after 7 s)"));
     }

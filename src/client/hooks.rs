@@ -10,7 +10,11 @@ impl ClientHooks<Transport> for Client {
         self.inner().prepare(request).map_err(Error::InvalidRequest)
     }
 
-    async fn exec(&self, request: reqwest::Request, _info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        _info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
         self.inner().send(request).await
     }
 }

@@ -44,8 +44,9 @@ impl Transport {
         let user = format!("{}+{}", config.company_id, config.public_key);
         let token = base64::engine::general_purpose::STANDARD
             .encode(format!("{user}:{}", config.private_key.expose()));
-        let mut authorization = HeaderValue::from_str(&format!("Basic {token}"))
-            .map_err(|_| ConfigError::Http("the credentials contain characters a header cannot carry".into()))?;
+        let mut authorization = HeaderValue::from_str(&format!("Basic {token}")).map_err(|_| {
+            ConfigError::Http("the credentials contain characters a header cannot carry".into())
+        })?;
         // Sensitive headers print as `Sensitive` in reqwest's Debug output.
         authorization.set_sensitive(true);
         let client_id = HeaderValue::from_str(&config.client_id).map_err(|_| ConfigError::BadCredential {
@@ -105,7 +106,11 @@ impl Transport {
             ));
         }
         if !url.path().starts_with(base.path()) || url.path().split('/').any(|s| s == ".." || s == ".") {
-            return Err(format!("path {} is outside the ConnectWise API {}", url.path(), base.path()));
+            return Err(format!(
+                "path {} is outside the ConnectWise API {}",
+                url.path(),
+                base.path()
+            ));
         }
         Ok(())
     }
@@ -140,7 +145,9 @@ impl Transport {
                 Ok(r) if read && r.status().is_server_error() => {
                     Some(retry_after(r).unwrap_or_else(|| backoff(retry.base_backoff, attempt)))
                 }
-                Err(e) if e.is_connect() || (read && e.is_timeout()) => Some(backoff(retry.base_backoff, attempt)),
+                Err(e) if e.is_connect() || (read && e.is_timeout()) => {
+                    Some(backoff(retry.base_backoff, attempt))
+                }
                 _ => None,
             };
             match (wait, again) {

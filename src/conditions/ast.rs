@@ -138,10 +138,7 @@ impl CompareOp {
     /// `contains`, `like` and `not like`: the operators that only make sense
     /// on text.
     pub fn is_textual(self) -> bool {
-        matches!(
-            self,
-            CompareOp::Contains | CompareOp::Like | CompareOp::NotLike
-        )
+        matches!(self, CompareOp::Contains | CompareOp::Like | CompareOp::NotLike)
     }
 }
 
@@ -200,12 +197,10 @@ impl Literal {
     /// A number from decimal text such as `-12.50` (kept exactly, as
     /// `-12.5`). No exponents, no `+`, no bare `.5`.
     pub fn number(text: &str) -> Result<Literal, LiteralError> {
-        canonical_number(text)
-            .map(Literal::Number)
-            .ok_or(LiteralError {
-                expected: "a decimal number such as 42 or -12.5",
-                found: text.to_string(),
-            })
+        canonical_number(text).map(Literal::Number).ok_or(LiteralError {
+            expected: "a decimal number such as 42 or -12.5",
+            found: text.to_string(),
+        })
     }
 
     /// A number from an `f64`; `None` for NaN and infinities.
@@ -388,11 +383,7 @@ impl Expr {
             0 if negated => Expr::And(Vec::new()),
             0 => Expr::Or(Vec::new()),
             1 => {
-                let op = if negated {
-                    CompareOp::Ne
-                } else {
-                    CompareOp::Eq
-                };
+                let op = if negated { CompareOp::Ne } else { CompareOp::Eq };
                 Expr::compare(field, op, values.pop().unwrap_or(Literal::Null))
             }
             _ => Expr::In {
@@ -441,11 +432,7 @@ impl Expr {
         if flat.len() == 1 {
             return flat.pop().unwrap_or(Expr::And(Vec::new()));
         }
-        if is_and {
-            Expr::And(flat)
-        } else {
-            Expr::Or(flat)
-        }
+        if is_and { Expr::And(flat) } else { Expr::Or(flat) }
     }
 
     /// Every field path in the expression, in order of appearance.
@@ -476,10 +463,7 @@ mod tests {
         let expr = Expr::and(vec![
             Expr::eq(f("company/identifier"), "ACME"),
             Expr::is_in(f("status/name"), ["New", "Open"]),
-            Expr::ge(
-                f("dateEntered"),
-                Literal::date("2024-01-01T00:00:00Z").unwrap(),
-            ),
+            Expr::ge(f("dateEntered"), Literal::date("2024-01-01T00:00:00Z").unwrap()),
         ]);
         assert_eq!(
             expr.to_string(),
@@ -499,14 +483,8 @@ mod tests {
 
     #[test]
     fn numbers_keep_their_exact_decimal_text_in_canonical_form() {
-        assert_eq!(
-            Literal::number("007.50").unwrap(),
-            Literal::Number("7.5".into())
-        );
-        assert_eq!(
-            Literal::number("-0.0").unwrap(),
-            Literal::Number("0".into())
-        );
+        assert_eq!(Literal::number("007.50").unwrap(), Literal::Number("7.5".into()));
+        assert_eq!(Literal::number("-0.0").unwrap(), Literal::Number("0".into()));
         assert_eq!(
             Literal::number("123456789012345678901234567890").unwrap(),
             Literal::Number("123456789012345678901234567890".into())

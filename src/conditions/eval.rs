@@ -110,9 +110,7 @@ impl Expr {
 
     /// Prepares the expression for fast repeated matching.
     pub fn compile(&self) -> Compiled {
-        Compiled {
-            root: compile(self),
-        }
+        Compiled { root: compile(self) }
     }
 }
 
@@ -312,9 +310,7 @@ fn compare(value: &Value, operand: &Operand) -> Option<Ordering> {
         (Value::String(s), Operand::Str { folded, ascii, .. }) => {
             let s = s.trim_end_matches(' ');
             Some(if *ascii && s.is_ascii() {
-                s.bytes()
-                    .map(|b| b.to_ascii_lowercase())
-                    .cmp(folded.bytes())
+                s.bytes().map(|b| b.to_ascii_lowercase()).cmp(folded.bytes())
             } else {
                 s.chars().map(fold).cmp(folded.chars())
             })
@@ -573,9 +569,7 @@ mod tests {
         assert!(check(r#"status/name = "new   ""#));
         assert!(check(r#"summary = "printer on 2nd floor jammed""#));
         assert!(!check(r#"status/name != "new""#));
-        assert!(check(
-            r#"status/name < "open" and status/name > "in progress""#
-        ));
+        assert!(check(r#"status/name < "open" and status/name > "in progress""#));
         assert!(check(r#"status/name in ("Open", "new")"#));
         assert!(check(r#"status/name not in ("Open", "Closed")"#));
     }

@@ -72,9 +72,7 @@ pub fn parse(input: &str) -> Result<Expr, ParseError> {
     let mut parser = Parser::new(input);
     let expr = parser.expr(0)?;
     match parser.next()? {
-        Token {
-            kind: Kind::Eof, ..
-        } => Ok(expr),
+        Token { kind: Kind::Eof, .. } => Ok(expr),
         token => Err(parser.error(&token, r#""and", "or" or end of input"#)),
     }
 }
@@ -223,9 +221,7 @@ impl<'a> Parser<'a> {
         match token.kind {
             Kind::LParen => {
                 if depth >= MAX_DEPTH {
-                    return Err(
-                        self.error(&token, &format!("at most {MAX_DEPTH} nested parentheses"))
-                    );
+                    return Err(self.error(&token, &format!("at most {MAX_DEPTH} nested parentheses")));
                 }
                 let inner = self.expr(depth + 1)?;
                 let close = self.next()?;
@@ -504,10 +500,7 @@ mod tests {
             Expr::And(vec![
                 Expr::eq(f("status/name"), "New"),
                 Expr::eq(f("company/identifier"), "ACME"),
-                Expr::gt(
-                    f("dateEntered"),
-                    Literal::Date("2024-01-01T00:00:00Z".into())
-                ),
+                Expr::gt(f("dateEntered"), Literal::Date("2024-01-01T00:00:00Z".into())),
             ])
         );
     }
@@ -537,10 +530,7 @@ mod tests {
         let cases = [
             ("id != 5", Expr::ne(f("id"), 5)),
             ("id<5", Expr::lt(f("id"), 5)),
-            (
-                "id <= -5.50",
-                Expr::le(f("id"), Literal::Number("-5.5".into())),
-            ),
+            ("id <= -5.50", Expr::le(f("id"), Literal::Number("-5.5".into()))),
             ("id>0", Expr::gt(f("id"), 0)),
             ("id >= 007", Expr::ge(f("id"), 7)),
             ("name contains \"x\"", Expr::contains(f("name"), "x")),
@@ -599,10 +589,7 @@ mod tests {
         assert_eq!(err.position, 6);
         assert!(err.expected.contains("and"));
         assert_eq!(parse("a = 1 and").unwrap_err().found, "end of input");
-        assert_eq!(
-            parse("(a = 1").unwrap_err().expected,
-            r#""and", "or" or ")""#
-        );
+        assert_eq!(parse("(a = 1").unwrap_err().expected, r#""and", "or" or ")""#);
         assert!(parse("a in ()").is_err());
         assert!(parse("a not = 1").is_err());
         assert!(parse("d > [2024-02-30]").is_err());
@@ -618,11 +605,7 @@ mod tests {
     fn hostile_input_is_bounded() {
         let deep = format!("{}a=1{}", "(".repeat(MAX_DEPTH), ")".repeat(MAX_DEPTH));
         assert!(parse(&deep).is_ok());
-        let deeper = format!(
-            "{}a=1{}",
-            "(".repeat(MAX_DEPTH + 1),
-            ")".repeat(MAX_DEPTH + 1)
-        );
+        let deeper = format!("{}a=1{}", "(".repeat(MAX_DEPTH + 1), ")".repeat(MAX_DEPTH + 1));
         let err = parse(&deeper).unwrap_err();
         assert!(err.expected.contains("nested"), "{err}");
         let huge = "(".repeat(1_000_000);

@@ -106,10 +106,7 @@ mod tests {
     #[test]
     fn strings_are_escaped_so_a_value_cannot_end_its_literal() {
         let expr = Expr::eq(f("summary"), r#"x" or id > 0 or name = "\"#);
-        assert_eq!(
-            expr.to_string(),
-            r#"summary = "x\" or id > 0 or name = \"\\""#
-        );
+        assert_eq!(expr.to_string(), r#"summary = "x\" or id > 0 or name = \"\\""#);
         assert_eq!(parse(&expr.to_string()).unwrap(), expr);
     }
 

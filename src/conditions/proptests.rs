@@ -65,21 +65,14 @@ fn op() -> impl Strategy<Value = CompareOp> {
 
 fn leaf() -> impl Strategy<Value = Expr> {
     prop_oneof![
-        (field(), op(), literal()).prop_map(|(field, op, value)| Expr::Compare {
-            field,
-            op,
-            value
-        }),
-        (
-            field(),
-            any::<bool>(),
-            prop::collection::vec(literal(), 1..4)
-        )
-            .prop_map(|(field, negated, values)| Expr::In {
+        (field(), op(), literal()).prop_map(|(field, op, value)| Expr::Compare { field, op, value }),
+        (field(), any::<bool>(), prop::collection::vec(literal(), 1..4)).prop_map(
+            |(field, negated, values)| Expr::In {
                 field,
                 negated,
                 values
-            }),
+            }
+        ),
     ]
 }
 

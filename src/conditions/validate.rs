@@ -131,10 +131,7 @@ impl fmt::Display for ValidationError {
                     "field {field:?} holds {expected}, but is compared with {found}"
                 )?;
                 if expected.contains("date") && found.starts_with('"') {
-                    write!(
-                        f,
-                        "; write dates in square brackets, e.g. [2024-01-01T00:00:00Z]"
-                    )?;
+                    write!(f, "; write dates in square brackets, e.g. [2024-01-01T00:00:00Z]")?;
                 }
                 Ok(())
             }
@@ -265,9 +262,7 @@ impl<'a> Checker<'a> {
         let mut child_field = None;
         let checked = self.check(term, &mut plain_field, &mut child_field)?;
         match (plain_field, child_field) {
-            (Some(field), Some(child_field)) => {
-                Err(ValidationError::MixedOr { field, child_field })
-            }
+            (Some(field), Some(child_field)) => Err(ValidationError::MixedOr { field, child_field }),
             (_, child) => Ok((checked, child.is_some())),
         }
     }
@@ -279,11 +274,7 @@ impl<'a> Checker<'a> {
         child: &mut Option<String>,
     ) -> Result<Expr, ValidationError> {
         let mut note = |r: &Resolved| {
-            let slot = if r.through_child {
-                &mut *child
-            } else {
-                &mut *plain
-            };
+            let slot = if r.through_child { &mut *child } else { &mut *plain };
             slot.get_or_insert_with(|| r.canonical.to_string());
         };
         Ok(match expr {
@@ -432,13 +423,7 @@ impl<'a> Checker<'a> {
 
     /// Up to three full paths whose segment at the failing position is
     /// closest to what was written, keeping the rest of the path.
-    fn suggest(
-        &self,
-        schema: &Value,
-        prefix: &[String],
-        wrong: &str,
-        rest: &[String],
-    ) -> Vec<String> {
+    fn suggest(&self, schema: &Value, prefix: &[String], wrong: &str, rest: &[String]) -> Vec<String> {
         let wrong_lower = wrong.to_ascii_lowercase();
         let limit = (wrong.len() / 3).max(2);
         let mut scored: Vec<(usize, &str)> = properties(schema)
@@ -505,8 +490,7 @@ fn property<'v>(schema: &'v Value, name: &str) -> Option<(&'v str, &'v Value)> {
 }
 
 fn is_object(schema: &Value) -> bool {
-    schema.get("properties").is_some()
-        || schema.get("type").and_then(Value::as_str) == Some("object")
+    schema.get("properties").is_some() || schema.get("type").and_then(Value::as_str) == Some("object")
 }
 
 fn field_type(schema: &Value) -> FieldType {
@@ -706,10 +690,7 @@ mod tests {
             "Contact",
             r#"firstName = "Ann" or communicationItems/value = "ann@acme.com""#,
         );
-        assert!(
-            msg.contains("cannot mix \"communicationItems/value\""),
-            "{msg}"
-        );
+        assert!(msg.contains("cannot mix \"communicationItems/value\""), "{msg}");
         assert!(msg.contains("childConditions"), "{msg}");
     }
 
@@ -724,8 +705,7 @@ mod tests {
         assert!(message("Ticket", r#"requiredDate > "2024-01-01""#).contains("square brackets"));
         assert!(message("Ticket", "closedFlag = 1").contains("true or false"));
         assert!(
-            message("Ticket", r#"recordType = "Incident""#)
-                .contains(r#""ProjectTicket" or "ServiceTicket""#)
+            message("Ticket", r#"recordType = "Incident""#).contains(r#""ProjectTicket" or "ServiceTicket""#)
         );
         assert!(check("Ticket", r#"recordType = "serviceticket""#).is_ok());
         assert_eq!(
@@ -746,9 +726,7 @@ mod tests {
 
     #[test]
     fn custom_fields_point_to_custom_field_conditions() {
-        assert!(
-            message("Ticket", r#"customFields/value = "West""#).contains("customFieldConditions")
-        );
+        assert!(message("Ticket", r#"customFields/value = "West""#).contains("customFieldConditions"));
     }
 
     #[test]

@@ -196,8 +196,7 @@ impl std::error::Error for NormalizeError {}
 
 /// Parses and normalises a document given as text.
 pub fn normalize_str(text: &str) -> Result<Normalized, NormalizeError> {
-    let spec: Value =
-        serde_json::from_str(text).map_err(|e| NormalizeError::NotJson(e.to_string()))?;
+    let spec: Value = serde_json::from_str(text).map_err(|e| NormalizeError::NotJson(e.to_string()))?;
     normalize(spec)
 }
 
@@ -402,7 +401,9 @@ fn vendor_json_media_type(spec: &mut Value) -> Vec<String> {
             }
         }
         for content in contents {
-            let Some(content) = content.as_object_mut() else { continue };
+            let Some(content) = content.as_object_mut() else {
+                continue;
+            };
             let vendor: Vec<String> = content
                 .keys()
                 .filter(|k| k.starts_with(VENDOR_JSON))
@@ -498,11 +499,15 @@ fn undeclared_path_variable(spec: &mut Value) -> Vec<String> {
     for_each_operation_mut(spec, |path, method, op| {
         let Some(op) = op.as_object_mut() else { return };
         let params = op.entry("parameters").or_insert_with(|| json!([]));
-        let Some(params) = params.as_array_mut() else { return };
+        let Some(params) = params.as_array_mut() else {
+            return;
+        };
         for var in template_variables(path) {
             if !params.iter().any(|p| p["in"] == "path" && p["name"] == var) {
                 fixes.push(format!("{}: {var}", label(method, path)));
-                params.push(json!({ "name": var, "in": "path", "required": true, "schema": { "type": "string" } }));
+                params.push(
+                    json!({ "name": var, "in": "path", "required": true, "schema": { "type": "string" } }),
+                );
             }
         }
     });
@@ -530,7 +535,9 @@ fn multipart_body(spec: &mut Value) -> Vec<String> {
         return fixes;
     };
     for (path, item) in paths.iter_mut() {
-        let Some(item) = item.as_object_mut() else { continue };
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
         for method in METHODS {
             let multipart = item
                 .get(method)
@@ -543,7 +550,10 @@ fn multipart_body(spec: &mut Value) -> Vec<String> {
             }
         }
     }
-    paths.retain(|_, item| item.as_object().is_none_or(|i| METHODS.iter().any(|m| i.contains_key(*m))));
+    paths.retain(|_, item| {
+        item.as_object()
+            .is_none_or(|i| METHODS.iter().any(|m| i.contains_key(*m)))
+    });
     fixes
 }
 
@@ -555,7 +565,10 @@ fn required_not_a_property(spec: &mut Value) -> Vec<String> {
         else {
             return;
         };
-        if required.iter().all(|r| r.as_str().is_some_and(|r| props.contains_key(r))) {
+        if required
+            .iter()
+            .all(|r| r.as_str().is_some_and(|r| props.contains_key(r)))
+        {
             return;
         }
         let mut fixed = Vec::new();
@@ -594,7 +607,8 @@ fn nullable_enum(spec: &mut Value) -> Vec<String> {
 fn patch_operation_value(spec: &mut Value) -> Vec<String> {
     match spec.pointer_mut("/components/schemas/PatchOperation/properties/value") {
         Some(value) if value.get("type").is_some() => {
-            *value = json!({ "description": "Any JSON value: a string, number, boolean, null, object or array." });
+            *value =
+                json!({ "description": "Any JSON value: a string, number, boolean, null, object or array." });
             vec!["schema PatchOperation: value".into()]
         }
         _ => Vec::new(),
@@ -678,9 +692,10 @@ fn default_only_response(spec: &mut Value) -> Vec<String> {
             return;
         };
         let only_default = responses.len() == 1
-            && responses
-                .get("default")
-                .is_some_and(|r| r.get("content").is_none_or(|c| c.as_object().is_some_and(Map::is_empty)));
+            && responses.get("default").is_some_and(|r| {
+                r.get("content")
+                    .is_none_or(|c| c.as_object().is_some_and(Map::is_empty))
+            });
         if only_default {
             let response = responses.remove("default").unwrap_or(Value::Null);
             responses.insert("204".into(), response);
@@ -692,7 +707,10 @@ fn default_only_response(spec: &mut Value) -> Vec<String> {
 
 fn required_on_create_only(spec: &mut Value) -> Vec<String> {
     let mut fixes = Vec::new();
-    let Some(schemas) = spec.pointer_mut("/components/schemas").and_then(Value::as_object_mut) else {
+    let Some(schemas) = spec
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    else {
         return fixes;
     };
     for (name, schema) in schemas.iter_mut() {
@@ -740,28 +758,38 @@ pub fn audit(spec: &Value) -> Vec<Defect> {
         for p in &params {
             let name = p["name"].as_str().unwrap_or("?");
             match p["in"].as_str() {
-                Some("path") if !vars.contains(&name) => {
-                    problem(format!("declares path parameter `{name}` that is not in the template"))
-                }
+                Some("path") if !vars.contains(&name) => problem(format!(
+                    "declares path parameter `{name}` that is not in the template"
+                )),
                 Some("path" | "query") => {}
-                Some(other) => problem(format!("has a `{other}` parameter `{name}` the client cannot send")),
+                Some(other) => problem(format!(
+                    "has a `{other}` parameter `{name}` the client cannot send"
+                )),
                 None => problem(format!("has parameter `{name}` without `in`")),
             }
         }
         for var in &vars {
             if !params.iter().any(|p| p["in"] == "path" && p["name"] == *var) {
-                problem(format!("has template variable `{{{var}}}` with no path parameter"));
+                problem(format!(
+                    "has template variable `{{{var}}}` with no path parameter"
+                ));
             }
         }
         let mut seen = BTreeSet::new();
         for p in &params {
             if !seen.insert(p["name"].as_str().unwrap_or("?").to_ascii_lowercase()) {
-                problem(format!("declares parameter `{}` twice", p["name"].as_str().unwrap_or("?")));
+                problem(format!(
+                    "declares parameter `{}` twice",
+                    p["name"].as_str().unwrap_or("?")
+                ));
             }
         }
         if let Some(content) = op.pointer("/requestBody/content").and_then(Value::as_object) {
             if content.len() != 1 {
-                problem(format!("has {} request media types; the generator takes one", content.len()));
+                problem(format!(
+                    "has {} request media types; the generator takes one",
+                    content.len()
+                ));
             }
             for media in content.keys().filter(|k| *k != "application/json") {
                 problem(format!("has a request body of media type `{media}`"));
@@ -774,7 +802,9 @@ pub fn audit(spec: &Value) -> Vec<Defect> {
                     problem("has no 2xx response".into());
                 }
                 for (code, r) in responses {
-                    let Some(content) = r.get("content").and_then(Value::as_object) else { continue };
+                    let Some(content) = r.get("content").and_then(Value::as_object) else {
+                        continue;
+                    };
                     for media in content.keys() {
                         if media != "application/json" && media != "application/octet-stream" {
                             problem(format!("response {code} has media type `{media}`"));
@@ -789,7 +819,11 @@ pub fn audit(spec: &Value) -> Vec<Defect> {
         for (name, schema) in schemas {
             let location = format!("schema {name}");
             visit_objects(schema, &mut String::new(), &mut |at, obj| {
-                let at = if at.is_empty() { String::new() } else { format!(" at {at}") };
+                let at = if at.is_empty() {
+                    String::new()
+                } else {
+                    format!(" at {at}")
+                };
                 if let (Some(Value::Array(required)), Some(Value::Object(props))) =
                     (obj.get("required"), obj.get("properties"))
                 {
@@ -797,7 +831,10 @@ pub fn audit(spec: &Value) -> Vec<Defect> {
                         if !r.as_str().is_some_and(|r| props.contains_key(r)) {
                             defects.push(Defect {
                                 location: location.clone(),
-                                problem: format!("requires `{}`{at}, which is not a property", r.as_str().unwrap_or("?")),
+                                problem: format!(
+                                    "requires `{}`{at}, which is not a property",
+                                    r.as_str().unwrap_or("?")
+                                ),
                             });
                         }
                     }
@@ -886,7 +923,10 @@ mod tests {
         let (spec, fixes) = apply("truncated-route-constraint", spec);
         assert_eq!(fixes.len(), 1);
         assert!(spec["paths"].get("/system/members/{memberIdentifier}").is_some());
-        assert_eq!(strip_route_constraints("/a/{id:int}/b").as_deref(), Some("/a/{id}/b"));
+        assert_eq!(
+            strip_route_constraints("/a/{id:int}/b").as_deref(),
+            Some("/a/{id}/b")
+        );
         assert_eq!(strip_route_constraints("/a/{id}"), None);
     }
 
@@ -912,14 +952,20 @@ mod tests {
         let (spec, fixes) = apply("path-param-not-in-template", spec);
         assert_eq!(fixes, ["GET /c/{id}: flag", "GET /c/{id}: dup"]);
         let params = spec.pointer("/paths/~1c~1{id}/get/parameters").unwrap();
-        assert_eq!(params[1], json!({ "name": "flag", "in": "query", "required": false, "schema": { "type": "boolean" } }));
+        assert_eq!(
+            params[1],
+            json!({ "name": "flag", "in": "query", "required": false, "schema": { "type": "boolean" } })
+        );
         assert_eq!(params.as_array().unwrap().len(), 3, "the duplicate is dropped");
         assert!(audit(&spec).is_empty(), "{:?}", audit(&spec));
     }
 
     #[test]
     fn undeclared_path_variable_is_declared_as_a_string() {
-        let spec = doc(json!({ "/m/{ident}": { "get": { "operationId": "g", "responses": ok_response() } } }), json!({}));
+        let spec = doc(
+            json!({ "/m/{ident}": { "get": { "operationId": "g", "responses": ok_response() } } }),
+            json!({}),
+        );
         assert!(audit(&spec)[0].problem.contains("no path parameter"));
         let (spec, fixes) = apply("undeclared-path-variable", spec);
         assert_eq!(fixes, ["GET /m/{ident}: ident"]);
@@ -956,7 +1002,10 @@ mod tests {
         assert_eq!(fixes, ["POST /docs", "POST /only"]);
         assert!(spec.pointer("/paths/~1docs/get").is_some());
         assert!(spec.pointer("/paths/~1docs/post").is_none());
-        assert!(spec.pointer("/paths/~1only").is_none(), "an emptied path item goes too");
+        assert!(
+            spec.pointer("/paths/~1only").is_none(),
+            "an emptied path item goes too"
+        );
     }
 
     #[test]
@@ -969,7 +1018,10 @@ mod tests {
         assert_eq!(audit(&spec).len(), 2);
         let (spec, fixes) = apply("required-not-a-property", spec);
         assert_eq!(fixes.len(), 2);
-        assert_eq!(spec.pointer("/components/schemas/L/required"), Some(&json!(["server", "port"])));
+        assert_eq!(
+            spec.pointer("/components/schemas/L/required"),
+            Some(&json!(["server", "port"]))
+        );
         assert!(audit(&spec).is_empty());
     }
 
@@ -983,8 +1035,14 @@ mod tests {
         );
         let (spec, fixes) = apply("nullable-enum", spec);
         assert_eq!(fixes, ["/components/schemas/E/properties/kind"]);
-        assert_eq!(spec.pointer("/components/schemas/E/properties/kind/enum"), Some(&json!(["A", "B", null])));
-        assert_eq!(spec.pointer("/components/schemas/E/properties/other/enum"), Some(&json!(["C"])));
+        assert_eq!(
+            spec.pointer("/components/schemas/E/properties/kind/enum"),
+            Some(&json!(["A", "B", null]))
+        );
+        assert_eq!(
+            spec.pointer("/components/schemas/E/properties/other/enum"),
+            Some(&json!(["C"]))
+        );
     }
 
     #[test]
@@ -996,7 +1054,9 @@ mod tests {
         );
         let (spec, fixes) = apply("patch-operation-value", spec);
         assert_eq!(fixes.len(), 1);
-        let value = spec.pointer("/components/schemas/PatchOperation/properties/value").unwrap();
+        let value = spec
+            .pointer("/components/schemas/PatchOperation/properties/value")
+            .unwrap();
         assert!(value.get("type").is_none(), "no type constraint left: {value}");
         let (_, again) = apply("patch-operation-value", spec);
         assert!(again.is_empty(), "idempotent");
@@ -1019,7 +1079,8 @@ mod tests {
     #[test]
     fn summary_type_names_keep_the_last_segment() {
         assert_eq!(
-            strip_dotnet_type_names("Get List of ConnectWise.Apis.v3_0.v2015_3.Service.Ticket.Ticket").as_deref(),
+            strip_dotnet_type_names("Get List of ConnectWise.Apis.v3_0.v2015_3.Service.Ticket.Ticket")
+                .as_deref(),
             Some("Get List of Ticket")
         );
         assert_eq!(strip_dotnet_type_names("Get Ticket"), None);
@@ -1029,7 +1090,10 @@ mod tests {
         );
         let (spec, fixes) = apply("summary-type-names", spec);
         assert_eq!(fixes.len(), 1);
-        assert_eq!(spec.pointer("/paths/~1t/get/summary"), Some(&json!("Get Ticket.")));
+        assert_eq!(
+            spec.pointer("/paths/~1t/get/summary"),
+            Some(&json!("Get Ticket."))
+        );
     }
 
     #[test]
@@ -1051,7 +1115,7 @@ mod tests {
             json!({}),
             json!({ "T": { "type": "object", "required": ["summary"], "properties": { "summary": { "type": "string" } } } }),
         );
-        let normalized = normalize(spec).ok().expect("normalises");
+        let normalized = normalize(spec).expect("normalises");
         let (generator, applied) = normalized.for_generator();
         assert_eq!(applied[0].fixes, ["schema T"]);
         assert!(generator.pointer("/components/schemas/T/required").is_none());
@@ -1077,7 +1141,10 @@ mod tests {
 
     #[test]
     fn a_dangling_ref_is_a_defect() {
-        let spec = doc(json!({}), json!({ "A": { "$ref": "#/components/schemas/Missing" } }));
+        let spec = doc(
+            json!({}),
+            json!({ "A": { "$ref": "#/components/schemas/Missing" } }),
+        );
         let defects = audit(&spec);
         assert_eq!(defects.len(), 1);
         assert!(defects[0].problem.contains("Missing"));
@@ -1088,7 +1155,9 @@ mod tests {
         assert!(matches!(normalize_str("{nope"), Err(NormalizeError::NotJson(_))));
         let err = normalize_str(r#"{"swagger": "2.0", "paths": {}}"#).err().unwrap();
         assert!(err.to_string().contains("no `openapi` version"), "{err}");
-        let err = normalize_str(r#"{"openapi": "3.0.1", "info": {}}"#).err().unwrap();
+        let err = normalize_str(r#"{"openapi": "3.0.1", "info": {}}"#)
+            .err()
+            .unwrap();
         assert!(err.to_string().contains("`paths`"), "{err}");
     }
 
@@ -1100,10 +1169,14 @@ mod tests {
                 { "name": "clientId", "in": "header", "schema": { "type": "string" } } ] } } }),
             json!({}),
         );
-        let once = normalize(spec).ok().expect("normalises");
+        let once = normalize(spec).expect("normalises");
         assert!(once.counts().iter().any(|(_, n)| *n > 0));
-        let twice = normalize(once.spec.clone()).ok().expect("normalises again");
-        assert!(twice.counts().iter().all(|(_, n)| *n == 0), "{:?}", twice.counts());
+        let twice = normalize(once.spec.clone()).expect("normalises again");
+        assert!(
+            twice.counts().iter().all(|(_, n)| *n == 0),
+            "{:?}",
+            twice.counts()
+        );
         assert_eq!(once.spec, twice.spec);
     }
 }
