@@ -31,8 +31,8 @@ fn main() -> ExitCode {
 
 fn generate() -> Result<(), String> {
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").map_err(|e| e.to_string())?);
-    let text = std::fs::read_to_string("spec/manage.json")
-        .map_err(|e| format!("reading spec/manage.json: {e}"))?;
+    let text =
+        std::fs::read_to_string("spec/manage.json").map_err(|e| format!("reading spec/manage.json: {e}"))?;
     let normalized = normalize::normalize_str(&text).map_err(|e| e.to_string())?;
     let (generator_input, _) = normalized.for_generator();
 
@@ -85,8 +85,7 @@ fn run_progenitor(spec: &Value) -> Result<String, String> {
             return Err(format!("progenitor panicked: {what}"));
         }
     };
-    let file: syn::File =
-        syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
+    let file: syn::File = syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
     Ok(prettyplease::unparse(&file))
 }
 
@@ -124,8 +123,13 @@ fn with_operations(spec: &Value, ops: &[(String, String, String)]) -> Value {
     let mut out = spec.clone();
     let mut paths = serde_json::Map::new();
     for (path, method, _) in ops {
-        if let Some(op) = spec.pointer(&format!("/paths/{}/{method}", path.replace('~', "~0").replace('/', "~1"))) {
-            let item = paths.entry(path.clone()).or_insert_with(|| Value::Object(Default::default()));
+        if let Some(op) = spec.pointer(&format!(
+            "/paths/{}/{method}",
+            path.replace('~', "~0").replace('/', "~1")
+        )) {
+            let item = paths
+                .entry(path.clone())
+                .or_insert_with(|| Value::Object(Default::default()));
             item[method.as_str()] = op.clone();
         }
     }

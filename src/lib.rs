@@ -8,4 +8,6 @@
 
 pub mod client;
 pub mod conditions;
+pub mod sim;
 pub mod spec;
+pub mod tools;

@@ -11,3 +11,4 @@ pub mod normalize;
 
 pub mod diff;
 pub mod regen;
+pub mod tools;

@@ -50,7 +50,14 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             println!("\nRegenerating the client: cargo check --package connectwise-mcp");
-            match regen::cargo_check(&options.root) {
+            match regen::cargo_check(&options.root).and_then(|status| {
+                if status.success() && report.tools.is_some() {
+                    println!("\nRefreshing the tool schema snapshots: cargo test --test toolsnaps");
+                    regen::refresh_toolsnaps(&options.root)
+                } else {
+                    Ok(status)
+                }
+            }) {
                 Ok(status) if status.success() => ExitCode::SUCCESS,
                 Ok(status) => {
                     eprintln!("error: cargo check failed ({status})");

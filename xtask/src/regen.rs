@@ -14,6 +14,7 @@
 
 use crate::diff::SpecDiff;
 use crate::normalize::{self, Applied, NormalizeError, Normalized};
+use crate::tools;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus};
@@ -64,6 +65,19 @@ pub struct RegenReport {
     /// committed spec to compare with.
     pub diff: Option<SpecDiff>,
     pub spec_file: SpecFile,
+    /// The curated tool wrappers; `None` when the root has no `spec/tools.toml`.
+    pub tools: Option<ToolsReport>,
+}
+
+/// What regeneration did to the curated tools.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ToolsReport {
+    pub count: usize,
+    /// Tools whose generated code differs between the committed and the new
+    /// spec (same allow-list): the API change reaches them.
+    pub changed_by_spec: Vec<String>,
+    /// Whether `src/tools/generated.rs` was rewritten.
+    pub written: bool,
 }
 
 impl RegenReport {
@@ -126,10 +140,23 @@ impl fmt::Display for RegenReport {
         }
         writeln!(f)?;
         match self.spec_file {
-            SpecFile::Committed => writeln!(f, "{SPEC_FILE}: read, not written"),
-            SpecFile::Unchanged => writeln!(f, "{SPEC_FILE}: already identical to {}", self.source),
-            SpecFile::Replaced => writeln!(f, "{SPEC_FILE}: replaced by {} (byte for byte)", self.source),
+            SpecFile::Committed => writeln!(f, "{SPEC_FILE}: read, not written")?,
+            SpecFile::Unchanged => writeln!(f, "{SPEC_FILE}: already identical to {}", self.source)?,
+            SpecFile::Replaced => writeln!(f, "{SPEC_FILE}: replaced by {} (byte for byte)", self.source)?,
         }
+        if let Some(t) = &self.tools {
+            let file = tools::GENERATED_FILE;
+            let state = if t.written { "rewritten" } else { "unchanged" };
+            writeln!(f, "{file}: {} curated tools, {state}", t.count)?;
+            if !t.changed_by_spec.is_empty() {
+                writeln!(
+                    f,
+                    "  tools the API change reaches: {}",
+                    t.changed_by_spec.join(", ")
+                )?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -146,6 +173,8 @@ pub enum RegenError {
         error: NormalizeError,
     },
     Cargo(std::io::Error),
+    /// Problems in `spec/tools.toml`, each naming the tool.
+    Tools(Vec<String>),
 }
 
 impl fmt::Display for RegenError {
@@ -154,6 +183,10 @@ impl fmt::Display for RegenError {
             RegenError::Io { path, action, error } => write!(f, "{action} {}: {error}", path.display()),
             RegenError::Normalize { path, error } => write!(f, "{}: {error}", path.display()),
             RegenError::Cargo(error) => write!(f, "cannot run cargo: {error}"),
+            RegenError::Tools(problems) => {
+                write!(f, "the curated tools cannot be generated:")?;
+                problems.iter().try_for_each(|p| write!(f, "\n  - {p}"))
+            }
         }
     }
 }
@@ -205,15 +238,19 @@ pub fn run(options: &Options) -> Result<RegenReport, RegenError> {
             });
         }
     };
-    let diff = match &committed_bytes {
+    let old = match &committed_bytes {
         // Same bytes, same API: skip parsing 6 MB a second time.
-        Some(bytes) if *bytes == new_bytes => Some(SpecDiff::default()),
-        Some(bytes) => Some(SpecDiff::between(
-            &normalise(&committed_path, bytes)?.spec,
-            &new.spec,
-        )),
+        Some(bytes) if *bytes == new_bytes => None,
+        Some(bytes) => Some(normalise(&committed_path, bytes)?),
         None => None,
     };
+    let diff = match (&committed_bytes, &old) {
+        (Some(_), Some(old)) => Some(SpecDiff::between(&old.spec, &new.spec)),
+        (Some(_), None) => Some(SpecDiff::default()),
+        (None, _) => None,
+    };
+    // Generate before writing anything, so a tool the new spec breaks stops here.
+    let tools = prepare_tools(&options.root, &new.spec, old.as_ref().map(|o| &o.spec))?;
 
     let spec_file = match (&options.spec, &committed_bytes) {
         (None, _) => SpecFile::Committed,
@@ -224,7 +261,13 @@ pub fn run(options: &Options) -> Result<RegenReport, RegenError> {
         }
     };
 
-    regenerate_tools(&options.root, &new)?;
+    let tools = match tools {
+        Some((generated, mut report)) => {
+            report.written = write_if_changed(&options.root.join(tools::GENERATED_FILE), &generated.code)?;
+            Some(report)
+        }
+        None => None,
+    };
 
     Ok(RegenReport {
         source: label,
@@ -232,6 +275,7 @@ pub fn run(options: &Options) -> Result<RegenReport, RegenError> {
         generator_rules,
         diff,
         spec_file,
+        tools,
     })
 }
 
@@ -247,15 +291,85 @@ fn write_spec(path: &Path, bytes: &[u8]) -> Result<(), RegenError> {
     std::fs::write(path, bytes).map_err(|e| io("cannot write", e))
 }
 
-/// Extension point: emits the curated MCP tool wrappers described by
-/// `spec/tools.toml` from the normalised spec, and will report which curated
-/// tools changed.
-///
-/// Not implemented yet (a later issue): it does nothing and reports nothing.
-/// The typed client itself needs no step here: `build.rs` generates it into
-/// `OUT_DIR` on the next build, which [`cargo_check`] triggers.
-pub fn regenerate_tools(_root: &Path, _spec: &Normalized) -> Result<(), RegenError> {
-    Ok(())
+/// Generates the curated tool wrappers from `spec/tools.toml` and the new
+/// spec, and finds the tools the API change reaches (by generating them from
+/// the committed spec too). Writes nothing. `None` without a `spec/tools.toml`.
+fn prepare_tools(
+    root: &Path,
+    new: &serde_json::Value,
+    old: Option<&serde_json::Value>,
+) -> Result<Option<(tools::Generated, ToolsReport)>, RegenError> {
+    let path = root.join(tools::TOOLS_FILE);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(error) => {
+            return Err(RegenError::Io {
+                path,
+                action: "cannot read",
+                error,
+            });
+        }
+    };
+    let list: tools::AllowList = toml::from_str(&text)
+        .map_err(|e| RegenError::Tools(vec![format!("{}: {}", tools::TOOLS_FILE, e)]))?;
+    let generated = tools::generate(&list, new)
+        .map_err(|errors| RegenError::Tools(errors.iter().map(ToString::to_string).collect()))?;
+    let generated = tools::Generated {
+        code: rustfmt(root, generated.code),
+        ..generated
+    };
+    let changed_by_spec = match old.map(|old| tools::generate(&list, old)) {
+        Some(Ok(before)) => generated
+            .fingerprints
+            .iter()
+            .filter(|(name, print)| before.fingerprints.get(*name) != Some(*print))
+            .map(|(name, _)| name.clone())
+            .collect(),
+        // The committed spec could not generate them: every tool is new to it.
+        Some(Err(_)) => generated.fingerprints.keys().cloned().collect(),
+        None => Vec::new(),
+    };
+    let report = ToolsReport {
+        count: list.tools.len(),
+        changed_by_spec,
+        written: false,
+    };
+    Ok(Some((generated, report)))
+}
+
+/// Formats generated code with the project's rustfmt settings, so
+/// `cargo fmt --check` agrees with it. Without rustfmt, prettyplease's
+/// output is kept as is.
+fn rustfmt(root: &Path, code: String) -> String {
+    use std::io::Write;
+    use std::process::Stdio;
+    let child = Command::new("rustfmt")
+        .current_dir(root)
+        .args(["--edition", "2024", "--emit", "stdout", "--quiet"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn();
+    let Ok(mut child) = child else { return code };
+    if let Some(mut stdin) = child.stdin.take() {
+        let _ = stdin.write_all(code.as_bytes());
+    }
+    match child.wait_with_output() {
+        Ok(out) if out.status.success() && !out.stdout.is_empty() => {
+            String::from_utf8(out.stdout).unwrap_or(code)
+        }
+        _ => code,
+    }
+}
+
+/// Writes `text` unless the file already holds it; says whether it wrote.
+fn write_if_changed(path: &Path, text: &str) -> Result<bool, RegenError> {
+    if std::fs::read_to_string(path).is_ok_and(|old| old == text) {
+        return Ok(false);
+    }
+    write_spec(path, text.as_bytes())?;
+    Ok(true)
 }
 
 /// Step 6: `cargo check` of the root package (which runs `build.rs`, so the
@@ -265,6 +379,18 @@ pub fn cargo_check(root: &Path) -> Result<ExitStatus, RegenError> {
     Command::new(cargo)
         .current_dir(root)
         .args(["check", "--package", "connectwise-mcp"])
+        .status()
+        .map_err(RegenError::Cargo)
+}
+
+/// Rewrites the committed tool schema snapshots (`tests/__toolsnaps__/`)
+/// from the freshly generated tools.
+pub fn refresh_toolsnaps(root: &Path) -> Result<ExitStatus, RegenError> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    Command::new(cargo)
+        .current_dir(root)
+        .env("UPDATE_TOOLSNAPS", "true")
+        .args(["test", "--package", "connectwise-mcp", "--test", "toolsnaps"])
         .status()
         .map_err(RegenError::Cargo)
 }
@@ -289,6 +415,7 @@ mod tests {
             generator_rules: vec![rule("gen", 1)],
             diff: None,
             spec_file: SpecFile::Replaced,
+            tools: None,
         };
         assert_eq!(
             report.to_string(),

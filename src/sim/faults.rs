@@ -1,0 +1,131 @@
+//! Fault injection, switched at run time by tests and the demo.
+//!
+//! Faults apply to every request under the API root, in this order: added
+//! latency, hang, 429, 5xx (each of these before authentication, as a proxy
+//! or a throttle in front of ConnectWise would answer), then, after
+//! authentication, 403 for forbidden path prefixes. Counted faults ("after N
+//! requests, for the next K") count every request that reaches them.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// A counted fault: let `skip` requests through, then hit the next `count`.
+#[derive(Debug, Clone, Copy, Default)]
+struct Counted {
+    skip: u64,
+    count: u64,
+}
+
+impl Counted {
+    /// Whether this request gets the fault; advances the counters.
+    fn take(&mut self) -> bool {
+        if self.count == 0 {
+            return false;
+        }
+        if self.skip > 0 {
+            self.skip -= 1;
+            return false;
+        }
+        self.count -= 1;
+        true
+    }
+}
+
+#[derive(Debug, Default)]
+struct State {
+    latency: Duration,
+    hang: Counted,
+    rate_limit: Counted,
+    retry_after_secs: u64,
+    server_error: Counted,
+    server_error_status: u16,
+    forbidden_prefixes: Vec<String>,
+}
+
+/// What to do with one request, decided by [`Faults::decide`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Decision {
+    pub latency: Duration,
+    pub hang: bool,
+    /// `Some(retry_after_secs)`: answer 429.
+    pub rate_limited: Option<u64>,
+    /// `Some(status)`: answer this 5xx.
+    pub server_error: Option<u16>,
+}
+
+/// The simulator's fault switches. Cheap to clone; clones share the switches.
+#[derive(Debug, Clone, Default)]
+pub struct Faults {
+    state: Arc<Mutex<State>>,
+}
+
+impl Faults {
+    fn with<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
+        let mut guard = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        f(&mut guard)
+    }
+
+    /// Adds `latency` to every response (zero switches it off).
+    pub fn set_latency(&self, latency: Duration) {
+        self.with(|s| s.latency = latency);
+    }
+
+    /// After `after` more requests, answer the next `count` with 429 and
+    /// `Retry-After: {retry_after_secs}`.
+    pub fn rate_limit(&self, after: u64, count: u64, retry_after_secs: u64) {
+        self.with(|s| {
+            s.rate_limit = Counted { skip: after, count };
+            s.retry_after_secs = retry_after_secs;
+        });
+    }
+
+    /// After `after` more requests, answer the next `count` with `status` (a 5xx, e.g. 500 or 503).
+    pub fn server_errors(&self, after: u64, count: u64, status: u16) {
+        self.with(|s| {
+            s.server_error = Counted { skip: after, count };
+            s.server_error_status = status;
+        });
+    }
+
+    /// Never answer the next `count` requests (the client has to time out).
+    pub fn hang(&self, count: u64) {
+        self.with(|s| s.hang = Counted { skip: 0, count });
+    }
+
+    /// Answer 403 to every request whose path (relative to the API root, e.g.
+    /// `/finance`) starts with `prefix`, as a security role without that
+    /// module would.
+    pub fn forbid_prefix(&self, prefix: &str) {
+        let prefix = format!("/{}", prefix.trim_start_matches('/'));
+        self.with(|s| s.forbidden_prefixes.push(prefix));
+    }
+
+    /// Switches every fault off.
+    pub fn clear(&self) {
+        self.with(|s| *s = State::default());
+    }
+
+    /// Decides the pre-authentication faults for one request.
+    pub fn decide(&self) -> Decision {
+        self.with(|s| Decision {
+            latency: s.latency,
+            hang: s.hang.take(),
+            rate_limited: s.rate_limit.take().then_some(s.retry_after_secs),
+            server_error: s.server_error.take().then_some(s.server_error_status),
+        })
+    }
+
+    /// Whether `path` (relative to the API root) is forbidden.
+    pub fn is_forbidden(&self, path: &str) -> bool {
+        self.with(|s| {
+            s.forbidden_prefixes.iter().any(|p| {
+                path.get(..p.len())
+                    .is_some_and(|head| head.eq_ignore_ascii_case(p))
+                    && {
+                        let rest = &path[p.len()..];
+                        rest.is_empty() || rest.starts_with('/') || p.ends_with('/')
+                    }
+            })
+        })
+    }
+}

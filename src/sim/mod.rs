@@ -1,0 +1,294 @@
+//! A simulated ConnectWise Manage server, for tests, `--demo` and benchmarks.
+//!
+//! No machine here can reach ConnectWise, so the project carries its own. It
+//! serves the whole API *generically* from the normalised OpenAPI document
+//! ([`crate::spec::document`]) under `/v4_6_release/apis/3.0`: a request path
+//! is matched against the spec's path templates, so every collection works,
+//! and each template is a collection (`/service/tickets`,
+//! `/service/tickets/{parentId}/notes`), an item (`…/{id}`), a count
+//! (`…/count`) or something else (singletons such as `/system/info`).
+//!
+//! # Behaviour
+//! - **Auth.** HTTP Basic `{companyId}+{publicKey}:{privateKey}` must match
+//!   [`SimOptions`] (company id case-insensitively), else 401
+//!   `{"code":"Unauthorized",…}`. A request without a `clientId` header gets a
+//!   401 too, whose message ([`errors::CLIENT_ID_REQUIRED_MESSAGE`]) says
+//!   clientId is required: ConnectWise's cloud rejects such requests at
+//!   authentication, before any endpoint runs.
+//! - **Responses** carry `Content-Type: application/vnd.connectwise.com+json; version=2022.1`.
+//! - **Lists**: `conditions` (evaluated with [`crate::conditions`], validated
+//!   against the record schema; a parse or validation error is a 400 whose
+//!   message says what and where), `childConditions`, `customFieldConditions`
+//!   (tested against each element of `customFields`), `orderBy` (comma
+//!   separated, nested paths, nulls first, text case-insensitive),
+//!   `fields` (nested paths such as `status/name` → `{"status":{"name":…}}`;
+//!   unknown fields are left out silently), `page`/`pageSize` (default 25;
+//!   above 1,000 it is **clamped to 1,000**, ConnectWise's hard limit, without
+//!   an error), forward-only paging (`pagination-type: forward-only` header +
+//!   `pageId` = `id > pageId`, id order), and a `Link` header: `next` when
+//!   more records match, `first`/`prev` past page 1 and `last` when the total
+//!   is known (an `orderBy` scan sees every match; without `orderBy` the scan
+//!   stops one record past the page, so `last` is left out there).
+//! - **Writes**: POST assigns ids (one counter per path template) and fills
+//!   `_info` (`dateEntered`, `enteredBy`, `lastUpdated`, `updatedBy`); bodies
+//!   are checked against the spec's request schema (required fields, JSON
+//!   types, enums, whole-second date-times, "Max length") and every problem
+//!   is an `errors[]` entry naming the field. References given as `{"id": 5}`
+//!   (or `identifier`/`name`) become full reference objects for boards,
+//!   statuses, types, companies, contacts, sites, priorities, members, work
+//!   types/roles, tickets, agreements and projects; a reference to a missing
+//!   record is a 400. PATCH takes a JSON Patch list (`replace`, `add`,
+//!   `remove`; `status`, `/status`, `status/id`). PUT replaces, DELETE is 204.
+//!   Child collections 404 when the parent record does not exist.
+//! - **Rules**: a ticket note needs `text` and one of `detailDescriptionFlag`,
+//!   `internalAnalysisFlag`, `resolutionFlag`; a new ticket's
+//!   `initialDescription` (etc.) becomes its first note; a time entry whose
+//!   `timeStart` falls on or before [`SimOptions::closed_through`] is a 400
+//!   with [`errors::CLOSED_PERIOD_MESSAGE`]; `chargeToId` must name an
+//!   existing ticket for `ServiceTicket`; `actualHours` is computed from
+//!   `timeStart`/`timeEnd`.
+//! - **Errors**: ConnectWise's shape (`code`, `message`, `errors[]`); 404 for
+//!   unknown ids and for paths not in the spec, 405 (with `Allow`) for a
+//!   method the spec does not have on that path, 501 for operations the
+//!   simulator does not model (actions such as `/merge`).
+//! - **Faults** ([`Faults`]): 429 + `Retry-After`, 5xx, latency, hangs, 403 by
+//!   path prefix, switchable at run time.
+//!
+//! The simulator never panics on input: every bad input is a 4xx.
+
+pub mod errors;
+pub mod faults;
+pub mod query;
+pub mod routes;
+pub mod schema;
+pub mod seed;
+pub mod server;
+pub mod store;
+pub mod write;
+
+pub use faults::Faults;
+pub use server::{API_ROOT, CONTENT_TYPE};
+
+use chrono::NaiveDate;
+use serde_json::Value;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, RwLock};
+use store::Store;
+
+/// Default credentials of the demo tenant.
+pub const DEMO_COMPANY_ID: &str = "demo";
+pub const DEMO_PUBLIC_KEY: &str = "demoPublicKey01";
+pub const DEMO_PRIVATE_KEY: &str = "demoPrivateKey01";
+pub const DEMO_CLIENT_ID: &str = "6f1c1c36-0d3e-4b6a-9a39-2f4b8f7d5e10";
+/// The member the demo keys belong to (the seed's API member).
+pub const DEMO_MEMBER_IDENTIFIER: &str = "APIMember";
+/// Time periods are closed through this date by default (the seed tenant's
+/// "now" is 2026-11-20).
+pub const DEFAULT_CLOSED_THROUGH: &str = "2026-09-30";
+
+/// How to start a simulator.
+#[derive(Debug, Clone)]
+pub struct SimOptions {
+    pub company_id: String,
+    pub public_key: String,
+    pub private_key: String,
+    /// Any non-empty `clientId` header is accepted; this is the one to configure clients with.
+    pub client_id: String,
+    /// Identifier of the member behind the keys (`updatedBy`, `/system/myAccount`).
+    pub member_identifier: String,
+    pub seed: u64,
+    pub size: seed::Size,
+    /// Time entries starting on or before this date are rejected; `None`: every period is open.
+    pub closed_through: Option<NaiveDate>,
+    /// Start empty instead of generating the seed tenant.
+    pub empty: bool,
+}
+
+impl Default for SimOptions {
+    fn default() -> Self {
+        SimOptions {
+            company_id: DEMO_COMPANY_ID.into(),
+            public_key: DEMO_PUBLIC_KEY.into(),
+            private_key: DEMO_PRIVATE_KEY.into(),
+            client_id: DEMO_CLIENT_ID.into(),
+            member_identifier: DEMO_MEMBER_IDENTIFIER.into(),
+            seed: 1,
+            size: seed::Size::Small,
+            closed_through: NaiveDate::parse_from_str(DEFAULT_CLOSED_THROUGH, "%Y-%m-%d").ok(),
+            empty: false,
+        }
+    }
+}
+
+/// One request as the simulator received it (the `Authorization` header left out).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoggedRequest {
+    pub method: String,
+    /// The full path and query, e.g. `/v4_6_release/apis/3.0/service/tickets?pageSize=5`.
+    pub path_and_query: String,
+    /// Header names in lower case.
+    pub headers: Vec<(String, String)>,
+    pub body: Option<String>,
+}
+
+impl LoggedRequest {
+    /// The first value of a header (`name` in any case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+fn build_store(options: &SimOptions) -> Store {
+    if options.empty {
+        Store::default()
+    } else {
+        Store::from_collections(seed::generate(options.seed, options.size).collections)
+    }
+}
+
+/// A running simulator. Dropping it stops the server.
+pub struct Simulator {
+    app: server::App,
+    addr: SocketAddr,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Simulator {
+    /// Starts a simulator on 127.0.0.1 with an ephemeral port.
+    ///
+    /// # Panics
+    /// If no loopback port can be bound; use [`Simulator::start_on`] to handle that.
+    pub async fn start(options: SimOptions) -> Simulator {
+        Simulator::start_on(options, SocketAddr::from(([127, 0, 0, 1], 0)))
+            .await
+            .expect("binding a loopback port for the simulator")
+    }
+
+    /// Starts a simulator on `addr`.
+    pub async fn start_on(options: SimOptions, addr: SocketAddr) -> std::io::Result<Simulator> {
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let store = {
+            let options = options.clone();
+            tokio::task::spawn_blocking(move || build_store(&options))
+                .await
+                .map_err(std::io::Error::other)?
+        };
+        let app = server::App {
+            store: Arc::new(RwLock::new(store)),
+            faults: Faults::default(),
+            log: Arc::new(Mutex::new(Vec::new())),
+            options: Arc::new(options),
+        };
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let router = server::router(app.clone());
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, router)
+                .with_graceful_shutdown(async move {
+                    let _ = rx.await;
+                })
+                .await;
+        });
+        Ok(Simulator {
+            app,
+            addr,
+            shutdown: Some(tx),
+        })
+    }
+
+    /// `http://127.0.0.1:PORT/v4_6_release/apis/3.0`
+    pub fn base_url(&self) -> String {
+        format!("http://{}{API_ROOT}", self.addr)
+    }
+
+    /// The site to configure a client with: `http://127.0.0.1:PORT` (a full
+    /// URL, since the simulator speaks plain HTTP).
+    pub fn site(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn options(&self) -> &SimOptions {
+        &self.app.options
+    }
+
+    /// The fault switches.
+    pub fn faults(&self) -> &Faults {
+        &self.app.faults
+    }
+
+    /// Every request received so far, oldest first.
+    pub fn request_log(&self) -> Vec<LoggedRequest> {
+        self.app.log.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    pub fn clear_request_log(&self) {
+        self.app.log.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
+
+    /// The records of a concrete collection path (`/service/tickets/17/notes`), in id order.
+    pub fn records(&self, path: &str) -> Vec<Value> {
+        let store = self.app.store.read().unwrap_or_else(|e| e.into_inner());
+        store
+            .collection(path)
+            .map(|c| c.records.iter().map(|(_, r)| r.clone()).collect())
+            .unwrap_or_default()
+    }
+
+    /// One record.
+    pub fn get(&self, path: &str, id: i64) -> Option<Value> {
+        let store = self.app.store.read().unwrap_or_else(|e| e.into_inner());
+        store.get(path, id).cloned()
+    }
+
+    /// Stores a record as it is (no validation); gives it an id when it has none. Returns the id.
+    pub fn insert(&self, path: &str, record: Value) -> i64 {
+        let mut store = self.app.store.write().unwrap_or_else(|e| e.into_inner());
+        store.insert(path, record)
+    }
+
+    /// The concrete collection paths that hold records.
+    pub fn collection_paths(&self) -> Vec<String> {
+        let store = self.app.store.read().unwrap_or_else(|e| e.into_inner());
+        let mut paths: Vec<String> = store.paths().cloned().collect();
+        paths.sort();
+        paths
+    }
+
+    /// Restores the seed tenant (or an empty one), clears faults and the request log.
+    pub fn reset(&self) {
+        let fresh = build_store(&self.app.options);
+        *self.app.store.write().unwrap_or_else(|e| e.into_inner()) = fresh;
+        self.app.faults.clear();
+        self.clear_request_log();
+    }
+}
+
+impl Drop for Simulator {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// Runs a simulator on `addr` until ctrl-c (for `connectwise-mcp sim --port …`).
+pub async fn serve(options: SimOptions, addr: SocketAddr) -> std::io::Result<()> {
+    let sim = Simulator::start_on(options, addr).await?;
+    eprintln!(
+        "ConnectWise simulator at {} (company {}, public key {}, clientId {})",
+        sim.base_url(),
+        sim.options().company_id,
+        sim.options().public_key,
+        sim.options().client_id
+    );
+    tokio::signal::ctrl_c().await?;
+    drop(sim);
+    Ok(())
+}

@@ -1,0 +1,795 @@
+//! The HTTP side: one axum fallback handler that serves every path of the
+//! spec under [`API_ROOT`].
+
+use super::errors::{ApiError, CLIENT_ID_REQUIRED_MESSAGE, resource_name};
+use super::faults::Faults;
+use super::query::{ListParams, Query};
+use super::routes::{Kind, Matched, RouteTable, Seg};
+use super::schema;
+use super::store::{Collection, Store};
+use super::write::{self, WriteContext};
+use super::{LoggedRequest, SimOptions};
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::Response;
+use base64::Engine;
+use serde_json::{Value, json};
+use std::sync::{Arc, Mutex, RwLock};
+
+/// The path every API request starts with.
+pub const API_ROOT: &str = "/v4_6_release/apis/3.0";
+
+/// The media type of every JSON response.
+pub const CONTENT_TYPE: &str = "application/vnd.connectwise.com+json; version=2022.1";
+
+/// Largest request body accepted.
+const MAX_BODY: usize = 16 * 1024 * 1024;
+
+/// Shared state of a running simulator.
+#[derive(Clone)]
+pub struct App {
+    pub store: Arc<RwLock<Store>>,
+    pub faults: Faults,
+    pub log: Arc<Mutex<Vec<LoggedRequest>>>,
+    pub options: Arc<SimOptions>,
+}
+
+pub fn router(app: App) -> axum::Router {
+    axum::Router::new().fallback(handle).with_state(app)
+}
+
+fn json_response(status: u16, body: &Value, extra: &[(&'static str, String)]) -> Response {
+    let bytes = serde_json::to_vec(body).unwrap_or_default();
+    let mut response = Response::new(Body::from(bytes));
+    *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE));
+    for (name, value) in extra {
+        if let Ok(v) = HeaderValue::from_str(value) {
+            headers.append(*name, v);
+        }
+    }
+    response
+}
+
+fn error_response(e: &ApiError) -> Response {
+    json_response(e.status, &e.body(), &e.headers)
+}
+
+async fn handle(State(app): State<App>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let body = axum::body::to_bytes(body, MAX_BODY).await.unwrap_or_default();
+    let path = parts.uri.path().to_string();
+    let query = parts.uri.query().unwrap_or("").to_string();
+    app.record(&parts.method, &parts.uri, &parts.headers, &body);
+
+    let Some(rel) = strip_root(&path) else {
+        return error_response(&unknown_path(&parts.method, &path));
+    };
+
+    // Faults a proxy or throttle would answer before ConnectWise sees the request.
+    let decision = app.faults.decide();
+    if !decision.latency.is_zero() {
+        tokio::time::sleep(decision.latency).await;
+    }
+    if decision.hang {
+        std::future::pending::<()>().await;
+    }
+    if let Some(retry_after) = decision.rate_limited {
+        return error_response(
+            &ApiError::new(429, "TooManyRequests", "Too many requests. Wait before retrying.")
+                .with_header("retry-after", retry_after.to_string()),
+        );
+    }
+    if let Some(status) = decision.server_error {
+        return error_response(&ApiError::new(
+            status,
+            "InternalServerError",
+            "An error has occurred. The server could not complete the request.",
+        ));
+    }
+
+    if let Err(e) = app.authenticate(&parts.headers) {
+        return error_response(&e);
+    }
+    if app.faults.is_forbidden(rel) {
+        return error_response(&ApiError::new(
+            403,
+            "Forbidden",
+            format!("The member's security role does not allow access to {rel}."),
+        ));
+    }
+
+    let host = parts
+        .headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1")
+        .to_string();
+    let forward_only = parts
+        .headers
+        .get("pagination-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("forward-only"));
+    let ctx = Ctx {
+        method: parts.method.clone(),
+        rel: rel.to_string(),
+        query,
+        host,
+        forward_only,
+        body,
+    };
+    match app.dispatch(&ctx) {
+        Ok(response) => response,
+        Err(e) => error_response(&e),
+    }
+}
+
+fn strip_root(path: &str) -> Option<&str> {
+    let head = path.get(..API_ROOT.len())?;
+    if !head.eq_ignore_ascii_case(API_ROOT) {
+        return None;
+    }
+    let rest = &path[API_ROOT.len()..];
+    if rest.is_empty() || rest.starts_with('/') {
+        Some(rest)
+    } else {
+        None
+    }
+}
+
+fn unknown_path(method: &Method, path: &str) -> ApiError {
+    ApiError::not_found(format!(
+        "No HTTP resource was found that matches the request URI '{path}' ({method})."
+    ))
+}
+
+struct Ctx {
+    method: Method,
+    rel: String,
+    query: String,
+    host: String,
+    forward_only: bool,
+    body: Bytes,
+}
+
+impl Ctx {
+    fn pairs(&self) -> Vec<(String, String)> {
+        form_urlencoded::parse(self.query.as_bytes())
+            .into_owned()
+            .collect()
+    }
+
+    fn json_body(&self, resource: &str) -> Result<Value, ApiError> {
+        if self.body.is_empty() {
+            return Err(ApiError::invalid_object(
+                resource,
+                vec![super::errors::FieldError::new(
+                    "NullValue",
+                    "The request body is empty.",
+                    resource,
+                    "",
+                )],
+            ));
+        }
+        serde_json::from_slice(&self.body).map_err(|e| {
+            ApiError::new(
+                400,
+                "InvalidObject",
+                format!("The request body is not valid JSON: {e}."),
+            )
+        })
+    }
+}
+
+impl App {
+    fn record(&self, method: &Method, uri: &axum::http::Uri, headers: &HeaderMap, body: &Bytes) {
+        let entry = LoggedRequest {
+            method: method.to_string(),
+            path_and_query: uri.path_and_query().map(|p| p.to_string()).unwrap_or_default(),
+            headers: headers
+                .iter()
+                .filter(|(name, _)| *name != header::AUTHORIZATION)
+                .map(|(name, value)| {
+                    (
+                        name.to_string(),
+                        String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                    )
+                })
+                .collect(),
+            body: (!body.is_empty()).then(|| String::from_utf8_lossy(body).into_owned()),
+        };
+        self.log.lock().unwrap_or_else(|e| e.into_inner()).push(entry);
+    }
+
+    fn authenticate(&self, headers: &HeaderMap) -> Result<(), ApiError> {
+        let o = &self.options;
+        let failed = || {
+            ApiError::unauthorized(
+                "Authentication failed: send HTTP Basic credentials {companyId}+{publicKey}:{privateKey}.",
+            )
+        };
+        let value = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .ok_or_else(failed)?;
+        let (scheme, encoded) = value.trim().split_once(' ').ok_or_else(failed)?;
+        if !scheme.eq_ignore_ascii_case("basic") {
+            return Err(failed());
+        }
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(encoded.trim())
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+            .ok_or_else(failed)?;
+        let (user, private) = decoded.split_once(':').ok_or_else(failed)?;
+        let (company, public) = user.split_once('+').ok_or_else(failed)?;
+        let ok =
+            company.eq_ignore_ascii_case(&o.company_id) && public == o.public_key && private == o.private_key;
+        if !ok {
+            return Err(failed());
+        }
+        let client_id = headers
+            .get("clientid")
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+            .filter(|v| !v.is_empty());
+        if client_id.is_none() {
+            return Err(ApiError::unauthorized(CLIENT_ID_REQUIRED_MESSAGE));
+        }
+        Ok(())
+    }
+
+    fn write_context(&self) -> WriteContext<'_> {
+        WriteContext {
+            member: &self.options.member_identifier,
+            closed_through: self.options.closed_through,
+            now: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        }
+    }
+
+    fn dispatch(&self, ctx: &Ctx) -> Result<Response, ApiError> {
+        let table = RouteTable::global();
+        // Cloud sites answer this although the 2022.1 spec does not list it.
+        if ctx
+            .rel
+            .trim_end_matches('/')
+            .eq_ignore_ascii_case("/system/myAccount")
+            && ctx.method == Method::GET
+        {
+            return self.my_account();
+        }
+        let Some(matched) = table.matches(&ctx.rel) else {
+            return Err(unknown_path(&ctx.method, &format!("{API_ROOT}{}", ctx.rel)));
+        };
+        let method = ctx.method.as_str().to_ascii_lowercase();
+        let Some(op) = matched.route.methods.get(&method) else {
+            let mut allowed: Vec<String> = matched
+                .route
+                .methods
+                .keys()
+                .map(|m| m.to_ascii_uppercase())
+                .collect();
+            allowed.sort();
+            return Err(ApiError::new(
+                405,
+                "MethodNotAllowed",
+                format!(
+                    "The requested resource does not support http method '{}'. {} supports: {}.",
+                    ctx.method,
+                    matched.route.template,
+                    allowed.join(", ")
+                ),
+            )
+            .with_header("allow", allowed.join(", ")));
+        };
+        let schema_name = op
+            .response_schema
+            .clone()
+            .or_else(|| op.request_schema.clone())
+            .or_else(|| collection_schema(&matched));
+        let resource = schema_name
+            .as_deref()
+            .map(resource_name)
+            .unwrap_or_else(|| "object".into());
+        match (matched.route.kind, method.as_str()) {
+            (Kind::Collection, "get") => self.list(ctx, &matched, schema_name.as_deref(), &resource),
+            (Kind::Collection, "post") => self.create(ctx, &matched, op.request_schema.as_deref(), &resource),
+            (Kind::Count, "get") => self.count(ctx, &matched, &resource),
+            (Kind::Item, "get") => self.get_item(&matched, &resource),
+            (Kind::Item, "put") => self.replace(ctx, &matched, op.request_schema.as_deref(), &resource),
+            (Kind::Item, "patch") => self.patch(ctx, &matched, &resource),
+            (Kind::Item, "delete") => self.delete(&matched, &resource),
+            (Kind::Other, "get") => self.singleton(&matched),
+            (Kind::Other, "post") if matched.route.template.ends_with("/search") => {
+                self.search(ctx, &matched)
+            }
+            _ => Err(ApiError::new(
+                501,
+                "NotImplemented",
+                format!(
+                    "The simulator does not model {} {}.",
+                    ctx.method, matched.route.template
+                ),
+            )),
+        }
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Store> {
+        self.store.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, Store> {
+        self.store.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// 404 unless every parent record named in the path exists.
+    fn check_parents(&self, store: &Store, matched: &Matched) -> Result<(), ApiError> {
+        let route = matched.route;
+        let last_var = match route.kind {
+            Kind::Item => route.segments.iter().rposition(|s| matches!(s, Seg::Var(_))),
+            _ => None,
+        };
+        let parts: Vec<&str> = matched.concrete.split('/').filter(|s| !s.is_empty()).collect();
+        for (i, seg) in route.segments.iter().enumerate() {
+            let Seg::Var(name) = seg else { continue };
+            if Some(i) == last_var || !(name == "id" || name.ends_with("Id")) || i == 0 {
+                continue;
+            }
+            let parent_collection = format!("/{}", parts[..i].join("/"));
+            let Some(parent_route) = RouteTable::global().get(&route_template_prefix(route, i)) else {
+                continue;
+            };
+            if parent_route.kind != Kind::Collection {
+                continue;
+            }
+            let Ok(id) = parts[i].parse::<i64>() else { continue };
+            if store.get(&parent_collection, id).is_none() {
+                let parent_schema = parent_route
+                    .methods
+                    .get("get")
+                    .and_then(|o| o.response_schema.clone())
+                    .unwrap_or_else(|| "record".into());
+                return Err(ApiError::not_found(format!(
+                    "{parent_schema} with id {id} was not found."
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    fn list(
+        &self,
+        ctx: &Ctx,
+        matched: &Matched,
+        schema_name: Option<&str>,
+        resource: &str,
+    ) -> Result<Response, ApiError> {
+        let pairs = ctx.pairs();
+        let params = ListParams::from_pairs(&pairs, resource)?;
+        let query = Query::compile(&params, schema_name, resource, ctx.forward_only)?;
+        let store = self.read();
+        self.check_parents(&store, matched)?;
+        let path = matched.collection_path();
+        let empty = Collection::default();
+        let collection = store.collection(&path).unwrap_or(&empty);
+        let page_number = if ctx.forward_only { 1 } else { params.page };
+        let page = query.page(collection, page_number, params.page_size);
+        drop(store);
+        let mut links = Vec::new();
+        let base = format!("http://{}{API_ROOT}{}", ctx.host, ctx.rel);
+        let keep: Vec<&(String, String)> = pairs
+            .iter()
+            .filter(|(k, _)| !matches!(k.to_ascii_lowercase().as_str(), "page" | "pagesize" | "pageid"))
+            .collect();
+        let url = |extra: &[(&str, String)]| {
+            let mut s = form_urlencoded::Serializer::new(String::new());
+            for (k, v) in &keep {
+                s.append_pair(k, v);
+            }
+            for (k, v) in extra {
+                s.append_pair(k, v);
+            }
+            format!("{base}?{}", s.finish())
+        };
+        let size = params.page_size.to_string();
+        if ctx.forward_only {
+            if page.more
+                && let Some(last_id) = page.last_id
+            {
+                links.push(format!(
+                    "<{}>; rel=\"next\"",
+                    url(&[("pageSize", size.clone()), ("pageId", last_id.to_string())])
+                ));
+            }
+        } else {
+            let n = params.page;
+            if n > 1 {
+                links.push(format!(
+                    "<{}>; rel=\"first\"",
+                    url(&[("pageSize", size.clone()), ("page", "1".into())])
+                ));
+                links.push(format!(
+                    "<{}>; rel=\"prev\"",
+                    url(&[("pageSize", size.clone()), ("page", (n - 1).to_string())])
+                ));
+            }
+            if page.more {
+                links.push(format!(
+                    "<{}>; rel=\"next\"",
+                    url(&[("pageSize", size.clone()), ("page", (n + 1).to_string())])
+                ));
+                if let Some(total) = page.total {
+                    let last = total.div_ceil(params.page_size).max(1);
+                    links.push(format!(
+                        "<{}>; rel=\"last\"",
+                        url(&[("pageSize", size.clone()), ("page", last.to_string())])
+                    ));
+                }
+            }
+        }
+        let extra: Vec<(&'static str, String)> = if links.is_empty() {
+            Vec::new()
+        } else {
+            vec![("link", links.join(", "))]
+        };
+        Ok(json_response(200, &Value::Array(page.items), &extra))
+    }
+
+    fn search(&self, ctx: &Ctx, matched: &Matched) -> Result<Response, ApiError> {
+        let collection_template = matched.route.template.trim_end_matches("/search");
+        let route = RouteTable::global()
+            .get(collection_template)
+            .filter(|r| r.kind == Kind::Collection);
+        let Some(route) = route else {
+            return Err(ApiError::new(
+                501,
+                "NotImplemented",
+                format!("The simulator does not model POST {}.", matched.route.template),
+            ));
+        };
+        let schema_name = route.methods.get("get").and_then(|o| o.response_schema.clone());
+        let resource = schema_name
+            .as_deref()
+            .map(resource_name)
+            .unwrap_or_else(|| "object".into());
+        let body = if ctx.body.is_empty() {
+            json!({})
+        } else {
+            ctx.json_body(&resource)?
+        };
+        let mut pairs = ctx.pairs();
+        if let Some(object) = body.as_object() {
+            for (k, v) in object {
+                let text = match v {
+                    Value::String(s) => s.clone(),
+                    Value::Null => continue,
+                    other => other.to_string(),
+                };
+                pairs.push((k.clone(), text));
+            }
+        }
+        let params = ListParams::from_pairs(&pairs, &resource)?;
+        let query = Query::compile(&params, schema_name.as_deref(), &resource, false)?;
+        let path = matched.concrete.trim_end_matches("/search").to_string();
+        let store = self.read();
+        let empty = Collection::default();
+        let collection = store.collection(&path).unwrap_or(&empty);
+        let page = query.page(collection, params.page, params.page_size);
+        Ok(json_response(200, &Value::Array(page.items), &[]))
+    }
+
+    fn count(&self, ctx: &Ctx, matched: &Matched, resource: &str) -> Result<Response, ApiError> {
+        let collection_template = matched.route.collection.clone().unwrap_or_default();
+        let schema_name = RouteTable::global()
+            .get(&collection_template)
+            .and_then(|r| r.methods.get("get"))
+            .and_then(|o| o.response_schema.clone());
+        let resource = schema_name
+            .as_deref()
+            .map(resource_name)
+            .unwrap_or_else(|| resource.to_string());
+        let params = ListParams::from_pairs(&ctx.pairs(), &resource)?;
+        let query = Query::compile(&params, schema_name.as_deref(), &resource, false)?;
+        let store = self.read();
+        self.check_parents(&store, matched)?;
+        let path = matched.collection_path();
+        let n = store.collection(&path).map_or(0, |c| query.count(c));
+        Ok(json_response(200, &json!({ "count": n }), &[]))
+    }
+
+    /// The id of the record an item path names: its number, or the record
+    /// whose `identifier` is that text.
+    fn item_id(&self, store: &Store, matched: &Matched, resource: &str) -> Result<i64, ApiError> {
+        let key = matched.item_key().unwrap_or("");
+        let path = matched.collection_path();
+        if let Ok(id) = key.parse::<i64>() {
+            if store.get(&path, id).is_some() {
+                return Ok(id);
+            }
+        } else if let Some(c) = store.collection(&path)
+            && let Some((id, _)) = c.records.iter().find(|(_, r)| {
+                r.get("identifier")
+                    .and_then(Value::as_str)
+                    .is_some_and(|i| i.eq_ignore_ascii_case(key))
+            })
+        {
+            return Ok(*id);
+        }
+        let schema = matched
+            .route
+            .methods
+            .get("get")
+            .and_then(|o| o.response_schema.clone())
+            .unwrap_or_else(|| resource.to_string());
+        Err(ApiError::not_found(format!(
+            "{schema} with id {key} was not found."
+        )))
+    }
+
+    fn get_item(&self, matched: &Matched, resource: &str) -> Result<Response, ApiError> {
+        let store = self.read();
+        self.check_parents(&store, matched)?;
+        let id = self.item_id(&store, matched, resource)?;
+        let record = store
+            .get(&matched.collection_path(), id)
+            .cloned()
+            .unwrap_or(Value::Null);
+        Ok(json_response(200, &record, &[]))
+    }
+
+    fn parent_id(matched: &Matched) -> Option<i64> {
+        matched
+            .vars
+            .iter()
+            .find(|(name, _)| name == "parentId")
+            .and_then(|(_, v)| v.parse().ok())
+    }
+
+    fn create(
+        &self,
+        ctx: &Ctx,
+        matched: &Matched,
+        request_schema: Option<&str>,
+        resource: &str,
+    ) -> Result<Response, ApiError> {
+        let body = ctx.json_body(resource)?;
+        if let Some(schema_name) = request_schema {
+            let errors = schema::validate_body(schema_name, &body, resource, true);
+            if !errors.is_empty() {
+                return Err(ApiError::invalid_object(resource, errors));
+            }
+        }
+        let wctx = self.write_context();
+        let path = matched.collection_path();
+        let template = matched.route.collection.clone().unwrap_or_default();
+        let mut record = body;
+        if let Some(object) = record.as_object_mut() {
+            object.remove("id");
+            object.remove("_info");
+        }
+        let mut store = self.write();
+        self.check_parents(&store, matched)?;
+        if let Some(schema_name) = request_schema {
+            write::resolve_references(&store, schema_name, &mut record, None, resource)?;
+        }
+        let extra = write::apply_rules(
+            &store,
+            &template,
+            Self::parent_id(matched),
+            &mut record,
+            None,
+            &wctx,
+        )?;
+        write::stamp_info(&mut record, None, &wctx);
+        let id = store.next_id(&path);
+        if let Some(object) = record.as_object_mut() {
+            object.insert("id".into(), Value::from(id));
+        }
+        store.insert(&path, record.clone());
+        for (child_path, child) in extra {
+            let child_path = if child_path.is_empty() {
+                format!("{path}/{id}/notes")
+            } else {
+                child_path
+            };
+            let mut child = child;
+            if let Some(object) = child.as_object_mut() {
+                object.insert("ticketId".into(), Value::from(id));
+            }
+            store.insert(&child_path, child);
+        }
+        Ok(json_response(201, &record, &[]))
+    }
+
+    fn replace(
+        &self,
+        ctx: &Ctx,
+        matched: &Matched,
+        request_schema: Option<&str>,
+        resource: &str,
+    ) -> Result<Response, ApiError> {
+        let body = ctx.json_body(resource)?;
+        if let Some(schema_name) = request_schema {
+            let errors = schema::validate_body(schema_name, &body, resource, true);
+            if !errors.is_empty() {
+                return Err(ApiError::invalid_object(resource, errors));
+            }
+        }
+        let wctx = self.write_context();
+        let path = matched.collection_path();
+        let template = matched.route.collection.clone().unwrap_or_default();
+        let mut store = self.write();
+        self.check_parents(&store, matched)?;
+        let id = self.item_id(&store, matched, resource)?;
+        let previous = store.get(&path, id).cloned();
+        let mut record = body;
+        if let Some(schema_name) = request_schema {
+            write::resolve_references(&store, schema_name, &mut record, None, resource)?;
+        }
+        write::apply_rules(
+            &store,
+            &template,
+            Self::parent_id(matched),
+            &mut record,
+            previous.as_ref(),
+            &wctx,
+        )?;
+        write::stamp_info(&mut record, previous.as_ref(), &wctx);
+        if let Some(object) = record.as_object_mut() {
+            object.insert("id".into(), Value::from(id));
+        }
+        store.insert(&path, record.clone());
+        Ok(json_response(200, &record, &[]))
+    }
+
+    fn patch(&self, ctx: &Ctx, matched: &Matched, resource: &str) -> Result<Response, ApiError> {
+        let body = ctx.json_body(resource)?;
+        let wctx = self.write_context();
+        let path = matched.collection_path();
+        let template = matched.route.collection.clone().unwrap_or_default();
+        let schema_name = matched
+            .route
+            .methods
+            .get("get")
+            .and_then(|o| o.response_schema.clone())
+            .or_else(|| {
+                matched
+                    .route
+                    .methods
+                    .get("put")
+                    .and_then(|o| o.request_schema.clone())
+            });
+        let mut store = self.write();
+        self.check_parents(&store, matched)?;
+        let id = self.item_id(&store, matched, resource)?;
+        let previous = store.get(&path, id).cloned().unwrap_or(Value::Null);
+        let mut record = previous.clone();
+        if let Some(schema_name) = &schema_name {
+            let changed = write::apply_patch(schema_name, &mut record, &body, resource)?;
+            write::resolve_references(&store, schema_name, &mut record, Some(&changed), resource)?;
+        }
+        write::apply_rules(
+            &store,
+            &template,
+            Self::parent_id(matched),
+            &mut record,
+            Some(&previous),
+            &wctx,
+        )?;
+        write::stamp_info(&mut record, Some(&previous), &wctx);
+        if let Some(object) = record.as_object_mut() {
+            object.insert("id".into(), Value::from(id));
+        }
+        store.insert(&path, record.clone());
+        Ok(json_response(200, &record, &[]))
+    }
+
+    fn delete(&self, matched: &Matched, resource: &str) -> Result<Response, ApiError> {
+        let mut store = self.write();
+        self.check_parents(&store, matched)?;
+        let id = self.item_id(&store, matched, resource)?;
+        let path = matched.collection_path();
+        store.remove(&path, id);
+        store.remove_children(&format!("{path}/{id}/"));
+        let mut response = Response::new(Body::empty());
+        *response.status_mut() = StatusCode::NO_CONTENT;
+        Ok(response)
+    }
+
+    fn my_account(&self) -> Result<Response, ApiError> {
+        let store = self.read();
+        let me = store.collection("/system/members").and_then(|c| {
+            c.records.iter().map(|(_, r)| r).find(|r| {
+                r.get("identifier").and_then(Value::as_str) == Some(self.options.member_identifier.as_str())
+            })
+        });
+        match me {
+            Some(member) => Ok(json_response(200, member, &[])),
+            None => Err(ApiError::not_found(
+                "The member behind these API keys was not found.",
+            )),
+        }
+    }
+
+    fn singleton(&self, matched: &Matched) -> Result<Response, ApiError> {
+        let store = self.read();
+        let template = matched.route.template.as_str();
+        if let Some((_, first)) = store
+            .collection(&matched.concrete)
+            .and_then(|c| c.records.first())
+        {
+            return Ok(json_response(200, first, &[]));
+        }
+        if template == "/system/info" {
+            return Ok(json_response(
+                200,
+                &json!({
+                    "version": "v2022.1.0",
+                    "isCloud": true,
+                    "serverTimeZone": "Eastern Standard Time",
+                    "licenseBits": [],
+                    "cloudRegion": "NA",
+                }),
+                &[],
+            ));
+        }
+        Err(ApiError::not_found(format!(
+            "The simulated tenant has no record at {}.",
+            matched.concrete
+        )))
+    }
+}
+
+/// The template of the first `i` segments of `route` (the parent collection
+/// of the variable at `i`).
+fn route_template_prefix(route: &super::routes::Route, i: usize) -> String {
+    let mut s = String::new();
+    for seg in &route.segments[..i] {
+        s.push('/');
+        match seg {
+            Seg::Lit(l) => s.push_str(l),
+            Seg::Var(v) => {
+                s.push('{');
+                s.push_str(v);
+                s.push('}');
+            }
+        }
+    }
+    // Parent variables are spelled `{parentId}`/`{grandparentId}` in child
+    // templates but `{id}`/`{parentId}` in the parent's own: normalise by
+    // looking the shape up.
+    find_template_by_shape(&s).unwrap_or(s)
+}
+
+fn find_template_by_shape(template: &str) -> Option<String> {
+    let table = RouteTable::global();
+    if table.get(template).is_some() {
+        return Some(template.to_string());
+    }
+    let shape = |t: &str| -> Vec<Option<String>> {
+        t.split('/')
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                if s.starts_with('{') {
+                    None
+                } else {
+                    Some(s.to_ascii_lowercase())
+                }
+            })
+            .collect()
+    };
+    let wanted = shape(template);
+    table
+        .routes
+        .iter()
+        .find(|r| r.kind == Kind::Collection && shape(&r.template) == wanted)
+        .map(|r| r.template.clone())
+}
+
+fn collection_schema(matched: &Matched) -> Option<String> {
+    let template = matched.route.collection.as_deref()?;
+    let route = RouteTable::global().get(template)?;
+    route.methods.get("get").and_then(|o| o.response_schema.clone())
+}

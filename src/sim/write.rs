@@ -1,0 +1,604 @@
+//! Writes: references resolved to full reference objects, JSON Patch, and
+//! the business rules ConnectWise applies to tickets, notes and time entries.
+
+use super::errors::{ApiError, CLOSED_PERIOD_MESSAGE, FieldError};
+use super::schema;
+use super::store::Store;
+use chrono::NaiveDate;
+use serde_json::{Map, Value, json};
+
+/// What a write needs to know besides the body.
+pub struct WriteContext<'a> {
+    /// Identifier of the member behind the API keys (`updatedBy`, `enteredBy`).
+    pub member: &'a str,
+    /// Time entries starting on or before this date are in a closed period.
+    pub closed_through: Option<NaiveDate>,
+    /// `now`, as ConnectWise writes timestamps.
+    pub now: String,
+}
+
+/// Where records a reference schema points to live. `{parentId}` is the
+/// record's board.
+const REFERENCES: &[(&str, &str)] = &[
+    ("BoardReference", "/service/boards"),
+    ("ServiceStatusReference", "/service/boards/{parentId}/statuses"),
+    ("ServiceTypeReference", "/service/boards/{parentId}/types"),
+    ("CompanyReference", "/company/companies"),
+    ("ContactReference", "/company/contacts"),
+    ("SiteReference", "/company/companies/{company}/sites"),
+    ("PriorityReference", "/service/priorities"),
+    ("MemberReference", "/system/members"),
+    ("WorkTypeReference", "/time/workTypes"),
+    ("WorkRoleReference", "/time/workRoles"),
+    ("TicketReference", "/service/tickets"),
+    ("AgreementReference", "/finance/agreements"),
+    ("ProjectReference", "/project/projects"),
+];
+
+fn concrete_reference_path(template: &str, record: &Value) -> Option<String> {
+    if template.contains("{parentId}") {
+        let board = record.get("board")?.get("id")?.as_i64()?;
+        Some(template.replace("{parentId}", &board.to_string()))
+    } else if template.contains("{company}") {
+        let company = record.get("company")?.get("id")?.as_i64()?;
+        Some(template.replace("{company}", &company.to_string()))
+    } else {
+        Some(template.to_string())
+    }
+}
+
+/// The reference object for `target`, with the properties `ref_schema` lists.
+fn reference_object(ref_schema: &str, target: &Value) -> Value {
+    let mut out = Map::new();
+    let props = schema::schema_named(ref_schema)
+        .map(schema::property_names)
+        .unwrap_or_default();
+    for prop in props {
+        if prop == "_info" {
+            continue;
+        }
+        let value = match prop {
+            "name" => target.get("name").cloned().or_else(|| {
+                let first = target.get("firstName").and_then(Value::as_str)?;
+                let last = target.get("lastName").and_then(Value::as_str).unwrap_or("");
+                Some(Value::from(format!("{first} {last}").trim().to_string()))
+            }),
+            "summary" => target.get("summary").cloned(),
+            other => target.get(other).cloned(),
+        };
+        if let Some(v) = value.filter(|v| !v.is_null()) {
+            out.insert(prop.to_string(), v);
+        }
+    }
+    Value::Object(out)
+}
+
+/// Replaces `{"id": 5}`-style references in `record`'s top-level fields (all
+/// of them, or only `only`) by full reference objects (`{id, name}`,
+/// `{id, identifier, name}`). A reference to a record that does not exist in
+/// a collection the tenant has is an error naming the field.
+pub fn resolve_references(
+    store: &Store,
+    schema_name: &str,
+    record: &mut Value,
+    only: Option<&[String]>,
+    resource: &str,
+) -> Result<(), ApiError> {
+    let Some(schema) = schema::schema_named(schema_name) else {
+        return Ok(());
+    };
+    let Some(props) = schema::resolve(schema)
+        .get("properties")
+        .and_then(Value::as_object)
+    else {
+        return Ok(());
+    };
+    let mut errors = Vec::new();
+    let snapshot = record.clone();
+    let Some(object) = record.as_object_mut() else {
+        return Ok(());
+    };
+    for (field, prop) in props {
+        if only.is_some_and(|only| !only.iter().any(|f| f == field)) {
+            continue;
+        }
+        let Some(ref_schema) = schema::ref_name(prop) else {
+            continue;
+        };
+        let Some((_, template)) = REFERENCES.iter().find(|(s, _)| *s == ref_schema) else {
+            continue;
+        };
+        let Some(value) = object.get(field.as_str()) else {
+            continue;
+        };
+        if !value.is_object() || value.as_object().is_some_and(Map::is_empty) {
+            continue;
+        }
+        let found = if let Some(path) = concrete_reference_path(template, &snapshot) {
+            if store.collection(&path).is_none_or(|c| c.records.is_empty()) {
+                continue; // The tenant has no such records: keep the reference as given.
+            }
+            store.find_reference(&path, value)
+        } else {
+            // No board/company to scope by: look in every collection at the template.
+            let mut hit = None;
+            for (_, c) in store.collections_at(template) {
+                if let Some(id) = value.get("id").and_then(Value::as_i64) {
+                    hit = c.get(id);
+                } else if let Some(name) = value.get("name").and_then(Value::as_str) {
+                    hit = c.records.iter().map(|(_, r)| r).find(|r| {
+                        r.get("name")
+                            .and_then(Value::as_str)
+                            .is_some_and(|n| n.eq_ignore_ascii_case(name))
+                    });
+                }
+                if hit.is_some() {
+                    break;
+                }
+            }
+            hit
+        };
+        match found {
+            Some(target) => {
+                let reference = reference_object(ref_schema, target);
+                object.insert(field.clone(), reference);
+            }
+            None => {
+                let what = value
+                    .get("id")
+                    .map(|id| format!("id {id}"))
+                    .or_else(|| value.get("identifier").map(|i| format!("identifier {i}")))
+                    .or_else(|| value.get("name").map(|n| format!("name {n}")))
+                    .unwrap_or_else(|| "that reference".into());
+                let scope = if template.contains("{parentId}") {
+                    " on this board"
+                } else {
+                    ""
+                };
+                errors.push(FieldError::new(
+                    "InvalidReference",
+                    format!("{field}: no record with {what} exists{scope}."),
+                    resource,
+                    field.as_str(),
+                ));
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::invalid_object(resource, errors))
+    }
+}
+
+/// Applies a JSON Patch list (`[{op, path, value}]`; ops `replace`, `add`,
+/// `remove`; paths `status`, `/status` or `status/id`) to `record`, checking
+/// each path and value against the schema. Returns the top-level fields changed.
+pub fn apply_patch(
+    schema_name: &str,
+    record: &mut Value,
+    patch: &Value,
+    resource: &str,
+) -> Result<Vec<String>, ApiError> {
+    let ops = match patch {
+        Value::Array(ops) => ops.clone(),
+        Value::Object(_) => vec![patch.clone()],
+        _ => {
+            return Err(ApiError::invalid_object(
+                resource,
+                vec![FieldError::new(
+                    "InvalidObject",
+                    "A PATCH body must be a JSON Patch list: [{\"op\": \"replace\", \"path\": \"status\", \"value\": {\"id\": 5}}].",
+                    resource,
+                    "",
+                )],
+            ));
+        }
+    };
+    let schema = schema::schema_named(schema_name);
+    let mut changed = Vec::new();
+    for (i, op) in ops.iter().enumerate() {
+        let bad = |message: String, field: &str| {
+            ApiError::invalid_object(
+                resource,
+                vec![FieldError::new("InvalidPatch", message, resource, field)],
+            )
+        };
+        let kind = op
+            .get("op")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let Some(path) = op.get("path").and_then(Value::as_str) else {
+            return Err(bad(format!("Operation {i} has no \"path\"."), ""));
+        };
+        let segs: Vec<&str> = path
+            .trim_matches('/')
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .collect();
+        if segs.is_empty() {
+            return Err(bad(
+                format!("Operation {i}: the path \"{path}\" names no field."),
+                path,
+            ));
+        }
+        let field_path = segs.join("/");
+        if segs.iter().any(|s| *s == "id" || *s == "_info") && segs.len() == 1 {
+            return Err(bad(format!("{field_path} cannot be changed."), &field_path));
+        }
+        let sub = match schema {
+            Some(s) => match schema::at_path(s, &segs) {
+                Some(sub) => Some(sub),
+                None => {
+                    let names = schema::property_names(s);
+                    let wanted = segs[0].to_ascii_lowercase();
+                    let mut close: Vec<(usize, &str)> = names
+                        .iter()
+                        .map(|n| (edit_distance(&n.to_ascii_lowercase(), &wanted), *n))
+                        .filter(|(d, n)| *d <= 2.max(n.len() / 3))
+                        .collect();
+                    close.sort();
+                    let close: Vec<&str> = close.into_iter().take(3).map(|(_, n)| n).collect();
+                    let hint = if close.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" Did you mean: {}?", close.join(", "))
+                    };
+                    return Err(bad(
+                        format!("Cannot patch {field_path}: {resource} has no such field.{hint}"),
+                        &field_path,
+                    ));
+                }
+            },
+            None => None,
+        };
+        match kind.as_str() {
+            "replace" | "add" => {
+                let Some(value) = op.get("value") else {
+                    return Err(bad(
+                        format!("Operation {i} ({kind} {field_path}) has no \"value\"."),
+                        &field_path,
+                    ));
+                };
+                if let Some(sub) = sub {
+                    let mut errors = Vec::new();
+                    schema::check_value(sub, value, &field_path, resource, &mut errors);
+                    if !errors.is_empty() {
+                        return Err(ApiError::invalid_object(resource, errors));
+                    }
+                }
+                set_path(record, &segs, value.clone());
+            }
+            "remove" => {
+                remove_path(record, &segs);
+            }
+            other => {
+                return Err(bad(
+                    format!("Operation {i}: unsupported op \"{other}\"; use replace, add or remove."),
+                    &field_path,
+                ));
+            }
+        }
+        let top = segs[0].to_string();
+        if !changed.contains(&top) {
+            changed.push(top);
+        }
+    }
+    Ok(changed)
+}
+
+/// Levenshtein distance, for "did you mean" hints.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let current = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(current + 1);
+            prev = current;
+        }
+    }
+    row[b.len()]
+}
+
+fn set_path(record: &mut Value, segs: &[&str], value: Value) {
+    let mut current = record;
+    for (i, seg) in segs.iter().enumerate() {
+        if !current.is_object() {
+            *current = Value::Object(Map::new());
+        }
+        let Some(object) = current.as_object_mut() else {
+            return;
+        };
+        let key = object
+            .keys()
+            .find(|k| k.eq_ignore_ascii_case(seg))
+            .cloned()
+            .unwrap_or_else(|| seg.to_string());
+        if i + 1 == segs.len() {
+            // Setting a reference's id: the rest of the old reference no longer applies.
+            if segs.len() >= 2 && *seg == "id" {
+                object.retain(|k, _| k == "id");
+            }
+            object.insert(key, value);
+            return;
+        }
+        current = object.entry(key).or_insert_with(|| Value::Object(Map::new()));
+    }
+}
+
+fn remove_path(record: &mut Value, segs: &[&str]) {
+    let mut current = record;
+    for (i, seg) in segs.iter().enumerate() {
+        let Some(object) = current.as_object_mut() else {
+            return;
+        };
+        if i + 1 == segs.len() {
+            object.remove(*seg);
+            return;
+        }
+        let Some(next) = object.get_mut(*seg) else { return };
+        current = next;
+    }
+}
+
+/// Sets `_info` for a new record, or refreshes it after an update.
+pub fn stamp_info(record: &mut Value, previous: Option<&Value>, ctx: &WriteContext) {
+    let mut info = previous
+        .and_then(|p| p.get("_info"))
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    if previous.is_none() {
+        info.insert("dateEntered".into(), Value::from(ctx.now.clone()));
+        info.insert("enteredBy".into(), Value::from(ctx.member));
+    }
+    info.insert("lastUpdated".into(), Value::from(ctx.now.clone()));
+    info.insert("updatedBy".into(), Value::from(ctx.member));
+    if let Some(object) = record.as_object_mut() {
+        object.insert("_info".into(), Value::Object(info));
+    }
+}
+
+fn member_reference(store: &Store, identifier: &str) -> Value {
+    let found = store.collection("/system/members").and_then(|c| {
+        c.records
+            .iter()
+            .map(|(_, r)| r)
+            .find(|r| r.get("identifier").and_then(Value::as_str) == Some(identifier))
+    });
+    match found {
+        Some(member) => reference_object("MemberReference", member),
+        None => json!({ "identifier": identifier }),
+    }
+}
+
+/// The rules ConnectWise applies beyond the schema, per collection template.
+/// `parent_id` is the id in `{parentId}` for child collections; `previous`
+/// the stored record for updates. Extra records to create (the first notes of
+/// a new ticket) are returned as (collection path, record).
+pub fn apply_rules(
+    store: &Store,
+    template: &str,
+    parent_id: Option<i64>,
+    record: &mut Value,
+    previous: Option<&Value>,
+    ctx: &WriteContext,
+) -> Result<Vec<(String, Value)>, ApiError> {
+    let creating = previous.is_none();
+    match template {
+        "/service/tickets" => {
+            let Some(object) = record.as_object_mut() else {
+                return Ok(Vec::new());
+            };
+            if creating {
+                object
+                    .entry("recordType")
+                    .or_insert_with(|| Value::from("ServiceTicket"));
+                object.entry("closedFlag").or_insert(Value::Bool(false));
+                if !object.contains_key("status")
+                    && let Some(board) = object
+                        .get("board")
+                        .and_then(|b| b.get("id"))
+                        .and_then(Value::as_i64)
+                {
+                    let first = store
+                        .collection(&format!("/service/boards/{board}/statuses"))
+                        .and_then(|c| c.records.first())
+                        .map(|(_, s)| reference_object("ServiceStatusReference", s));
+                    if let Some(status) = first {
+                        object.insert("status".into(), status);
+                    }
+                }
+            }
+            // Notes a new ticket starts with; never stored on the ticket itself.
+            let mut notes = Vec::new();
+            for (field, flag) in [
+                ("initialDescription", "detailDescriptionFlag"),
+                ("initialInternalAnalysis", "internalAnalysisFlag"),
+                ("initialResolution", "resolutionFlag"),
+            ] {
+                if let Some(text) = object.remove(field).and_then(|t| t.as_str().map(str::to_string))
+                    && creating
+                    && !text.is_empty()
+                {
+                    let mut note = json!({
+                        "text": text,
+                        flag: true,
+                        "member": member_reference(store, ctx.member),
+                        "createdBy": ctx.member,
+                        "dateCreated": ctx.now,
+                    });
+                    stamp_info(&mut note, None, ctx);
+                    notes.push((String::new(), note));
+                }
+            }
+            Ok(notes)
+        }
+        "/service/tickets/{parentId}/notes" => {
+            let text_empty = record
+                .get("text")
+                .and_then(Value::as_str)
+                .is_none_or(|t| t.trim().is_empty());
+            if text_empty {
+                return Err(ApiError::invalid_object(
+                    "serviceTicketNote",
+                    vec![FieldError::new(
+                        "NullValue",
+                        "The text field is required.",
+                        "serviceTicketNote",
+                        "text",
+                    )],
+                ));
+            }
+            let flagged = ["detailDescriptionFlag", "internalAnalysisFlag", "resolutionFlag"]
+                .iter()
+                .any(|f| record.get(*f).and_then(Value::as_bool) == Some(true));
+            if !flagged {
+                return Err(ApiError::invalid_object(
+                    "serviceTicketNote",
+                    vec![FieldError::new(
+                        "InvalidObject",
+                        "At least one of detailDescriptionFlag, internalAnalysisFlag or resolutionFlag must be true.",
+                        "serviceTicketNote",
+                        "detailDescriptionFlag",
+                    )],
+                ));
+            }
+            if let (Some(object), Some(parent)) = (record.as_object_mut(), parent_id) {
+                object.insert("ticketId".into(), Value::from(parent));
+                if creating {
+                    if !object.contains_key("member") {
+                        object.insert("member".into(), member_reference(store, ctx.member));
+                    }
+                    object.insert("createdBy".into(), Value::from(ctx.member));
+                    object.insert("dateCreated".into(), Value::from(ctx.now.clone()));
+                }
+            }
+            Ok(Vec::new())
+        }
+        "/time/entries" => {
+            time_entry_rules(store, record, creating, ctx)?;
+            Ok(Vec::new())
+        }
+        _ => Ok(Vec::new()),
+    }
+}
+
+fn time_entry_rules(
+    store: &Store,
+    record: &mut Value,
+    creating: bool,
+    ctx: &WriteContext,
+) -> Result<(), ApiError> {
+    const RESOURCE: &str = "timeEntry";
+    let start = record
+        .get("timeStart")
+        .and_then(Value::as_str)
+        .map(schema::check_timestamp);
+    let start = match start {
+        Some(Ok(t)) => Some(t),
+        Some(Err(message)) => {
+            return Err(ApiError::invalid_object(
+                RESOURCE,
+                vec![FieldError::new(
+                    "InvalidDateTime",
+                    format!("timeStart: {message}"),
+                    RESOURCE,
+                    "timeStart",
+                )],
+            ));
+        }
+        None => None,
+    };
+    if let (Some(start), Some(closed)) = (start, ctx.closed_through)
+        && start.date_naive() <= closed
+    {
+        return Err(
+            ApiError::new(400, "InvalidObject", CLOSED_PERIOD_MESSAGE).with_errors(vec![FieldError::new(
+                "ClosedPeriod",
+                format!(
+                    "{CLOSED_PERIOD_MESSAGE}: time periods are closed through {closed}; timeStart is {}.",
+                    start.date_naive()
+                ),
+                RESOURCE,
+                "timeStart",
+            )]),
+        );
+    }
+    let end = record
+        .get("timeEnd")
+        .and_then(Value::as_str)
+        .and_then(|s| schema::check_timestamp(s).ok());
+    if let (Some(start), Some(end)) = (start, end)
+        && end <= start
+    {
+        return Err(ApiError::invalid_object(
+            RESOURCE,
+            vec![FieldError::new(
+                "InvalidField",
+                "timeEnd must be after timeStart.",
+                RESOURCE,
+                "timeEnd",
+            )],
+        ));
+    }
+    let charge_type = record
+        .get("chargeToType")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let charge_id = record.get("chargeToId").and_then(Value::as_i64);
+    let Some(object) = record.as_object_mut() else {
+        return Ok(());
+    };
+    if let (Some(kind), Some(id)) = (charge_type.as_deref(), charge_id)
+        && (kind == "ServiceTicket" || kind == "ProjectTicket")
+    {
+        let path = if kind == "ServiceTicket" {
+            "/service/tickets"
+        } else {
+            "/project/tickets"
+        };
+        match store.get(path, id) {
+            Some(ticket) => {
+                object.insert("ticket".into(), reference_object("TicketReference", ticket));
+                if let Some(company) = ticket.get("company") {
+                    object.entry("company").or_insert_with(|| company.clone());
+                }
+            }
+            None if store.collection(path).is_some() => {
+                return Err(ApiError::invalid_object(
+                    RESOURCE,
+                    vec![FieldError::new(
+                        "InvalidReference",
+                        format!("chargeToId: no {kind} with id {id} exists."),
+                        RESOURCE,
+                        "chargeToId",
+                    )],
+                ));
+            }
+            None => {}
+        }
+    }
+    if let (Some(start), Some(end)) = (start, end)
+        && !object.get("actualHours").is_some_and(Value::is_number)
+    {
+        let hours = (end - start).num_seconds() as f64 / 3600.0;
+        object.insert("actualHours".into(), json!((hours * 100.0).round() / 100.0));
+    }
+    if creating {
+        if !object.contains_key("member") {
+            object.insert("member".into(), member_reference(store, ctx.member));
+        }
+        object
+            .entry("billableOption")
+            .or_insert_with(|| Value::from("Billable"));
+        object.entry("status").or_insert_with(|| Value::from("Open"));
+        object.insert("enteredBy".into(), Value::from(ctx.member));
+        object.insert("dateEntered".into(), Value::from(ctx.now.clone()));
+    }
+    Ok(())
+}

@@ -1,0 +1,101 @@
+//! Authentication: HTTP Basic `{companyId}+{publicKey}:{privateKey}` and the
+//! `clientId` header.
+
+#[path = "sim_support/mod.rs"]
+mod support;
+
+use connectwise_mcp::sim::errors::CLIENT_ID_REQUIRED_MESSAGE;
+use connectwise_mcp::sim::{DEMO_CLIENT_ID, DEMO_COMPANY_ID, DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY};
+use serde_json::Value;
+use support::start;
+
+async fn status_and_body(response: reqwest::Response) -> (u16, Value) {
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn the_configured_credentials_are_accepted() {
+    let sim = start().await;
+    let response = support::get(&sim, "/service/boards").send().await.unwrap();
+    assert_eq!(response.status(), 200);
+}
+
+#[tokio::test]
+async fn a_wrong_private_key_is_a_401() {
+    let sim = start().await;
+    let response = support::client()
+        .get(format!("{}/service/boards", sim.base_url()))
+        .basic_auth(format!("{DEMO_COMPANY_ID}+{DEMO_PUBLIC_KEY}"), Some("wrong"))
+        .header("clientId", DEMO_CLIENT_ID)
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = status_and_body(response).await;
+    assert_eq!(status, 401);
+    assert_eq!(body["code"], "Unauthorized");
+}
+
+#[tokio::test]
+async fn a_wrong_company_id_is_a_401() {
+    let sim = start().await;
+    let response = support::client()
+        .get(format!("{}/service/boards", sim.base_url()))
+        .basic_auth(format!("othercompany+{DEMO_PUBLIC_KEY}"), Some(DEMO_PRIVATE_KEY))
+        .header("clientId", DEMO_CLIENT_ID)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401);
+}
+
+#[tokio::test]
+async fn a_request_without_basic_auth_is_a_401() {
+    let sim = start().await;
+    let response = support::client()
+        .get(format!("{}/service/boards", sim.base_url()))
+        .header("clientId", DEMO_CLIENT_ID)
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = status_and_body(response).await;
+    assert_eq!(status, 401);
+    assert_eq!(body["code"], "Unauthorized");
+}
+
+#[tokio::test]
+async fn a_request_without_client_id_is_a_401_saying_it_is_required() {
+    let sim = start().await;
+    let response = support::client()
+        .get(format!("{}/service/boards", sim.base_url()))
+        .basic_auth(
+            format!("{DEMO_COMPANY_ID}+{DEMO_PUBLIC_KEY}"),
+            Some(DEMO_PRIVATE_KEY),
+        )
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = status_and_body(response).await;
+    assert_eq!(status, 401);
+    assert_eq!(body["message"], CLIENT_ID_REQUIRED_MESSAGE);
+    assert!(CLIENT_ID_REQUIRED_MESSAGE.starts_with("clientId is required"));
+}
+
+#[tokio::test]
+async fn the_request_log_keeps_headers_but_not_authorization() {
+    let sim = start().await;
+    support::get(&sim, "/service/boards")
+        .query(&[("pageSize", "2")])
+        .send()
+        .await
+        .unwrap();
+    let log = sim.request_log();
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].method, "GET");
+    assert_eq!(
+        log[0].path_and_query,
+        "/v4_6_release/apis/3.0/service/boards?pageSize=2"
+    );
+    assert_eq!(log[0].header("clientid"), Some(DEMO_CLIENT_ID));
+    assert!(log[0].header("authorization").is_none());
+}

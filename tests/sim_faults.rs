@@ -1,0 +1,84 @@
+//! Fault injection, switched on at run time.
+
+#[path = "sim_support/mod.rs"]
+mod support;
+
+use serde_json::Value;
+use std::time::{Duration, Instant};
+use support::{get, start};
+
+async fn status(sim: &connectwise_mcp::sim::Simulator, path: &str) -> u16 {
+    get(sim, path).send().await.unwrap().status().as_u16()
+}
+
+#[tokio::test]
+async fn rate_limit_answers_429_with_retry_after_after_n_requests() {
+    let sim = start().await;
+    sim.faults().rate_limit(2, 1, 7);
+    assert_eq!(status(&sim, "/service/boards").await, 200);
+    assert_eq!(status(&sim, "/service/boards").await, 200);
+    let response = get(&sim, "/service/boards").send().await.unwrap();
+    assert_eq!(response.status(), 429);
+    assert_eq!(response.headers()["retry-after"], "7");
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["code"], "TooManyRequests");
+    assert_eq!(
+        status(&sim, "/service/boards").await,
+        200,
+        "only `count` requests are limited"
+    );
+}
+
+#[tokio::test]
+async fn server_errors_answer_5xx_for_the_next_k_requests() {
+    let sim = start().await;
+    sim.faults().server_errors(0, 2, 500);
+    assert_eq!(status(&sim, "/service/tickets/1").await, 500);
+    assert_eq!(status(&sim, "/service/tickets/1").await, 500);
+    assert_eq!(status(&sim, "/service/tickets/1").await, 200);
+}
+
+#[tokio::test]
+async fn latency_delays_every_response() {
+    let sim = start().await;
+    sim.faults().set_latency(Duration::from_millis(300));
+    let started = Instant::now();
+    assert_eq!(status(&sim, "/service/boards").await, 200);
+    assert!(started.elapsed() >= Duration::from_millis(300));
+}
+
+#[tokio::test]
+async fn a_hung_request_never_answers_so_the_client_times_out() {
+    let sim = start().await;
+    sim.faults().hang(1);
+    let result = get(&sim, "/service/boards")
+        .timeout(Duration::from_millis(300))
+        .send()
+        .await;
+    assert!(result.unwrap_err().is_timeout());
+    assert_eq!(
+        status(&sim, "/service/boards").await,
+        200,
+        "the next request is answered"
+    );
+}
+
+#[tokio::test]
+async fn a_forbidden_prefix_answers_403() {
+    let sim = start().await;
+    sim.faults().forbid_prefix("/finance");
+    let response = get(&sim, "/finance/agreements").send().await.unwrap();
+    assert_eq!(response.status(), 403);
+    let body: Value = response.json().await.unwrap();
+    assert!(body["message"].as_str().unwrap().contains("security role"));
+    assert_eq!(status(&sim, "/service/boards").await, 200);
+}
+
+#[tokio::test]
+async fn clear_switches_every_fault_off() {
+    let sim = start().await;
+    sim.faults().server_errors(0, 100, 503);
+    sim.faults().forbid_prefix("/service");
+    sim.faults().clear();
+    assert_eq!(status(&sim, "/service/boards").await, 200);
+}

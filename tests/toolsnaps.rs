@@ -1,0 +1,95 @@
+//! Schema snapshots, in the spirit of github-mcp-server's `__toolsnaps__`:
+//! what a model sees of each curated tool (name, title, description, tier,
+//! input schema) is committed under `tests/__toolsnaps__/`, so any change to
+//! it shows up as a reviewable diff.
+//!
+//! A snapshot that differs, is missing, or belongs to no tool fails the test.
+//! `cargo xtask regen` refreshes them; by hand: `UPDATE_TOOLSNAPS=true cargo test --test toolsnaps`.
+
+use connectwise_mcp::tools::{ToolDef, curated};
+use serde_json::{Value, json};
+use std::path::PathBuf;
+
+fn snapshot_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/__toolsnaps__")
+}
+
+fn snapshot(tool: &ToolDef) -> String {
+    let value = json!({
+        "name": tool.name,
+        "title": tool.title,
+        "description": tool.description,
+        "toolset": tool.toolset,
+        "tier": tool.tier.as_str(),
+        "idempotent": tool.idempotent,
+        "operationId": tool.operation_id,
+        "inputSchema": (tool.input_schema)(),
+    });
+    serde_json::to_string_pretty(&value).expect("serialisable") + "\n"
+}
+
+#[test]
+fn every_tool_matches_its_committed_snapshot() {
+    let update = std::env::var("UPDATE_TOOLSNAPS").is_ok_and(|v| v == "true" || v == "1");
+    let dir = snapshot_dir();
+    if update {
+        std::fs::create_dir_all(&dir).unwrap();
+    }
+    let mut failures = Vec::new();
+    for tool in curated() {
+        let path = dir.join(format!("{}.snap", tool.name));
+        let now = snapshot(tool);
+        match std::fs::read_to_string(&path) {
+            Ok(committed) if committed == now => {}
+            _ if update => std::fs::write(&path, &now).unwrap(),
+            Ok(_) => failures.push(format!("{}: changed (see {})", tool.name, path.display())),
+            Err(_) => failures.push(format!("{}: no snapshot at {}", tool.name, path.display())),
+        }
+    }
+    for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+        let name = entry
+            .file_name()
+            .to_string_lossy()
+            .trim_end_matches(".snap")
+            .to_owned();
+        if !curated().iter().any(|t| t.name == name) {
+            if update {
+                std::fs::remove_file(entry.path()).unwrap();
+            } else {
+                failures.push(format!("{name}: snapshot of a tool that no longer exists"));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "tool snapshots are out of date (run `cargo xtask regen`, or \
+         UPDATE_TOOLSNAPS=true cargo test --test toolsnaps, and commit the diff):\n  {}",
+        failures.join("\n  ")
+    );
+}
+
+#[test]
+fn every_schema_is_a_closed_object_with_described_arguments() {
+    for tool in curated() {
+        let schema = (tool.input_schema)();
+        assert_eq!(schema["type"], "object", "{}", tool.name);
+        assert_eq!(
+            schema["additionalProperties"],
+            Value::Bool(false),
+            "{}: unknown arguments are refused",
+            tool.name
+        );
+        for (arg, def) in schema["properties"].as_object().unwrap() {
+            assert!(
+                def.get("description").is_some() || def.get("$ref").is_some(),
+                "{}.{arg} has no description",
+                tool.name
+            );
+        }
+        assert!(
+            tool.name.starts_with("cw_") && tool.description.len() > 30,
+            "{}",
+            tool.name
+        );
+    }
+}
