@@ -411,8 +411,7 @@ mod tests {
             "CW_PUBLIC_KEY is not set (or `public_key` in the [connectwise] section of the config file)"
         );
         let mut blank = FULL.to_vec();
-        blank.push(("CW_PRIVATE_KEY", "  "));
-        let blank: Vec<_> = blank.into_iter().rev().collect(); // later entries win in the map
+        blank.push(("CW_PRIVATE_KEY", "  ")); // later entries win in the map
         let err = Config::from_sources(env(&blank), None).unwrap_err();
         assert_eq!(err.to_string(), "CW_PRIVATE_KEY is empty");
     }
