@@ -8,6 +8,7 @@
 
 pub mod client;
 pub mod conditions;
+pub mod mcp;
 pub mod sim;
 pub mod spec;
 pub mod tools;

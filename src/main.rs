@@ -1,10 +1,15 @@
 //! `connectwise-mcp`: the command line. Thin: parsing, logging set-up, and a
 //! call into the library per subcommand. Logs go to stderr; stdout is kept
 //! for output (and, for the MCP server, the protocol).
+//!
+//! Exit codes: 0 success; 1 a failed call or check; 2 a configuration or
+//! usage problem (missing credentials, an unknown tool or toolset).
 
+use clap::builder::BoolishValueParser;
 use clap::{Parser, Subcommand};
 use connectwise_mcp::client::{Config, ConnectWise};
-use connectwise_mcp::sim::{self, SimOptions};
+use connectwise_mcp::mcp::{CwServer, Gate, GateOverrides, Inventory, serve_stdio};
+use connectwise_mcp::sim::{self, SimOptions, Simulator};
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -16,15 +21,56 @@ use std::process::ExitCode;
     about = "MCP server for ConnectWise Manage (PSA)"
 )]
 struct Cli {
-    /// TOML configuration file; environment variables override it.
+    /// TOML configuration file ([connectwise] and [server]); environment variables override it.
     #[arg(long, global = true, env = "CW_CONFIG")]
     config: Option<PathBuf>,
+    /// Use an in-process simulated ConnectWise tenant: no credentials, no network.
+    #[arg(long, global = true)]
+    demo: bool,
+    /// Enable write tools (create, update, notes, time entries).
+    #[arg(long, global = true, env = "CW_ALLOW_WRITES", num_args = 0..=1, require_equals = true,
+          default_missing_value = "true", value_parser = BoolishValueParser::new(), value_name = "BOOL")]
+    allow_writes: Option<bool>,
+    /// Enable delete tools.
+    #[arg(long, global = true, env = "CW_ALLOW_DELETES", num_args = 0..=1, require_equals = true,
+          default_missing_value = "true", value_parser = BoolishValueParser::new(), value_name = "BOOL")]
+    allow_deletes: Option<bool>,
+    /// Toolsets to enable, comma-separated (`all`, `default`, `tickets`, `time`, …).
+    #[arg(
+        long,
+        global = true,
+        env = "CW_TOOLSETS",
+        value_delimiter = ',',
+        value_name = "LIST"
+    )]
+    toolsets: Option<Vec<String>>,
+    /// Single tools to enable, comma-separated: added to --toolsets, or alone exactly these.
+    #[arg(
+        long,
+        global = true,
+        env = "CW_TOOLS",
+        value_delimiter = ',',
+        value_name = "LIST"
+    )]
+    tools: Option<Vec<String>>,
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Subcommand)]
 enum Command {
+    /// Serve MCP over stdin/stdout (the default).
+    Serve,
+    /// List the tools this configuration enables: name, tier, toolset, title.
+    Tools,
+    /// Call one tool and print its result as JSON.
+    Call {
+        /// The tool's name, e.g. cw_ticket_search.
+        tool: String,
+        /// The arguments as a JSON object.
+        #[arg(default_value = "{}")]
+        arguments: String,
+    },
     /// Check the configuration and credentials: calls GET /system/info.
     Ping,
     /// Run the simulated ConnectWise tenant on its own.
@@ -44,9 +90,30 @@ enum Command {
     },
 }
 
+/// Why the command failed, and its exit code.
+struct Failure {
+    code: u8,
+    message: String,
+}
+
+fn usage(message: impl Into<String>) -> Failure {
+    Failure {
+        code: 2,
+        message: message.into(),
+    }
+}
+
+fn failed(message: impl Into<String>) -> Failure {
+    Failure {
+        code: 1,
+        message: message.into(),
+    }
+}
+
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
+        .with_ansi(false)
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("CW_LOG").unwrap_or_else(|_| "warn".into()),
         )
@@ -54,24 +121,71 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
-        Err(e) => return fail(format!("cannot start the async runtime: {e}")),
+        Err(e) => return fail(failed(format!("cannot start the async runtime: {e}"))),
     };
-    match runtime.block_on(run(cli)) {
+    let outcome = runtime.block_on(run(cli));
+    // Don't wait for a blocked stdin reader or idle connections on the way out.
+    runtime.shutdown_background();
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => fail(message),
+        Err(failure) => fail(failure),
     }
 }
 
-fn fail(message: String) -> ExitCode {
-    eprintln!("error: {message}");
-    ExitCode::FAILURE
+fn fail(failure: Failure) -> ExitCode {
+    eprintln!("error: {}", failure.message);
+    ExitCode::from(failure.code)
 }
 
-async fn run(cli: Cli) -> Result<(), String> {
-    match cli.command {
+async fn run(cli: Cli) -> Result<(), Failure> {
+    let command = cli.command.as_ref().unwrap_or(&Command::Serve);
+    match command {
+        Command::Serve => {
+            let inventory = inventory(&cli)?;
+            let (config, _sim) = connection(&cli).await?;
+            serve_stdio(inventory, config).await.map_err(failed)
+        }
+        Command::Tools => {
+            let inventory = inventory(&cli)?;
+            print_tools(&inventory);
+            Ok(())
+        }
+        Command::Call { tool, arguments } => {
+            let inventory = inventory(&cli)?;
+            let arguments = match serde_json::from_str(arguments) {
+                Ok(serde_json::Value::Object(map)) => map,
+                Ok(_) => {
+                    return Err(usage(
+                        "the arguments must be a JSON object, e.g. '{\"page_size\": 5}'",
+                    ));
+                }
+                Err(e) => return Err(usage(format!("the arguments are not JSON: {e}"))),
+            };
+            let (config, _sim) = connection(&cli).await?;
+            let server = CwServer::new(inventory, config);
+            let result = server
+                .call(tool, Some(arguments))
+                .await
+                .map_err(|e| usage(e.message))?;
+            let text: Vec<&str> = result
+                .content
+                .iter()
+                .filter_map(|c| c.as_text())
+                .map(|t| t.text.as_str())
+                .collect();
+            if result.is_error == Some(true) {
+                return Err(failed(text.join("\n")));
+            }
+            let out = match &result.structured_content {
+                Some(value) => serde_json::to_string_pretty(value).unwrap_or_default(),
+                None => text.join("\n"),
+            };
+            println!("{out}");
+            Ok(())
+        }
         Command::Ping => {
-            let config = Config::load(cli.config.as_deref()).map_err(|e| e.to_string())?;
-            let cw = ConnectWise::new(&config).map_err(|e| e.to_string())?;
+            let (config, _sim) = connection(&cli).await?;
+            let cw = ConnectWise::new(&config).map_err(|e| usage(e.to_string()))?;
             let info = cw
                 .result(
                     cw.api()
@@ -79,7 +193,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                         .await,
                 )
                 .await
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| failed(e.to_string()))?;
             println!(
                 "connected to {} as {}+{}: ConnectWise {}",
                 config.site,
@@ -96,18 +210,114 @@ async fn run(cli: Cli) -> Result<(), String> {
             large,
         } => {
             let options = SimOptions {
-                seed,
-                size: if large {
+                seed: *seed,
+                size: if *large {
                     sim::seed::Size::Large
                 } else {
                     sim::seed::Size::Small
                 },
                 ..SimOptions::default()
             };
-            let addr = SocketAddr::new(host, port);
+            let addr = SocketAddr::new(*host, *port);
+            eprintln!(
+                "simulated ConnectWise on http://{addr}{}\n  CW_SITE=http://{addr} CW_COMPANY_ID={} CW_PUBLIC_KEY={} \
+                 CW_PRIVATE_KEY={} CW_CLIENT_ID={}",
+                sim::API_ROOT,
+                options.company_id,
+                options.public_key,
+                options.private_key,
+                options.client_id
+            );
             sim::serve(options, addr)
                 .await
-                .map_err(|e| format!("simulator on {addr}: {e}"))
+                .map_err(|e| failed(format!("simulator on {addr}: {e}")))
         }
     }
+}
+
+/// The session's tools: the `[server]` section of the config file, overridden
+/// by the command line and environment.
+fn inventory(cli: &Cli) -> Result<Inventory, Failure> {
+    let file = match &cli.config {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| usage(format!("config file {}: {e}", path.display())))?;
+            Gate::from_toml(&path.display().to_string(), &text).map_err(usage)?
+        }
+        None => Gate::default(),
+    };
+    let gate = file.or(GateOverrides {
+        allow_writes: cli.allow_writes,
+        allow_deletes: cli.allow_deletes,
+        toolsets: cli.toolsets.clone(),
+        tools: cli.tools.clone(),
+    });
+    Inventory::new(connectwise_mcp::tools::curated(), gate).map_err(usage)
+}
+
+/// The client configuration: the simulator's with `--demo` (kept running
+/// as long as the returned handle lives), else the environment and file.
+async fn connection(cli: &Cli) -> Result<(Config, Option<Simulator>), Failure> {
+    if !cli.demo {
+        let config = Config::load(cli.config.as_deref()).map_err(|e| {
+            usage(format!(
+                "{e}; set the CW_* variables or a config file, or try --demo for a simulated tenant"
+            ))
+        })?;
+        return Ok((config, None));
+    }
+    let sim = Simulator::start(SimOptions::default()).await;
+    let site = sim.site();
+    let config = Config::from_sources(
+        |key| match key {
+            "CW_SITE" => Some(site.clone()),
+            "CW_COMPANY_ID" => Some(sim::DEMO_COMPANY_ID.into()),
+            "CW_PUBLIC_KEY" => Some(sim::DEMO_PUBLIC_KEY.into()),
+            "CW_PRIVATE_KEY" => Some(sim::DEMO_PRIVATE_KEY.into()),
+            "CW_CLIENT_ID" => Some(sim::DEMO_CLIENT_ID.into()),
+            "CW_MEMBER_IDENTIFIER" => Some(sim::DEMO_MEMBER_IDENTIFIER.into()),
+            other => std::env::var(other).ok(),
+        },
+        None,
+    )
+    .map_err(|e| failed(format!("demo configuration: {e}")))?;
+    tracing::info!("demo: simulated ConnectWise at {site}");
+    Ok((config, Some(sim)))
+}
+
+/// One line per enabled tool on stdout; a summary on stderr.
+fn print_tools(inventory: &Inventory) {
+    let tools = inventory.enabled();
+    let width = tools.iter().map(|t| t.name.len()).max().unwrap_or(0);
+    let set_width = tools.iter().map(|t| t.toolset.len()).max().unwrap_or(0);
+    for t in tools {
+        println!(
+            "{:<width$}  {:<6}  {:<set_width$}  {}",
+            t.name,
+            t.tier.as_str(),
+            t.toolset,
+            t.title
+        );
+    }
+    let gate = inventory.gate();
+    eprintln!(
+        "{} of {} tools enabled; toolsets: {}; writes {}; deletes {}",
+        tools.len(),
+        inventory.all().len(),
+        if inventory.toolsets().is_empty() {
+            "(none: --tools only)".to_owned()
+        } else {
+            inventory.toolsets().join(", ")
+        },
+        if gate.allow_writes {
+            "on"
+        } else {
+            "off (--allow-writes)"
+        },
+        if gate.allow_deletes {
+            "on"
+        } else {
+            "off (--allow-deletes)"
+        },
+    );
 }

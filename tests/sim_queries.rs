@@ -222,6 +222,18 @@ async fn fields_project_nested_paths() {
 }
 
 #[tokio::test]
+async fn fields_project_a_single_record_too() {
+    let sim = start().await;
+    let (status, _, body) = list(&sim, "/service/tickets/8", &[("fields", "id,status/name")]).await;
+    assert_eq!(status, 200);
+    let record = sim.get("/service/tickets", 8).unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!({"id": 8, "status": {"name": record["status"]["name"]}})
+    );
+}
+
+#[tokio::test]
 async fn page_size_defaults_to_25() {
     let sim = start().await;
     let (_, _, body) = list(&sim, "/service/tickets", &[]).await;

@@ -297,7 +297,7 @@ impl App {
             (Kind::Collection, "get") => self.list(ctx, &matched, schema_name.as_deref(), &resource),
             (Kind::Collection, "post") => self.create(ctx, &matched, op.request_schema.as_deref(), &resource),
             (Kind::Count, "get") => self.count(ctx, &matched, &resource),
-            (Kind::Item, "get") => self.get_item(&matched, &resource),
+            (Kind::Item, "get") => self.get_item(ctx, &matched, &resource),
             (Kind::Item, "put") => self.replace(ctx, &matched, op.request_schema.as_deref(), &resource),
             (Kind::Item, "patch") => self.patch(ctx, &matched, &resource),
             (Kind::Item, "delete") => self.delete(&matched, &resource),
@@ -528,14 +528,21 @@ impl App {
         )))
     }
 
-    fn get_item(&self, matched: &Matched, resource: &str) -> Result<Response, ApiError> {
+    fn get_item(&self, ctx: &Ctx, matched: &Matched, resource: &str) -> Result<Response, ApiError> {
         let store = self.read();
         self.check_parents(&store, matched)?;
         let id = self.item_id(&store, matched, resource)?;
-        let record = store
-            .get(&matched.collection_path(), id)
-            .cloned()
-            .unwrap_or(Value::Null);
+        let record = store.get(&matched.collection_path(), id).unwrap_or(&Value::Null);
+        // Item GETs honour `fields` too, as ConnectWise does.
+        let fields = ctx
+            .pairs()
+            .into_iter()
+            .find(|(k, _)| k == "fields")
+            .map(|(_, v)| v);
+        let record = match fields.as_deref().map(str::trim).filter(|f| !f.is_empty()) {
+            Some(f) => crate::sim::query::FieldTree::parse(f).project(record),
+            None => record.clone(),
+        };
         Ok(json_response(200, &record, &[]))
     }
 

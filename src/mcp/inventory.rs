@@ -1,0 +1,444 @@
+//! The one place that decides what a session sees.
+//!
+//! Two independent filters, applied to every tool in allow-list order:
+//!
+//! 1. **Selection** (which tools are wanted):
+//!    - `toolsets` names groups (`tickets`, `time`, …). `all` means every
+//!      toolset, `default` means [`DEFAULT_TOOLSETS`]. When neither
+//!      `toolsets` nor `tools` is given, the default toolsets are selected.
+//!    - `tools` names single tools. Given together with `toolsets`, it adds
+//!      those tools to the selected toolsets; given alone, it is an
+//!      allow-list: exactly those tools.
+//! 2. **Tier** (what the session may do): read tools always pass; write
+//!    tools need `allow_writes`; delete tools need `allow_deletes` (their own
+//!    switch; it does not turn on other writes).
+//!
+//! A tool is enabled when it passes both. A tool that is not enabled is
+//! neither listed nor callable, and [`Inventory::lookup`] says why and how
+//! to enable it. A name in `tools` or `toolsets` that does not exist is an
+//! error at start-up that lists the valid names.
+//!
+//! Every setting comes from the command line / environment, else from the
+//! `[server]` section of the deployment's config file, else the default
+//! (read-only, default toolsets): see [`Gate::from_toml`] and [`Gate::or`].
+
+use crate::tools::{Tier, ToolDef};
+use serde::Deserialize;
+
+/// The toolsets a session gets when none are named: what a technician does
+/// every day (tickets, time, and companies with their contacts and
+/// configurations).
+pub const DEFAULT_TOOLSETS: &[&str] = &["tickets", "time", "companies"];
+
+/// What a deployment and its command line allow.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Gate {
+    /// Enables write tools (create, update, add a note, log time).
+    #[serde(default)]
+    pub allow_writes: bool,
+    /// Enables delete tools.
+    #[serde(default)]
+    pub allow_deletes: bool,
+    /// Toolsets to select; `None`: the default ones (unless `tools` is given).
+    pub toolsets: Option<Vec<String>>,
+    /// Single tools: added to `toolsets`, or on their own an allow-list.
+    pub tools: Option<Vec<String>>,
+}
+
+/// Settings given on the command line or in the environment: each one that
+/// is present overrides the config file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GateOverrides {
+    pub allow_writes: Option<bool>,
+    pub allow_deletes: Option<bool>,
+    pub toolsets: Option<Vec<String>>,
+    pub tools: Option<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+struct FileConfig {
+    #[serde(default)]
+    server: Gate,
+}
+
+impl Gate {
+    /// The `[server]` section of a TOML config file (other sections are
+    /// ignored; a missing section is the default gate).
+    ///
+    /// ```toml
+    /// [server]
+    /// allow_writes = true
+    /// toolsets = ["tickets", "time"]
+    /// tools = ["cw_company_search"]
+    /// ```
+    pub fn from_toml(path: &str, text: &str) -> Result<Gate, String> {
+        toml::from_str::<FileConfig>(text)
+            .map(|f| f.server)
+            .map_err(|e| format!("config file {path}: [server]: {}", e.message()))
+    }
+
+    /// This gate with every setting that `over` has replaced.
+    pub fn or(self, over: GateOverrides) -> Gate {
+        Gate {
+            allow_writes: over.allow_writes.unwrap_or(self.allow_writes),
+            allow_deletes: over.allow_deletes.unwrap_or(self.allow_deletes),
+            toolsets: over.toolsets.or(self.toolsets),
+            tools: over.tools.or(self.tools),
+        }
+    }
+
+    /// Whether this gate lets a tool of `tier` through.
+    pub fn allows(&self, tier: Tier) -> bool {
+        match tier {
+            Tier::Read => true,
+            Tier::Write => self.allow_writes,
+            Tier::Delete => self.allow_deletes,
+        }
+    }
+}
+
+/// Whether a name is a tool of this session.
+#[derive(Clone, Debug)]
+pub enum Lookup {
+    Enabled(&'static ToolDef),
+    /// The tool exists but this session does not have it; `reason` says why
+    /// and which switch enables it.
+    Disabled {
+        tool: &'static ToolDef,
+        reason: String,
+    },
+    Unknown,
+}
+
+/// The tools of one session, decided once at start-up.
+#[derive(Debug)]
+pub struct Inventory {
+    all: &'static [ToolDef],
+    gate: Gate,
+    /// Selected toolsets, in allow-list order.
+    toolsets: Vec<&'static str>,
+    enabled: Vec<&'static ToolDef>,
+}
+
+impl Inventory {
+    /// Applies `gate` to `all`. Unknown toolset or tool names are an error
+    /// that lists the valid ones.
+    pub fn new(all: &'static [ToolDef], gate: Gate) -> Result<Inventory, String> {
+        let known = toolsets_of(all);
+        let mut toolsets: Vec<&'static str> = Vec::new();
+        let requested: Vec<String> = match (&gate.toolsets, &gate.tools) {
+            (Some(sets), _) => sets
+                .iter()
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect(),
+            (None, Some(_)) => Vec::new(),
+            (None, None) => vec!["default".to_owned()],
+        };
+        for name in &requested {
+            let add: Vec<&'static str> = match name.as_str() {
+                "all" => known.clone(),
+                // The default set, as far as this build has those toolsets.
+                "default" => known
+                    .iter()
+                    .copied()
+                    .filter(|k| DEFAULT_TOOLSETS.contains(k))
+                    .collect(),
+                other => match known.iter().find(|k| **k == other) {
+                    Some(k) => vec![*k],
+                    None => {
+                        return Err(format!(
+                            "unknown toolset `{other}` (in --toolsets / CW_TOOLSETS / [server] toolsets); valid: all, default, {}",
+                            known.join(", ")
+                        ));
+                    }
+                },
+            };
+            for k in add {
+                if !toolsets.contains(&k) {
+                    toolsets.push(k);
+                }
+            }
+        }
+        let named: Vec<&str> = gate
+            .tools
+            .iter()
+            .flatten()
+            .map(|t| t.trim())
+            .filter(|t| !t.is_empty())
+            .collect();
+        for name in &named {
+            if !all.iter().any(|t| t.name == *name) {
+                let names: Vec<&str> = all.iter().map(|t| t.name).collect();
+                return Err(format!(
+                    "unknown tool `{name}` (in --tools / CW_TOOLS / [server] tools); valid: {}",
+                    names.join(", ")
+                ));
+            }
+        }
+        let enabled = all
+            .iter()
+            .filter(|t| (toolsets.contains(&t.toolset) || named.contains(&t.name)) && gate.allows(t.tier))
+            .collect();
+        for t in all
+            .iter()
+            .filter(|t| named.contains(&t.name) && !gate.allows(t.tier))
+        {
+            tracing::warn!(
+                "{} is named in --tools but is a {} tool; it stays off without {}",
+                t.name,
+                t.tier.as_str(),
+                flag_for(t.tier)
+            );
+        }
+        Ok(Inventory {
+            all,
+            gate,
+            toolsets,
+            enabled,
+        })
+    }
+
+    /// The tools this session lists and may call, in allow-list order.
+    pub fn enabled(&self) -> &[&'static ToolDef] {
+        &self.enabled
+    }
+
+    /// An enabled tool by name.
+    pub fn get(&self, name: &str) -> Option<&'static ToolDef> {
+        self.enabled.iter().copied().find(|t| t.name == name)
+    }
+
+    /// Whether `name` is enabled, exists but is off, or does not exist.
+    pub fn lookup(&self, name: &str) -> Lookup {
+        match self.get(name) {
+            Some(t) => Lookup::Enabled(t),
+            None => match self.all.iter().find(|t| t.name == name) {
+                Some(tool) => Lookup::Disabled {
+                    tool,
+                    reason: self.why_disabled(tool),
+                },
+                None => Lookup::Unknown,
+            },
+        }
+    }
+
+    /// Why `tool` is not enabled in this session and how to enable it.
+    pub fn why_disabled(&self, tool: &ToolDef) -> String {
+        let mut reasons = Vec::new();
+        let selected = self.toolsets.contains(&tool.toolset)
+            || self.gate.tools.iter().flatten().any(|n| n.trim() == tool.name);
+        if !selected {
+            reasons.push(format!(
+                "its toolset `{}` is not selected (add it with --toolsets / CW_TOOLSETS, or name the tool in --tools / CW_TOOLS)",
+                tool.toolset
+            ));
+        }
+        if !self.gate.allows(tool.tier) {
+            reasons.push(format!(
+                "it is a {} tool (start the server with {})",
+                tool.tier.as_str(),
+                flag_for(tool.tier)
+            ));
+        }
+        format!(
+            "tool `{}` is not enabled in this session: {}",
+            tool.name,
+            reasons.join("; and ")
+        )
+    }
+
+    /// Every tool of this build, enabled or not.
+    pub fn all(&self) -> &'static [ToolDef] {
+        self.all
+    }
+
+    /// The toolsets this session selected.
+    pub fn toolsets(&self) -> &[&'static str] {
+        &self.toolsets
+    }
+
+    pub fn gate(&self) -> &Gate {
+        &self.gate
+    }
+}
+
+/// The toolsets of `all`, in order of first appearance.
+pub fn toolsets_of(all: &[ToolDef]) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for t in all {
+        if !out.contains(&t.toolset) {
+            out.push(t.toolset);
+        }
+    }
+    out
+}
+
+/// The switch a tier needs.
+pub fn flag_for(tier: Tier) -> &'static str {
+    match tier {
+        Tier::Read => "no flag",
+        Tier::Write => "--allow-writes or CW_ALLOW_WRITES=true",
+        Tier::Delete => "--allow-deletes or CW_ALLOW_DELETES=true",
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::tools::{Context, ToolFuture};
+    use serde_json::{Value, json};
+
+    fn schema() -> Value {
+        json!({"type": "object", "properties": {}})
+    }
+
+    fn call<'a>(_: &'a Context, _: Value) -> ToolFuture<'a> {
+        Box::pin(async { Ok(json!({"ok": true})) })
+    }
+
+    const fn def(name: &'static str, toolset: &'static str, tier: Tier) -> ToolDef {
+        ToolDef {
+            name,
+            title: name,
+            description: "test tool",
+            toolset,
+            tier,
+            idempotent: false,
+            operation_id: "getSystemInfo",
+            input_schema: schema,
+            call,
+        }
+    }
+
+    pub(crate) static FAKE: &[ToolDef] = &[
+        def("cw_ticket_search", "tickets", Tier::Read),
+        def("cw_ticket_create", "tickets", Tier::Write),
+        def("cw_ticket_delete", "tickets", Tier::Delete),
+        def("cw_time_mine", "time", Tier::Read),
+        def("cw_time_create", "time", Tier::Write),
+        def("cw_company_search", "companies", Tier::Read),
+        def("cw_agreement_search", "agreements", Tier::Read),
+        def("cw_agreement_update", "agreements", Tier::Write),
+    ];
+
+    fn names(inv: &Inventory) -> Vec<&str> {
+        inv.enabled().iter().map(|t| t.name).collect()
+    }
+
+    fn gate(toolsets: Option<&[&str]>, tools: Option<&[&str]>, writes: bool, deletes: bool) -> Gate {
+        let list = |l: &[&str]| l.iter().map(|s| s.to_string()).collect();
+        Gate {
+            allow_writes: writes,
+            allow_deletes: deletes,
+            toolsets: toolsets.map(list),
+            tools: tools.map(list),
+        }
+    }
+
+    #[test]
+    fn the_default_is_read_only_and_the_default_toolsets() {
+        let inv = Inventory::new(FAKE, Gate::default()).unwrap();
+        assert_eq!(
+            names(&inv),
+            ["cw_ticket_search", "cw_time_mine", "cw_company_search"]
+        );
+        assert_eq!(inv.toolsets(), ["tickets", "time", "companies"]);
+    }
+
+    #[test]
+    fn writes_and_deletes_have_their_own_switches() {
+        let inv = Inventory::new(FAKE, gate(None, None, true, false)).unwrap();
+        assert!(names(&inv).contains(&"cw_ticket_create") && !names(&inv).contains(&"cw_ticket_delete"));
+        let inv = Inventory::new(FAKE, gate(None, None, false, true)).unwrap();
+        assert!(!names(&inv).contains(&"cw_ticket_create") && names(&inv).contains(&"cw_ticket_delete"));
+    }
+
+    #[test]
+    fn toolsets_select_groups_and_all_selects_every_group() {
+        let inv = Inventory::new(FAKE, gate(Some(&["tickets"]), None, true, false)).unwrap();
+        assert_eq!(names(&inv), ["cw_ticket_search", "cw_ticket_create"]);
+        let inv = Inventory::new(FAKE, gate(Some(&["all"]), None, false, false)).unwrap();
+        assert_eq!(inv.enabled().len(), 4);
+        let inv = Inventory::new(FAKE, gate(Some(&["default", "agreements"]), None, false, false)).unwrap();
+        assert!(names(&inv).contains(&"cw_agreement_search"));
+    }
+
+    #[test]
+    fn tools_alone_are_an_allow_list_and_with_toolsets_they_add() {
+        let inv = Inventory::new(
+            FAKE,
+            gate(
+                None,
+                Some(&["cw_company_search", "cw_agreement_search"]),
+                false,
+                false,
+            ),
+        )
+        .unwrap();
+        assert_eq!(names(&inv), ["cw_company_search", "cw_agreement_search"]);
+        let inv = Inventory::new(
+            FAKE,
+            gate(Some(&["time"]), Some(&["cw_agreement_search"]), false, false),
+        )
+        .unwrap();
+        assert_eq!(names(&inv), ["cw_time_mine", "cw_agreement_search"]);
+        // Naming a write tool does not bypass the tier switch.
+        let inv = Inventory::new(FAKE, gate(None, Some(&["cw_agreement_update"]), false, false)).unwrap();
+        assert!(inv.enabled().is_empty());
+    }
+
+    #[test]
+    fn unknown_names_are_errors_that_list_the_valid_ones() {
+        let err = Inventory::new(FAKE, gate(Some(&["tickts"]), None, false, false)).unwrap_err();
+        assert!(
+            err.contains("unknown toolset `tickts`") && err.contains("valid: all, default, tickets, time"),
+            "{err}"
+        );
+        let err = Inventory::new(FAKE, gate(None, Some(&["cw_nope"]), false, false)).unwrap_err();
+        assert!(
+            err.contains("unknown tool `cw_nope`") && err.contains("cw_ticket_search"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_disabled_tool_is_not_callable_and_says_which_switch_enables_it() {
+        let inv = Inventory::new(FAKE, Gate::default()).unwrap();
+        assert!(inv.get("cw_ticket_create").is_none());
+        let Lookup::Disabled { reason: why, .. } = inv.lookup("cw_ticket_create") else {
+            panic!("disabled")
+        };
+        assert!(
+            why.contains("--allow-writes") && !why.contains("toolset"),
+            "{why}"
+        );
+        let Lookup::Disabled { reason: why, .. } = inv.lookup("cw_agreement_update") else {
+            panic!("disabled")
+        };
+        assert!(
+            why.contains("toolset `agreements`") && why.contains("--allow-writes"),
+            "{why}"
+        );
+        assert!(matches!(inv.lookup("cw_nope"), Lookup::Unknown));
+    }
+
+    #[test]
+    fn the_config_file_section_is_read_and_the_command_line_wins() {
+        let file = Gate::from_toml(
+            "x.toml",
+            "[connectwise]\nsite = \"x\"\n[server]\nallow_writes = true\ntools = [\"cw_company_search\"]\n",
+        )
+        .unwrap();
+        assert_eq!(file, gate(None, Some(&["cw_company_search"]), true, false));
+        let merged = file.clone().or(GateOverrides {
+            allow_writes: Some(false),
+            ..Default::default()
+        });
+        assert!(!merged.allow_writes && merged.tools.is_some());
+        let err = Gate::from_toml("x.toml", "[server]\nallow_write = true\n").unwrap_err();
+        assert!(err.contains("allow_write"), "{err}");
+        assert_eq!(Gate::from_toml("x.toml", "").unwrap(), Gate::default());
+    }
+}

@@ -1,0 +1,502 @@
+//! The rmcp server: lists the session's tools (built once, at start-up, from
+//! the inventory's [`ToolDef`]s), calls them, and turns what they return into
+//! MCP results. Gating is the inventory's alone; this file only asks it.
+//!
+//! - Results: compact JSON text plus `structuredContent` (always an object:
+//!   an array is wrapped as `{"items": [...]}`, anything else as
+//!   `{"result": ...}`).
+//! - Tool failures (bad arguments, ConnectWise errors, timeouts) are
+//!   `isError: true` results: ConnectWise's message and field errors, and a
+//!   hint saying what to do next.
+//! - A tool that does not exist, or exists but is not enabled in this
+//!   session, is a JSON-RPC error (-32602) whose message says which, and for
+//!   the second, which switch enables it.
+
+use super::inventory::{Inventory, Lookup};
+use crate::client::{ApiError, Config};
+use crate::tools::{Context, Tier, ToolDef, ToolError};
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation, JsonObject,
+    ListToolsResult, PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool, ToolAnnotations,
+};
+use rmcp::service::RequestContext;
+use rmcp::{ErrorData as McpError, RoleServer, ServerHandler, ServiceExt};
+use serde_json::{Map, Value, json};
+use std::sync::{Arc, OnceLock};
+use std::time::Instant;
+
+/// What the model is told once, at `initialize`. Short: every token is paid
+/// for in every conversation.
+pub const INSTRUCTIONS: &str = "ConnectWise Manage (PSA) for an MSP technician. \
+Search tools take typed filters; `conditions` adds a raw ConnectWise filter: \
+`status/name=\"New\" and company/identifier=\"ACME\" and dateEntered>[2024-01-01T00:00:00Z]` \
+(strings in double quotes, dates in [], and/or/(), contains, like \"%x%\", in (1,2)). \
+`fields` picks what comes back (`id,summary,status/name`); ask only for what you need. \
+Lists return a page: if the result has `cursor` (`more` or `truncated`), pass it back for the rest. \
+Records refer to others by id: search, then use the id. Times are UTC.";
+
+/// Where the tools' ConnectWise client comes from.
+pub enum Connection {
+    /// A client built already.
+    Ready(Context),
+    /// Built on the first tool call, so that start-up (and `tools/list`)
+    /// never waits for the HTTP stack.
+    Lazy(Box<Config>),
+}
+
+impl From<Context> for Connection {
+    fn from(ctx: Context) -> Self {
+        Connection::Ready(ctx)
+    }
+}
+
+impl From<Config> for Connection {
+    fn from(config: Config) -> Self {
+        Connection::Lazy(Box::new(config))
+    }
+}
+
+/// The MCP server of one session. Cheap to clone.
+#[derive(Clone)]
+pub struct CwServer {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    inventory: Inventory,
+    tools: Vec<Tool>,
+    info: ServerConfig,
+    config: Option<Config>,
+    ctx: OnceLock<Result<Context, String>>,
+}
+
+impl CwServer {
+    /// Builds the tool list once, from the inventory's enabled tools.
+    pub fn new(inventory: Inventory, connection: impl Into<Connection>) -> CwServer {
+        let tools = inventory.enabled().iter().map(|def| tool_for(def)).collect();
+        let info = ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
+            .with_server_info(
+                Implementation::new("connectwise-mcp", env!("CARGO_PKG_VERSION"))
+                    .with_title("ConnectWise Manage (PSA)"),
+            )
+            .with_instructions(INSTRUCTIONS);
+        let ctx = OnceLock::new();
+        let config = match connection.into() {
+            Connection::Ready(c) => {
+                let _ = ctx.set(Ok(c));
+                None
+            }
+            Connection::Lazy(config) => Some(*config),
+        };
+        CwServer {
+            inner: Arc::new(Inner {
+                inventory,
+                tools,
+                info,
+                config,
+                ctx,
+            }),
+        }
+    }
+
+    /// The tools this session lists, as sent in `tools/list`.
+    pub fn tools(&self) -> &[Tool] {
+        &self.inner.tools
+    }
+
+    pub fn inventory(&self) -> &Inventory {
+        &self.inner.inventory
+    }
+
+    fn context(&self) -> Result<&Context, String> {
+        self.inner
+            .ctx
+            .get_or_init(|| {
+                let config = self.inner.config.as_ref().ok_or("no ConnectWise configuration")?;
+                let cw = crate::client::ConnectWise::new(config).map_err(|e| e.to_string())?;
+                Ok(Context {
+                    cw,
+                    member_identifier: config.member_identifier.clone(),
+                })
+            })
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// Calls a tool of this session: the one path `tools/call` and the
+    /// `call` subcommand share. `Err` only when the tool is unknown or not
+    /// enabled; every failure of the tool itself is an `isError` result.
+    pub async fn call(&self, name: &str, arguments: Option<JsonObject>) -> Result<CallToolResult, McpError> {
+        let def = match self.inner.inventory.lookup(name) {
+            Lookup::Enabled(def) => def,
+            Lookup::Disabled { tool, reason } => {
+                return Err(McpError::invalid_params(
+                    reason,
+                    Some(
+                        json!({"tool": tool.name, "enabled": false, "tier": tool.tier, "toolset": tool.toolset}),
+                    ),
+                ));
+            }
+            Lookup::Unknown => {
+                return Err(McpError::invalid_params(
+                    format!("unknown tool `{name}`: tools/list shows the tools of this session"),
+                    Some(json!({"tool": name, "exists": false})),
+                ));
+            }
+        };
+        let ctx = match self.context() {
+            Ok(ctx) => ctx,
+            Err(e) => {
+                return Ok(error_result(
+                    format!("cannot set up the ConnectWise client: {e}"),
+                    json!({"kind": "configuration", "message": e}),
+                ));
+            }
+        };
+        let args = arguments.map(Value::Object).unwrap_or(Value::Null);
+        let started = Instant::now();
+        let outcome = (def.call)(ctx, args).await;
+        tracing::debug!(
+            tool = def.name,
+            ms = started.elapsed().as_secs_f64() * 1e3,
+            ok = outcome.is_ok(),
+            "tool call"
+        );
+        Ok(match outcome {
+            Ok(value) => success_result(value),
+            Err(e) => tool_error_result(&e),
+        })
+    }
+}
+
+impl ServerHandler for CwServer {
+    fn get_info(&self) -> ServerConfig {
+        self.inner.info.clone()
+    }
+
+    async fn list_tools(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListToolsResult, McpError> {
+        Ok(ListToolsResult::with_all_items(self.inner.tools.clone()))
+    }
+
+    fn get_tool(&self, name: &str) -> Option<Tool> {
+        self.inner.tools.iter().find(|t| t.name == name).cloned()
+    }
+
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, McpError> {
+        self.call(&request.name, request.arguments)
+            .await
+            .map(CallToolResponse::from)
+    }
+}
+
+/// Serves one session over stdin/stdout until the client closes it.
+pub async fn serve_stdio(inventory: Inventory, connection: impl Into<Connection>) -> Result<(), String> {
+    let server = CwServer::new(inventory, connection);
+    tracing::info!(tools = server.tools().len(), "serving MCP over stdio");
+    let running = server
+        .serve(rmcp::transport::stdio_pipes())
+        .await
+        .map_err(|e| format!("MCP session did not start: {e}"))?;
+    running
+        .waiting()
+        .await
+        .map_err(|e| format!("MCP session ended abnormally: {e}"))?;
+    Ok(())
+}
+
+/// The MCP tool of a definition: name, title, description, input schema
+/// and annotations.
+pub fn tool_for(def: &ToolDef) -> Tool {
+    let schema = match (def.input_schema)() {
+        Value::Object(map) => map,
+        other => {
+            tracing::warn!(tool = def.name, "input schema is not an object: {other}");
+            let mut map = Map::new();
+            map.insert("type".into(), json!("object"));
+            map
+        }
+    };
+    Tool::new(def.name, def.description, Arc::new(schema))
+        .with_title(def.title)
+        .with_annotations(annotations_for(def))
+}
+
+/// Annotations from the tier: reads are read-only; an update (idempotent:
+/// it overwrites) and a delete are destructive; a create or an added note
+/// only adds. Every tool talks to ConnectWise: open world.
+pub fn annotations_for(def: &ToolDef) -> ToolAnnotations {
+    let destructive = match def.tier {
+        Tier::Read => false,
+        Tier::Write => def.idempotent,
+        Tier::Delete => true,
+    };
+    ToolAnnotations::with_title(def.title)
+        .read_only(def.tier == Tier::Read)
+        .destructive(destructive)
+        .idempotent(def.tier == Tier::Read || def.idempotent)
+        .open_world(true)
+}
+
+/// A tool's value as a result: compact JSON text and the same as
+/// `structuredContent` (an object).
+pub fn success_result(value: Value) -> CallToolResult {
+    let structured = match value {
+        Value::Object(_) => value,
+        Value::Array(_) => json!({ "items": value }),
+        other => json!({ "result": other }),
+    };
+    CallToolResult::structured(structured)
+}
+
+/// An `isError` result: readable text for the model, the same facts as
+/// `structuredContent.error`.
+fn error_result(text: String, error: Value) -> CallToolResult {
+    let mut result = CallToolResult::error(vec![ContentBlock::text(text)]);
+    result.structured_content = Some(json!({ "error": error }));
+    result
+}
+
+/// A failed call as an `isError` result with a hint.
+pub fn tool_error_result(e: &ToolError) -> CallToolResult {
+    match e {
+        ToolError::InvalidArguments(m) => error_result(
+            format!(
+                "invalid arguments: {m}\nNothing was sent to ConnectWise; fix the argument (see the tool's input schema)."
+            ),
+            json!({"kind": "invalid_arguments", "message": m}),
+        ),
+        ToolError::Api(api) => {
+            let hint = hint_for(api);
+            let mut error = match api {
+                ApiError::Response(cw) => json!({
+                    "kind": "connectwise",
+                    "status": cw.status,
+                    "code": cw.code,
+                    "message": cw.message,
+                    "errors": cw.errors,
+                    "retry_after_secs": cw.retry_after_secs,
+                }),
+                ApiError::Timeout(d) => {
+                    json!({"kind": "timeout", "message": api.to_string(), "timeout_secs": d.as_secs()})
+                }
+                ApiError::Connect(_) => json!({"kind": "connect", "message": api.to_string()}),
+                ApiError::Refused(_) => json!({"kind": "refused", "message": api.to_string()}),
+                ApiError::Decode(_) => json!({"kind": "decode", "message": api.to_string()}),
+            };
+            if let Value::Object(map) = &mut error {
+                map.retain(|_, v| !v.is_null() && v.as_array().is_none_or(|a| !a.is_empty()));
+                map.insert("hint".into(), json!(hint));
+            }
+            error_result(format!("{api}\nhint: {hint}"), error)
+        }
+    }
+}
+
+/// What to do about a ConnectWise failure, in one sentence.
+pub fn hint_for(e: &ApiError) -> String {
+    match e {
+        ApiError::Response(cw) => {
+            let all_text = std::iter::once(cw.message.as_str())
+                .chain(cw.errors.iter().map(|f| f.message.as_str()))
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_ascii_lowercase();
+            match cw.status {
+                _ if all_text.contains("period")
+                    && (all_text.contains("closed") || all_text.contains("locked") || all_text.contains("not open")) =>
+                {
+                    "the time period for that date is closed: pick a date in an open period, or ask a ConnectWise admin to open it".into()
+                }
+                400 if !cw.errors.is_empty() => "fix the fields named above and call again".into(),
+                400 => "check the arguments (conditions, fields and order_by syntax, ids)".into(),
+                401 => "ConnectWise refused the keys: check CW_COMPANY_ID, CW_PUBLIC_KEY, CW_PRIVATE_KEY and CW_CLIENT_ID in the server's configuration".into(),
+                403 => "the API member's security role lacks this permission in ConnectWise: ask a ConnectWise admin to grant it (System > Security Roles)".into(),
+                404 => "no such record: check the id (search to find it)".into(),
+                409 => "conflict: the record changed or already exists; read it again before retrying".into(),
+                429 => match cw.retry_after_secs {
+                    Some(s) => format!("ConnectWise is rate limiting: retry after {s} s"),
+                    None => "ConnectWise is rate limiting: wait a few seconds and retry".into(),
+                },
+                s if s >= 500 => "ConnectWise failed on its side: try again shortly; if it persists, narrow the query".into(),
+                _ => "see ConnectWise's message above".into(),
+            }
+        }
+        ApiError::Timeout(_) => {
+            "ConnectWise did not answer in time: try a narrower query (more filters, fewer fields, a smaller page_size)".into()
+        }
+        ApiError::Connect(_) => "cannot reach ConnectWise: check CW_SITE and the network".into(),
+        ApiError::Refused(_) => "the request was refused before sending: check the arguments".into(),
+        ApiError::Decode(_) => "ConnectWise answered in an unexpected shape: retry with fewer `fields`, or report it".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::{CwError, FieldError};
+    use crate::mcp::inventory::{Gate, tests::FAKE};
+    use std::time::Duration;
+
+    fn server(gate: Gate) -> CwServer {
+        let inv = Inventory::new(FAKE, gate).unwrap();
+        let config = Config::from_sources(
+            |k| {
+                let v = match k {
+                    "CW_SITE" => "http://127.0.0.1:9",
+                    "CW_COMPANY_ID" => "demo",
+                    "CW_PUBLIC_KEY" => "pub",
+                    "CW_PRIVATE_KEY" => "priv",
+                    "CW_CLIENT_ID" => "c",
+                    _ => return None,
+                };
+                Some(v.to_owned())
+            },
+            None,
+        )
+        .unwrap();
+        CwServer::new(inv, config)
+    }
+
+    fn text(r: &CallToolResult) -> String {
+        r.content[0].as_text().map(|t| t.text.clone()).unwrap_or_default()
+    }
+
+    #[test]
+    fn tools_carry_every_annotation_from_their_tier() {
+        let by = |name: &str| FAKE.iter().find(|t| t.name == name).unwrap();
+        let read = annotations_for(by("cw_ticket_search"));
+        assert_eq!(
+            (
+                read.read_only_hint,
+                read.destructive_hint,
+                read.idempotent_hint,
+                read.open_world_hint
+            ),
+            (Some(true), Some(false), Some(true), Some(true))
+        );
+        let create = annotations_for(by("cw_ticket_create"));
+        assert_eq!(
+            (create.read_only_hint, create.destructive_hint),
+            (Some(false), Some(false))
+        );
+        let delete = annotations_for(by("cw_ticket_delete"));
+        assert_eq!(delete.destructive_hint, Some(true));
+        let tool = tool_for(by("cw_ticket_search"));
+        assert_eq!(tool.input_schema.get("type"), Some(&json!("object")));
+        assert_eq!(tool.title.as_deref(), Some("cw_ticket_search"));
+    }
+
+    #[tokio::test]
+    async fn calls_reach_enabled_tools_only_and_say_why_not() {
+        let s = server(Gate::default());
+        assert_eq!(s.tools().len(), 3);
+        let ok = s.call("cw_ticket_search", None).await.unwrap();
+        assert_eq!(
+            (ok.is_error, ok.structured_content.clone()),
+            (Some(false), Some(json!({"ok": true})))
+        );
+        assert_eq!(text(&ok), r#"{"ok":true}"#);
+        let off = s.call("cw_ticket_create", None).await.unwrap_err();
+        assert!(
+            off.message.contains("not enabled") && off.message.contains("--allow-writes"),
+            "{}",
+            off.message
+        );
+        let unknown = s.call("cw_nope", None).await.unwrap_err();
+        assert!(
+            unknown.message.contains("unknown tool `cw_nope`"),
+            "{}",
+            unknown.message
+        );
+    }
+
+    #[test]
+    fn arrays_and_scalars_are_wrapped_into_objects() {
+        assert_eq!(
+            success_result(json!([1, 2])).structured_content,
+            Some(json!({"items": [1, 2]}))
+        );
+        assert_eq!(
+            success_result(json!(3)).structured_content,
+            Some(json!({"result": 3}))
+        );
+    }
+
+    fn cw(status: u16, message: &str) -> ToolError {
+        ToolError::Api(ApiError::Response(CwError {
+            status,
+            message: message.into(),
+            ..Default::default()
+        }))
+    }
+
+    #[test]
+    fn errors_carry_the_message_field_errors_and_a_hint() {
+        let r = tool_error_result(&cw(403, "You do not have access"));
+        assert_eq!(r.is_error, Some(true));
+        assert!(
+            text(&r).contains("You do not have access") && text(&r).contains("security role"),
+            "{}",
+            text(&r)
+        );
+        let mut e = CwError {
+            status: 429,
+            message: "slow down".into(),
+            retry_after_secs: Some(7),
+            ..Default::default()
+        };
+        let r = tool_error_result(&ToolError::Api(ApiError::Response(e.clone())));
+        assert!(text(&r).contains("retry after 7 s"));
+        assert_eq!(
+            r.structured_content.unwrap()["error"]["retry_after_secs"],
+            json!(7)
+        );
+        e = CwError {
+            status: 400,
+            code: Some("InvalidObject".into()),
+            message: "timeEntry object is invalid".into(),
+            errors: vec![FieldError {
+                message: "Time entry cannot be entered for a closed period".into(),
+                field: Some("timeStart".into()),
+                ..Default::default()
+            }],
+            retry_after_secs: None,
+        };
+        let r = tool_error_result(&ToolError::Api(ApiError::Response(e)));
+        let t = text(&r);
+        assert!(
+            t.contains("timeStart: Time entry cannot be entered for a closed period")
+                && t.contains("open period"),
+            "{t}"
+        );
+        for (err, want) in [
+            (cw(401, "bad keys"), "CW_PRIVATE_KEY"),
+            (cw(404, "not found"), "no such record"),
+            (cw(500, "boom"), "try again"),
+            (
+                ToolError::Api(ApiError::Timeout(Duration::from_secs(30))),
+                "narrower query",
+            ),
+            (
+                ToolError::InvalidArguments("company: expected a string".into()),
+                "Nothing was sent",
+            ),
+        ] {
+            let t = text(&tool_error_result(&err));
+            assert!(t.contains(want), "{t}");
+        }
+    }
+
+    #[test]
+    fn the_instructions_stay_short() {
+        assert!(INSTRUCTIONS.len() / 4 < 200, "{} tokens", INSTRUCTIONS.len() / 4);
+    }
+}

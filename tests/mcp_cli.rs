@@ -1,0 +1,97 @@
+//! The command line: `tools`, `call`, `serve` as the default, `--demo`, and
+//! what happens without credentials.
+
+mod mcp_support;
+
+use mcp_support::*;
+use serde_json::{Value, json};
+
+#[test]
+fn tools_prints_one_line_per_enabled_tool_with_its_tier_and_toolset() {
+    let out = run(&["tools"], &[]);
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(!stdout.is_empty());
+    for l in listed(&[]) {
+        assert!(l.name.starts_with("cw_"), "{l:?}");
+        assert_eq!(l.tier, "read", "{l:?}");
+        assert!(!l.toolset.is_empty() && !l.title.is_empty(), "{l:?}");
+    }
+    let summary = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        summary.contains("tools enabled") && summary.contains("--allow-writes"),
+        "{summary}"
+    );
+    let all = everything();
+    assert!(
+        all.iter()
+            .all(|l| ["read", "write", "delete"].contains(&l.tier.as_str()))
+    );
+    assert!(all.len() >= listed(&[]).len());
+}
+
+#[test]
+fn call_with_demo_prints_the_result_as_json() {
+    let tool = listed(&[])
+        .into_iter()
+        .find(|l| l.name.contains("search"))
+        .expect("a search tool")
+        .name;
+    let out = run(&["--demo", "call", &tool, "{}"], &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let value: Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    assert!(value.is_object());
+}
+
+#[test]
+fn a_failed_call_exits_1_with_the_error_on_stderr() {
+    let tool = listed(&[])
+        .into_iter()
+        .find(|l| l.name.contains("search"))
+        .expect("a search tool")
+        .name;
+    let out = run(&["--demo", "call", &tool, r#"{"no_such_argument": true}"#], &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("invalid arguments") && err.contains("no_such_argument"),
+        "{err}"
+    );
+}
+
+#[test]
+fn calling_a_disabled_tool_or_bad_json_is_a_usage_error() {
+    let write = everything()
+        .into_iter()
+        .find(|l| l.tier == "write")
+        .expect("a write tool")
+        .name;
+    let out = run(&["--demo", "call", &write, "{}"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--allow-writes"));
+    let out = run(&["--demo", "call", &write, "[1]"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("JSON object"));
+}
+
+#[test]
+fn without_credentials_serve_and_call_stop_with_one_line() {
+    for args in [&["serve"][..], &["call", "cw_x", "{}"][..], &[][..]] {
+        let out = run(args, &[]);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
+        assert!(err.contains("CW_SITE") && err.contains("--demo"), "{err}");
+        assert!(!err.contains("panicked"));
+    }
+}
+
+#[tokio::test]
+async fn serve_is_the_default_and_demo_needs_no_credentials() {
+    let client = connect(&["--demo"], &[]).await;
+    let tools = list(&client).await;
+    let tool = simple_read_tool(&tools);
+    let result = call(&client, &tool, json!({})).await.unwrap();
+    assert_eq!(result.is_error, Some(false), "{}", text(&result));
+}
