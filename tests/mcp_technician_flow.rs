@@ -1,0 +1,131 @@
+//! A technician's morning, end to end: the real binary over MCP stdio, with
+//! writes enabled, against a simulated tenant whose state the test reads back.
+//!
+//! "What's open for ACME? Add an internal note to the first one, log 30
+//! minutes on it, and move it to In Progress."
+
+mod mcp_support;
+
+use mcp_support::*;
+use serde_json::{Value, json};
+
+fn structured(result: &rmcp::model::CallToolResult) -> Value {
+    assert_ne!(result.is_error, Some(true), "tool failed: {}", text(result));
+    result.structured_content.clone().expect("structured content")
+}
+
+#[tokio::test]
+async fn find_note_log_time_and_move_a_customer_ticket() {
+    let sim = start_sim().await;
+    let client = connect(&["--allow-writes"], &sim_env(&sim)).await;
+
+    // 1. Find the customer's open tickets.
+    let found = structured(
+        &call(
+            &client,
+            "cw_search_tickets",
+            json!({"company": "ACME", "closed": false}),
+        )
+        .await
+        .unwrap(),
+    );
+    let first = &found["items"][0];
+    let ticket_id = first["id"].as_i64().expect("an open ACME ticket");
+    assert_eq!(first["company"]["identifier"], "ACME");
+    assert_eq!(first["closedFlag"], false);
+
+    // 2. An internal note.
+    let note = structured(
+        &call(
+            &client,
+            "cw_add_ticket_note",
+            json!({"ticket_id": ticket_id, "text": "Rebooted the UPS; monitoring.", "visibility": "internal"}),
+        )
+        .await
+        .unwrap(),
+    );
+    assert_eq!(note["internalAnalysisFlag"], true);
+
+    // 3. Thirty minutes, timestamps given with an offset and a fraction.
+    structured(
+        &call(
+            &client,
+            "cw_create_time_entry",
+            json!({"charge_to_type": "ServiceTicket", "charge_to_id": ticket_id,
+                   "time_start": "2026-11-20T15:00:00.250+01:00", "hours": 0.5, "notes": "UPS battery check"}),
+        )
+        .await
+        .unwrap(),
+    );
+
+    // 4. Move it to "In Progress" on its own board.
+    let board_id = sim.get("/service/tickets", ticket_id).unwrap()["board"]["id"]
+        .as_i64()
+        .unwrap();
+    let statuses = structured(
+        &call(&client, "cw_list_board_statuses", json!({"board_id": board_id}))
+            .await
+            .unwrap(),
+    );
+    let in_progress = statuses["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "In Progress")
+        .expect("the board has In Progress")["id"]
+        .as_i64()
+        .unwrap();
+    structured(
+        &call(
+            &client,
+            "cw_update_ticket",
+            json!({"id": ticket_id, "status_id": in_progress}),
+        )
+        .await
+        .unwrap(),
+    );
+
+    // What ConnectWise now holds.
+    let ticket = sim.get("/service/tickets", ticket_id).unwrap();
+    assert_eq!(ticket["status"]["id"], json!(in_progress));
+    assert_eq!(ticket["status"]["name"], "In Progress");
+    let notes = sim.records(&format!("/service/tickets/{ticket_id}/notes"));
+    let added = notes
+        .iter()
+        .find(|n| n["text"] == "Rebooted the UPS; monitoring.")
+        .expect("the note landed");
+    assert_eq!(added["internalAnalysisFlag"], true);
+    assert_ne!(
+        added["detailDescriptionFlag"], true,
+        "internal notes are not customer-visible"
+    );
+    let entry = sim
+        .records("/time/entries")
+        .into_iter()
+        .find(|e| e["notes"] == "UPS battery check")
+        .expect("the time entry landed");
+    assert_eq!(entry["chargeToId"], json!(ticket_id));
+    assert_eq!(entry["timeStart"], "2026-11-20T14:00:00Z", "whole-second UTC");
+    assert_eq!(entry["actualHours"], json!(0.5));
+}
+
+#[tokio::test]
+async fn a_closed_time_period_is_reported_plainly_and_nothing_is_written() {
+    let sim = start_sim().await;
+    let client = connect(&["--allow-writes"], &sim_env(&sim)).await;
+    let before = sim.records("/time/entries").len();
+    let result = call(
+        &client,
+        "cw_create_time_entry",
+        json!({"charge_to_type": "ServiceTicket", "charge_to_id": 8, "time_start": "2026-09-01T09:00:00Z", "hours": 1}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(result.is_error, Some(true));
+    assert!(
+        text(&result).contains(connectwise_mcp::sim::errors::CLOSED_PERIOD_MESSAGE),
+        "{}",
+        text(&result)
+    );
+    assert_eq!(sim.records("/time/entries").len(), before);
+}
