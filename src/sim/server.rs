@@ -554,13 +554,9 @@ impl App {
             .and_then(|(_, v)| v.parse().ok())
     }
 
-    fn create(
-        &self,
-        ctx: &Ctx,
-        matched: &Matched,
-        request_schema: Option<&str>,
-        resource: &str,
-    ) -> Result<Response, ApiError> {
+    /// The JSON body, checked against the operation's request schema
+    /// (every problem an `errors[]` entry naming the field).
+    fn validated_body(ctx: &Ctx, request_schema: Option<&str>, resource: &str) -> Result<Value, ApiError> {
         let body = ctx.json_body(resource)?;
         if let Some(schema_name) = request_schema {
             let errors = schema::validate_body(schema_name, &body, resource, true);
@@ -568,6 +564,17 @@ impl App {
                 return Err(ApiError::invalid_object(resource, errors));
             }
         }
+        Ok(body)
+    }
+
+    fn create(
+        &self,
+        ctx: &Ctx,
+        matched: &Matched,
+        request_schema: Option<&str>,
+        resource: &str,
+    ) -> Result<Response, ApiError> {
+        let body = Self::validated_body(ctx, request_schema, resource)?;
         let wctx = self.write_context();
         let path = matched.collection_path();
         let template = matched.route.collection.clone().unwrap_or_default();
@@ -617,13 +624,7 @@ impl App {
         request_schema: Option<&str>,
         resource: &str,
     ) -> Result<Response, ApiError> {
-        let body = ctx.json_body(resource)?;
-        if let Some(schema_name) = request_schema {
-            let errors = schema::validate_body(schema_name, &body, resource, true);
-            if !errors.is_empty() {
-                return Err(ApiError::invalid_object(resource, errors));
-            }
-        }
+        let body = Self::validated_body(ctx, request_schema, resource)?;
         let wctx = self.write_context();
         let path = matched.collection_path();
         let template = matched.route.collection.clone().unwrap_or_default();
