@@ -85,6 +85,15 @@ fn every_schema_is_a_closed_object_with_described_arguments() {
                 "{}.{arg} has no description",
                 tool.name
             );
+            // Optional means left out: a null default or type only costs tokens.
+            assert!(
+                def.get("default").is_none_or(|d| !d.is_null())
+                    && def["type"]
+                        .as_array()
+                        .is_none_or(|t| !t.contains(&Value::from("null"))),
+                "{}.{arg} offers null: {def}",
+                tool.name
+            );
         }
         assert!(
             tool.name.starts_with("cw_") && tool.description.len() > 30,

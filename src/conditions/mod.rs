@@ -52,4 +52,4 @@ mod proptests;
 pub use ast::{CompareOp, Expr, FieldPath, Literal, LiteralError};
 pub use eval::Compiled;
 pub use parse::{MAX_DEPTH, MAX_INPUT_LEN, ParseError, parse};
-pub use validate::{Split, ValidationError, validate};
+pub use validate::{Split, ValidationError, check_field, validate};

@@ -196,6 +196,35 @@ pub fn validate(expr: &Expr, spec: &Value, schema_name: &str) -> Result<Split, V
     })
 }
 
+/// Checks one field path of `fields` or `orderBy` against the schema
+/// `schema_name` and returns it in its canonical spelling, so that a typo is
+/// refused (with suggestions) before any request is sent. `fields` may name
+/// a whole object (`company`) or custom fields; `orderBy` must name a value.
+pub fn check_field(
+    spec: &Value,
+    schema_name: &str,
+    field: &FieldPath,
+    allow_object: bool,
+) -> Result<FieldPath, ValidationError> {
+    let schemas = spec.pointer("/components/schemas");
+    let root = schemas
+        .and_then(|s| s.get(schema_name))
+        .ok_or_else(|| ValidationError::UnknownSchema(schema_name.to_string()))?;
+    let checker = Checker {
+        schemas,
+        root,
+        schema_name,
+    };
+    match checker.resolve(field) {
+        Ok(r) => Ok(r.canonical),
+        Err(ValidationError::NotAValue { field, .. }) if allow_object => {
+            Ok(FieldPath(field.split('/').map(str::to_owned).collect()))
+        }
+        Err(ValidationError::CustomField { .. }) if allow_object => Ok(field.clone()),
+        Err(e) => Err(e),
+    }
+}
+
 fn flatten_and<'a>(expr: &'a Expr, out: &mut Vec<&'a Expr>) {
     match expr {
         Expr::And(terms) => terms.iter().for_each(|t| flatten_and(t, out)),

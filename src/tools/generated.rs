@@ -41,22 +41,22 @@ pub struct CwSearchTicketsArgs {
     /// Updated on or after.
     #[serde(default)]
     pub updated_after: Option<String>,
-    /// More conditions in ConnectWise syntax, ANDed.
+    /// Raw conditions, ANDed.
     #[serde(default)]
     pub conditions: Option<String>,
     /// e.g. `id desc`
     #[serde(default)]
     pub order_by: Option<String>,
-    /// Fields to return, comma-separated.
+    /// Comma-separated.
     #[serde(default)]
     pub fields: Option<String>,
-    /// Page, from 1.
+    /// From 1.
     #[serde(default)]
     pub page: Option<i64>,
     /// 1-1000.
     #[serde(default)]
     pub page_size: Option<i64>,
-    /// A previous result's cursor.
+    /// From a previous result.
     #[serde(default)]
     pub cursor: Option<String>,
 }
@@ -144,22 +144,22 @@ pub struct CwMyTicketsArgs {
     /// true: closed only; false: open only.
     #[serde(default)]
     pub closed: Option<bool>,
-    /// More conditions in ConnectWise syntax, ANDed.
+    /// Raw conditions, ANDed.
     #[serde(default)]
     pub conditions: Option<String>,
     /// e.g. `id desc`
     #[serde(default)]
     pub order_by: Option<String>,
-    /// Fields to return, comma-separated.
+    /// Comma-separated.
     #[serde(default)]
     pub fields: Option<String>,
-    /// Page, from 1.
+    /// From 1.
     #[serde(default)]
     pub page: Option<i64>,
     /// 1-1000.
     #[serde(default)]
     pub page_size: Option<i64>,
-    /// A previous result's cursor.
+    /// From a previous result.
     #[serde(default)]
     pub cursor: Option<String>,
 }
@@ -215,7 +215,7 @@ fn cw_my_tickets(ctx: &Context, args: Value) -> ToolFuture<'_> {
 pub struct CwGetTicketArgs {
     /// Ticket id.
     pub id: i64,
-    /// Fields to return, comma-separated.
+    /// Comma-separated.
     #[serde(default)]
     pub fields: Option<String>,
     /// Also return the ticket's notes.
@@ -277,22 +277,22 @@ fn cw_get_ticket(ctx: &Context, args: Value) -> ToolFuture<'_> {
 pub struct CwListTicketNotesArgs {
     /// Ticket id.
     pub ticket_id: i64,
-    /// More conditions in ConnectWise syntax, ANDed.
+    /// Raw conditions, ANDed.
     #[serde(default)]
     pub conditions: Option<String>,
     /// e.g. `id desc`
     #[serde(default)]
     pub order_by: Option<String>,
-    /// Fields to return, comma-separated.
+    /// Comma-separated.
     #[serde(default)]
     pub fields: Option<String>,
-    /// Page, from 1.
+    /// From 1.
     #[serde(default)]
     pub page: Option<i64>,
     /// 1-1000.
     #[serde(default)]
     pub page_size: Option<i64>,
-    /// A previous result's cursor.
+    /// From a previous result.
     #[serde(default)]
     pub cursor: Option<String>,
 }
@@ -493,22 +493,22 @@ fn cw_add_ticket_note(ctx: &Context, args: Value) -> ToolFuture<'_> {
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CwListBoardsArgs {
-    /// More conditions in ConnectWise syntax, ANDed.
+    /// Raw conditions, ANDed.
     #[serde(default)]
     pub conditions: Option<String>,
     /// e.g. `id desc`
     #[serde(default)]
     pub order_by: Option<String>,
-    /// Fields to return, comma-separated.
+    /// Comma-separated.
     #[serde(default)]
     pub fields: Option<String>,
-    /// Page, from 1.
+    /// From 1.
     #[serde(default)]
     pub page: Option<i64>,
     /// 1-1000.
     #[serde(default)]
     pub page_size: Option<i64>,
-    /// A previous result's cursor.
+    /// From a previous result.
     #[serde(default)]
     pub cursor: Option<String>,
 }
@@ -557,22 +557,22 @@ fn cw_list_boards(ctx: &Context, args: Value) -> ToolFuture<'_> {
 pub struct CwListBoardStatusesArgs {
     /// Board id.
     pub board_id: i64,
-    /// More conditions in ConnectWise syntax, ANDed.
+    /// Raw conditions, ANDed.
     #[serde(default)]
     pub conditions: Option<String>,
     /// e.g. `id desc`
     #[serde(default)]
     pub order_by: Option<String>,
-    /// Fields to return, comma-separated.
+    /// Comma-separated.
     #[serde(default)]
     pub fields: Option<String>,
-    /// Page, from 1.
+    /// From 1.
     #[serde(default)]
     pub page: Option<i64>,
     /// 1-1000.
     #[serde(default)]
     pub page_size: Option<i64>,
-    /// A previous result's cursor.
+    /// From a previous result.
     #[serde(default)]
     pub cursor: Option<String>,
 }
@@ -623,22 +623,22 @@ fn cw_list_board_statuses(ctx: &Context, args: Value) -> ToolFuture<'_> {
 pub struct CwListBoardTypesArgs {
     /// Board id.
     pub board_id: i64,
-    /// More conditions in ConnectWise syntax, ANDed.
+    /// Raw conditions, ANDed.
     #[serde(default)]
     pub conditions: Option<String>,
     /// e.g. `id desc`
     #[serde(default)]
     pub order_by: Option<String>,
-    /// Fields to return, comma-separated.
+    /// Comma-separated.
     #[serde(default)]
     pub fields: Option<String>,
-    /// Page, from 1.
+    /// From 1.
     #[serde(default)]
     pub page: Option<i64>,
     /// 1-1000.
     #[serde(default)]
     pub page_size: Option<i64>,
-    /// A previous result's cursor.
+    /// From a previous result.
     #[serde(default)]
     pub cursor: Option<String>,
 }
@@ -687,22 +687,22 @@ fn cw_list_board_types(ctx: &Context, args: Value) -> ToolFuture<'_> {
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CwListPrioritiesArgs {
-    /// More conditions in ConnectWise syntax, ANDed.
+    /// Raw conditions, ANDed.
     #[serde(default)]
     pub conditions: Option<String>,
     /// e.g. `id desc`
     #[serde(default)]
     pub order_by: Option<String>,
-    /// Fields to return, comma-separated.
+    /// Comma-separated.
     #[serde(default)]
     pub fields: Option<String>,
-    /// Page, from 1.
+    /// From 1.
     #[serde(default)]
     pub page: Option<i64>,
     /// 1-1000.
     #[serde(default)]
     pub page_size: Option<i64>,
-    /// A previous result's cursor.
+    /// From a previous result.
     #[serde(default)]
     pub cursor: Option<String>,
 }
@@ -819,22 +819,22 @@ pub struct CwMyTimeArgs {
     /// Started before.
     #[serde(default)]
     pub to: Option<String>,
-    /// More conditions in ConnectWise syntax, ANDed.
+    /// Raw conditions, ANDed.
     #[serde(default)]
     pub conditions: Option<String>,
     /// e.g. `id desc`
     #[serde(default)]
     pub order_by: Option<String>,
-    /// Fields to return, comma-separated.
+    /// Comma-separated.
     #[serde(default)]
     pub fields: Option<String>,
-    /// Page, from 1.
+    /// From 1.
     #[serde(default)]
     pub page: Option<i64>,
     /// 1-1000.
     #[serde(default)]
     pub page_size: Option<i64>,
-    /// A previous result's cursor.
+    /// From a previous result.
     #[serde(default)]
     pub cursor: Option<String>,
 }
@@ -897,22 +897,22 @@ fn cw_my_time(ctx: &Context, args: Value) -> ToolFuture<'_> {
 pub struct CwTicketTimeArgs {
     /// Ticket id.
     pub ticket_id: i64,
-    /// More conditions in ConnectWise syntax, ANDed.
+    /// Raw conditions, ANDed.
     #[serde(default)]
     pub conditions: Option<String>,
     /// e.g. `id desc`
     #[serde(default)]
     pub order_by: Option<String>,
-    /// Fields to return, comma-separated.
+    /// Comma-separated.
     #[serde(default)]
     pub fields: Option<String>,
-    /// Page, from 1.
+    /// From 1.
     #[serde(default)]
     pub page: Option<i64>,
     /// 1-1000.
     #[serde(default)]
     pub page_size: Option<i64>,
-    /// A previous result's cursor.
+    /// From a previous result.
     #[serde(default)]
     pub cursor: Option<String>,
 }
@@ -980,22 +980,22 @@ pub struct CwSearchTimeEntriesArgs {
     /// Started before.
     #[serde(default)]
     pub to: Option<String>,
-    /// More conditions in ConnectWise syntax, ANDed.
+    /// Raw conditions, ANDed.
     #[serde(default)]
     pub conditions: Option<String>,
     /// e.g. `id desc`
     #[serde(default)]
     pub order_by: Option<String>,
-    /// Fields to return, comma-separated.
+    /// Comma-separated.
     #[serde(default)]
     pub fields: Option<String>,
-    /// Page, from 1.
+    /// From 1.
     #[serde(default)]
     pub page: Option<i64>,
     /// 1-1000.
     #[serde(default)]
     pub page_size: Option<i64>,
-    /// A previous result's cursor.
+    /// From a previous result.
     #[serde(default)]
     pub cursor: Option<String>,
 }
@@ -1074,22 +1074,22 @@ pub struct CwSearchCompaniesArgs {
     /// Text in the name.
     #[serde(default)]
     pub name_contains: Option<String>,
-    /// More conditions in ConnectWise syntax, ANDed.
+    /// Raw conditions, ANDed.
     #[serde(default)]
     pub conditions: Option<String>,
     /// e.g. `id desc`
     #[serde(default)]
     pub order_by: Option<String>,
-    /// Fields to return, comma-separated.
+    /// Comma-separated.
     #[serde(default)]
     pub fields: Option<String>,
-    /// Page, from 1.
+    /// From 1.
     #[serde(default)]
     pub page: Option<i64>,
     /// 1-1000.
     #[serde(default)]
     pub page_size: Option<i64>,
-    /// A previous result's cursor.
+    /// From a previous result.
     #[serde(default)]
     pub cursor: Option<String>,
 }
@@ -1145,7 +1145,7 @@ fn cw_search_companies(ctx: &Context, args: Value) -> ToolFuture<'_> {
 pub struct CwGetCompanyArgs {
     /// Company id.
     pub id: i64,
-    /// Fields to return, comma-separated.
+    /// Comma-separated.
     #[serde(default)]
     pub fields: Option<String>,
 }
@@ -1183,22 +1183,22 @@ pub struct CwSearchContactsArgs {
     /// Last name.
     #[serde(default)]
     pub last_name: Option<String>,
-    /// More conditions in ConnectWise syntax, ANDed.
+    /// Raw conditions, ANDed.
     #[serde(default)]
     pub conditions: Option<String>,
     /// e.g. `id desc`
     #[serde(default)]
     pub order_by: Option<String>,
-    /// Fields to return, comma-separated.
+    /// Comma-separated.
     #[serde(default)]
     pub fields: Option<String>,
-    /// Page, from 1.
+    /// From 1.
     #[serde(default)]
     pub page: Option<i64>,
     /// 1-1000.
     #[serde(default)]
     pub page_size: Option<i64>,
-    /// A previous result's cursor.
+    /// From a previous result.
     #[serde(default)]
     pub cursor: Option<String>,
 }
@@ -1255,7 +1255,7 @@ fn cw_search_contacts(ctx: &Context, args: Value) -> ToolFuture<'_> {
 pub struct CwGetContactArgs {
     /// Contact id.
     pub id: i64,
-    /// Fields to return, comma-separated.
+    /// Comma-separated.
     #[serde(default)]
     pub fields: Option<String>,
 }
@@ -1296,22 +1296,22 @@ pub struct CwSearchConfigurationsArgs {
     /// Configuration type name.
     #[serde(default)]
     pub r#type: Option<String>,
-    /// More conditions in ConnectWise syntax, ANDed.
+    /// Raw conditions, ANDed.
     #[serde(default)]
     pub conditions: Option<String>,
     /// e.g. `id desc`
     #[serde(default)]
     pub order_by: Option<String>,
-    /// Fields to return, comma-separated.
+    /// Comma-separated.
     #[serde(default)]
     pub fields: Option<String>,
-    /// Page, from 1.
+    /// From 1.
     #[serde(default)]
     pub page: Option<i64>,
     /// 1-1000.
     #[serde(default)]
     pub page_size: Option<i64>,
-    /// A previous result's cursor.
+    /// From a previous result.
     #[serde(default)]
     pub cursor: Option<String>,
 }
@@ -1380,7 +1380,7 @@ fn cw_search_configurations(ctx: &Context, args: Value) -> ToolFuture<'_> {
 pub struct CwGetConfigurationArgs {
     /// Configuration id.
     pub id: i64,
-    /// Fields to return, comma-separated.
+    /// Comma-separated.
     #[serde(default)]
     pub fields: Option<String>,
 }
@@ -1418,22 +1418,22 @@ pub struct CwSearchOpportunitiesArgs {
     /// Primary sales rep identifier.
     #[serde(default)]
     pub sales_rep: Option<String>,
-    /// More conditions in ConnectWise syntax, ANDed.
+    /// Raw conditions, ANDed.
     #[serde(default)]
     pub conditions: Option<String>,
     /// e.g. `id desc`
     #[serde(default)]
     pub order_by: Option<String>,
-    /// Fields to return, comma-separated.
+    /// Comma-separated.
     #[serde(default)]
     pub fields: Option<String>,
-    /// Page, from 1.
+    /// From 1.
     #[serde(default)]
     pub page: Option<i64>,
     /// 1-1000.
     #[serde(default)]
     pub page_size: Option<i64>,
-    /// A previous result's cursor.
+    /// From a previous result.
     #[serde(default)]
     pub cursor: Option<String>,
 }
@@ -1495,7 +1495,7 @@ fn cw_search_opportunities(ctx: &Context, args: Value) -> ToolFuture<'_> {
 pub struct CwGetOpportunityArgs {
     /// Opportunity id.
     pub id: i64,
-    /// Fields to return, comma-separated.
+    /// Comma-separated.
     #[serde(default)]
     pub fields: Option<String>,
 }
@@ -1530,22 +1530,22 @@ pub struct CwSearchActivitiesArgs {
     /// Member identifier.
     #[serde(default)]
     pub assigned_to: Option<String>,
-    /// More conditions in ConnectWise syntax, ANDed.
+    /// Raw conditions, ANDed.
     #[serde(default)]
     pub conditions: Option<String>,
     /// e.g. `id desc`
     #[serde(default)]
     pub order_by: Option<String>,
-    /// Fields to return, comma-separated.
+    /// Comma-separated.
     #[serde(default)]
     pub fields: Option<String>,
-    /// Page, from 1.
+    /// From 1.
     #[serde(default)]
     pub page: Option<i64>,
     /// 1-1000.
     #[serde(default)]
     pub page_size: Option<i64>,
-    /// A previous result's cursor.
+    /// From a previous result.
     #[serde(default)]
     pub cursor: Option<String>,
 }
@@ -1606,7 +1606,7 @@ fn cw_search_activities(ctx: &Context, args: Value) -> ToolFuture<'_> {
 pub struct CwGetActivityArgs {
     /// Activity id.
     pub id: i64,
-    /// Fields to return, comma-separated.
+    /// Comma-separated.
     #[serde(default)]
     pub fields: Option<String>,
 }
@@ -1644,22 +1644,22 @@ pub struct CwSearchAgreementsArgs {
     /// true: cancelled only; false: active only.
     #[serde(default)]
     pub cancelled: Option<bool>,
-    /// More conditions in ConnectWise syntax, ANDed.
+    /// Raw conditions, ANDed.
     #[serde(default)]
     pub conditions: Option<String>,
     /// e.g. `id desc`
     #[serde(default)]
     pub order_by: Option<String>,
-    /// Fields to return, comma-separated.
+    /// Comma-separated.
     #[serde(default)]
     pub fields: Option<String>,
-    /// Page, from 1.
+    /// From 1.
     #[serde(default)]
     pub page: Option<i64>,
     /// 1-1000.
     #[serde(default)]
     pub page_size: Option<i64>,
-    /// A previous result's cursor.
+    /// From a previous result.
     #[serde(default)]
     pub cursor: Option<String>,
 }
@@ -1716,7 +1716,7 @@ fn cw_search_agreements(ctx: &Context, args: Value) -> ToolFuture<'_> {
 pub struct CwGetAgreementArgs {
     /// Agreement id.
     pub id: i64,
-    /// Fields to return, comma-separated.
+    /// Comma-separated.
     #[serde(default)]
     pub fields: Option<String>,
 }
@@ -1754,22 +1754,22 @@ pub struct CwSearchInvoicesArgs {
     /// Dated on or after.
     #[serde(default)]
     pub from: Option<String>,
-    /// More conditions in ConnectWise syntax, ANDed.
+    /// Raw conditions, ANDed.
     #[serde(default)]
     pub conditions: Option<String>,
     /// e.g. `id desc`
     #[serde(default)]
     pub order_by: Option<String>,
-    /// Fields to return, comma-separated.
+    /// Comma-separated.
     #[serde(default)]
     pub fields: Option<String>,
-    /// Page, from 1.
+    /// From 1.
     #[serde(default)]
     pub page: Option<i64>,
     /// 1-1000.
     #[serde(default)]
     pub page_size: Option<i64>,
-    /// A previous result's cursor.
+    /// From a previous result.
     #[serde(default)]
     pub cursor: Option<String>,
 }
@@ -1831,7 +1831,7 @@ fn cw_search_invoices(ctx: &Context, args: Value) -> ToolFuture<'_> {
 pub struct CwGetInvoiceArgs {
     /// Invoice id.
     pub id: i64,
-    /// Fields to return, comma-separated.
+    /// Comma-separated.
     #[serde(default)]
     pub fields: Option<String>,
 }
@@ -1869,22 +1869,22 @@ pub struct CwSearchProjectsArgs {
     /// true: closed only; false: open only.
     #[serde(default)]
     pub closed: Option<bool>,
-    /// More conditions in ConnectWise syntax, ANDed.
+    /// Raw conditions, ANDed.
     #[serde(default)]
     pub conditions: Option<String>,
     /// e.g. `id desc`
     #[serde(default)]
     pub order_by: Option<String>,
-    /// Fields to return, comma-separated.
+    /// Comma-separated.
     #[serde(default)]
     pub fields: Option<String>,
-    /// Page, from 1.
+    /// From 1.
     #[serde(default)]
     pub page: Option<i64>,
     /// 1-1000.
     #[serde(default)]
     pub page_size: Option<i64>,
-    /// A previous result's cursor.
+    /// From a previous result.
     #[serde(default)]
     pub cursor: Option<String>,
 }
@@ -1946,7 +1946,7 @@ fn cw_search_projects(ctx: &Context, args: Value) -> ToolFuture<'_> {
 pub struct CwGetProjectArgs {
     /// Project id.
     pub id: i64,
-    /// Fields to return, comma-separated.
+    /// Comma-separated.
     #[serde(default)]
     pub fields: Option<String>,
 }
@@ -1984,22 +1984,22 @@ pub struct CwSearchProjectTicketsArgs {
     /// true: closed only; false: open only.
     #[serde(default)]
     pub closed: Option<bool>,
-    /// More conditions in ConnectWise syntax, ANDed.
+    /// Raw conditions, ANDed.
     #[serde(default)]
     pub conditions: Option<String>,
     /// e.g. `id desc`
     #[serde(default)]
     pub order_by: Option<String>,
-    /// Fields to return, comma-separated.
+    /// Comma-separated.
     #[serde(default)]
     pub fields: Option<String>,
-    /// Page, from 1.
+    /// From 1.
     #[serde(default)]
     pub page: Option<i64>,
     /// 1-1000.
     #[serde(default)]
     pub page_size: Option<i64>,
-    /// A previous result's cursor.
+    /// From a previous result.
     #[serde(default)]
     pub cursor: Option<String>,
 }
@@ -2051,7 +2051,7 @@ fn cw_search_project_tickets(ctx: &Context, args: Value) -> ToolFuture<'_> {
 pub struct CwGetProjectTicketArgs {
     /// Project ticket id.
     pub id: i64,
-    /// Fields to return, comma-separated.
+    /// Comma-separated.
     #[serde(default)]
     pub fields: Option<String>,
 }
@@ -2086,22 +2086,22 @@ pub struct CwSearchMembersArgs {
     /// Text in the last name.
     #[serde(default)]
     pub name_contains: Option<String>,
-    /// More conditions in ConnectWise syntax, ANDed.
+    /// Raw conditions, ANDed.
     #[serde(default)]
     pub conditions: Option<String>,
     /// e.g. `id desc`
     #[serde(default)]
     pub order_by: Option<String>,
-    /// Fields to return, comma-separated.
+    /// Comma-separated.
     #[serde(default)]
     pub fields: Option<String>,
-    /// Page, from 1.
+    /// From 1.
     #[serde(default)]
     pub page: Option<i64>,
     /// 1-1000.
     #[serde(default)]
     pub page_size: Option<i64>,
-    /// A previous result's cursor.
+    /// From a previous result.
     #[serde(default)]
     pub cursor: Option<String>,
 }
@@ -2157,7 +2157,7 @@ fn cw_search_members(ctx: &Context, args: Value) -> ToolFuture<'_> {
 pub struct CwGetMemberArgs {
     /// Member id.
     pub id: i64,
-    /// Fields to return, comma-separated.
+    /// Comma-separated.
     #[serde(default)]
     pub fields: Option<String>,
 }
@@ -2195,22 +2195,22 @@ pub struct CwSearchScheduleEntriesArgs {
     /// Starting before.
     #[serde(default)]
     pub to: Option<String>,
-    /// More conditions in ConnectWise syntax, ANDed.
+    /// Raw conditions, ANDed.
     #[serde(default)]
     pub conditions: Option<String>,
     /// e.g. `id desc`
     #[serde(default)]
     pub order_by: Option<String>,
-    /// Fields to return, comma-separated.
+    /// Comma-separated.
     #[serde(default)]
     pub fields: Option<String>,
-    /// Page, from 1.
+    /// From 1.
     #[serde(default)]
     pub page: Option<i64>,
     /// 1-1000.
     #[serde(default)]
     pub page_size: Option<i64>,
-    /// A previous result's cursor.
+    /// From a previous result.
     #[serde(default)]
     pub cursor: Option<String>,
 }
@@ -2273,7 +2273,7 @@ fn cw_search_schedule_entries(ctx: &Context, args: Value) -> ToolFuture<'_> {
 pub struct CwGetScheduleEntryArgs {
     /// Schedule entry id.
     pub id: i64,
-    /// Fields to return, comma-separated.
+    /// Comma-separated.
     #[serde(default)]
     pub fields: Option<String>,
 }

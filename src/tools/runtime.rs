@@ -75,7 +75,7 @@ pub fn id(arg: &str, value: i64) -> Result<i32, ToolError> {
 /// The `fields` projection of a get tool: the argument, checked, or the default.
 pub fn fields_or(arg: Option<&str>, default: &str) -> Result<Option<String>, ToolError> {
     let fields = match arg.map(str::trim).filter(|f| !f.is_empty()) {
-        Some(f) => check_fields(f)?,
+        Some(f) => check_fields(f, None)?,
         None => default.to_owned(),
     };
     Ok((!fields.is_empty()).then_some(fields))
@@ -98,11 +98,15 @@ pub fn schema<T: schemars::JsonSchema>() -> Value {
     value
 }
 
-/// Optional arguments are simply left out; `"type": ["string", "null"]`
-/// would only cost tokens and invite the model to send nulls.
+/// Optional arguments are simply left out; `"type": ["string", "null"]` and
+/// `"default": null` would only cost tokens (about 35 a tool) and invite the
+/// model to send nulls.
 fn drop_null_types(value: &mut Value) {
     match value {
         Value::Object(map) => {
+            if map.get("default").is_some_and(Value::is_null) {
+                map.remove("default");
+            }
             if let Some(Value::Array(types)) = map.get_mut("type") {
                 types.retain(|t| t != "null");
                 if types.len() == 1 {
@@ -255,11 +259,11 @@ impl ListQuery {
             Some(expr) => (Some(expr.to_string()), None),
         };
         let order_by = match args.order_by.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
-            Some(o) => Some(check_order_by(o)?),
+            Some(o) => Some(check_order_by(o, schema)?),
             None => None,
         };
         let fields = match args.fields.as_deref().map(str::trim).filter(|f| !f.is_empty()) {
-            Some(f) => check_fields(f)?,
+            Some(f) => check_fields(f, Some(schema))?,
             None => default_fields.to_owned(),
         };
         let keep_info = fields.split(',').any(|f| f.trim().starts_with("_info"));
@@ -391,12 +395,15 @@ impl std::fmt::Display for Cursor {
 }
 
 /// `orderBy`: comma-separated `field [asc|desc]`; nothing else gets through.
-fn check_order_by(text: &str) -> Result<String, ToolError> {
+fn check_order_by(text: &str, schema: &str) -> Result<String, ToolError> {
     let mut parts = Vec::new();
     for clause in text.split(',') {
         let mut words = clause.split_whitespace();
         let path = words.next().ok_or_else(|| invalid("order_by: empty clause"))?;
-        FieldPath::parse(path).map_err(|e| invalid(format!("order_by: {path:?}: {e}")))?;
+        let parsed = FieldPath::parse(path).map_err(|e| invalid(format!("order_by: {path:?}: {e}")))?;
+        let path = conditions::check_field(crate::spec::document(), schema, &parsed, false)
+            .map_err(|e| invalid(format!("order_by: {e}")))?
+            .to_string();
         let dir = match words.next().map(str::to_ascii_lowercase).as_deref() {
             None => "",
             Some("asc") => " asc",
@@ -413,12 +420,18 @@ fn check_order_by(text: &str) -> Result<String, ToolError> {
     Ok(parts.join(","))
 }
 
-/// `fields`: comma-separated field paths.
-fn check_fields(text: &str) -> Result<String, ToolError> {
+/// `fields`: comma-separated field paths, checked against the record
+/// schema when it is known.
+fn check_fields(text: &str, schema: Option<&str>) -> Result<String, ToolError> {
     let mut out = Vec::new();
     for f in text.split(',').map(str::trim).filter(|f| !f.is_empty()) {
-        FieldPath::parse(f).map_err(|e| invalid(format!("fields: {f:?}: {e}")))?;
-        out.push(f);
+        let parsed = FieldPath::parse(f).map_err(|e| invalid(format!("fields: {f:?}: {e}")))?;
+        out.push(match schema {
+            Some(schema) => conditions::check_field(crate::spec::document(), schema, &parsed, true)
+                .map_err(|e| invalid(format!("fields: {e}")))?
+                .to_string(),
+            None => f.to_owned(),
+        });
     }
     Ok(out.join(","))
 }
@@ -612,11 +625,30 @@ mod tests {
 
     #[test]
     fn order_by_and_fields_are_checked() {
-        assert_eq!(check_order_by("id desc, summary").unwrap(), "id desc,summary");
-        assert!(check_order_by("id; drop").is_err());
-        assert!(check_order_by("id sideways").is_err());
-        assert_eq!(check_fields("id, status/name").unwrap(), "id,status/name");
-        assert!(check_fields("id,\"x\"").is_err());
+        assert_eq!(
+            check_order_by("id desc, Summary", "Ticket").unwrap(),
+            "id desc,summary",
+            "canonical spelling"
+        );
+        assert!(check_order_by("id; drop", "Ticket").is_err());
+        assert!(check_order_by("id sideways", "Ticket").is_err());
+        let typo = check_order_by("sumary desc", "Ticket").unwrap_err().to_string();
+        assert!(
+            typo.contains("order_by") && typo.contains("\"summary\""),
+            "{typo}"
+        );
+        let object = check_order_by("company", "Ticket").unwrap_err().to_string();
+        assert!(object.contains("company/"), "{object}");
+        assert_eq!(check_fields("id, status/name", None).unwrap(), "id,status/name");
+        assert_eq!(
+            check_fields("id,company,_info/dateEntered", Some("Ticket")).unwrap(),
+            "id,company,_info/dateEntered"
+        );
+        let typo = check_fields("id,stauts/name", Some("Ticket"))
+            .unwrap_err()
+            .to_string();
+        assert!(typo.contains("fields") && typo.contains("status/name"), "{typo}");
+        assert!(check_fields("id,\"x\"", None).is_err());
     }
 
     #[test]

@@ -543,20 +543,22 @@ fn generate_tool(tool: &ToolSpec, spec: &Value) -> Result<(TokenStream, TokenStr
         }
     }
     let page_size = tool.page_size.unwrap_or(25);
+    // The common arguments' descriptions are terse on purpose: they repeat in
+    // every list tool, and the server instructions explain them once.
     let mut common = Vec::new();
     let result = if is_list {
         common.push(quote! {
-            #[doc = " More conditions in ConnectWise syntax, ANDed."]
+            #[doc = " Raw conditions, ANDed."]
             #[serde(default)] pub conditions: Option<String>,
             #[doc = " e.g. `id desc`"]
             #[serde(default)] pub order_by: Option<String>,
-            #[doc = " Fields to return, comma-separated."]
+            #[doc = " Comma-separated."]
             #[serde(default)] pub fields: Option<String>,
-            #[doc = " Page, from 1."]
+            #[doc = " From 1."]
             #[serde(default)] pub page: Option<i64>,
             #[doc = " 1-1000."]
             #[serde(default)] pub page_size: Option<i64>,
-            #[doc = " A previous result's cursor."]
+            #[doc = " From a previous result."]
             #[serde(default)] pub cursor: Option<String>,
         });
         let record_name = &record;
@@ -575,7 +577,7 @@ fn generate_tool(tool: &ToolSpec, spec: &Value) -> Result<(TokenStream, TokenStr
     } else {
         if op.method == "get" {
             common.push(quote! {
-                #[doc = " Fields to return, comma-separated."]
+                #[doc = " Comma-separated."]
                 #[serde(default)] pub fields: Option<String>,
             });
         }
