@@ -125,8 +125,21 @@ fn cases(sim: &Simulator, ticket: i64, me: &str) -> Vec<Case> {
         ),
         case(
             "cw_my_tickets",
-            json!({}),
-            all_stored("/service/tickets", "owner/identifier", json!(me_owned)),
+            json!({"page_size": 1000}),
+            move |r, s| {
+                // Owned, or assigned as a resource: exactly those.
+                let mine = |t: &Value| {
+                    t["owner"]["identifier"] == json!(me_owned)
+                        || t["resources"].as_str().unwrap_or_default().contains(&me_owned)
+                };
+                let want: Vec<Value> = s.records("/service/tickets").into_iter().filter(mine).collect();
+                assert!(
+                    want.iter().any(|t| t["owner"]["identifier"] != json!(me_owned)),
+                    "the seed has a ticket {me_owned} is only a resource on"
+                );
+                let got: Vec<&Value> = items(r).iter().map(|i| &i["id"]).collect();
+                assert_eq!(got, want.iter().map(|t| &t["id"]).collect::<Vec<_>>());
+            },
             json!({"closed": 1}),
             &["invalid arguments", "closed"],
         ),

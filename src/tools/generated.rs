@@ -171,15 +171,15 @@ fn cw_my_tickets(ctx: &Context, args: Value) -> ToolFuture<'_> {
         let args: CwMyTicketsArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
         rt::term(&mut terms, "closedFlag", CompareOp::Eq, args.closed.clone());
-        rt::term(
+        rt::member_term(
             &mut terms,
             "owner/identifier",
-            CompareOp::Eq,
-            Some(rt::member(ctx)?),
+            Some("resources"),
+            rt::member(ctx)?,
         );
         let q = rt::ListQuery::new(
             "Ticket",
-            "id,summary,company/identifier,board/name,status/name,priority/name,closedFlag",
+            "id,summary,company/identifier,board/name,status/name,priority/name,owner/identifier,closedFlag",
             25i32,
             terms,
             rt::ListArgs {
@@ -853,12 +853,7 @@ fn cw_my_time(ctx: &Context, args: Value) -> ToolFuture<'_> {
             args.from.as_deref(),
         )?;
         rt::term_date(&mut terms, "to", "timeStart", CompareOp::Lt, args.to.as_deref())?;
-        rt::term(
-            &mut terms,
-            "member/identifier",
-            CompareOp::Eq,
-            Some(rt::member(ctx)?),
-        );
+        rt::member_term(&mut terms, "member/identifier", None, rt::member(ctx)?);
         let q = rt::ListQuery::new(
             "TimeEntry",
             "id,chargeToType,chargeToId,timeStart,timeEnd,actualHours,notes,company/identifier",
@@ -2314,7 +2309,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "cw_my_tickets",
         title: "My tickets",
-        description: "Tickets owned by the configured member (CW_MEMBER_IDENTIFIER). Example: {\"closed\": false}.",
+        description: "Tickets the configured member (CW_MEMBER_IDENTIFIER) owns or is a resource on. Example: {\"closed\": false}.",
         toolset: "tickets",
         tier: Tier::Read,
         idempotent: true,

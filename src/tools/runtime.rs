@@ -143,6 +143,17 @@ pub fn term(terms: &mut Vec<Expr>, path: &str, op: CompareOp, value: Option<impl
     }
 }
 
+/// "Mine": `owner = me`, or also `me` in a text list of identifiers
+/// (`resources = "JSmith, TWilson"`), as ConnectWise's own "my tickets"
+/// counts tickets a member is assigned to as a resource.
+pub fn member_term(terms: &mut Vec<Expr>, path: &str, also_in: Option<&str>, me: &str) {
+    let own = Expr::eq(field(path), me);
+    terms.push(match also_in {
+        Some(list) => Expr::or(vec![own, Expr::contains(field(list), me)]),
+        None => own,
+    });
+}
+
 /// Adds `path in (…)` when the argument was given and is not empty.
 pub fn term_in<L: Into<Literal>>(terms: &mut Vec<Expr>, path: &str, values: Option<Vec<L>>) {
     if let Some(values) = values.filter(|v| !v.is_empty()) {

@@ -47,6 +47,9 @@ pub struct ToolSpec {
     pub page_size: Option<i32>,
     /// For "my …" tools: the field that must equal the configured member.
     pub member_filter: Option<String>,
+    /// For "my …" tools: a text list of member identifiers (`resources`)
+    /// that may contain the member instead.
+    pub member_also_in: Option<String>,
     #[serde(default, rename = "arg")]
     pub args: Vec<ArgSpec>,
     /// Extra lists fetched on request (a ticket's notes with the ticket).
@@ -487,7 +490,16 @@ fn generate_tool(tool: &ToolSpec, spec: &Value) -> Result<(TokenStream, TokenStr
         if !has_field(spec, &record, field) {
             problems.push(format!("member_filter: {record} has no field {field}"));
         }
-        steps.push(quote! { rt::term(&mut terms, #field, CompareOp::Eq, Some(rt::member(ctx)?)); });
+        let also_in = match &tool.member_also_in {
+            Some(list) => {
+                if !has_field(spec, &record, list) {
+                    problems.push(format!("member_also_in: {record} has no field {list}"));
+                }
+                quote!(Some(#list))
+            }
+            None => quote!(None),
+        };
+        steps.push(quote! { rt::member_term(&mut terms, #field, #also_in, rt::member(ctx)?); });
     }
 
     // The positional call: path values, then query parameters by name, then the body.
