@@ -78,7 +78,10 @@ fn flatten(schema: &'static Value, prefix: &str, depth: usize, out: &mut Map<Str
     let Some(props) = schema.get("properties").and_then(Value::as_object) else {
         return;
     };
-    for (key, prop) in props {
+    // Required fields first, so the cap never hides them.
+    let mut ordered: Vec<(&String, &'static Value)> = props.iter().collect();
+    ordered.sort_by_key(|(k, _)| !required.contains(&k.as_str()));
+    for (key, prop) in ordered {
         if key == "_info" || (depth == 0 && key == "id") {
             continue;
         }

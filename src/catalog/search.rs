@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 const K1: f32 = 1.2;
-const B: f32 = 0.75;
+const B: f32 = 0.5;
 
 /// MSP words → the ConnectWise words (already tokenised) they stand for.
 const SYNONYMS: &[(&str, &[&str])] = &[
@@ -60,12 +60,14 @@ const SYNONYMS: &[(&str, &[&str])] = &[
     ("pipeline", &["opportunity"]),
     ("kb", &["knowledge", "article"]),
     ("article", &["knowledge", "article"]),
-    ("unbilled", &["time", "invoice", "billable"]),
+    ("unbilled", &["time", "entry", "billable"]),
     ("billing", &["invoice", "billing"]),
     ("bill", &["invoice"]),
-    ("calendar", &["schedule"]),
-    ("dispatch", &["schedule"]),
-    ("appointment", &["schedule"]),
+    ("calendar", &["schedule", "entry"]),
+    ("dispatch", &["schedule", "entry"]),
+    ("appointment", &["schedule", "entry"]),
+    ("visit", &["schedule", "entry"]),
+    ("onsite", &["schedule", "entry"]),
     ("queue", &["board"]),
     ("product", &["catalog", "product"]),
     ("sku", &["catalog"]),
@@ -76,10 +78,13 @@ const SYNONYMS: &[(&str, &[&str])] = &[
     ("file", &["document"]),
     ("webhook", &["callback"]),
     ("timesheet", &["time", "sheet"]),
-    ("hours", &["time"]),
+    ("hours", &["time", "entry"]),
     ("logged", &["time", "entry"]),
     ("phone", &["communication"]),
-    ("email", &["email", "communication"]),
+    ("email", &["email"]),
+    ("addon", &["addition"]),
+    ("licence", &["addition"]),
+    ("license", &["addition"]),
     ("task", &["task"]),
     ("job", &["project"]),
     ("milestone", &["phase"]),
@@ -104,17 +109,30 @@ enum Intent {
     Count,
 }
 
+const COUNT_WORDS: &[&str] = &["many", "count", "total"];
+const DELETE_WORDS: &[&str] = &["delete", "remove", "erase", "purge"];
+const CREATE_WORDS: &[&str] = &["create", "add", "new", "log", "enter", "raise", "submit", "make", "upload", "schedule"];
+const CHANGE_WORDS: &[&str] = &[
+    "update", "change", "edit", "set", "modify", "close", "assign", "move", "rename", "reassign",
+];
+/// Verbs that choose the method; they are not searched for themselves.
+const INTENT_WORDS: &[&str] = &[
+    "many", "count", "total", "delete", "remove", "erase", "purge", "create", "add", "new", "log", "enter",
+    "raise", "submit", "make", "upload", "update", "change", "edit", "set", "modify", "assign", "move",
+    "rename", "reassign",
+];
+
 fn intent_of(words: &[String]) -> Intent {
     let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
-    if has(&["many", "count", "number", "total"]) {
+    // "schedule" is a verb only at the start ("schedule a visit").
+    let first = words.first().map(String::as_str);
+    if has(COUNT_WORDS) {
         Intent::Count
-    } else if has(&["delete", "remove", "erase", "purge"]) {
+    } else if has(DELETE_WORDS) {
         Intent::Delete
-    } else if has(&["create", "add", "new", "log", "open", "enter", "raise", "submit", "make"]) {
+    } else if has(&CREATE_WORDS[..CREATE_WORDS.len() - 1]) || first == Some("schedule") {
         Intent::Create
-    } else if has(&[
-        "update", "change", "edit", "set", "modify", "close", "assign", "move", "rename", "reassign",
-    ]) {
+    } else if has(CHANGE_WORDS) {
         Intent::Change
     } else {
         Intent::Read
@@ -133,6 +151,9 @@ struct Index {
     postings: HashMap<String, Vec<(u32, f32)>>,
     lengths: Vec<f32>,
     average_length: f32,
+    /// Per document: the head word of the resource the path ends on
+    /// (`/service/boards/{id}/statuses` → `status`, `/service/ticketSyncs` → `sync`).
+    resource: Vec<String>,
 }
 
 /// Lower-case words of a text, camelCase split, naive singulars.
@@ -182,9 +203,55 @@ fn index() -> &'static Index {
     INDEX.get_or_init(build)
 }
 
+/// Raw camelCase pieces of every name in the catalog: the dictionary that
+/// splits ConnectWise's run-together path words (`purchaseorders`).
+fn dictionary() -> std::collections::HashSet<String> {
+    let mut out = std::collections::HashSet::new();
+    for op in operations() {
+        for text in [op.path, op.tag, op.fields, op.response_schema.unwrap_or_default()] {
+            for chunk in text.split(|c: char| !c.is_ascii_alphanumeric()) {
+                let mut start = 0;
+                let b = chunk.as_bytes();
+                for i in 1..=b.len() {
+                    if i == b.len() || (b[i].is_ascii_uppercase() && b[i - 1].is_ascii_lowercase()) {
+                        let piece = chunk[start..i].to_ascii_lowercase();
+                        if piece.len() >= 3 && piece.len() < chunk.len() {
+                            out.insert(piece);
+                        }
+                        start = i;
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `purchaseorders` → `purchase orders` when both halves are known words.
+fn split_compound(segment: &str, dictionary: &std::collections::HashSet<String>) -> Option<String> {
+    let lower = segment.to_ascii_lowercase();
+    if lower != segment || lower.len() < 8 || dictionary.contains(&lower) {
+        return None;
+    }
+    for cut in (3..lower.len() - 2).rev() {
+        let (head, tail) = lower.split_at(cut);
+        if dictionary.contains(head) {
+            if dictionary.contains(tail) || dictionary.contains(tail.trim_end_matches('s')) {
+                return Some(format!("{head} {tail}"));
+            }
+            if let Some(rest) = split_compound(tail, dictionary) {
+                return Some(format!("{head} {rest}"));
+            }
+        }
+    }
+    None
+}
+
 fn build() -> Index {
+    let dictionary = dictionary();
     let mut postings: HashMap<String, Vec<(u32, f32)>> = HashMap::new();
     let mut lengths = Vec::with_capacity(operations().len());
+    let mut resource = Vec::with_capacity(operations().len());
     for (doc, op) in operations().iter().enumerate() {
         let mut tf: HashMap<String, f32> = HashMap::new();
         let mut add = |text: &str, weight: f32| {
@@ -194,20 +261,30 @@ fn build() -> Index {
                 }
             }
         };
-        let path_words: String = op
+        let literals: Vec<String> = op
             .path
             .split('/')
-            .filter(|s| !s.starts_with('{'))
-            .collect::<Vec<_>>()
-            .join(" ");
-        add(&path_words, 3.0);
+            .filter(|s| !s.is_empty() && !s.starts_with('{'))
+            .map(|s| split_compound(s, &dictionary).unwrap_or_else(|| s.to_owned()))
+            .collect();
+        add(&literals.join(" "), 3.0);
+        let last = literals
+            .iter()
+            .rev()
+            .find(|s| !matches!(s.as_str(), "count" | "info" | "list" | "usages" | "default"));
+        resource.push(last.and_then(|s| words(s).pop()).unwrap_or_default());
         add(op.tag, 1.5);
         add(op.summary, 1.0);
         for schema in [op.response_schema, op.request_schema].into_iter().flatten() {
             add(schema, 1.5);
         }
+        // Field names help find a record by what it holds, but a record with
+        // many fields is not a longer document: they stay out of its length.
+        let mut length = 0.0;
+        for w in words(op.path).iter().chain(&words(op.tag)).chain(&words(op.summary)) {
+            length += if w.is_empty() { 0.0 } else { 1.0 };
+        }
         add(op.fields, 0.3);
-        let length: f32 = tf.values().sum();
         lengths.push(length);
         for (term, f) in tf {
             postings.entry(term).or_default().push((doc as u32, f));
@@ -218,6 +295,7 @@ fn build() -> Index {
         postings,
         lengths,
         average_length,
+        resource,
     }
 }
 
@@ -229,10 +307,15 @@ fn query_terms(index: &Index, words: &[String]) -> Vec<(String, f32)> {
         Some(existing) => existing.1 = existing.1.max(w),
         None => terms.push((t.to_owned(), w)),
     };
-    for word in words.iter().filter(|w| !STOP_WORDS.contains(&w.as_str())) {
+    for word in words
+        .iter()
+        .filter(|w| !STOP_WORDS.contains(&w.as_str()) && !INTENT_WORDS.contains(&w.as_str()))
+    {
         let synonyms = SYNONYMS.iter().find(|(k, _)| k == word).map(|(_, v)| *v);
         if index.postings.contains_key(word.as_str()) {
-            push(word, 1.0);
+            // A word with a synonym is MSP language: ConnectWise's own name
+            // for the thing counts more than the word itself.
+            push(word, if synonyms.is_some() { 0.4 } else { 1.0 });
         } else if synonyms.is_none() && word.len() >= 4 {
             // "config" → "configuration"; "procure" → "procurement".
             let mut longer: Vec<&String> = index.postings.keys().filter(|k| k.starts_with(word.as_str())).collect();
@@ -242,7 +325,7 @@ fn query_terms(index: &Index, words: &[String]) -> Vec<(String, f32)> {
             }
         }
         for s in synonyms.into_iter().flatten() {
-            push(s, 0.9);
+            push(s, 1.0);
         }
     }
     terms
@@ -251,7 +334,9 @@ fn query_terms(index: &Index, words: &[String]) -> Vec<(String, f32)> {
 /// The best `limit` operations for `query`, best first.
 pub fn search(query: &str, limit: usize) -> Vec<Hit> {
     let index = index();
-    let words = words(query);
+    // "add-on" is a noun, not the verb "add".
+    let query = query.to_ascii_lowercase().replace("add-on", "addon").replace("add on", "addon");
+    let words = words(&query);
     let intent = intent_of(&words);
     let terms = query_terms(index, &words);
     let n = operations().len() as f32;
@@ -270,9 +355,14 @@ pub fn search(query: &str, limit: usize) -> Vec<Hit> {
         .into_iter()
         .map(|(doc, score)| {
             let operation = &operations()[doc as usize];
+            // An operation on a resource the query never names (the
+            // statuses of a board, when the query asks for boards) ranks lower.
+            let head = &index.resource[doc as usize];
+            let names_resource = terms.iter().any(|(t, _)| t == head);
+            let focus = if names_resource { 1.0 } else { 0.6 };
             Hit {
                 operation,
-                score: score * prior(operation, intent),
+                score: score * prior(operation, intent) * focus,
             }
         })
         .collect();
@@ -304,6 +394,9 @@ fn prior(op: &Operation, intent: Intent) -> f32 {
     }
     if intent == Intent::Read && by_id {
         p *= 0.9;
+    }
+    if intent == Intent::Create && by_id {
+        p *= 0.5;
     }
     p
 }
