@@ -39,5 +39,10 @@ fn the_right_endpoint_is_in_the_top_three_for_nine_in_ten_requests() {
     for m in &misses {
         println!("  miss: {m}");
     }
-    assert!(accuracy >= 0.9, "top-3 accuracy {:.1}% < 90%:\n{}", accuracy * 100.0, misses.join("\n"));
+    assert!(
+        accuracy >= 0.9,
+        "top-3 accuracy {:.1}% < 90%:\n{}",
+        accuracy * 100.0,
+        misses.join("\n")
+    );
 }

@@ -24,7 +24,10 @@ pub fn describe(op: &'static Operation) -> Value {
     if !path.is_empty() {
         out.insert("path_params".into(), Value::Object(path));
     }
-    let query: Vec<String> = op.query_params().map(|p| format!("{}: {}", p.name, p.ty)).collect();
+    let query: Vec<String> = op
+        .query_params()
+        .map(|p| format!("{}: {}", p.name, p.ty))
+        .collect();
     if !query.is_empty() {
         out.insert("query_params".into(), json!(query));
     }
@@ -68,7 +71,13 @@ fn body(op: &Operation, name: &'static str) -> Value {
 }
 
 /// `field path → "type, required, max N, one of …"`; references as `x/id`.
-fn flatten(schema: &'static Value, prefix: &str, depth: usize, out: &mut Map<String, Value>, total: &mut usize) {
+fn flatten(
+    schema: &'static Value,
+    prefix: &str,
+    depth: usize,
+    out: &mut Map<String, Value>,
+    total: &mut usize,
+) {
     let schema = resolve(schema);
     let required: Vec<&str> = schema
         .get("required")
@@ -104,7 +113,10 @@ fn flatten(schema: &'static Value, prefix: &str, depth: usize, out: &mut Map<Str
             _ => {
                 *total += 1;
                 if out.len() < MAX_FIELDS {
-                    out.insert(path, json!(field_words(resolved, required.contains(&key.as_str()))));
+                    out.insert(
+                        path,
+                        json!(field_words(resolved, required.contains(&key.as_str()))),
+                    );
                 }
             }
         }
@@ -131,11 +143,9 @@ fn type_of(schema: &Value) -> String {
     match (ty, schema.get("format").and_then(Value::as_str)) {
         ("string", Some("date-time")) => "date-time".into(),
         ("array", _) => {
-            let items = schema.get("items").map(|i| {
-                ref_name(i)
-                    .map(str::to_owned)
-                    .unwrap_or_else(|| type_of(i))
-            });
+            let items = schema
+                .get("items")
+                .map(|i| ref_name(i).map(str::to_owned).unwrap_or_else(|| type_of(i)));
             format!("array of {}", items.unwrap_or_else(|| "any".into()))
         }
         (t, _) => t.to_owned(),
@@ -168,7 +178,11 @@ fn response_fields(name: &str) -> String {
 fn example(op: &Operation) -> Value {
     let mut path = op.path.to_owned();
     for p in op.path_params() {
-        let value = if p.ty == "integer" || p.ty == "number" { "1" } else { "X" };
+        let value = if p.ty == "integer" || p.ty == "number" {
+            "1"
+        } else {
+            "X"
+        };
         path = path.replace(&format!("{{{}}}", p.name), value);
     }
     let mut call = json!({ "method": op.method.as_str(), "path": path });
@@ -183,7 +197,12 @@ fn example(op: &Operation) -> Value {
             let mut body = Map::new();
             if let Some(schema) = schema_named(name).map(resolve) {
                 let props = schema.get("properties").and_then(Value::as_object);
-                for field in schema.get("required").and_then(Value::as_array).into_iter().flatten() {
+                for field in schema
+                    .get("required")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
                     let Some(field) = field.as_str() else { continue };
                     let prop = props.and_then(|p| p.get(field)).map(resolve);
                     body.insert(field.to_owned(), placeholder(prop));
@@ -224,7 +243,10 @@ mod tests {
         let d = describe(by_id("postServiceTickets").unwrap());
         let fields = &d["body"]["fields"];
         let summary = fields["summary"].as_str().unwrap();
-        assert!(summary.contains("required") && summary.contains("max 100"), "{summary}");
+        assert!(
+            summary.contains("required") && summary.contains("max 100"),
+            "{summary}"
+        );
         assert!(fields.get("board/id").is_some(), "{fields}");
         assert_eq!(d["example"]["method"], "POST");
         assert!(d["example"]["body"].get("summary").is_some(), "{}", d["example"]);

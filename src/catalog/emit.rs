@@ -33,14 +33,16 @@ pub fn catalog_source(spec: &Value) -> String {
 
 fn operation(spec: &Value, path: &str, method: &str, op: &Value) -> String {
     let id = op.get("operationId").and_then(Value::as_str).unwrap_or_default();
-    let tag = op
-        .pointer("/tags/0")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
+    let tag = op.pointer("/tags/0").and_then(Value::as_str).unwrap_or_default();
     let module = path.trim_start_matches('/').split('/').next().unwrap_or_default();
     let summary = op.get("summary").and_then(Value::as_str).unwrap_or_default();
     let mut params = String::new();
-    for p in op.get("parameters").and_then(Value::as_array).into_iter().flatten() {
+    for p in op
+        .get("parameters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         let location = p.get("in").and_then(Value::as_str).unwrap_or_default();
         let name = p.get("name").and_then(Value::as_str).unwrap_or_default();
         // `clientId` is the transport's business, never the caller's.
@@ -61,11 +63,10 @@ fn operation(spec: &Value, path: &str, method: &str, op: &Value) -> String {
         );
     }
     let (request, request_array) = body_schema(op.pointer("/requestBody/content"));
-    let success = op.get("responses").and_then(Value::as_object).and_then(|r| {
-        r.iter()
-            .find(|(code, _)| code.starts_with('2'))
-            .map(|(_, v)| v)
-    });
+    let success = op
+        .get("responses")
+        .and_then(Value::as_object)
+        .and_then(|r| r.iter().find(|(code, _)| code.starts_with('2')).map(|(_, v)| v));
     let (response, response_array) = body_schema(success.and_then(|r| r.get("content")));
     let mut fields: Vec<&str> = Vec::new();
     for name in [response.as_deref(), request.as_deref()].into_iter().flatten() {
@@ -106,7 +107,11 @@ fn body_schema(content: Option<&Value>) -> (Option<String>, bool) {
         return (None, false);
     };
     let is_array = schema.get("type").and_then(Value::as_str) == Some("array");
-    let target = if is_array { schema.get("items") } else { Some(schema) };
+    let target = if is_array {
+        schema.get("items")
+    } else {
+        Some(schema)
+    };
     let name = target
         .and_then(|s| s.get("$ref"))
         .and_then(Value::as_str)
@@ -117,8 +122,10 @@ fn body_schema(content: Option<&Value>) -> (Option<String>, bool) {
 
 /// Top-level property names of a component schema (following one `allOf`).
 fn property_names<'a>(spec: &'a Value, name: &str) -> Vec<&'a str> {
-    let Some(schema) = spec.pointer(&format!("/components/schemas/{}", name.replace('~', "~0").replace('/', "~1")))
-    else {
+    let Some(schema) = spec.pointer(&format!(
+        "/components/schemas/{}",
+        name.replace('~', "~0").replace('/', "~1")
+    )) else {
         return Vec::new();
     };
     let schema = match schema.get("allOf").and_then(Value::as_array).map(Vec::as_slice) {

@@ -171,14 +171,20 @@ mod tests {
     fn the_catalog_holds_every_operation_with_its_tier() {
         assert!(OPERATIONS.len() > 2500, "{}", OPERATIONS.len());
         let op = by_id("getServiceTickets").unwrap();
-        assert_eq!((op.method, op.path, op.tier), (Method::Get, "/service/tickets", Tier::Read));
+        assert_eq!(
+            (op.method, op.path, op.tier),
+            (Method::Get, "/service/tickets", Tier::Read)
+        );
         assert!(op.is_list() && op.response_schema == Some("Ticket"));
         assert!(op.fields.split(' ').any(|f| f == "summary"));
         assert!(op.params.iter().all(|p| p.name != "clientId"));
         let op = by_id("deleteServiceTicketsById").unwrap();
         assert_eq!(op.tier, Tier::Delete);
         assert_eq!(op.path_params().next().map(|p| p.ty), Some("integer"));
-        assert_eq!(by_id("postServiceTickets").unwrap().request_schema, Some("Ticket"));
+        assert_eq!(
+            by_id("postServiceTickets").unwrap().request_schema,
+            Some("Ticket")
+        );
         assert_eq!(close_ids("getServiceTicket").first(), Some(&"getServiceTickets"));
     }
 }

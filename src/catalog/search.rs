@@ -92,11 +92,71 @@ const SYNONYMS: &[(&str, &[&str])] = &[
 
 /// Words that say nothing about which endpoint.
 const STOP_WORDS: &[&str] = &[
-    "a", "an", "the", "for", "of", "with", "to", "in", "on", "by", "my", "me", "all", "and", "or", "show",
-    "find", "which", "what", "that", "is", "are", "per", "from", "their", "our", "i", "we", "it", "its",
-    "this", "next", "last", "month", "week", "today", "yesterday", "any", "some", "do", "does", "have",
-    "has", "get", "list", "lists", "see", "look", "up", "who", "where", "when", "about", "into", "at",
-    "be", "been", "there", "them", "they", "so", "can", "want", "need", "please",
+    "a",
+    "an",
+    "the",
+    "for",
+    "of",
+    "with",
+    "to",
+    "in",
+    "on",
+    "by",
+    "my",
+    "me",
+    "all",
+    "and",
+    "or",
+    "show",
+    "find",
+    "which",
+    "what",
+    "that",
+    "is",
+    "are",
+    "per",
+    "from",
+    "their",
+    "our",
+    "i",
+    "we",
+    "it",
+    "its",
+    "this",
+    "next",
+    "last",
+    "month",
+    "week",
+    "today",
+    "yesterday",
+    "any",
+    "some",
+    "do",
+    "does",
+    "have",
+    "has",
+    "get",
+    "list",
+    "lists",
+    "see",
+    "look",
+    "up",
+    "who",
+    "where",
+    "when",
+    "about",
+    "into",
+    "at",
+    "be",
+    "been",
+    "there",
+    "them",
+    "they",
+    "so",
+    "can",
+    "want",
+    "need",
+    "please",
 ];
 
 /// A query's intent from its verbs.
@@ -111,7 +171,9 @@ enum Intent {
 
 const COUNT_WORDS: &[&str] = &["many", "count", "total"];
 const DELETE_WORDS: &[&str] = &["delete", "remove", "erase", "purge"];
-const CREATE_WORDS: &[&str] = &["create", "add", "new", "log", "enter", "raise", "submit", "make", "upload", "schedule"];
+const CREATE_WORDS: &[&str] = &[
+    "create", "add", "new", "log", "enter", "raise", "submit", "make", "upload", "schedule",
+];
 const CHANGE_WORDS: &[&str] = &[
     "update", "change", "edit", "set", "modify", "close", "assign", "move", "rename", "reassign",
 ];
@@ -281,7 +343,11 @@ fn build() -> Index {
         // Field names help find a record by what it holds, but a record with
         // many fields is not a longer document: they stay out of its length.
         let mut length = 0.0;
-        for w in words(op.path).iter().chain(&words(op.tag)).chain(&words(op.summary)) {
+        for w in words(op.path)
+            .iter()
+            .chain(&words(op.tag))
+            .chain(&words(op.summary))
+        {
             length += if w.is_empty() { 0.0 } else { 1.0 };
         }
         add(op.fields, 0.3);
@@ -318,7 +384,11 @@ fn query_terms(index: &Index, words: &[String]) -> Vec<(String, f32)> {
             push(word, if synonyms.is_some() { 0.4 } else { 1.0 });
         } else if synonyms.is_none() && word.len() >= 4 {
             // "config" → "configuration"; "procure" → "procurement".
-            let mut longer: Vec<&String> = index.postings.keys().filter(|k| k.starts_with(word.as_str())).collect();
+            let mut longer: Vec<&String> = index
+                .postings
+                .keys()
+                .filter(|k| k.starts_with(word.as_str()))
+                .collect();
             longer.sort_by_key(|k| k.len());
             for k in longer.into_iter().take(2) {
                 push(k, 0.7);
@@ -335,7 +405,10 @@ fn query_terms(index: &Index, words: &[String]) -> Vec<(String, f32)> {
 pub fn search(query: &str, limit: usize) -> Vec<Hit> {
     let index = index();
     // "add-on" is a noun, not the verb "add".
-    let query = query.to_ascii_lowercase().replace("add-on", "addon").replace("add on", "addon");
+    let query = query
+        .to_ascii_lowercase()
+        .replace("add-on", "addon")
+        .replace("add on", "addon");
     let words = words(&query);
     let intent = intent_of(&words);
     let terms = query_terms(index, &words);
@@ -366,7 +439,11 @@ pub fn search(query: &str, limit: usize) -> Vec<Hit> {
             }
         })
         .collect();
-    hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.operation.path.len().cmp(&b.operation.path.len())));
+    hits.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then(a.operation.path.len().cmp(&b.operation.path.len()))
+    });
     hits.truncate(limit);
     hits
 }

@@ -81,7 +81,9 @@ impl CwServer {
                 let mut tool = tool_for(def);
                 // A tool that decides its tier per call can change data
                 // when the session allows it: never announce it read-only then.
-                if crate::surface::TIER_PER_CALL.contains(&def.name) && (gate.allow_writes || gate.allow_deletes) {
+                if crate::surface::TIER_PER_CALL.contains(&def.name)
+                    && (gate.allow_writes || gate.allow_deletes)
+                {
                     tool.annotations = Some(
                         ToolAnnotations::with_title(def.title)
                             .read_only(false)

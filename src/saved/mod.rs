@@ -30,7 +30,9 @@ fn check_name(name: &str) -> Result<String, ToolError> {
     let name = name.trim();
     let ok = !name.is_empty()
         && name.len() <= 64
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ' '));
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ' '));
     if ok {
         Ok(name.to_owned())
     } else {
@@ -71,8 +73,12 @@ fn save<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a
     Box::pin(async move {
         let args: SaveArgs = parse_args(args)?;
         let name = check_name(&args.name)?;
-        let method = Method::parse(&args.method)
-            .ok_or_else(|| invalid(format!("method: {:?} is not GET, POST, PUT, PATCH or DELETE", args.method)))?;
+        let method = Method::parse(&args.method).ok_or_else(|| {
+            invalid(format!(
+                "method: {:?} is not GET, POST, PUT, PATCH or DELETE",
+                args.method
+            ))
+        })?;
         let target = path::resolve(method, &args.path).map_err(invalid)?;
         call::checked_body(target.operation, args.body.as_ref())?;
         let replaced = ctx
@@ -154,11 +160,21 @@ fn run<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a>
         let args: NameArgs = parse_args(args)?;
         let name = check_name(&args.name)?;
         let Some(q) = ctx.saved.get(&name).await.map_err(storage)? else {
-            return Err(invalid(format!("name: no saved query {name:?}; cw_list_saved_queries lists them")));
+            return Err(invalid(format!(
+                "name: no saved query {name:?}; cw_list_saved_queries lists them"
+            )));
         };
-        let method = Method::parse(&q.method).ok_or_else(|| invalid(format!("saved method {:?}", q.method)))?;
+        let method =
+            Method::parse(&q.method).ok_or_else(|| invalid(format!("saved method {:?}", q.method)))?;
         let target = path::resolve(method, &q.path).map_err(invalid)?;
-        let value = call::execute(ctx, &target, q.query.as_ref(), q.body.as_ref(), args.cursor.as_deref()).await?;
+        let value = call::execute(
+            ctx,
+            &target,
+            q.query.as_ref(),
+            q.body.as_ref(),
+            args.cursor.as_deref(),
+        )
+        .await?;
         ctx.saved.used(&name, now()).await.map_err(storage)?;
         Ok(value)
     })

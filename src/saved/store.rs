@@ -24,7 +24,9 @@ struct Inner {
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("path", &self.inner.path).finish_non_exhaustive()
+        f.debug_struct("Store")
+            .field("path", &self.inner.path)
+            .finish_non_exhaustive()
     }
 }
 
@@ -69,11 +71,9 @@ impl Store {
     }
 
     fn open(&self) -> Result<Connection, String> {
-        let path = self
-            .inner
-            .path
-            .as_ref()
-            .ok_or("no data directory for saved queries: set CW_SAVED_QUERIES_DB or [server] saved_queries_db")?;
+        let path = self.inner.path.as_ref().ok_or(
+            "no data directory for saved queries: set CW_SAVED_QUERIES_DB or [server] saved_queries_db",
+        )?;
         let conn = if path.as_os_str() == ":memory:" {
             Connection::open_in_memory()
         } else {
@@ -108,7 +108,11 @@ impl Store {
     ) -> Result<T, String> {
         let store = self.clone();
         tokio::task::spawn_blocking(move || {
-            let mut guard = store.inner.conn.lock().map_err(|_| "saved queries: lock poisoned".to_owned())?;
+            let mut guard = store
+                .inner
+                .conn
+                .lock()
+                .map_err(|_| "saved queries: lock poisoned".to_owned())?;
             if guard.is_none() {
                 *guard = Some(store.open()?);
             }
@@ -188,8 +192,11 @@ impl Store {
     /// Deletes a query; returns whether it existed.
     pub async fn delete(&self, name: &str) -> Result<bool, String> {
         let name = name.to_owned();
-        self.with(move |c| c.execute("DELETE FROM saved_queries WHERE name = ?1", [name]).map(|n| n > 0))
-            .await
+        self.with(move |c| {
+            c.execute("DELETE FROM saved_queries WHERE name = ?1", [name])
+                .map(|n| n > 0)
+        })
+        .await
     }
 }
 

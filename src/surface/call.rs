@@ -49,8 +49,8 @@ pub async fn execute(
 
     let transport = ctx.cw.transport();
     let base = transport.base_url().as_str().trim_end_matches('/');
-    let mut url = url::Url::parse(&format!("{base}{}", target.path))
-        .map_err(|e| invalid(format!("path: {e}")))?;
+    let mut url =
+        url::Url::parse(&format!("{base}{}", target.path)).map_err(|e| invalid(format!("path: {e}")))?;
     if !pairs.is_empty() {
         url.query_pairs_mut().extend_pairs(&pairs);
     }
@@ -116,9 +116,17 @@ fn query_pairs(
         let Some(param) = op.query_params().find(|p| p.name.eq_ignore_ascii_case(key)) else {
             let names: Vec<&str> = op.query_params().map(|p| p.name).collect();
             return Err(invalid(if names.is_empty() {
-                format!("query.{key}: {} {} takes no query parameters", op.method.as_str(), op.path)
+                format!(
+                    "query.{key}: {} {} takes no query parameters",
+                    op.method.as_str(),
+                    op.path
+                )
             } else {
-                format!("query.{key}: not a parameter of {}; valid: {}", op.id, names.join(", "))
+                format!(
+                    "query.{key}: not a parameter of {}; valid: {}",
+                    op.id,
+                    names.join(", ")
+                )
             }));
         };
         let text = match value {
@@ -126,13 +134,19 @@ fn query_pairs(
             Value::Number(n) => n.to_string(),
             Value::Bool(b) => b.to_string(),
             Value::Null => continue,
-            _ => return Err(invalid(format!("query.{key}: must be a string, number or boolean"))),
+            _ => {
+                return Err(invalid(format!(
+                    "query.{key}: must be a string, number or boolean"
+                )));
+            }
         };
         pairs.push((param.name.to_owned(), text));
     }
     if !op.is_list() {
         if cursor.is_some() {
-            return Err(invalid("cursor: only list operations (GET returning a list) page"));
+            return Err(invalid(
+                "cursor: only list operations (GET returning a list) page",
+            ));
         }
         return Ok((pairs, None));
     }
@@ -200,7 +214,11 @@ pub fn checked_body<'a>(op: &Operation, body: Option<&'a Value>) -> Result<Optio
         return Ok(None);
     };
     if op.request_schema.is_none() && matches!(op.method, Method::Get | Method::Delete) {
-        return Err(invalid(format!("body: {} {} takes no body", op.method.as_str(), op.path)));
+        return Err(invalid(format!(
+            "body: {} {} takes no body",
+            op.method.as_str(),
+            op.path
+        )));
     }
     let errors = if op.method == Method::Patch {
         patch_errors(op, body)
@@ -256,7 +274,10 @@ fn patch_errors(op: &Operation, body: &Value) -> Vec<FieldError> {
     for (i, patch) in ops.iter().enumerate() {
         let kind = patch.get("op").and_then(Value::as_str).unwrap_or_default();
         if !matches!(kind, "add" | "replace" | "remove") {
-            errors.push(bad(&format!("{i}/op"), format!("must be add, replace or remove, not {kind:?}")));
+            errors.push(bad(
+                &format!("{i}/op"),
+                format!("must be add, replace or remove, not {kind:?}"),
+            ));
             continue;
         }
         let Some(path) = patch.get("path").and_then(Value::as_str) else {

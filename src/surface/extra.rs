@@ -86,7 +86,10 @@ fn schema(def: &ToolDef) -> Value {
     let mut props = Map::new();
     let mut required = Vec::new();
     for p in op.path_params() {
-        props.insert(p.name.into(), json!({ "type": p.ty, "description": "Path parameter" }));
+        props.insert(
+            p.name.into(),
+            json!({ "type": p.ty, "description": "Path parameter" }),
+        );
         required.push(p.name);
     }
     if op.is_list() {
@@ -95,7 +98,10 @@ fn schema(def: &ToolDef) -> Value {
                 props.insert((*name).into(), json!({ "type": ty, "description": description }));
             }
         }
-        props.insert("cursor".into(), json!({"type": "string", "description": "A previous result's cursor"}));
+        props.insert(
+            "cursor".into(),
+            json!({"type": "string", "description": "A previous result's cursor"}),
+        );
     }
     if let Some(body_schema) = op.request_schema {
         let body = if op.method == Method::Patch {
@@ -124,10 +130,18 @@ fn call_extra<'a>(ctx: &'a Context, def: &'static ToolDef, args: Value) -> ToolF
                 Some(Value::String(s)) => encode_segment(s),
                 Some(Value::Number(n)) => n.to_string(),
                 Some(Value::Bool(b)) => b.to_string(),
-                _ => return Err(ToolError::InvalidArguments(format!("{}: required ({})", p.name, p.ty))),
+                _ => {
+                    return Err(ToolError::InvalidArguments(format!(
+                        "{}: required ({})",
+                        p.name, p.ty
+                    )));
+                }
             };
             let start = concrete.find(&format!("{{{}", p.name)).unwrap_or(0);
-            let end = concrete[start..].find('}').map(|e| start + e + 1).unwrap_or(start);
+            let end = concrete[start..]
+                .find('}')
+                .map(|e| start + e + 1)
+                .unwrap_or(start);
             concrete.replace_range(start..end, &value);
         }
         let target = path::resolve(op.method, &concrete).map_err(ToolError::InvalidArguments)?;

@@ -116,7 +116,8 @@ fn describe_tool<'a>(_: &'a Context, _: &'static ToolDef, args: Value) -> ToolFu
 }
 
 fn parse_method(text: &str) -> Result<Method, ToolError> {
-    Method::parse(text).ok_or_else(|| invalid(format!("method: {text:?} is not GET, POST, PUT, PATCH or DELETE")))
+    Method::parse(text)
+        .ok_or_else(|| invalid(format!("method: {text:?} is not GET, POST, PUT, PATCH or DELETE")))
 }
 
 /// Arguments of `cw_call`.
@@ -147,7 +148,14 @@ fn call_tool<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFutu
         let args: CallArgs = parse_args(args)?;
         let method = parse_method(&args.method)?;
         let target = path::resolve(method, &args.path).map_err(invalid)?;
-        call::execute(ctx, &target, args.query.as_ref(), args.body.as_ref(), args.cursor.as_deref()).await
+        call::execute(
+            ctx,
+            &target,
+            args.query.as_ref(),
+            args.body.as_ref(),
+            args.cursor.as_deref(),
+        )
+        .await
     })
 }
 

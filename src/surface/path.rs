@@ -35,7 +35,11 @@ fn template_segments(template: &str) -> Vec<Seg<'_>> {
     let mut out = Vec::new();
     let (mut depth, mut start) = (0usize, 0usize);
     let bytes = template.as_bytes();
-    for (i, b) in bytes.iter().enumerate().chain(std::iter::once((bytes.len(), &b'/'))) {
+    for (i, b) in bytes
+        .iter()
+        .enumerate()
+        .chain(std::iter::once((bytes.len(), &b'/')))
+    {
         match b {
             b'{' | b'(' => depth += 1,
             b'}' | b')' => depth = depth.saturating_sub(1),
@@ -132,7 +136,11 @@ fn checked_segments(raw: &str) -> Result<Vec<String>, String> {
         return Err("path: empty; give an API path such as /service/tickets".into());
     }
     let lower = path.to_ascii_lowercase();
-    if lower.contains("://") || path.starts_with("//") || lower.starts_with("http:") || lower.starts_with("https:") {
+    if lower.contains("://")
+        || path.starts_with("//")
+        || lower.starts_with("http:")
+        || lower.starts_with("https:")
+    {
         return Err(format!(
             "path: {path:?} names a scheme or host; give only the API path (e.g. /service/tickets): requests go to the configured ConnectWise site and nowhere else"
         ));
@@ -254,9 +262,18 @@ mod tests {
 
     #[test]
     fn paths_match_templates_and_literals_win_over_variables() {
-        assert_eq!(ok(Method::Get, "/service/tickets/5"), ("/service/tickets/5".into(), "getServiceTicketsById"));
-        assert_eq!(ok(Method::Get, "service/Tickets/count").1, "getServiceTicketsCount");
-        assert_eq!(ok(Method::Get, "/v4_6_release/apis/3.0/service/tickets").1, "getServiceTickets");
+        assert_eq!(
+            ok(Method::Get, "/service/tickets/5"),
+            ("/service/tickets/5".into(), "getServiceTicketsById")
+        );
+        assert_eq!(
+            ok(Method::Get, "service/Tickets/count").1,
+            "getServiceTicketsCount"
+        );
+        assert_eq!(
+            ok(Method::Get, "/v4_6_release/apis/3.0/service/tickets").1,
+            "getServiceTickets"
+        );
         assert_eq!(ok(Method::Post, "/service/tickets").1, "postServiceTickets");
     }
 
@@ -266,8 +283,11 @@ mod tests {
         assert!(refused(Method::Get, "/service/tickets/1%2F..%2Fx").contains("encoded slash"));
         assert!(refused(Method::Get, "http://evil.example/service/tickets").contains("scheme or host"));
         assert!(refused(Method::Get, "//evil.example/service/tickets").contains("scheme or host"));
-        assert!(refused(Method::Get, "/service/tickets?conditions=id>1").contains("put query parameters in `query`"));
-        assert!(refused(Method::Get, "/service/tickets/abc").contains("`id`") );
+        assert!(
+            refused(Method::Get, "/service/tickets?conditions=id>1")
+                .contains("put query parameters in `query`")
+        );
+        assert!(refused(Method::Get, "/service/tickets/abc").contains("`id`"));
         assert!(refused(Method::Get, "/service/tickets/-1").contains("must be an integer"));
         assert!(refused(Method::Get, "/no/such/thing").contains("cw_search_endpoints"));
         assert!(refused(Method::Delete, "/service/tickets").contains("takes GET, POST"));
