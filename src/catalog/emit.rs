@@ -52,10 +52,7 @@ fn operation(spec: &Value, path: &str, method: &str, op: &Value) -> String {
             _ => continue,
         };
         let schema = p.get("schema").unwrap_or(&Value::Null);
-        let ty = match schema.get("type").and_then(Value::as_str) {
-            Some(t) => t,
-            None => "object",
-        };
+        let ty = schema.get("type").and_then(Value::as_str).unwrap_or("object");
         let required = p.get("required").and_then(Value::as_bool).unwrap_or(false);
         let _ = write!(
             params,

@@ -102,6 +102,9 @@ pub async fn execute(
     }
 }
 
+/// Query string pairs, in order.
+type QueryPairs = Vec<(String, String)>;
+
 /// The query string: only parameters the operation declares (any case),
 /// scalars only. For lists, paging, `fields`, `orderBy` and `conditions`
 /// go through the same checks as curated tools, and `cursor` continues a
@@ -110,7 +113,7 @@ fn query_pairs(
     op: &Operation,
     query: Option<&Map<String, Value>>,
     cursor: Option<&str>,
-) -> Result<(Vec<(String, String)>, Option<ListQuery>), ToolError> {
+) -> Result<(QueryPairs, Option<ListQuery>), ToolError> {
     let mut pairs: Vec<(String, String)> = Vec::new();
     for (key, value) in query.into_iter().flatten() {
         let Some(param) = op.query_params().find(|p| p.name.eq_ignore_ascii_case(key)) else {
