@@ -189,10 +189,9 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "cw_call",
         title: "Call any API operation",
-        description: "Calls one ConnectWise operation of the spec. Lists page like other tools (cursor); \
-                      the body is checked before sending. POST/PUT/PATCH need --allow-writes, DELETE \
-                      --allow-deletes. Example: {\"method\": \"GET\", \"path\": \"/procurement/purchaseorders\", \
-                      \"query\": {\"conditions\": \"closedFlag=false\", \"fields\": \"id,poNumber\"}}.",
+        description: "Calls any spec operation; lists page with a cursor. POST/PUT/PATCH need --allow-writes, \
+                      DELETE --allow-deletes. Example: {\"method\": \"GET\", \"path\": \"/procurement/purchaseorders\", \
+                      \"query\": {\"conditions\": \"closedFlag=false\"}}.",
         toolset: TOOLSET,
         tier: Tier::Read,
         idempotent: false,
