@@ -3,12 +3,16 @@
 //! The upstream document goes through the shared normalisation step
 //! (`src/spec/normalize.rs`), then progenitor. Output lands in `OUT_DIR`:
 //! `client.rs` (the generated client, included by `src/client/generated.rs`)
-//! and `manage.normalized.json` (the normalised document, minified, embedded
-//! for the simulator and the endpoint catalog).
+//! `manage.normalized.json` (the normalised document, minified, embedded
+//! for the simulator, descriptions and body validation) and `catalog.rs`
+//! (the endpoint catalog as static data, from `src/catalog/emit.rs`).
 
 #[path = "src/spec/normalize.rs"]
 #[allow(dead_code)]
 mod normalize;
+
+#[path = "src/catalog/emit.rs"]
+mod catalog;
 
 use serde_json::Value;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -18,6 +22,7 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     println!("cargo::rerun-if-changed=spec/manage.json");
     println!("cargo::rerun-if-changed=src/spec/normalize.rs");
+    println!("cargo::rerun-if-changed=src/catalog/emit.rs");
     println!("cargo::rerun-if-changed=build.rs");
     match generate() {
         Ok(()) => ExitCode::SUCCESS,
@@ -49,7 +54,9 @@ fn generate() -> Result<(), String> {
         .ok_or("the spec has no info.version")?;
     println!("cargo::rustc-env=CW_SPEC_VERSION={version}");
     let minified = serde_json::to_vec(&normalized.spec).map_err(|e| e.to_string())?;
-    write_if_changed(&out_dir.join("manage.normalized.json"), &minified)
+    write_if_changed(&out_dir.join("manage.normalized.json"), &minified)?;
+    let catalog = catalog::catalog_source(&normalized.spec);
+    write_if_changed(&out_dir.join("catalog.rs"), catalog.as_bytes())
 }
 
 /// Runs progenitor, turning its errors and panics into messages.

@@ -6,9 +6,12 @@
 //! server. `conditions` is ConnectWise's filter language; `sim` is a
 //! simulated ConnectWise for tests, the demo and benchmarks.
 
+pub mod catalog;
 pub mod client;
 pub mod conditions;
 pub mod mcp;
+pub mod saved;
 pub mod sim;
 pub mod spec;
+pub mod surface;
 pub mod tools;

@@ -53,6 +53,19 @@ struct Cli {
         value_name = "LIST"
     )]
     tools: Option<Vec<String>>,
+    /// Spec operations (operationIds) to expose as tools of their own, comma-separated.
+    #[arg(
+        long,
+        global = true,
+        env = "CW_EXTRA_OPERATIONS",
+        value_delimiter = ',',
+        value_name = "LIST"
+    )]
+    extra_operations: Option<Vec<String>>,
+    /// Saved-query database (SQLite); default: the user's data directory
+    /// (with --demo: in memory, unless given).
+    #[arg(long, global = true, env = "CW_SAVED_QUERIES_DB", value_name = "PATH")]
+    saved_queries_db: Option<PathBuf>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -251,8 +264,19 @@ fn inventory(cli: &Cli) -> Result<Inventory, Failure> {
         allow_deletes: cli.allow_deletes,
         toolsets: cli.toolsets.clone(),
         tools: cli.tools.clone(),
+        extra_operations: cli.extra_operations.clone(),
+        saved_queries_db: cli.saved_queries_db.clone(),
     });
-    Inventory::new(connectwise_mcp::tools::curated(), gate).map_err(usage)
+    // The demo must not write into the user's real saved queries.
+    let gate = match (cli.demo, &gate.saved_queries_db) {
+        (true, None) => Gate {
+            saved_queries_db: Some(PathBuf::from(":memory:")),
+            ..gate
+        },
+        _ => gate,
+    };
+    let all = connectwise_mcp::tools::all(&gate.extra_operations).map_err(usage)?;
+    Inventory::new(all, gate).map_err(usage)
 }
 
 /// The client configuration: the simulator's with `--demo` (kept running

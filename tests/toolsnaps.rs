@@ -23,7 +23,7 @@ fn snapshot(tool: &ToolDef) -> String {
         "tier": tool.tier.as_str(),
         "idempotent": tool.idempotent,
         "operationId": tool.operation_id,
-        "inputSchema": (tool.input_schema)(),
+        "inputSchema": (tool.input_schema)(tool),
     });
     serde_json::to_string_pretty(&value).expect("serialisable") + "\n"
 }
@@ -71,7 +71,7 @@ fn every_tool_matches_its_committed_snapshot() {
 #[test]
 fn every_schema_is_a_closed_object_with_described_arguments() {
     for tool in curated() {
-        let schema = (tool.input_schema)();
+        let schema = (tool.input_schema)(tool);
         assert_eq!(schema["type"], "object", "{}", tool.name);
         assert_eq!(
             schema["additionalProperties"],

@@ -27,8 +27,8 @@ use serde::Deserialize;
 
 /// The toolsets a session gets when none are named: what a technician does
 /// every day (tickets, time, and companies with their contacts and
-/// configurations).
-pub const DEFAULT_TOOLSETS: &[&str] = &["tickets", "time", "companies"];
+/// configurations), and `api` to find and call anything else.
+pub const DEFAULT_TOOLSETS: &[&str] = &["tickets", "time", "companies", "api"];
 
 /// What a deployment and its command line allow.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -44,6 +44,13 @@ pub struct Gate {
     pub toolsets: Option<Vec<String>>,
     /// Single tools: added to `toolsets`, or on their own an allow-list.
     pub tools: Option<Vec<String>>,
+    /// Spec operations (operationIds) exposed as tools of their own.
+    #[serde(default)]
+    pub extra_operations: Vec<String>,
+    /// The saved-query database (SQLite file; `:memory:` keeps them for
+    /// the session only). `None`: the user's data directory.
+    #[serde(default)]
+    pub saved_queries_db: Option<std::path::PathBuf>,
 }
 
 /// Settings given on the command line or in the environment: each one that
@@ -54,6 +61,8 @@ pub struct GateOverrides {
     pub allow_deletes: Option<bool>,
     pub toolsets: Option<Vec<String>>,
     pub tools: Option<Vec<String>>,
+    pub extra_operations: Option<Vec<String>>,
+    pub saved_queries_db: Option<std::path::PathBuf>,
 }
 
 #[derive(Deserialize)]
@@ -85,6 +94,8 @@ impl Gate {
             allow_deletes: over.allow_deletes.unwrap_or(self.allow_deletes),
             toolsets: over.toolsets.or(self.toolsets),
             tools: over.tools.or(self.tools),
+            extra_operations: over.extra_operations.unwrap_or(self.extra_operations),
+            saved_queries_db: over.saved_queries_db.or(self.saved_queries_db),
         }
     }
 
@@ -179,7 +190,14 @@ impl Inventory {
         }
         let enabled = all
             .iter()
-            .filter(|t| (toolsets.contains(&t.toolset) || named.contains(&t.name)) && gate.allows(t.tier))
+            .filter(|t| {
+                // Extra operations were named one by one in the deployment's
+                // config: they are always selected.
+                let selected = toolsets.contains(&t.toolset)
+                    || named.contains(&t.name)
+                    || t.toolset == crate::surface::extra::TOOLSET;
+                selected && gate.allows(t.tier)
+            })
             .collect();
         for t in all
             .iter()
@@ -290,11 +308,11 @@ pub(crate) mod tests {
     use crate::tools::{Context, ToolFuture};
     use serde_json::{Value, json};
 
-    fn schema() -> Value {
+    fn schema(_: &ToolDef) -> Value {
         json!({"type": "object", "properties": {}})
     }
 
-    fn call<'a>(_: &'a Context, _: Value) -> ToolFuture<'a> {
+    fn call<'a>(_: &'a Context, _: &'static ToolDef, _: Value) -> ToolFuture<'a> {
         Box::pin(async { Ok(json!({"ok": true})) })
     }
 
@@ -334,6 +352,7 @@ pub(crate) mod tests {
             allow_deletes: deletes,
             toolsets: toolsets.map(list),
             tools: tools.map(list),
+            ..Gate::default()
         }
     }
 

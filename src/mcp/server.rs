@@ -73,7 +73,28 @@ struct Inner {
 impl CwServer {
     /// Builds the tool list once, from the inventory's enabled tools.
     pub fn new(inventory: Inventory, connection: impl Into<Connection>) -> CwServer {
-        let tools = inventory.enabled().iter().map(|def| tool_for(def)).collect();
+        let gate = inventory.gate();
+        let tools = inventory
+            .enabled()
+            .iter()
+            .map(|def| {
+                let mut tool = tool_for(def);
+                // A tool that decides its tier per call can change data
+                // when the session allows it: never announce it read-only then.
+                if crate::surface::TIER_PER_CALL.contains(&def.name)
+                    && (gate.allow_writes || gate.allow_deletes)
+                {
+                    tool.annotations = Some(
+                        ToolAnnotations::with_title(def.title)
+                            .read_only(false)
+                            .destructive(true)
+                            .idempotent(false)
+                            .open_world(true),
+                    );
+                }
+                tool
+            })
+            .collect();
         let info = ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
             .with_server_info(
                 Implementation::new("connectwise-mcp", env!("CARGO_PKG_VERSION"))
@@ -117,6 +138,8 @@ impl CwServer {
                 Ok(Context {
                     cw,
                     member_identifier: config.member_identifier.clone(),
+                    gate: self.inner.inventory.gate().clone(),
+                    saved: crate::saved::Store::new(self.inner.inventory.gate().saved_queries_db.clone()),
                 })
             })
             .as_ref()
@@ -155,7 +178,7 @@ impl CwServer {
         };
         let args = arguments.map(Value::Object).unwrap_or(Value::Null);
         let started = Instant::now();
-        let outcome = (def.call)(ctx, args).await;
+        let outcome = (def.call)(ctx, def, args).await;
         tracing::debug!(
             tool = def.name,
             ms = started.elapsed().as_secs_f64() * 1e3,
@@ -215,7 +238,7 @@ pub async fn serve_stdio(inventory: Inventory, connection: impl Into<Connection>
 /// The MCP tool of a definition: name, title, description, input schema
 /// and annotations.
 pub fn tool_for(def: &ToolDef) -> Tool {
-    let schema = match (def.input_schema)() {
+    let schema = match (def.input_schema)(def) {
         Value::Object(map) => map,
         other => {
             tracing::warn!(tool = def.name, "input schema is not an object: {other}");
@@ -272,6 +295,10 @@ pub fn tool_error_result(e: &ToolError) -> CallToolResult {
                 "invalid arguments: {m}\nNothing was sent to ConnectWise; fix the argument (see the tool's input schema)."
             ),
             json!({"kind": "invalid_arguments", "message": m}),
+        ),
+        ToolError::NotAllowed(m) => error_result(
+            format!("not allowed: {m}\nNothing was sent to ConnectWise."),
+            json!({"kind": "not_allowed", "message": m}),
         ),
         ToolError::Api(api) => {
             let hint = hint_for(api);

@@ -13,25 +13,10 @@ pub const CLOSED_PERIOD_MESSAGE: &str = "Time entry cannot be entered for a clos
 pub const CLIENT_ID_REQUIRED_MESSAGE: &str =
     "clientId is required. Add a clientId header registered on the ConnectWise developer portal.";
 
-/// One `errors[]` entry.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FieldError {
-    pub code: String,
-    pub message: String,
-    pub resource: String,
-    pub field: String,
-}
+/// One `errors[]` entry (defined with the body validator that produces most of them).
+pub use crate::spec::validate::FieldError;
 
 impl FieldError {
-    pub fn new(code: &str, message: impl Into<String>, resource: &str, field: impl Into<String>) -> Self {
-        FieldError {
-            code: code.to_string(),
-            message: message.into(),
-            resource: resource.to_string(),
-            field: field.into(),
-        }
-    }
-
     fn to_json(&self) -> Value {
         json!({
             "code": self.code,

@@ -60,7 +60,7 @@ pub mod errors;
 pub mod faults;
 pub mod query;
 pub mod routes;
-pub mod schema;
+pub use crate::spec::validate as schema;
 pub mod seed;
 pub mod server;
 pub mod store;

@@ -60,10 +60,10 @@ pub struct CwSearchTicketsArgs {
     #[serde(default)]
     pub cursor: Option<String>,
 }
-fn cw_search_tickets_schema() -> Value {
+fn cw_search_tickets_schema(_: &ToolDef) -> Value {
     rt::schema::<CwSearchTicketsArgs>()
 }
-fn cw_search_tickets(ctx: &Context, args: Value) -> ToolFuture<'_> {
+fn cw_search_tickets<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwSearchTicketsArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
@@ -163,10 +163,10 @@ pub struct CwMyTicketsArgs {
     #[serde(default)]
     pub cursor: Option<String>,
 }
-fn cw_my_tickets_schema() -> Value {
+fn cw_my_tickets_schema(_: &ToolDef) -> Value {
     rt::schema::<CwMyTicketsArgs>()
 }
-fn cw_my_tickets(ctx: &Context, args: Value) -> ToolFuture<'_> {
+fn cw_my_tickets<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwMyTicketsArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
@@ -222,10 +222,10 @@ pub struct CwGetTicketArgs {
     #[serde(default)]
     pub include_notes: Option<bool>,
 }
-fn cw_get_ticket_schema() -> Value {
+fn cw_get_ticket_schema(_: &ToolDef) -> Value {
     rt::schema::<CwGetTicketArgs>()
 }
-fn cw_get_ticket(ctx: &Context, args: Value) -> ToolFuture<'_> {
+fn cw_get_ticket<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwGetTicketArgs = rt::parse_args(args)?;
         let id = rt::id("id", args.id)?;
@@ -296,10 +296,10 @@ pub struct CwListTicketNotesArgs {
     #[serde(default)]
     pub cursor: Option<String>,
 }
-fn cw_list_ticket_notes_schema() -> Value {
+fn cw_list_ticket_notes_schema(_: &ToolDef) -> Value {
     rt::schema::<CwListTicketNotesArgs>()
 }
-fn cw_list_ticket_notes(ctx: &Context, args: Value) -> ToolFuture<'_> {
+fn cw_list_ticket_notes<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwListTicketNotesArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
@@ -367,10 +367,10 @@ pub struct CwCreateTicketArgs {
     #[serde(default)]
     pub owner: Option<String>,
 }
-fn cw_create_ticket_schema() -> Value {
+fn cw_create_ticket_schema(_: &ToolDef) -> Value {
     rt::schema::<CwCreateTicketArgs>()
 }
-fn cw_create_ticket(ctx: &Context, args: Value) -> ToolFuture<'_> {
+fn cw_create_ticket<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwCreateTicketArgs = rt::parse_args(args)?;
         let mut body = rt::Body::new();
@@ -413,10 +413,10 @@ pub struct CwUpdateTicketArgs {
     #[serde(default)]
     pub summary: Option<String>,
 }
-fn cw_update_ticket_schema() -> Value {
+fn cw_update_ticket_schema(_: &ToolDef) -> Value {
     rt::schema::<CwUpdateTicketArgs>()
 }
-fn cw_update_ticket(ctx: &Context, args: Value) -> ToolFuture<'_> {
+fn cw_update_ticket<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwUpdateTicketArgs = rt::parse_args(args)?;
         let mut patch = rt::Patch::new();
@@ -465,10 +465,10 @@ pub struct CwAddTicketNoteArgs {
     /// discussion (customer-visible), internal or resolution.
     pub visibility: CwAddTicketNoteVisibility,
 }
-fn cw_add_ticket_note_schema() -> Value {
+fn cw_add_ticket_note_schema(_: &ToolDef) -> Value {
     rt::schema::<CwAddTicketNoteArgs>()
 }
-fn cw_add_ticket_note(ctx: &Context, args: Value) -> ToolFuture<'_> {
+fn cw_add_ticket_note<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwAddTicketNoteArgs = rt::parse_args(args)?;
         let mut body = rt::Body::new();
@@ -512,10 +512,10 @@ pub struct CwListBoardsArgs {
     #[serde(default)]
     pub cursor: Option<String>,
 }
-fn cw_list_boards_schema() -> Value {
+fn cw_list_boards_schema(_: &ToolDef) -> Value {
     rt::schema::<CwListBoardsArgs>()
 }
-fn cw_list_boards(ctx: &Context, args: Value) -> ToolFuture<'_> {
+fn cw_list_boards<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwListBoardsArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
@@ -576,10 +576,10 @@ pub struct CwListBoardStatusesArgs {
     #[serde(default)]
     pub cursor: Option<String>,
 }
-fn cw_list_board_statuses_schema() -> Value {
+fn cw_list_board_statuses_schema(_: &ToolDef) -> Value {
     rt::schema::<CwListBoardStatusesArgs>()
 }
-fn cw_list_board_statuses(ctx: &Context, args: Value) -> ToolFuture<'_> {
+fn cw_list_board_statuses<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwListBoardStatusesArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
@@ -642,10 +642,10 @@ pub struct CwListBoardTypesArgs {
     #[serde(default)]
     pub cursor: Option<String>,
 }
-fn cw_list_board_types_schema() -> Value {
+fn cw_list_board_types_schema(_: &ToolDef) -> Value {
     rt::schema::<CwListBoardTypesArgs>()
 }
-fn cw_list_board_types(ctx: &Context, args: Value) -> ToolFuture<'_> {
+fn cw_list_board_types<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwListBoardTypesArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
@@ -706,10 +706,10 @@ pub struct CwListPrioritiesArgs {
     #[serde(default)]
     pub cursor: Option<String>,
 }
-fn cw_list_priorities_schema() -> Value {
+fn cw_list_priorities_schema(_: &ToolDef) -> Value {
     rt::schema::<CwListPrioritiesArgs>()
 }
-fn cw_list_priorities(ctx: &Context, args: Value) -> ToolFuture<'_> {
+fn cw_list_priorities<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwListPrioritiesArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
@@ -774,10 +774,10 @@ pub struct CwCreateTimeEntryArgs {
     #[serde(default)]
     pub billable: Option<String>,
 }
-fn cw_create_time_entry_schema() -> Value {
+fn cw_create_time_entry_schema(_: &ToolDef) -> Value {
     rt::schema::<CwCreateTimeEntryArgs>()
 }
-fn cw_create_time_entry(ctx: &Context, args: Value) -> ToolFuture<'_> {
+fn cw_create_time_entry<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwCreateTimeEntryArgs = rt::parse_args(args)?;
         let mut body = rt::Body::new();
@@ -838,10 +838,10 @@ pub struct CwMyTimeArgs {
     #[serde(default)]
     pub cursor: Option<String>,
 }
-fn cw_my_time_schema() -> Value {
+fn cw_my_time_schema(_: &ToolDef) -> Value {
     rt::schema::<CwMyTimeArgs>()
 }
-fn cw_my_time(ctx: &Context, args: Value) -> ToolFuture<'_> {
+fn cw_my_time<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwMyTimeArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
@@ -911,10 +911,10 @@ pub struct CwTicketTimeArgs {
     #[serde(default)]
     pub cursor: Option<String>,
 }
-fn cw_ticket_time_schema() -> Value {
+fn cw_ticket_time_schema(_: &ToolDef) -> Value {
     rt::schema::<CwTicketTimeArgs>()
 }
-fn cw_ticket_time(ctx: &Context, args: Value) -> ToolFuture<'_> {
+fn cw_ticket_time<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwTicketTimeArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
@@ -994,10 +994,10 @@ pub struct CwSearchTimeEntriesArgs {
     #[serde(default)]
     pub cursor: Option<String>,
 }
-fn cw_search_time_entries_schema() -> Value {
+fn cw_search_time_entries_schema(_: &ToolDef) -> Value {
     rt::schema::<CwSearchTimeEntriesArgs>()
 }
-fn cw_search_time_entries(ctx: &Context, args: Value) -> ToolFuture<'_> {
+fn cw_search_time_entries<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwSearchTimeEntriesArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
@@ -1088,10 +1088,10 @@ pub struct CwSearchCompaniesArgs {
     #[serde(default)]
     pub cursor: Option<String>,
 }
-fn cw_search_companies_schema() -> Value {
+fn cw_search_companies_schema(_: &ToolDef) -> Value {
     rt::schema::<CwSearchCompaniesArgs>()
 }
-fn cw_search_companies(ctx: &Context, args: Value) -> ToolFuture<'_> {
+fn cw_search_companies<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwSearchCompaniesArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
@@ -1144,10 +1144,10 @@ pub struct CwGetCompanyArgs {
     #[serde(default)]
     pub fields: Option<String>,
 }
-fn cw_get_company_schema() -> Value {
+fn cw_get_company_schema(_: &ToolDef) -> Value {
     rt::schema::<CwGetCompanyArgs>()
 }
-fn cw_get_company(ctx: &Context, args: Value) -> ToolFuture<'_> {
+fn cw_get_company<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwGetCompanyArgs = rt::parse_args(args)?;
         let id = rt::id("id", args.id)?;
@@ -1197,10 +1197,10 @@ pub struct CwSearchContactsArgs {
     #[serde(default)]
     pub cursor: Option<String>,
 }
-fn cw_search_contacts_schema() -> Value {
+fn cw_search_contacts_schema(_: &ToolDef) -> Value {
     rt::schema::<CwSearchContactsArgs>()
 }
-fn cw_search_contacts(ctx: &Context, args: Value) -> ToolFuture<'_> {
+fn cw_search_contacts<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwSearchContactsArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
@@ -1254,10 +1254,10 @@ pub struct CwGetContactArgs {
     #[serde(default)]
     pub fields: Option<String>,
 }
-fn cw_get_contact_schema() -> Value {
+fn cw_get_contact_schema(_: &ToolDef) -> Value {
     rt::schema::<CwGetContactArgs>()
 }
-fn cw_get_contact(ctx: &Context, args: Value) -> ToolFuture<'_> {
+fn cw_get_contact<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwGetContactArgs = rt::parse_args(args)?;
         let id = rt::id("id", args.id)?;
@@ -1310,10 +1310,10 @@ pub struct CwSearchConfigurationsArgs {
     #[serde(default)]
     pub cursor: Option<String>,
 }
-fn cw_search_configurations_schema() -> Value {
+fn cw_search_configurations_schema(_: &ToolDef) -> Value {
     rt::schema::<CwSearchConfigurationsArgs>()
 }
-fn cw_search_configurations(ctx: &Context, args: Value) -> ToolFuture<'_> {
+fn cw_search_configurations<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwSearchConfigurationsArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
@@ -1379,10 +1379,10 @@ pub struct CwGetConfigurationArgs {
     #[serde(default)]
     pub fields: Option<String>,
 }
-fn cw_get_configuration_schema() -> Value {
+fn cw_get_configuration_schema(_: &ToolDef) -> Value {
     rt::schema::<CwGetConfigurationArgs>()
 }
-fn cw_get_configuration(ctx: &Context, args: Value) -> ToolFuture<'_> {
+fn cw_get_configuration<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwGetConfigurationArgs = rt::parse_args(args)?;
         let id = rt::id("id", args.id)?;
@@ -1432,10 +1432,10 @@ pub struct CwSearchOpportunitiesArgs {
     #[serde(default)]
     pub cursor: Option<String>,
 }
-fn cw_search_opportunities_schema() -> Value {
+fn cw_search_opportunities_schema(_: &ToolDef) -> Value {
     rt::schema::<CwSearchOpportunitiesArgs>()
 }
-fn cw_search_opportunities(ctx: &Context, args: Value) -> ToolFuture<'_> {
+fn cw_search_opportunities<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwSearchOpportunitiesArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
@@ -1494,10 +1494,10 @@ pub struct CwGetOpportunityArgs {
     #[serde(default)]
     pub fields: Option<String>,
 }
-fn cw_get_opportunity_schema() -> Value {
+fn cw_get_opportunity_schema(_: &ToolDef) -> Value {
     rt::schema::<CwGetOpportunityArgs>()
 }
-fn cw_get_opportunity(ctx: &Context, args: Value) -> ToolFuture<'_> {
+fn cw_get_opportunity<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwGetOpportunityArgs = rt::parse_args(args)?;
         let id = rt::id("id", args.id)?;
@@ -1544,10 +1544,10 @@ pub struct CwSearchActivitiesArgs {
     #[serde(default)]
     pub cursor: Option<String>,
 }
-fn cw_search_activities_schema() -> Value {
+fn cw_search_activities_schema(_: &ToolDef) -> Value {
     rt::schema::<CwSearchActivitiesArgs>()
 }
-fn cw_search_activities(ctx: &Context, args: Value) -> ToolFuture<'_> {
+fn cw_search_activities<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwSearchActivitiesArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
@@ -1605,10 +1605,10 @@ pub struct CwGetActivityArgs {
     #[serde(default)]
     pub fields: Option<String>,
 }
-fn cw_get_activity_schema() -> Value {
+fn cw_get_activity_schema(_: &ToolDef) -> Value {
     rt::schema::<CwGetActivityArgs>()
 }
-fn cw_get_activity(ctx: &Context, args: Value) -> ToolFuture<'_> {
+fn cw_get_activity<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwGetActivityArgs = rt::parse_args(args)?;
         let id = rt::id("id", args.id)?;
@@ -1658,10 +1658,10 @@ pub struct CwSearchAgreementsArgs {
     #[serde(default)]
     pub cursor: Option<String>,
 }
-fn cw_search_agreements_schema() -> Value {
+fn cw_search_agreements_schema(_: &ToolDef) -> Value {
     rt::schema::<CwSearchAgreementsArgs>()
 }
-fn cw_search_agreements(ctx: &Context, args: Value) -> ToolFuture<'_> {
+fn cw_search_agreements<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwSearchAgreementsArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
@@ -1715,10 +1715,10 @@ pub struct CwGetAgreementArgs {
     #[serde(default)]
     pub fields: Option<String>,
 }
-fn cw_get_agreement_schema() -> Value {
+fn cw_get_agreement_schema(_: &ToolDef) -> Value {
     rt::schema::<CwGetAgreementArgs>()
 }
-fn cw_get_agreement(ctx: &Context, args: Value) -> ToolFuture<'_> {
+fn cw_get_agreement<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwGetAgreementArgs = rt::parse_args(args)?;
         let id = rt::id("id", args.id)?;
@@ -1768,10 +1768,10 @@ pub struct CwSearchInvoicesArgs {
     #[serde(default)]
     pub cursor: Option<String>,
 }
-fn cw_search_invoices_schema() -> Value {
+fn cw_search_invoices_schema(_: &ToolDef) -> Value {
     rt::schema::<CwSearchInvoicesArgs>()
 }
-fn cw_search_invoices(ctx: &Context, args: Value) -> ToolFuture<'_> {
+fn cw_search_invoices<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwSearchInvoicesArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
@@ -1830,10 +1830,10 @@ pub struct CwGetInvoiceArgs {
     #[serde(default)]
     pub fields: Option<String>,
 }
-fn cw_get_invoice_schema() -> Value {
+fn cw_get_invoice_schema(_: &ToolDef) -> Value {
     rt::schema::<CwGetInvoiceArgs>()
 }
-fn cw_get_invoice(ctx: &Context, args: Value) -> ToolFuture<'_> {
+fn cw_get_invoice<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwGetInvoiceArgs = rt::parse_args(args)?;
         let id = rt::id("id", args.id)?;
@@ -1883,10 +1883,10 @@ pub struct CwSearchProjectsArgs {
     #[serde(default)]
     pub cursor: Option<String>,
 }
-fn cw_search_projects_schema() -> Value {
+fn cw_search_projects_schema(_: &ToolDef) -> Value {
     rt::schema::<CwSearchProjectsArgs>()
 }
-fn cw_search_projects(ctx: &Context, args: Value) -> ToolFuture<'_> {
+fn cw_search_projects<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwSearchProjectsArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
@@ -1945,10 +1945,10 @@ pub struct CwGetProjectArgs {
     #[serde(default)]
     pub fields: Option<String>,
 }
-fn cw_get_project_schema() -> Value {
+fn cw_get_project_schema(_: &ToolDef) -> Value {
     rt::schema::<CwGetProjectArgs>()
 }
-fn cw_get_project(ctx: &Context, args: Value) -> ToolFuture<'_> {
+fn cw_get_project<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwGetProjectArgs = rt::parse_args(args)?;
         let id = rt::id("id", args.id)?;
@@ -1998,10 +1998,10 @@ pub struct CwSearchProjectTicketsArgs {
     #[serde(default)]
     pub cursor: Option<String>,
 }
-fn cw_search_project_tickets_schema() -> Value {
+fn cw_search_project_tickets_schema(_: &ToolDef) -> Value {
     rt::schema::<CwSearchProjectTicketsArgs>()
 }
-fn cw_search_project_tickets(ctx: &Context, args: Value) -> ToolFuture<'_> {
+fn cw_search_project_tickets<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwSearchProjectTicketsArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
@@ -2050,10 +2050,10 @@ pub struct CwGetProjectTicketArgs {
     #[serde(default)]
     pub fields: Option<String>,
 }
-fn cw_get_project_ticket_schema() -> Value {
+fn cw_get_project_ticket_schema(_: &ToolDef) -> Value {
     rt::schema::<CwGetProjectTicketArgs>()
 }
-fn cw_get_project_ticket(ctx: &Context, args: Value) -> ToolFuture<'_> {
+fn cw_get_project_ticket<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwGetProjectTicketArgs = rt::parse_args(args)?;
         let id = rt::id("id", args.id)?;
@@ -2100,10 +2100,10 @@ pub struct CwSearchMembersArgs {
     #[serde(default)]
     pub cursor: Option<String>,
 }
-fn cw_search_members_schema() -> Value {
+fn cw_search_members_schema(_: &ToolDef) -> Value {
     rt::schema::<CwSearchMembersArgs>()
 }
-fn cw_search_members(ctx: &Context, args: Value) -> ToolFuture<'_> {
+fn cw_search_members<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwSearchMembersArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
@@ -2156,10 +2156,10 @@ pub struct CwGetMemberArgs {
     #[serde(default)]
     pub fields: Option<String>,
 }
-fn cw_get_member_schema() -> Value {
+fn cw_get_member_schema(_: &ToolDef) -> Value {
     rt::schema::<CwGetMemberArgs>()
 }
-fn cw_get_member(ctx: &Context, args: Value) -> ToolFuture<'_> {
+fn cw_get_member<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwGetMemberArgs = rt::parse_args(args)?;
         let id = rt::id("id", args.id)?;
@@ -2209,10 +2209,10 @@ pub struct CwSearchScheduleEntriesArgs {
     #[serde(default)]
     pub cursor: Option<String>,
 }
-fn cw_search_schedule_entries_schema() -> Value {
+fn cw_search_schedule_entries_schema(_: &ToolDef) -> Value {
     rt::schema::<CwSearchScheduleEntriesArgs>()
 }
-fn cw_search_schedule_entries(ctx: &Context, args: Value) -> ToolFuture<'_> {
+fn cw_search_schedule_entries<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwSearchScheduleEntriesArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
@@ -2272,10 +2272,10 @@ pub struct CwGetScheduleEntryArgs {
     #[serde(default)]
     pub fields: Option<String>,
 }
-fn cw_get_schedule_entry_schema() -> Value {
+fn cw_get_schedule_entry_schema(_: &ToolDef) -> Value {
     rt::schema::<CwGetScheduleEntryArgs>()
 }
-fn cw_get_schedule_entry(ctx: &Context, args: Value) -> ToolFuture<'_> {
+fn cw_get_schedule_entry<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwGetScheduleEntryArgs = rt::parse_args(args)?;
         let id = rt::id("id", args.id)?;

@@ -40,6 +40,11 @@ pub struct Context {
     pub cw: ConnectWise,
     /// The member "my tickets" and "my time" refer to (`CW_MEMBER_IDENTIFIER`).
     pub member_identifier: Option<String>,
+    /// What this session may do. Tools that choose their tier at call time
+    /// (`cw_call`, running a saved query) check it again before sending.
+    pub gate: crate::mcp::Gate,
+    /// Saved queries (opened on first use).
+    pub saved: crate::saved::Store,
 }
 
 /// Why a call did not produce a result.
@@ -48,6 +53,10 @@ pub enum ToolError {
     /// The arguments are wrong; nothing was sent. The message names the argument.
     #[error("invalid arguments: {0}")]
     InvalidArguments(String),
+    /// The session's gate does not allow this call; the message names the
+    /// switch that would. Nothing was sent.
+    #[error("not allowed: {0}")]
+    NotAllowed(String),
     /// ConnectWise (or the way to it) failed.
     #[error(transparent)]
     Api(#[from] ApiError),
@@ -71,11 +80,14 @@ pub struct ToolDef {
     pub idempotent: bool,
     /// The operationId the tool wraps.
     pub operation_id: &'static str,
-    /// JSON Schema of the arguments (an object schema).
-    pub input_schema: fn() -> Value,
+    /// JSON Schema of the arguments (an object schema). Takes the definition
+    /// so that one function can serve tools defined at run time (extra
+    /// operations named in the deployment's config).
+    pub input_schema: fn(&ToolDef) -> Value,
     /// Validates the JSON arguments (errors name the argument, nothing is
-    /// sent), calls ConnectWise, and returns the shaped result.
-    pub call: for<'a> fn(&'a Context, Value) -> ToolFuture<'a>,
+    /// sent), calls ConnectWise, and returns the shaped result. Gets its own
+    /// definition for the same reason as `input_schema`.
+    pub call: for<'a> fn(&'a Context, &'static ToolDef, Value) -> ToolFuture<'a>,
 }
 
 impl std::fmt::Debug for ToolDef {
@@ -91,4 +103,18 @@ impl std::fmt::Debug for ToolDef {
 /// Every curated tool, in allow-list order.
 pub fn curated() -> &'static [ToolDef] {
     generated::TOOLS
+}
+
+/// Every tool of this build and deployment: the curated ones, the `api`
+/// toolset (search, describe, call, saved queries), then the extra
+/// operations the deployment names. Unknown operation ids are an error.
+///
+/// Leaked once per call: the server calls this once at start-up, so the
+/// list lives as long as the process, like the static curated tools.
+pub fn all(extra_operations: &[String]) -> Result<&'static [ToolDef], String> {
+    let mut tools: Vec<ToolDef> = curated().to_vec();
+    tools.extend_from_slice(crate::surface::TOOLS);
+    tools.extend_from_slice(crate::saved::TOOLS);
+    tools.extend(crate::surface::extra::tools(extra_operations)?);
+    Ok(Box::leak(tools.into_boxed_slice()))
 }

@@ -691,11 +691,11 @@ fn generate_tool(tool: &ToolSpec, spec: &Value) -> Result<(TokenStream, TokenStr
             #(#common)*
         }
 
-        fn #schema_fn() -> Value {
+        fn #schema_fn(_: &ToolDef) -> Value {
             rt::schema::<#struct_name>()
         }
 
-        fn #fn_name(ctx: &Context, args: Value) -> ToolFuture<'_> {
+        fn #fn_name<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
             Box::pin(async move {
                 let args: #struct_name = rt::parse_args(args)?;
                 #prelude

@@ -1,4 +1,6 @@
-//! Request bodies checked against the spec's schemas.
+//! Request bodies checked against the spec's schemas: shared by the
+//! simulator (which answers with ConnectWise's errors) and `cw_call` (which
+//! refuses a bad body before sending it).
 //!
 //! What is checked: required fields (present and not null), JSON types
 //! (`string`, `integer`, `number`, `boolean`, `array`, `object`), enum
@@ -8,8 +10,27 @@
 //! deserialiser ignores them. `null` is accepted for any field that is not
 //! required.
 
-use super::errors::FieldError;
 use serde_json::Value;
+
+/// One problem with one field, in ConnectWise's `errors[]` shape.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldError {
+    pub code: String,
+    pub message: String,
+    pub resource: String,
+    pub field: String,
+}
+
+impl FieldError {
+    pub fn new(code: &str, message: impl Into<String>, resource: &str, field: impl Into<String>) -> Self {
+        FieldError {
+            code: code.to_string(),
+            message: message.into(),
+            resource: resource.to_string(),
+            field: field.into(),
+        }
+    }
+}
 
 /// Follows `$ref`s (and single-element `allOf`s) to the schema they name.
 pub fn resolve(schema: &'static Value) -> &'static Value {
@@ -81,7 +102,8 @@ pub fn property_names(schema: &'static Value) -> Vec<&'static str> {
         .unwrap_or_default()
 }
 
-fn max_length(schema: &Value) -> Option<usize> {
+/// The "Max length: N;" the spec keeps in a field's description.
+pub fn max_length(schema: &Value) -> Option<usize> {
     let description = schema.get("description")?.as_str()?;
     let rest = &description[description.find("Max length:")? + "Max length:".len()..];
     let digits: String = rest

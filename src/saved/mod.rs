@@ -1,0 +1,242 @@
+//! Saved queries, a technician's fast memory: a named `cw_call` (method,
+//! path, query, body) kept in a SQLite database, listed by use, run by name.
+//!
+//! Saving checks the call like `cw_call` does (the path matches the spec,
+//! the body fits its schema) but sends nothing. Running one checks the
+//! session's gate again: a saved write runs only where writes are allowed.
+//! Saving and deleting change only the local database, never ConnectWise,
+//! so these tools are read-tier.
+
+pub mod store;
+
+pub use store::{SavedQuery, Store};
+
+use crate::catalog::Method;
+use crate::surface::{call, path};
+use crate::tools::runtime::parse_args;
+use crate::tools::{Context, Tier, ToolDef, ToolError, ToolFuture};
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+fn invalid(message: impl Into<String>) -> ToolError {
+    ToolError::InvalidArguments(message.into())
+}
+
+fn storage(e: String) -> ToolError {
+    ToolError::Api(crate::client::ApiError::Refused(e))
+}
+
+fn check_name(name: &str) -> Result<String, ToolError> {
+    let name = name.trim();
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ' '));
+    if ok {
+        Ok(name.to_owned())
+    } else {
+        Err(invalid(format!(
+            "name: {name:?} must be 1-64 letters, digits, spaces, '-', '_' or '.'"
+        )))
+    }
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// Arguments of `cw_save_query`.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SaveArgs {
+    /// e.g. "open POs".
+    pub name: String,
+    /// GET, POST, PUT, PATCH or DELETE.
+    pub method: String,
+    /// As for cw_call.
+    pub path: String,
+    #[serde(default)]
+    pub query: Option<Map<String, Value>>,
+    #[serde(default)]
+    pub body: Option<Value>,
+    /// What it is for.
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+fn save_schema(_: &ToolDef) -> Value {
+    crate::tools::runtime::schema::<SaveArgs>()
+}
+
+fn save<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+    Box::pin(async move {
+        let args: SaveArgs = parse_args(args)?;
+        let name = check_name(&args.name)?;
+        let method = Method::parse(&args.method).ok_or_else(|| {
+            invalid(format!(
+                "method: {:?} is not GET, POST, PUT, PATCH or DELETE",
+                args.method
+            ))
+        })?;
+        let target = path::resolve(method, &args.path).map_err(invalid)?;
+        call::checked_body(target.operation, args.body.as_ref())?;
+        let replaced = ctx
+            .saved
+            .save(SavedQuery {
+                name: name.clone(),
+                description: args.description,
+                method: method.as_str().into(),
+                path: args.path.trim().into(),
+                query: args.query,
+                body: args.body,
+                uses: 0,
+                created_at: now(),
+                last_used_at: None,
+            })
+            .await
+            .map_err(storage)?;
+        Ok(json!({
+            "saved": name,
+            "replaced": replaced,
+            "operation_id": target.operation.id,
+            "tier": target.operation.tier.as_str(),
+        }))
+    })
+}
+
+fn empty_schema(_: &ToolDef) -> Value {
+    json!({"type": "object", "properties": {}, "additionalProperties": false})
+}
+
+fn list<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+    Box::pin(async move {
+        let _: Map<String, Value> = parse_args(args)?;
+        let items: Vec<Value> = ctx
+            .saved
+            .list()
+            .await
+            .map_err(storage)?
+            .into_iter()
+            .map(|q| {
+                json!({
+                    "name": q.name,
+                    "description": q.description,
+                    "call": format!("{} {}", q.method, q.path),
+                    "query": q.query,
+                    "body": q.body.is_some(),
+                    "uses": q.uses,
+                    "last_used_at": q.last_used_at,
+                })
+            })
+            .map(|mut v| {
+                if let Value::Object(m) = &mut v {
+                    m.retain(|_, v| !v.is_null() && v != &json!(false));
+                }
+                v
+            })
+            .collect();
+        Ok(json!({ "count": items.len(), "items": items }))
+    })
+}
+
+/// Arguments of `cw_run_saved_query` and `cw_delete_saved_query`.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NameArgs {
+    /// The saved query's name.
+    pub name: String,
+    /// Run only: a previous result's cursor.
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+
+fn name_schema(_: &ToolDef) -> Value {
+    crate::tools::runtime::schema::<NameArgs>()
+}
+
+fn run<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+    Box::pin(async move {
+        let args: NameArgs = parse_args(args)?;
+        let name = check_name(&args.name)?;
+        let Some(q) = ctx.saved.get(&name).await.map_err(storage)? else {
+            return Err(invalid(format!(
+                "name: no saved query {name:?}; cw_list_saved_queries lists them"
+            )));
+        };
+        let method =
+            Method::parse(&q.method).ok_or_else(|| invalid(format!("saved method {:?}", q.method)))?;
+        let target = path::resolve(method, &q.path).map_err(invalid)?;
+        let value = call::execute(
+            ctx,
+            &target,
+            q.query.as_ref(),
+            q.body.as_ref(),
+            args.cursor.as_deref(),
+        )
+        .await?;
+        ctx.saved.used(&name, now()).await.map_err(storage)?;
+        Ok(value)
+    })
+}
+
+fn delete<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+    Box::pin(async move {
+        let args: NameArgs = parse_args(args)?;
+        let name = check_name(&args.name)?;
+        if !ctx.saved.delete(&name).await.map_err(storage)? {
+            return Err(invalid(format!("name: no saved query {name:?}")));
+        }
+        Ok(json!({ "deleted": name }))
+    })
+}
+
+/// The saved-query tools (toolset `api`).
+pub static TOOLS: &[ToolDef] = &[
+    ToolDef {
+        name: "cw_save_query",
+        title: "Save a query",
+        description: "Saves a cw_call under a name to run again later (checked, not sent). \
+                      Example: {\"name\": \"open POs\", \"method\": \"GET\", \"path\": \"/procurement/purchaseorders\", \
+                      \"query\": {\"conditions\": \"closedFlag=false\"}}.",
+        toolset: crate::surface::TOOLSET,
+        tier: Tier::Read,
+        idempotent: true,
+        operation_id: "",
+        input_schema: save_schema,
+        call: save,
+    },
+    ToolDef {
+        name: "cw_list_saved_queries",
+        title: "List saved queries",
+        description: "Saved queries, most used first.",
+        toolset: crate::surface::TOOLSET,
+        tier: Tier::Read,
+        idempotent: true,
+        operation_id: "",
+        input_schema: empty_schema,
+        call: list,
+    },
+    ToolDef {
+        name: "cw_run_saved_query",
+        title: "Run a saved query",
+        description: "Runs a saved query by name, like cw_call (a saved write still needs --allow-writes).",
+        toolset: crate::surface::TOOLSET,
+        tier: Tier::Read,
+        idempotent: false,
+        operation_id: "",
+        input_schema: name_schema,
+        call: run,
+    },
+    ToolDef {
+        name: "cw_delete_saved_query",
+        title: "Delete a saved query",
+        description: "Deletes a saved query by name (local only; nothing in ConnectWise changes).",
+        toolset: crate::surface::TOOLSET,
+        tier: Tier::Read,
+        idempotent: true,
+        operation_id: "",
+        input_schema: name_schema,
+        call: delete,
+    },
+];

@@ -1,0 +1,202 @@
+//! The whole API, safely: find an operation (`cw_search_endpoints`),
+//! explain it (`cw_describe_endpoint`), call it (`cw_call`), and expose
+//! operations named in the deployment's config as tools of their own
+//! ([`extra`]).
+//!
+//! Safety is layered: the path must match a spec template ([`path`]); the
+//! operation's tier is checked against the session's gate at call time;
+//! query parameters and the body are checked against the spec; the
+//! transport refuses any URL outside the configured site.
+
+pub mod call;
+pub mod extra;
+pub mod path;
+
+use crate::catalog::{self, Method, describe::describe, search::search};
+use crate::tools::runtime::{parse_args, schema};
+use crate::tools::{Context, Tier, ToolDef, ToolError, ToolFuture};
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+/// The toolset of these tools.
+pub const TOOLSET: &str = "api";
+
+/// Tools whose tier depends on the call: listed in read-only sessions, they
+/// check the gate per call, and are not annotated read-only when the
+/// session allows writes or deletes.
+pub const TIER_PER_CALL: &[&str] = &["cw_call", "cw_run_saved_query"];
+
+fn invalid(message: impl Into<String>) -> ToolError {
+    ToolError::InvalidArguments(message.into())
+}
+
+/// Arguments of `cw_search_endpoints`.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SearchArgs {
+    /// What you want, in plain words, e.g. "unbilled time for a client".
+    pub query: String,
+    /// 1-25, default 8.
+    #[serde(default)]
+    pub limit: Option<i64>,
+}
+
+fn search_schema(_: &ToolDef) -> Value {
+    schema::<SearchArgs>()
+}
+
+fn search_tool<'a>(_: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+    Box::pin(async move {
+        let args: SearchArgs = parse_args(args)?;
+        crate::tools::runtime::check_range("limit", args.limit, 1, 25)?;
+        if args.query.trim().is_empty() {
+            return Err(invalid("query: empty; say what you are looking for"));
+        }
+        let hits: Vec<Value> = search(&args.query, args.limit.unwrap_or(8) as usize)
+            .into_iter()
+            .map(|h| {
+                let op = h.operation;
+                let mut hit = json!({
+                    "operation_id": op.id,
+                    "method": op.method.as_str(),
+                    "path": op.path,
+                    "summary": op.summary,
+                    "tier": op.tier.as_str(),
+                });
+                if let Some(tool) = catalog::curated_tool_for(op.id) {
+                    hit["curated_tool"] = json!(tool);
+                }
+                hit
+            })
+            .collect();
+        Ok(json!({ "count": hits.len(), "items": hits }))
+    })
+}
+
+/// Arguments of `cw_describe_endpoint`.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DescribeArgs {
+    /// e.g. getFinanceAgreements. Or give method and path.
+    #[serde(default)]
+    pub operation_id: Option<String>,
+    /// GET, POST, PUT, PATCH or DELETE.
+    #[serde(default)]
+    pub method: Option<String>,
+    /// Template or concrete path, e.g. /service/tickets/{id}.
+    #[serde(default)]
+    pub path: Option<String>,
+}
+
+fn describe_schema(_: &ToolDef) -> Value {
+    schema::<DescribeArgs>()
+}
+
+fn describe_tool<'a>(_: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+    Box::pin(async move {
+        let args: DescribeArgs = parse_args(args)?;
+        let op = match (&args.operation_id, &args.method, &args.path) {
+            (Some(id), _, _) => catalog::by_id(id).ok_or_else(|| {
+                invalid(format!(
+                    "operation_id: no operation {id:?}; close: {}",
+                    catalog::close_ids(id).join(", ")
+                ))
+            })?,
+            (None, Some(method), Some(path)) => {
+                let method = parse_method(method)?;
+                match catalog::by_template(method, path) {
+                    Some(op) => op,
+                    None => path::resolve(method, path).map_err(invalid)?.operation,
+                }
+            }
+            _ => return Err(invalid("give operation_id, or method and path")),
+        };
+        Ok(describe(op))
+    })
+}
+
+fn parse_method(text: &str) -> Result<Method, ToolError> {
+    Method::parse(text)
+        .ok_or_else(|| invalid(format!("method: {text:?} is not GET, POST, PUT, PATCH or DELETE")))
+}
+
+/// Arguments of `cw_call`.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CallArgs {
+    /// GET, POST, PUT, PATCH or DELETE.
+    pub method: String,
+    /// API path with ids filled in, e.g. /finance/agreements/12/additions.
+    pub path: String,
+    /// Query parameters by spec name: conditions, orderBy, fields, page, pageSize…
+    #[serde(default)]
+    pub query: Option<Map<String, Value>>,
+    /// JSON body (POST/PUT: the record; PATCH: a JSON Patch list).
+    #[serde(default)]
+    pub body: Option<Value>,
+    /// A previous result's cursor.
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+
+fn call_schema(_: &ToolDef) -> Value {
+    schema::<CallArgs>()
+}
+
+fn call_tool<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+    Box::pin(async move {
+        let args: CallArgs = parse_args(args)?;
+        let method = parse_method(&args.method)?;
+        let target = path::resolve(method, &args.path).map_err(invalid)?;
+        call::execute(
+            ctx,
+            &target,
+            args.query.as_ref(),
+            args.body.as_ref(),
+            args.cursor.as_deref(),
+        )
+        .await
+    })
+}
+
+/// The `api` toolset.
+pub static TOOLS: &[ToolDef] = &[
+    ToolDef {
+        name: "cw_search_endpoints",
+        title: "Search the ConnectWise API",
+        description: "Find API operations for anything no other tool covers (procurement, finance, sales, \
+                      system…). Plain words work: \"devices with serial numbers\", \"purchase orders for a vendor\". \
+                      Hits name a curated tool when one exists; prefer it. Then cw_describe_endpoint, then cw_call.",
+        toolset: TOOLSET,
+        tier: Tier::Read,
+        idempotent: true,
+        operation_id: "",
+        input_schema: search_schema,
+        call: search_tool,
+    },
+    ToolDef {
+        name: "cw_describe_endpoint",
+        title: "Describe an API operation",
+        description: "Parameters, body fields (required, max lengths, enums), response fields and an example \
+                      cw_call for one operation. Example: {\"operation_id\": \"getProcurementPurchaseorders\"}.",
+        toolset: TOOLSET,
+        tier: Tier::Read,
+        idempotent: true,
+        operation_id: "",
+        input_schema: describe_schema,
+        call: describe_tool,
+    },
+    ToolDef {
+        name: "cw_call",
+        title: "Call any API operation",
+        description: "Calls any spec operation; lists page with a cursor. POST/PUT/PATCH need --allow-writes, \
+                      DELETE --allow-deletes. Example: {\"method\": \"GET\", \"path\": \"/procurement/purchaseorders\", \
+                      \"query\": {\"conditions\": \"closedFlag=false\"}}.",
+        toolset: TOOLSET,
+        tier: Tier::Read,
+        idempotent: false,
+        operation_id: "",
+        input_schema: call_schema,
+        call: call_tool,
+    },
+];
