@@ -134,6 +134,11 @@ impl CwServer {
         &self.inner.inventory
     }
 
+    /// The session's ConnectWise client (built on first use).
+    pub fn connectwise(&self) -> Result<&crate::client::ConnectWise, String> {
+        self.context().map(|c| &c.cw)
+    }
+
     fn context(&self) -> Result<&Context, String> {
         self.inner
             .ctx
