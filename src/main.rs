@@ -287,7 +287,8 @@ async fn serve_http(cli: &Cli, args: &ServeArgs) -> Result<(), Failure> {
     let file = match &cli.config {
         Some(path) => Some((
             path.display().to_string(),
-            std::fs::read_to_string(path).map_err(|e| usage(format!("config file {}: {e}", path.display())))?,
+            std::fs::read_to_string(path)
+                .map_err(|e| usage(format!("config file {}: {e}", path.display())))?,
         )),
         None => None,
     };
@@ -322,7 +323,9 @@ async fn serve_http(cli: &Cli, args: &ServeArgs) -> Result<(), Failure> {
         options.request_timeout,
     )
     .map_err(usage)?;
-    connectwise_mcp::http::serve(options, shared).await.map_err(failed)
+    connectwise_mcp::http::serve(options, shared)
+        .await
+        .map_err(failed)
 }
 
 /// The session's tools: the `[server]` section of the config file, overridden

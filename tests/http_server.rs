@@ -35,7 +35,11 @@ async fn tool_names(client: &Client) -> Vec<String> {
         .collect()
 }
 
-async fn call(client: &Client, name: &str, args: Value) -> Result<rmcp::model::CallToolResult, rmcp::ServiceError> {
+async fn call(
+    client: &Client,
+    name: &str,
+    args: Value,
+) -> Result<rmcp::model::CallToolResult, rmcp::ServiceError> {
     let mut params = CallToolRequestParams::new(name.to_owned());
     params.arguments = args.as_object().cloned();
     client.call_tool(params).await
@@ -47,7 +51,12 @@ async fn tokens_are_required_and_wrong_ones_say_so() {
     let server = Server::start(&[], &[], &env_with(&sim, &[]));
     let health = reqwest::get(server.url("/health")).await.unwrap();
     assert_eq!(health.status(), 200);
-    let ready: Value = reqwest::get(server.url("/ready")).await.unwrap().json().await.unwrap();
+    let ready: Value = reqwest::get(server.url("/ready"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(ready["ready"], true);
 
     let none = post_mcp(&server, &initialize_body(), &[]).await;
@@ -55,12 +64,25 @@ async fn tokens_are_required_and_wrong_ones_say_so() {
     assert_eq!(none.headers()["www-authenticate"], "Bearer");
     let body: Value = none.json().await.unwrap();
     assert_eq!(body["error"], "missing_token");
-    let wrong = post_mcp(&server, &initialize_body(), &[("authorization", "Bearer not-a-token-at-all")]).await;
+    let wrong = post_mcp(
+        &server,
+        &initialize_body(),
+        &[("authorization", "Bearer not-a-token-at-all")],
+    )
+    .await;
     assert_eq!(wrong.status(), 401);
     assert_eq!(wrong.json::<Value>().await.unwrap()["error"], "invalid_token");
     let basic = post_mcp(&server, &initialize_body(), &[("authorization", "Basic abc")]).await;
-    assert_eq!(basic.json::<Value>().await.unwrap()["error"], "malformed_authorization");
-    let ok = post_mcp(&server, &initialize_body(), &[("authorization", &format!("Bearer {VIEWER}"))]).await;
+    assert_eq!(
+        basic.json::<Value>().await.unwrap()["error"],
+        "malformed_authorization"
+    );
+    let ok = post_mcp(
+        &server,
+        &initialize_body(),
+        &[("authorization", &format!("Bearer {VIEWER}"))],
+    )
+    .await;
     assert_eq!(ok.status(), 200);
     assert!(ok.headers().contains_key("mcp-session-id"));
     // OpenAPI routes sit behind the same guard.
@@ -75,17 +97,31 @@ async fn roles_filter_the_list_and_every_call() {
     let viewer = server.connect(Some(VIEWER), &[]).await.unwrap();
     let editor = server.connect(Some(EDITOR), &[]).await.unwrap();
     let (v, e) = (tool_names(&viewer).await, tool_names(&editor).await);
-    assert!(v.contains(&"cw_search_tickets".to_owned()) && !v.contains(&"cw_add_ticket_note".to_owned()), "{v:?}");
+    assert!(
+        v.contains(&"cw_search_tickets".to_owned()) && !v.contains(&"cw_add_ticket_note".to_owned()),
+        "{v:?}"
+    );
     assert!(e.contains(&"cw_add_ticket_note".to_owned()), "{e:?}");
-    let refused = call(&viewer, "cw_add_ticket_note", json!({"ticket_id": 1, "text": "x", "visibility": "internal"}))
-        .await
-        .unwrap_err()
-        .to_string();
-    assert!(refused.contains("role `viewer`") && refused.contains("`editor` token"), "{refused}");
+    let refused = call(
+        &viewer,
+        "cw_add_ticket_note",
+        json!({"ticket_id": 1, "text": "x", "visibility": "internal"}),
+    )
+    .await
+    .unwrap_err()
+    .to_string();
+    assert!(
+        refused.contains("role `viewer`") && refused.contains("`editor` token"),
+        "{refused}"
+    );
     let notes_before = sim.records("/service/tickets/1/notes").len();
-    let ok = call(&editor, "cw_add_ticket_note", json!({"ticket_id": 1, "text": "Checked the UPS.", "visibility": "internal"}))
-        .await
-        .unwrap();
+    let ok = call(
+        &editor,
+        "cw_add_ticket_note",
+        json!({"ticket_id": 1, "text": "Checked the UPS.", "visibility": "internal"}),
+    )
+    .await
+    .unwrap();
     assert_ne!(ok.is_error, Some(true), "{ok:?}");
     assert_eq!(sim.records("/service/tickets/1/notes").len(), notes_before + 1);
 
@@ -142,12 +178,20 @@ async fn own_keys_act_as_the_technician_and_bind_the_session() {
         ("x-cw-member-id", member),
     ];
     let tech = server.connect(Some(EDITOR), &keys).await.unwrap();
-    let ok = call(&tech, "cw_add_ticket_note", json!({"ticket_id": 2, "text": "On site now.", "visibility": "internal"}))
-        .await
-        .unwrap();
+    let ok = call(
+        &tech,
+        "cw_add_ticket_note",
+        json!({"ticket_id": 2, "text": "On site now.", "visibility": "internal"}),
+    )
+    .await
+    .unwrap();
     assert_ne!(ok.is_error, Some(true), "{ok:?}");
     let notes = sim.records("/service/tickets/2/notes");
-    assert_eq!(notes.last().unwrap()["createdBy"], member, "ConnectWise attributes the note to the technician");
+    assert_eq!(
+        notes.last().unwrap()["createdBy"],
+        member,
+        "ConnectWise attributes the note to the technician"
+    );
 
     // A session opened with keys refuses a request with other keys or none.
     let headers = |extra: &[(&'static str, &'static str)]| {
@@ -161,7 +205,10 @@ async fn own_keys_act_as_the_technician_and_bind_the_session() {
     let list = json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list"});
     let (other_public, other_private, _) = connectwise_mcp::sim::DEMO_MEMBER_KEYS[1];
     for extra in [
-        vec![("x-cw-public-key", other_public), ("x-cw-private-key", other_private)],
+        vec![
+            ("x-cw-public-key", other_public),
+            ("x-cw-private-key", other_private),
+        ],
         vec![],
     ] {
         let mut h = headers(&extra);
@@ -199,8 +246,20 @@ async fn own_keys_act_as_the_technician_and_bind_the_session() {
         .find(|l| l["tool"] == "cw_add_ticket_note")
         .expect("an audit line for the note");
     assert_eq!(
-        (&line["principal"], &line["member"], &line["tier"], &line["outcome"], &line["targets"]),
-        (&json!("eddie"), &json!(member), &json!("write"), &json!("ok"), &json!({"ticket_id": 2}))
+        (
+            &line["principal"],
+            &line["member"],
+            &line["tier"],
+            &line["outcome"],
+            &line["targets"]
+        ),
+        (
+            &json!("eddie"),
+            &json!(member),
+            &json!("write"),
+            &json!("ok"),
+            &json!({"ticket_id": 2})
+        )
     );
     assert!(!log.contains(private) && !log.contains("On site now"), "{log}");
 }
@@ -225,7 +284,10 @@ async fn keys_policy_disabled_refuses_own_keys() {
     let half = post_mcp(
         &server,
         &initialize_body(),
-        &[("authorization", &format!("Bearer {ADMIN}")), ("x-cw-public-key", public)],
+        &[
+            ("authorization", &format!("Bearer {ADMIN}")),
+            ("x-cw-public-key", public),
+        ],
     )
     .await;
     assert_eq!(half.status(), 400);
@@ -236,12 +298,27 @@ async fn foreign_origins_and_hosts_and_big_bodies_are_refused() {
     let sim = start_sim().await;
     let server = Server::start(&[], &["--max-body-bytes", "10000"], &env_with(&sim, &[]));
     let auth = format!("Bearer {VIEWER}");
-    let evil = post_mcp(&server, &initialize_body(), &[("authorization", &auth), ("origin", "https://evil.example")]).await;
+    let evil = post_mcp(
+        &server,
+        &initialize_body(),
+        &[("authorization", &auth), ("origin", "https://evil.example")],
+    )
+    .await;
     assert_eq!(evil.status(), 403);
     assert_eq!(evil.json::<Value>().await.unwrap()["error"], "origin_not_allowed");
-    let local = post_mcp(&server, &initialize_body(), &[("authorization", &auth), ("origin", "http://localhost:5173")]).await;
+    let local = post_mcp(
+        &server,
+        &initialize_body(),
+        &[("authorization", &auth), ("origin", "http://localhost:5173")],
+    )
+    .await;
     assert_eq!(local.status(), 200);
-    let host = post_mcp(&server, &initialize_body(), &[("authorization", &auth), ("host", "rebound.example:80")]).await;
+    let host = post_mcp(
+        &server,
+        &initialize_body(),
+        &[("authorization", &auth), ("host", "rebound.example:80")],
+    )
+    .await;
     assert_eq!(host.status(), 403);
     assert_eq!(host.json::<Value>().await.unwrap()["error"], "host_not_allowed");
     let mut big = initialize_body();
@@ -263,7 +340,11 @@ async fn a_public_bind_without_tokens_is_refused_unless_insisted() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("--insecure-no-auth"), "{err}");
     let server = Server::start(&["--demo"], &["--bind", "0.0.0.0:0", "--insecure-no-auth"], &[]);
-    assert!(server.stderr().iter().any(|l| l.contains("NO AUTHENTICATION")), "{:?}", server.stderr());
+    assert!(
+        server.stderr().iter().any(|l| l.contains("NO AUTHENTICATION")),
+        "{:?}",
+        server.stderr()
+    );
 }
 
 #[tokio::test]
@@ -276,10 +357,19 @@ async fn a_slow_connectwise_call_does_not_hold_up_other_sessions() {
     let stuck = tokio::spawn(async move { call(&slow, "cw_search_tickets", json!({"page_size": 1})).await });
     tokio::time::sleep(Duration::from_millis(300)).await;
     let started = Instant::now();
-    let r = call(&quick, "cw_search_tickets", json!({"page_size": 1})).await.unwrap();
+    let r = call(&quick, "cw_search_tickets", json!({"page_size": 1}))
+        .await
+        .unwrap();
     assert_ne!(r.is_error, Some(true));
-    assert!(started.elapsed() < Duration::from_secs(1), "{:?}", started.elapsed());
-    assert!(!stuck.is_finished(), "the slow call is still waiting for ConnectWise");
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(
+        !stuck.is_finished(),
+        "the slow call is still waiting for ConnectWise"
+    );
     let slow_result = stuck.await.unwrap().unwrap();
     assert_eq!(slow_result.is_error, Some(true), "it ends in a timeout error");
 }
@@ -325,7 +415,9 @@ async fn sigterm_stops_the_server_cleanly() {
         .status()
         .unwrap();
     assert!(killed.success());
-    let status = server.wait_exit(Duration::from_secs(15)).expect("exits after SIGTERM");
+    let status = server
+        .wait_exit(Duration::from_secs(15))
+        .expect("exits after SIGTERM");
     assert!(status.success(), "{status:?}");
     assert!(server.stderr().iter().any(|l| l.contains("shutting down")));
 }

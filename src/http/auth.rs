@@ -83,8 +83,9 @@ impl Tokens {
                 format!("{source}: an entry is not `label:token` (labels name who holds the token, e.g. `alice:…`)")
             })?;
         let digest = match token.strip_prefix("sha256:") {
-            Some(hex) => parse_hex32(hex)
-                .ok_or_else(|| format!("{source}: token of `{label}`: `sha256:` must be followed by 64 hex digits"))?,
+            Some(hex) => parse_hex32(hex).ok_or_else(|| {
+                format!("{source}: token of `{label}`: `sha256:` must be followed by 64 hex digits")
+            })?,
             None if token.len() < 16 => {
                 return Err(format!(
                     "{source}: token of `{label}` is shorter than 16 characters; use a long random token (e.g. `openssl rand -hex 32`)"
@@ -93,7 +94,9 @@ impl Tokens {
             None => digest(token),
         };
         if self.entries.iter().any(|e| e.label == label) {
-            return Err(format!("{source}: label `{label}` is used twice; labels name principals in the audit log"));
+            return Err(format!(
+                "{source}: label `{label}` is used twice; labels name principals in the audit log"
+            ));
         }
         self.entries.push(Entry {
             label: label.to_owned(),
@@ -190,9 +193,16 @@ mod tests {
     #[test]
     fn bad_entries_are_named_without_the_token() {
         let mut t = Tokens::default();
-        let e = t.add_list(Role::Editor, "MCP_TOKENS_EDITOR", "no-label-here").unwrap_err();
-        assert!(e.contains("MCP_TOKENS_EDITOR") && e.contains("label:token"), "{e}");
-        let e = t.add_list(Role::Editor, "MCP_TOKENS_EDITOR", "carol:short").unwrap_err();
+        let e = t
+            .add_list(Role::Editor, "MCP_TOKENS_EDITOR", "no-label-here")
+            .unwrap_err();
+        assert!(
+            e.contains("MCP_TOKENS_EDITOR") && e.contains("label:token"),
+            "{e}"
+        );
+        let e = t
+            .add_list(Role::Editor, "MCP_TOKENS_EDITOR", "carol:short")
+            .unwrap_err();
         assert!(e.contains("carol") && !e.contains("short "), "{e}");
         let e = t.add_list(Role::Editor, "X", "dave:sha256:abc").unwrap_err();
         assert!(e.contains("64 hex"), "{e}");

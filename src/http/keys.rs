@@ -65,12 +65,16 @@ impl MemberKeys {
                 .filter(|v| !v.is_empty())
         };
         match (get(PUBLIC_KEY_HEADER), get(PRIVATE_KEY_HEADER)) {
-            (None, None) if get(MEMBER_ID_HEADER).is_some() => {
-                Err(format!("{MEMBER_ID_HEADER} was sent without {PUBLIC_KEY_HEADER} and {PRIVATE_KEY_HEADER}"))
-            }
+            (None, None) if get(MEMBER_ID_HEADER).is_some() => Err(format!(
+                "{MEMBER_ID_HEADER} was sent without {PUBLIC_KEY_HEADER} and {PRIVATE_KEY_HEADER}"
+            )),
             (None, None) => Ok(None),
-            (Some(_), None) => Err(format!("{PUBLIC_KEY_HEADER} was sent without {PRIVATE_KEY_HEADER}")),
-            (None, Some(_)) => Err(format!("{PRIVATE_KEY_HEADER} was sent without {PUBLIC_KEY_HEADER}")),
+            (Some(_), None) => Err(format!(
+                "{PUBLIC_KEY_HEADER} was sent without {PRIVATE_KEY_HEADER}"
+            )),
+            (None, Some(_)) => Err(format!(
+                "{PRIVATE_KEY_HEADER} was sent without {PUBLIC_KEY_HEADER}"
+            )),
             (Some(public), Some(private)) => Ok(Some(MemberKeys {
                 public_key: public.to_owned(),
                 private_key: Secret::new(private),
@@ -91,7 +95,9 @@ impl MemberKeys {
 
     /// Who the audit log says the session acts as.
     pub fn member(&self) -> String {
-        self.member_id.clone().unwrap_or_else(|| format!("key:{}", self.public_key))
+        self.member_id
+            .clone()
+            .unwrap_or_else(|| format!("key:{}", self.public_key))
     }
 }
 
@@ -197,13 +203,24 @@ mod tests {
             authenticated: true,
         };
         let keys = |private: &'static str| {
-            MemberKeys::from_headers(&headers(&[(PUBLIC_KEY_HEADER, "pub"), (PRIVATE_KEY_HEADER, private)]))
-                .unwrap()
+            MemberKeys::from_headers(&headers(&[
+                (PUBLIC_KEY_HEADER, "pub"),
+                (PRIVATE_KEY_HEADER, private),
+            ]))
+            .unwrap()
         };
         let bound = Binding::of(&alice, keys("one").as_ref());
         assert_eq!(bound.mismatch(&Binding::of(&alice, keys("one").as_ref())), None);
-        assert!(bound.mismatch(&Binding::of(&alice, keys("two").as_ref())).is_some());
+        assert!(
+            bound
+                .mismatch(&Binding::of(&alice, keys("two").as_ref()))
+                .is_some()
+        );
         assert!(bound.mismatch(&Binding::of(&alice, None)).is_some());
-        assert!(bound.mismatch(&Binding::of(&Principal::anonymous(), keys("one").as_ref())).is_some());
+        assert!(
+            bound
+                .mismatch(&Binding::of(&Principal::anonymous(), keys("one").as_ref()))
+                .is_some()
+        );
     }
 }

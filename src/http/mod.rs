@@ -51,7 +51,11 @@ pub struct AppState {
 
 /// A JSON error body: `{"error": code, "message": …}`.
 pub fn error(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
-    let mut response = (status, axum::Json(json!({"error": code, "message": message.into()}))).into_response();
+    let mut response = (
+        status,
+        axum::Json(json!({"error": code, "message": message.into()})),
+    )
+        .into_response();
     if status == StatusCode::UNAUTHORIZED {
         response
             .headers_mut()
@@ -118,6 +122,13 @@ pub async fn serve(options: HttpOptions, shared: Shared) -> Result<(), String> {
     let shutdown = CancellationToken::new();
     let app = router(options, shared, shutdown.child_token());
     let signalled = shutdown.clone();
+    // Responses are SSE events written in pieces: without TCP_NODELAY, Nagle
+    // and the client's delayed ACK add ~40 ms to every call.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::warn!("cannot set TCP_NODELAY: {e}");
+        }
+    });
     let server = axum::serve(listener, app).with_graceful_shutdown(async move {
         stop_signal().await;
         eprintln!("connectwise-mcp: shutting down: no new connections; finishing requests in flight");
@@ -142,7 +153,9 @@ fn announce(options: &HttpOptions, addr: SocketAddr) {
     eprintln!("connectwise-mcp: listening on http://{addr} (MCP at /mcp, probes at /health and /ready)");
     if options.tokens.is_empty() {
         if addr.ip().is_loopback() {
-            eprintln!("connectwise-mcp: no role tokens: anyone on this machine can use the server (loopback only)");
+            eprintln!(
+                "connectwise-mcp: no role tokens: anyone on this machine can use the server (loopback only)"
+            );
         } else {
             eprintln!(
                 "connectwise-mcp: WARNING: --insecure-no-auth: NO AUTHENTICATION on {addr}; anyone who reaches it acts with the server's ConnectWise keys"
@@ -306,7 +319,11 @@ async fn guard(State(state): State<Arc<AppState>>, mut request: Request, next: N
     let response = next.run(request).await;
     match &session {
         None => {
-            if let Some(id) = response.headers().get(SESSION_HEADER).and_then(|v| v.to_str().ok()) {
+            if let Some(id) = response
+                .headers()
+                .get(SESSION_HEADER)
+                .and_then(|v| v.to_str().ok())
+            {
                 state.bindings.bind(id, binding);
             }
         }

@@ -85,8 +85,20 @@ pub async fn call(
     } else {
         match serde_json::from_slice::<Value>(&body) {
             Ok(Value::Object(map)) => map,
-            Ok(_) => return error(StatusCode::BAD_REQUEST, "invalid_arguments", "the body must be a JSON object"),
-            Err(e) => return error(StatusCode::BAD_REQUEST, "invalid_json", format!("the body is not JSON: {e}")),
+            Ok(_) => {
+                return error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_arguments",
+                    "the body must be a JSON object",
+                );
+            }
+            Err(e) => {
+                return error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_json",
+                    format!("the body is not JSON: {e}"),
+                );
+            }
         }
     };
     let server = match server(&state, &auth) {
@@ -116,7 +128,11 @@ pub async fn call(
             } else {
                 StatusCode::NOT_FOUND
             };
-            let code = if exists { "tool_not_enabled" } else { "unknown_tool" };
+            let code = if exists {
+                "tool_not_enabled"
+            } else {
+                "unknown_tool"
+            };
             error(status, code, e.message.to_string())
         }
         Ok(r) => {

@@ -13,8 +13,8 @@ use crate::client::{Config, ConnectWise};
 use crate::mcp::{Audit, Caller, CwServer, Gate, Inventory, Role};
 use crate::tools::{Context, ToolDef};
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Extensions, InitializeRequestParams,
-    InitializeResult, ListToolsResult, PaginatedRequestParams, ServerConfig, Tool,
+    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Extensions,
+    InitializeRequestParams, InitializeResult, ListToolsResult, PaginatedRequestParams, ServerConfig, Tool,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData as McpError, RoleServer, ServerHandler};
@@ -143,10 +143,9 @@ impl HttpSession {
         }
         let auth = Self::auth(extensions)
             .ok_or_else(|| McpError::internal_error("the request carries no authentication facts", None))?;
-        let server = self
-            .shared
-            .server_for(auth)
-            .map_err(|e| McpError::internal_error(format!("cannot set up the ConnectWise client: {e}"), None))?;
+        let server = self.shared.server_for(auth).map_err(|e| {
+            McpError::internal_error(format!("cannot set up the ConnectWise client: {e}"), None)
+        })?;
         Ok(self.server.get_or_init(|| server))
     }
 }

@@ -132,7 +132,12 @@ impl HttpOptions {
                 "MCP_TOKENS_EDITOR",
                 section.tokens.editor,
             ),
-            (Role::Admin, over.tokens_admin, "MCP_TOKENS_ADMIN", section.tokens.admin),
+            (
+                Role::Admin,
+                over.tokens_admin,
+                "MCP_TOKENS_ADMIN",
+                section.tokens.admin,
+            ),
         ] {
             match env {
                 Some(list) => tokens.add_list(role, var, &list)?,
@@ -243,7 +248,10 @@ admin = ["ops:ops-token-0123456789"]
         )
         .unwrap();
         let e = open.check_exposure().unwrap_err();
-        assert!(e.contains("--insecure-no-auth") && e.contains("MCP_TOKENS_VIEWER"), "{e}");
+        assert!(
+            e.contains("--insecure-no-auth") && e.contains("MCP_TOKENS_VIEWER"),
+            "{e}"
+        );
         let e = HttpOptions::resolve(
             Some(("cw.toml", "[http]\nkeys_policy = \"sometimes\"\n")),
             HttpOverrides::default(),

@@ -92,7 +92,9 @@ pub struct Audit {
 
 impl std::fmt::Debug for Audit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Audit").field("bodies", &self.bodies).finish_non_exhaustive()
+        f.debug_struct("Audit")
+            .field("bodies", &self.bodies)
+            .finish_non_exhaustive()
     }
 }
 

@@ -434,10 +434,14 @@ pub(crate) mod tests {
         );
         let viewer = Inventory::for_role(FAKE, all.clone(), Some(Role::Viewer)).unwrap();
         let why = viewer.why_disabled(&FAKE[1]);
-        assert!(why.contains("role `viewer`") && why.contains("`editor` token"), "{why}");
+        assert!(
+            why.contains("role `viewer`") && why.contains("`editor` token"),
+            "{why}"
+        );
         assert!(!viewer.effective_gate().allow_writes);
         // A role never widens the server's gate.
-        let read_only = Inventory::for_role(FAKE, gate(Some(&["all"]), None, false, false), Some(Role::Admin)).unwrap();
+        let read_only =
+            Inventory::for_role(FAKE, gate(Some(&["all"]), None, false, false), Some(Role::Admin)).unwrap();
         assert_eq!(names(&read_only).len(), 4);
     }
 

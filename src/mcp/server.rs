@@ -242,7 +242,9 @@ impl CwServer {
         match lookup {
             Lookup::Disabled { tool, reason } => McpError::invalid_params(
                 reason,
-                Some(json!({"tool": tool.name, "enabled": false, "tier": tool.tier, "toolset": tool.toolset})),
+                Some(
+                    json!({"tool": tool.name, "enabled": false, "tier": tool.tier, "toolset": tool.toolset}),
+                ),
             ),
             Lookup::Enabled(_) | Lookup::Unknown => McpError::invalid_params(
                 format!("unknown tool `{name}`: tools/list shows the tools of this session"),

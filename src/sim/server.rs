@@ -721,9 +721,10 @@ impl App {
     fn my_account(&self, member: &str) -> Result<Response, ApiError> {
         let store = self.read();
         let me = store.collection("/system/members").and_then(|c| {
-            c.records.iter().map(|(_, r)| r).find(|r| {
-                r.get("identifier").and_then(Value::as_str) == Some(member)
-            })
+            c.records
+                .iter()
+                .map(|(_, r)| r)
+                .find(|r| r.get("identifier").and_then(Value::as_str) == Some(member))
         });
         match me {
             Some(member) => Ok(json_response(200, member, &[])),

@@ -97,7 +97,11 @@ impl Server {
     }
 
     /// An rmcp client session with a bearer token and extra headers.
-    pub async fn connect(&self, token: Option<&str>, headers: &[(&'static str, &str)]) -> Result<Client, String> {
+    pub async fn connect(
+        &self,
+        token: Option<&str>,
+        headers: &[(&'static str, &str)],
+    ) -> Result<Client, String> {
         let mut config = StreamableHttpClientTransportConfig::with_uri(self.url("/mcp"));
         if let Some(t) = token {
             config = config.auth_header(t);
