@@ -12,9 +12,9 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 use std::sync::Arc;
 
-fn server(state: &AppState, auth: &RequestAuth) -> Result<crate::mcp::CwServer, Response> {
+fn server(state: &AppState, auth: &RequestAuth) -> Result<crate::mcp::CwServer, Box<Response>> {
     Shared::server_for(&state.shared, auth)
-        .map_err(|e| error(StatusCode::INTERNAL_SERVER_ERROR, "client_setup", e))
+        .map_err(|e| Box::new(error(StatusCode::INTERNAL_SERVER_ERROR, "client_setup", e)))
 }
 
 /// `GET /openapi.json`: an OpenAPI 3.1 document with one `POST
@@ -25,7 +25,7 @@ pub async fn document(
 ) -> Response {
     let server = match server(&state, &auth) {
         Ok(s) => s,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let mut paths = serde_json::Map::new();
     for tool in server.tools() {
@@ -103,7 +103,7 @@ pub async fn call(
     };
     let server = match server(&state, &auth) {
         Ok(s) => s,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let limit = state.shared.call_timeout();
     let result = match tokio::time::timeout(limit, server.call(&name, Some(arguments))).await {
