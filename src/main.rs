@@ -74,6 +74,12 @@ enum Command {
     },
     /// Check the configuration and credentials: calls GET /system/info.
     Ping,
+    /// Exit 0 when a running `serve --http` answers its /health (for container health checks).
+    Healthcheck {
+        /// The liveness URL.
+        #[arg(long, env = "MCP_HEALTH_URL", default_value = "http://127.0.0.1:3000/health")]
+        url: String,
+    },
     /// Run the simulated ConnectWise tenant on its own.
     Sim {
         /// Address to listen on.
@@ -247,6 +253,19 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 config.public_key,
                 info.version.as_deref().unwrap_or("(version not reported)")
             );
+            Ok(())
+        }
+        Command::Healthcheck { url } => {
+            let response = reqwest::Client::new()
+                .get(url)
+                .timeout(std::time::Duration::from_secs(3))
+                .send()
+                .await
+                .map_err(|e| failed(format!("{url}: {e}")))?;
+            if !response.status().is_success() {
+                return Err(failed(format!("{url}: HTTP {}", response.status())));
+            }
+            println!("{url}: ok");
             Ok(())
         }
         Command::Sim {

@@ -20,8 +20,7 @@ pub const PRIVATE_KEY_HEADER: &str = "x-cw-private-key";
 pub const MEMBER_ID_HEADER: &str = "x-cw-member-id";
 
 /// Who may bring their own keys.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum KeysPolicy {
     /// Never: every session uses the server's keys.
     Disabled,

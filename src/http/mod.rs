@@ -148,9 +148,8 @@ pub async fn serve(options: HttpOptions, shared: Shared) -> Result<(), String> {
 }
 
 /// What the operator needs to know at start-up, on stderr (tests read the
-/// `listening on` line for the port).
+/// `listening on` line, written last, for the port).
 fn announce(options: &HttpOptions, addr: SocketAddr) {
-    eprintln!("connectwise-mcp: listening on http://{addr} (MCP at /mcp, probes at /health and /ready)");
     if options.tokens.is_empty() {
         if addr.ip().is_loopback() {
             eprintln!(
@@ -174,6 +173,8 @@ fn announce(options: &HttpOptions, addr: SocketAddr) {
             addr.ip()
         );
     }
+    // Last: once it is out, everything above is too.
+    eprintln!("connectwise-mcp: listening on http://{addr} (MCP at /mcp, probes at /health and /ready)");
 }
 
 async fn stop_signal() {

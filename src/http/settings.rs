@@ -45,7 +45,7 @@ struct HttpSection {
     bind: Option<String>,
     allowed_hosts: Option<Vec<String>>,
     allowed_origins: Option<Vec<String>>,
-    keys_policy: Option<KeysPolicy>,
+    keys_policy: Option<String>,
     audit: Option<String>,
     audit_bodies: Option<bool>,
     stateless: Option<bool>,
@@ -149,9 +149,9 @@ impl HttpOptions {
                 }
             }
         }
-        let keys_policy = match over.keys_policy {
+        let keys_policy = match over.keys_policy.or(section.keys_policy) {
             Some(text) => KeysPolicy::parse(&text)?,
-            None => section.keys_policy.unwrap_or_default(),
+            None => KeysPolicy::default(),
         };
         let audit_setting = over
             .audit
