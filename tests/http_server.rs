@@ -421,3 +421,27 @@ async fn sigterm_stops_the_server_cleanly() {
     assert!(status.success(), "{status:?}");
     assert!(server.stderr().iter().any(|l| l.contains("shutting down")));
 }
+
+#[tokio::test]
+async fn stateless_mode_answers_each_request_on_its_own_with_its_own_token() {
+    let sim = start_sim().await;
+    let server = Server::start(&[], &["--stateless"], &env_with(&sim, &[]));
+    let auth = format!("Bearer {VIEWER}");
+    let headers = [
+        ("authorization", auth.as_str()),
+        ("mcp-protocol-version", "2025-06-18"),
+    ];
+    let init = post_mcp(&server, &initialize_body(), &headers).await;
+    assert_eq!(init.status(), 200);
+    assert!(!init.headers().contains_key("mcp-session-id"), "no sessions");
+    // Without initialize on this "instance", with no session id: a call works.
+    let call = json!({"jsonrpc": "2.0", "id": 3, "method": "tools/call",
+        "params": {"name": "cw_get_ticket", "arguments": {"id": 3}}});
+    let r = post_mcp(&server, &call, &headers).await;
+    assert_eq!(r.status(), 200);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["result"]["structuredContent"]["id"], 3, "{body}");
+    // Each request is authenticated on its own.
+    let r = post_mcp(&server, &call, &[("mcp-protocol-version", "2025-06-18")]).await;
+    assert_eq!(r.status(), 401);
+}
