@@ -6,9 +6,8 @@
 
 FROM rust:1.88-bookworm AS build
 WORKDIR /src
-# Manifests and the spec first: the dependency layer is cached while only sources change.
+# Everything the build reads (build.rs generates the client from spec/).
 COPY Cargo.toml Cargo.lock rustfmt.toml build.rs ./
-COPY xtask/Cargo.toml xtask/Cargo.toml
 COPY spec spec
 COPY src src
 COPY xtask xtask
