@@ -410,6 +410,17 @@ async fn sigterm_stops_the_server_cleanly() {
     let mut server = Server::start(&["--demo"], &[], &[]);
     let client = server.connect(None, &[]).await.unwrap();
     assert!(!tool_names(&client).await.is_empty());
+    // The container health check probes /health.
+    let probe = |url: String| {
+        std::process::Command::new(BIN)
+            .args(["healthcheck", "--url", &url])
+            .output()
+            .unwrap()
+            .status
+            .code()
+    };
+    assert_eq!(probe(server.url("/health")), Some(0));
+    assert_eq!(probe("http://127.0.0.1:9/health".into()), Some(1));
     let killed = std::process::Command::new("kill")
         .args(["-TERM", &server.pid().to_string()])
         .status()
