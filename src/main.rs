@@ -6,9 +6,10 @@
 //! usage problem (missing credentials, an unknown tool or toolset).
 
 use clap::builder::BoolishValueParser;
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use connectwise_mcp::client::{Config, ConnectWise};
-use connectwise_mcp::mcp::{CwServer, Gate, GateOverrides, Inventory, serve_stdio};
+use connectwise_mcp::http::{HttpOptions, HttpOverrides};
+use connectwise_mcp::mcp::{Audit, CwServer, Gate, GateOverrides, Inventory, serve_stdio_server};
 use connectwise_mcp::sim::{self, SimOptions, Simulator};
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
@@ -72,8 +73,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Serve MCP over stdin/stdout (the default).
-    Serve,
+    /// Serve MCP over stdin/stdout (the default), or over HTTP with --http.
+    Serve(ServeArgs),
     /// List the tools this configuration enables: name, tier, toolset, title.
     Tools,
     /// Call one tool and print its result as JSON.
@@ -86,6 +87,12 @@ enum Command {
     },
     /// Check the configuration and credentials: calls GET /system/info.
     Ping,
+    /// Exit 0 when a running `serve --http` answers its /health (for container health checks).
+    Healthcheck {
+        /// The liveness URL.
+        #[arg(long, env = "MCP_HEALTH_URL", default_value = "http://127.0.0.1:3000/health")]
+        url: String,
+    },
     /// Run the simulated ConnectWise tenant on its own.
     Sim {
         /// Address to listen on.
@@ -101,6 +108,44 @@ enum Command {
         #[arg(long)]
         large: bool,
     },
+}
+
+/// How to serve: stdio, or streamable HTTP for a team.
+#[derive(Args, Default)]
+struct ServeArgs {
+    /// Serve MCP over streamable HTTP (/mcp, /health, /ready, /openapi.json) instead of stdio.
+    #[arg(long)]
+    http: bool,
+    /// Address to listen on with --http [default: 127.0.0.1:3000].
+    #[arg(long, env = "MCP_BIND", value_name = "IP:PORT")]
+    bind: Option<String>,
+    /// Allow a non-loopback bind without role tokens (only behind something that authenticates).
+    #[arg(long, env = "MCP_INSECURE_NO_AUTH")]
+    insecure_no_auth: bool,
+    /// No MCP sessions: every request stands alone (several instances behind a load balancer).
+    #[arg(long, env = "MCP_STATELESS")]
+    stateless: bool,
+    /// Who may send their own ConnectWise keys: disabled, with-token (default), open.
+    #[arg(long, env = "MCP_KEYS_POLICY", value_name = "POLICY")]
+    keys_policy: Option<String>,
+    /// Audit log of tool calls: stderr (default with --http), off (default on stdio), or a file path.
+    #[arg(long, env = "MCP_AUDIT", value_name = "WHERE")]
+    audit: Option<String>,
+    /// Include arguments and results in the audit log.
+    #[arg(long, env = "MCP_AUDIT_BODIES")]
+    audit_bodies: bool,
+    /// Host names clients use besides loopback and the bind address, comma-separated (`*`: any).
+    #[arg(long, env = "MCP_ALLOWED_HOSTS", value_delimiter = ',', value_name = "LIST")]
+    allowed_hosts: Option<Vec<String>>,
+    /// Browser origins allowed besides loopback ones, comma-separated (`*`: any).
+    #[arg(long, env = "MCP_ALLOWED_ORIGINS", value_delimiter = ',', value_name = "LIST")]
+    allowed_origins: Option<Vec<String>>,
+    /// Largest request body in bytes [default: 1048576].
+    #[arg(long, env = "MCP_MAX_BODY_BYTES", value_name = "BYTES")]
+    max_body_bytes: Option<usize>,
+    /// Longest a tool call may take, in seconds [default: 60].
+    #[arg(long, env = "MCP_REQUEST_TIMEOUT_SECS", value_name = "SECS")]
+    request_timeout_secs: Option<u64>,
 }
 
 /// Why the command failed, and its exit code.
@@ -151,12 +196,19 @@ fn fail(failure: Failure) -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), Failure> {
-    let command = cli.command.as_ref().unwrap_or(&Command::Serve);
+    let default = Command::Serve(ServeArgs::default());
+    let command = cli.command.as_ref().unwrap_or(&default);
     match command {
-        Command::Serve => {
+        Command::Serve(args) if args.http => serve_http(&cli, args).await,
+        Command::Serve(args) => {
             let inventory = inventory(&cli)?;
+            let audit = Audit::open(args.audit.as_deref().unwrap_or("off"), args.audit_bodies)
+                .map_err(usage)?
+                .map(std::sync::Arc::new);
             let (config, _sim) = connection(&cli).await?;
-            serve_stdio(inventory, config).await.map_err(failed)
+            serve_stdio_server(CwServer::new(inventory, config).with_audit(audit))
+                .await
+                .map_err(failed)
         }
         Command::Tools => {
             let inventory = inventory(&cli)?;
@@ -216,6 +268,19 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             );
             Ok(())
         }
+        Command::Healthcheck { url } => {
+            let response = reqwest::Client::new()
+                .get(url)
+                .timeout(std::time::Duration::from_secs(3))
+                .send()
+                .await
+                .map_err(|e| failed(format!("{url}: {e}")))?;
+            if !response.status().is_success() {
+                return Err(failed(format!("{url}: HTTP {}", response.status())));
+            }
+            println!("{url}: ok");
+            Ok(())
+        }
         Command::Sim {
             host,
             port,
@@ -246,6 +311,53 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 .map_err(|e| failed(format!("simulator on {addr}: {e}")))
         }
     }
+}
+
+/// `serve --http`: the settings (file, then environment and flags), the
+/// tools, ConnectWise, then the server until SIGTERM.
+async fn serve_http(cli: &Cli, args: &ServeArgs) -> Result<(), Failure> {
+    let file = match &cli.config {
+        Some(path) => Some((
+            path.display().to_string(),
+            std::fs::read_to_string(path)
+                .map_err(|e| usage(format!("config file {}: {e}", path.display())))?,
+        )),
+        None => None,
+    };
+    let env = |k: &str| std::env::var(k).ok();
+    let options = HttpOptions::resolve(
+        file.as_ref().map(|(p, t)| (p.as_str(), t.as_str())),
+        HttpOverrides {
+            bind: args.bind.clone(),
+            allowed_hosts: args.allowed_hosts.clone(),
+            allowed_origins: args.allowed_origins.clone(),
+            keys_policy: args.keys_policy.clone(),
+            audit: args.audit.clone(),
+            audit_bodies: args.audit_bodies,
+            stateless: args.stateless,
+            insecure_no_auth: args.insecure_no_auth,
+            max_body_bytes: args.max_body_bytes,
+            request_timeout_secs: args.request_timeout_secs,
+            tokens_viewer: env("MCP_TOKENS_VIEWER"),
+            tokens_editor: env("MCP_TOKENS_EDITOR"),
+            tokens_admin: env("MCP_TOKENS_ADMIN"),
+        },
+    )
+    .map_err(usage)?;
+    options.check_exposure().map_err(usage)?;
+    let inventory = inventory(cli)?;
+    let (config, _sim) = connection(cli).await?;
+    let shared = connectwise_mcp::http::session::Shared::new(
+        inventory.all(),
+        inventory.gate().clone(),
+        config,
+        options.audit.clone(),
+        options.request_timeout,
+    )
+    .map_err(usage)?;
+    connectwise_mcp::http::serve(options, shared)
+        .await
+        .map_err(failed)
 }
 
 /// The session's tools: the `[server]` section of the config file, overridden

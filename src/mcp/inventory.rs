@@ -109,6 +109,46 @@ impl Gate {
     }
 }
 
+/// What an HTTP principal may do, within the server's own gate: a viewer
+/// reads, an editor also writes, an admin also deletes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Viewer,
+    Editor,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Viewer, Role::Editor, Role::Admin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Viewer => "viewer",
+            Role::Editor => "editor",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// Whether this role may use a tool of `tier`.
+    pub fn allows(self, tier: Tier) -> bool {
+        match tier {
+            Tier::Read => true,
+            Tier::Write => self >= Role::Editor,
+            Tier::Delete => self == Role::Admin,
+        }
+    }
+
+    /// The least role that may use a tool of `tier`.
+    pub fn needed_for(tier: Tier) -> Role {
+        match tier {
+            Tier::Read => Role::Viewer,
+            Tier::Write => Role::Editor,
+            Tier::Delete => Role::Admin,
+        }
+    }
+}
+
 /// Whether a name is a tool of this session.
 #[derive(Clone, Debug)]
 pub enum Lookup {
@@ -123,10 +163,12 @@ pub enum Lookup {
 }
 
 /// The tools of one session, decided once at start-up.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Inventory {
     all: &'static [ToolDef],
     gate: Gate,
+    /// The principal's role (HTTP); `None`: the gate alone decides (stdio).
+    role: Option<Role>,
     /// Selected toolsets, in allow-list order.
     toolsets: Vec<&'static str>,
     enabled: Vec<&'static ToolDef>,
@@ -136,6 +178,13 @@ impl Inventory {
     /// Applies `gate` to `all`. Unknown toolset or tool names are an error
     /// that lists the valid ones.
     pub fn new(all: &'static [ToolDef], gate: Gate) -> Result<Inventory, String> {
+        Inventory::for_role(all, gate, None)
+    }
+
+    /// Applies `gate` and, within it, `role`: a tool is enabled only when
+    /// both allow its tier.
+    pub fn for_role(all: &'static [ToolDef], gate: Gate, role: Option<Role>) -> Result<Inventory, String> {
+        let allows = |tier: Tier| gate.allows(tier) && role.is_none_or(|r| r.allows(tier));
         let known = toolsets_of(all);
         let mut toolsets: Vec<&'static str> = Vec::new();
         let requested: Vec<String> = match (&gate.toolsets, &gate.tools) {
@@ -196,7 +245,7 @@ impl Inventory {
                 let selected = toolsets.contains(&t.toolset)
                     || named.contains(&t.name)
                     || t.toolset == crate::surface::extra::TOOLSET;
-                selected && gate.allows(t.tier)
+                selected && allows(t.tier)
             })
             .collect();
         for t in all
@@ -213,6 +262,7 @@ impl Inventory {
         Ok(Inventory {
             all,
             gate,
+            role,
             toolsets,
             enabled,
         })
@@ -260,6 +310,14 @@ impl Inventory {
                 flag_for(tool.tier)
             ));
         }
+        if let Some(role) = self.role.filter(|r| !r.allows(tool.tier)) {
+            reasons.push(format!(
+                "it is a {} tool and your token's role `{}` does not allow it (it needs an `{}` token)",
+                tool.tier.as_str(),
+                role.as_str(),
+                Role::needed_for(tool.tier).as_str()
+            ));
+        }
         format!(
             "tool `{}` is not enabled in this session: {}",
             tool.name,
@@ -279,6 +337,21 @@ impl Inventory {
 
     pub fn gate(&self) -> &Gate {
         &self.gate
+    }
+
+    /// The principal's role, when there is one (HTTP).
+    pub fn role(&self) -> Option<Role> {
+        self.role
+    }
+
+    /// The gate this session acts under: the server's, narrowed to the role.
+    pub fn effective_gate(&self) -> Gate {
+        let role_allows = |tier| self.role.is_none_or(|r| r.allows(tier));
+        Gate {
+            allow_writes: self.gate.allow_writes && role_allows(Tier::Write),
+            allow_deletes: self.gate.allow_deletes && role_allows(Tier::Delete),
+            ..self.gate.clone()
+        }
     }
 }
 
@@ -364,6 +437,31 @@ pub(crate) mod tests {
             ["cw_ticket_search", "cw_time_mine", "cw_company_search"]
         );
         assert_eq!(inv.toolsets(), ["tickets", "time", "companies"]);
+    }
+
+    #[test]
+    fn a_role_narrows_the_gate_and_says_so() {
+        let all = gate(Some(&["all"]), None, true, true);
+        let names_for = |role| names(&Inventory::for_role(FAKE, all.clone(), Some(role)).unwrap()).len();
+        assert_eq!(
+            (
+                names_for(Role::Viewer),
+                names_for(Role::Editor),
+                names_for(Role::Admin)
+            ),
+            (4, 7, 8)
+        );
+        let viewer = Inventory::for_role(FAKE, all.clone(), Some(Role::Viewer)).unwrap();
+        let why = viewer.why_disabled(&FAKE[1]);
+        assert!(
+            why.contains("role `viewer`") && why.contains("`editor` token"),
+            "{why}"
+        );
+        assert!(!viewer.effective_gate().allow_writes);
+        // A role never widens the server's gate.
+        let read_only =
+            Inventory::for_role(FAKE, gate(Some(&["all"]), None, false, false), Some(Role::Admin)).unwrap();
+        assert_eq!(names(&read_only).len(), 4);
     }
 
     #[test]

@@ -9,8 +9,10 @@
 //! # }
 //! ```
 
+pub mod audit;
 pub mod inventory;
 pub mod server;
 
-pub use inventory::{DEFAULT_TOOLSETS, Gate, GateOverrides, Inventory, Lookup};
-pub use server::{Connection, CwServer, INSTRUCTIONS, serve_stdio};
+pub use audit::{Audit, Caller};
+pub use inventory::{DEFAULT_TOOLSETS, Gate, GateOverrides, Inventory, Lookup, Role};
+pub use server::{Connection, CwServer, INSTRUCTIONS, serve_stdio, serve_stdio_server};

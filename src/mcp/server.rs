@@ -12,6 +12,7 @@
 //!   session, is a JSON-RPC error (-32602) whose message says which, and for
 //!   the second, which switch enables it.
 
+use super::audit::{Audit, Caller, Entry, Outcome};
 use super::inventory::{Inventory, Lookup};
 use crate::client::{ApiError, Config};
 use crate::tools::{Context, Tier, ToolDef, ToolError};
@@ -56,10 +57,13 @@ impl From<Config> for Connection {
     }
 }
 
-/// The MCP server of one session. Cheap to clone.
+/// The MCP server of one session. Cheap to clone; a clone may act as
+/// another caller ([`CwServer::acting_as`]) and share everything else.
 #[derive(Clone)]
 pub struct CwServer {
     inner: Arc<Inner>,
+    caller: Arc<Caller>,
+    audit: Option<Arc<Audit>>,
 }
 
 struct Inner {
@@ -73,7 +77,7 @@ struct Inner {
 impl CwServer {
     /// Builds the tool list once, from the inventory's enabled tools.
     pub fn new(inventory: Inventory, connection: impl Into<Connection>) -> CwServer {
-        let gate = inventory.gate();
+        let gate = inventory.effective_gate();
         let tools = inventory
             .enabled()
             .iter()
@@ -117,7 +121,29 @@ impl CwServer {
                 config,
                 ctx,
             }),
+            caller: Arc::new(Caller::stdio()),
+            audit: None,
         }
+    }
+
+    /// This server, writing every call to `audit`.
+    pub fn with_audit(mut self, audit: Option<Arc<Audit>>) -> CwServer {
+        self.audit = audit;
+        self
+    }
+
+    /// This server (same tools, same ConnectWise client), with calls
+    /// attributed to `caller` in the audit log.
+    pub fn acting_as(&self, caller: Caller) -> CwServer {
+        CwServer {
+            inner: self.inner.clone(),
+            caller: Arc::new(caller),
+            audit: self.audit.clone(),
+        }
+    }
+
+    pub fn caller(&self) -> &Caller {
+        &self.caller
     }
 
     /// The tools this session lists, as sent in `tools/list`.
@@ -129,6 +155,11 @@ impl CwServer {
         &self.inner.inventory
     }
 
+    /// The session's ConnectWise client (built on first use).
+    pub fn connectwise(&self) -> Result<&crate::client::ConnectWise, String> {
+        self.context().map(|c| &c.cw)
+    }
+
     fn context(&self) -> Result<&Context, String> {
         self.inner
             .ctx
@@ -138,7 +169,7 @@ impl CwServer {
                 Ok(Context {
                     cw,
                     member_identifier: config.member_identifier.clone(),
-                    gate: self.inner.inventory.gate().clone(),
+                    gate: self.inner.inventory.effective_gate(),
                     saved: crate::saved::Store::new(self.inner.inventory.gate().saved_queries_db.clone()),
                 })
             })
@@ -150,34 +181,30 @@ impl CwServer {
     /// `call` subcommand share. `Err` only when the tool is unknown or not
     /// enabled; every failure of the tool itself is an `isError` result.
     pub async fn call(&self, name: &str, arguments: Option<JsonObject>) -> Result<CallToolResult, McpError> {
+        let started = Instant::now();
+        let args = arguments.map(Value::Object).unwrap_or(Value::Null);
         let def = match self.inner.inventory.lookup(name) {
             Lookup::Enabled(def) => def,
-            Lookup::Disabled { tool, reason } => {
-                return Err(McpError::invalid_params(
-                    reason,
-                    Some(
-                        json!({"tool": tool.name, "enabled": false, "tier": tool.tier, "toolset": tool.toolset}),
-                    ),
-                ));
-            }
-            Lookup::Unknown => {
-                return Err(McpError::invalid_params(
-                    format!("unknown tool `{name}`: tools/list shows the tools of this session"),
-                    Some(json!({"tool": name, "exists": false})),
-                ));
+            other => {
+                let tier = match &other {
+                    Lookup::Disabled { tool, .. } => Some(tool.tier),
+                    _ => None,
+                };
+                self.audit(name, tier, &args, Outcome::Denied, None, started, None);
+                return Err(Self::refusal(name, other));
             }
         };
         let ctx = match self.context() {
             Ok(ctx) => ctx,
             Err(e) => {
+                self.audit(name, Some(def.tier), &args, Outcome::Failed, None, started, None);
                 return Ok(error_result(
                     format!("cannot set up the ConnectWise client: {e}"),
                     json!({"kind": "configuration", "message": e}),
                 ));
             }
         };
-        let args = arguments.map(Value::Object).unwrap_or(Value::Null);
-        let started = Instant::now();
+        let audited_args = self.audit.as_ref().map(|_| args.clone());
         let outcome = (def.call)(ctx, def, args).await;
         tracing::debug!(
             tool = def.name,
@@ -185,10 +212,68 @@ impl CwServer {
             ok = outcome.is_ok(),
             "tool call"
         );
-        Ok(match outcome {
+        let status = match &outcome {
+            Err(ToolError::Api(ApiError::Response(cw))) => Some(cw.status),
+            _ => None,
+        };
+        let kind = Outcome::of(&outcome);
+        let result = match outcome {
             Ok(value) => success_result(value),
             Err(e) => tool_error_result(&e),
-        })
+        };
+        if let Some(args) = &audited_args {
+            self.audit(
+                name,
+                Some(def.tier),
+                args,
+                kind,
+                status,
+                started,
+                result.structured_content.as_ref(),
+            );
+        }
+        Ok(result)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn audit(
+        &self,
+        tool: &str,
+        tier: Option<Tier>,
+        arguments: &Value,
+        outcome: Outcome,
+        cw_status: Option<u16>,
+        started: Instant,
+        body: Option<&Value>,
+    ) {
+        if let Some(audit) = &self.audit {
+            audit.record(&Entry {
+                caller: &self.caller,
+                tool,
+                tier,
+                arguments,
+                outcome,
+                cw_status,
+                duration: started.elapsed(),
+                body,
+            });
+        }
+    }
+
+    /// The JSON-RPC error for a tool that is not enabled or does not exist.
+    fn refusal(name: &str, lookup: Lookup) -> McpError {
+        match lookup {
+            Lookup::Disabled { tool, reason } => McpError::invalid_params(
+                reason,
+                Some(
+                    json!({"tool": tool.name, "enabled": false, "tier": tool.tier, "toolset": tool.toolset}),
+                ),
+            ),
+            Lookup::Enabled(_) | Lookup::Unknown => McpError::invalid_params(
+                format!("unknown tool `{name}`: tools/list shows the tools of this session"),
+                Some(json!({"tool": name, "exists": false})),
+            ),
+        }
     }
 }
 
@@ -222,7 +307,11 @@ impl ServerHandler for CwServer {
 
 /// Serves one session over stdin/stdout until the client closes it.
 pub async fn serve_stdio(inventory: Inventory, connection: impl Into<Connection>) -> Result<(), String> {
-    let server = CwServer::new(inventory, connection);
+    serve_stdio_server(CwServer::new(inventory, connection)).await
+}
+
+/// Serves a built server (e.g. with an audit log) over stdin/stdout.
+pub async fn serve_stdio_server(server: CwServer) -> Result<(), String> {
     tracing::info!(tools = server.tools().len(), "serving MCP over stdio");
     let running = server
         .serve(rmcp::transport::stdio_pipes())

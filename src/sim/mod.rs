@@ -82,6 +82,12 @@ pub const DEMO_PRIVATE_KEY: &str = "demoPrivateKey01";
 pub const DEMO_CLIENT_ID: &str = "6f1c1c36-0d3e-4b6a-9a39-2f4b8f7d5e10";
 /// The member the demo keys belong to (the seed's API member).
 pub const DEMO_MEMBER_IDENTIFIER: &str = "APIMember";
+/// Member API keys of two seed technicians, for sessions that bring their
+/// own keys: (public key, private key, member identifier).
+pub const DEMO_MEMBER_KEYS: &[(&str, &str, &str)] = &[
+    ("ajonesPublicKey", "ajonesPrivateKey", "AJones"),
+    ("jsmithPublicKey", "jsmithPrivateKey", "JSmith"),
+];
 /// Time periods are closed through this date by default (the seed tenant's
 /// "now" is 2026-11-20).
 pub const DEFAULT_CLOSED_THROUGH: &str = "2026-09-30";
@@ -96,6 +102,9 @@ pub struct SimOptions {
     pub client_id: String,
     /// Identifier of the member behind the keys (`updatedBy`, `/system/myAccount`).
     pub member_identifier: String,
+    /// Further members' API keys the tenant accepts; a request made with them
+    /// acts as that member (`enteredBy`, `/system/myAccount`), as in ConnectWise.
+    pub member_keys: Vec<MemberKeys>,
     pub seed: u64,
     pub size: seed::Size,
     /// Time entries starting on or before this date are rejected; `None`: every period is open.
@@ -112,12 +121,28 @@ impl Default for SimOptions {
             private_key: DEMO_PRIVATE_KEY.into(),
             client_id: DEMO_CLIENT_ID.into(),
             member_identifier: DEMO_MEMBER_IDENTIFIER.into(),
+            member_keys: DEMO_MEMBER_KEYS
+                .iter()
+                .map(|(public, private, member)| MemberKeys {
+                    public_key: (*public).into(),
+                    private_key: (*private).into(),
+                    member_identifier: (*member).into(),
+                })
+                .collect(),
             seed: 1,
             size: seed::Size::Small,
             closed_through: NaiveDate::parse_from_str(DEFAULT_CLOSED_THROUGH, "%Y-%m-%d").ok(),
             empty: false,
         }
     }
+}
+
+/// A member's API key pair.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberKeys {
+    pub public_key: String,
+    pub private_key: String,
+    pub member_identifier: String,
 }
 
 /// One request as the simulator received it (the `Authorization` header left out).

@@ -90,9 +90,10 @@ async fn handle(State(app): State<App>, request: Request) -> Response {
         ));
     }
 
-    if let Err(e) = app.authenticate(&parts.headers) {
-        return error_response(&e);
-    }
+    let member = match app.authenticate(&parts.headers) {
+        Ok(member) => member,
+        Err(e) => return error_response(&e),
+    };
     if app.faults.is_forbidden(rel) {
         return error_response(&ApiError::new(
             403,
@@ -119,6 +120,7 @@ async fn handle(State(app): State<App>, request: Request) -> Response {
         host,
         forward_only,
         body,
+        member,
     };
     match app.dispatch(&ctx) {
         Ok(response) => response,
@@ -152,6 +154,8 @@ struct Ctx {
     host: String,
     forward_only: bool,
     body: Bytes,
+    /// Identifier of the member whose keys authenticated the request.
+    member: String,
 }
 
 impl Ctx {
@@ -203,7 +207,8 @@ impl App {
         self.log.lock().unwrap_or_else(|e| e.into_inner()).push(entry);
     }
 
-    fn authenticate(&self, headers: &HeaderMap) -> Result<(), ApiError> {
+    /// The identifier of the member whose keys the request carries.
+    fn authenticate(&self, headers: &HeaderMap) -> Result<String, ApiError> {
         let o = &self.options;
         let failed = || {
             ApiError::unauthorized(
@@ -225,11 +230,18 @@ impl App {
             .ok_or_else(failed)?;
         let (user, private) = decoded.split_once(':').ok_or_else(failed)?;
         let (company, public) = user.split_once('+').ok_or_else(failed)?;
-        let ok =
-            company.eq_ignore_ascii_case(&o.company_id) && public == o.public_key && private == o.private_key;
-        if !ok {
+        if !company.eq_ignore_ascii_case(&o.company_id) {
             return Err(failed());
         }
+        let member = if public == o.public_key && private == o.private_key {
+            o.member_identifier.clone()
+        } else {
+            o.member_keys
+                .iter()
+                .find(|k| k.public_key == public && k.private_key == private)
+                .map(|k| k.member_identifier.clone())
+                .ok_or_else(failed)?
+        };
         let client_id = headers
             .get("clientid")
             .and_then(|v| v.to_str().ok())
@@ -238,12 +250,12 @@ impl App {
         if client_id.is_none() {
             return Err(ApiError::unauthorized(CLIENT_ID_REQUIRED_MESSAGE));
         }
-        Ok(())
+        Ok(member)
     }
 
-    fn write_context(&self) -> WriteContext<'_> {
+    fn write_context<'a>(&'a self, ctx: &'a Ctx) -> WriteContext<'a> {
         WriteContext {
-            member: &self.options.member_identifier,
+            member: &ctx.member,
             closed_through: self.options.closed_through,
             now: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
         }
@@ -258,7 +270,7 @@ impl App {
             .eq_ignore_ascii_case("/system/myAccount")
             && ctx.method == Method::GET
         {
-            return self.my_account();
+            return self.my_account(&ctx.member);
         }
         let Some(matched) = table.matches(&ctx.rel) else {
             return Err(unknown_path(&ctx.method, &format!("{API_ROOT}{}", ctx.rel)));
@@ -575,7 +587,7 @@ impl App {
         resource: &str,
     ) -> Result<Response, ApiError> {
         let body = Self::validated_body(ctx, request_schema, resource)?;
-        let wctx = self.write_context();
+        let wctx = self.write_context(ctx);
         let path = matched.collection_path();
         let template = matched.route.collection.clone().unwrap_or_default();
         let mut record = body;
@@ -625,7 +637,7 @@ impl App {
         resource: &str,
     ) -> Result<Response, ApiError> {
         let body = Self::validated_body(ctx, request_schema, resource)?;
-        let wctx = self.write_context();
+        let wctx = self.write_context(ctx);
         let path = matched.collection_path();
         let template = matched.route.collection.clone().unwrap_or_default();
         let mut store = self.write();
@@ -654,7 +666,7 @@ impl App {
 
     fn patch(&self, ctx: &Ctx, matched: &Matched, resource: &str) -> Result<Response, ApiError> {
         let body = ctx.json_body(resource)?;
-        let wctx = self.write_context();
+        let wctx = self.write_context(ctx);
         let path = matched.collection_path();
         let template = matched.route.collection.clone().unwrap_or_default();
         let schema_name = matched
@@ -706,12 +718,13 @@ impl App {
         Ok(response)
     }
 
-    fn my_account(&self) -> Result<Response, ApiError> {
+    fn my_account(&self, member: &str) -> Result<Response, ApiError> {
         let store = self.read();
         let me = store.collection("/system/members").and_then(|c| {
-            c.records.iter().map(|(_, r)| r).find(|r| {
-                r.get("identifier").and_then(Value::as_str) == Some(self.options.member_identifier.as_str())
-            })
+            c.records
+                .iter()
+                .map(|(_, r)| r)
+                .find(|r| r.get("identifier").and_then(Value::as_str) == Some(member))
         });
         match me {
             Some(member) => Ok(json_response(200, member, &[])),

@@ -1,0 +1,233 @@
+//! One MCP session over HTTP: the rmcp handler that, on its first request
+//! (`initialize`, or any request in stateless mode), builds the session's
+//! [`CwServer`] from who the request is (role → inventory) and which keys it
+//! brought (→ ConnectWise client), then lists and calls through it.
+//!
+//! The guard ([`super::guard`]) has authenticated the request and put a
+//! [`RequestAuth`] in its extensions; rmcp hands the HTTP request parts to
+//! the handler in the request context.
+
+use super::auth::Principal;
+use super::keys::MemberKeys;
+use crate::client::{Config, ConnectWise};
+use crate::mcp::{Audit, Caller, CwServer, Gate, Inventory, Role};
+use crate::tools::{Context, ToolDef};
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Extensions,
+    InitializeRequestParams, InitializeResult, ListToolsResult, PaginatedRequestParams, ServerConfig, Tool,
+};
+use rmcp::service::RequestContext;
+use rmcp::{ErrorData as McpError, RoleServer, ServerHandler};
+use serde_json::json;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+/// What the guard learnt about a request.
+#[derive(Clone, Debug)]
+pub struct RequestAuth {
+    pub principal: Principal,
+    pub keys: Option<Arc<MemberKeys>>,
+}
+
+/// What every session shares: one inventory and one server per role (with
+/// the server's ConnectWise client), the config to build clients for
+/// technicians' own keys, and the audit log.
+pub struct Shared {
+    config: Config,
+    /// One saved-query store for the deployment (every session shares it).
+    saved: crate::saved::Store,
+    inventories: Vec<Inventory>,
+    servers: Vec<CwServer>,
+    audit: Option<Arc<Audit>>,
+    call_timeout: Duration,
+}
+
+fn index(role: Role) -> usize {
+    match role {
+        Role::Viewer => 0,
+        Role::Editor => 1,
+        Role::Admin => 2,
+    }
+}
+
+impl Shared {
+    pub fn new(
+        all: &'static [ToolDef],
+        gate: Gate,
+        config: Config,
+        audit: Option<Arc<Audit>>,
+        call_timeout: Duration,
+    ) -> Result<Shared, String> {
+        let cw = ConnectWise::new(&config).map_err(|e| e.to_string())?;
+        let saved = crate::saved::Store::new(gate.saved_queries_db.clone());
+        let inventories = Role::ALL
+            .iter()
+            .map(|role| Inventory::for_role(all, gate.clone(), Some(*role)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let servers = inventories
+            .iter()
+            .map(|inv| {
+                let ctx = Context {
+                    cw: cw.clone(),
+                    member_identifier: config.member_identifier.clone(),
+                    gate: inv.effective_gate(),
+                    saved: saved.clone(),
+                };
+                CwServer::new(inv.clone(), ctx).with_audit(audit.clone())
+            })
+            .collect();
+        Ok(Shared {
+            config,
+            saved,
+            inventories,
+            servers,
+            audit,
+            call_timeout,
+        })
+    }
+
+    /// The server (any session's) of a role, with the server's keys.
+    pub fn role_server(&self, role: Role) -> &CwServer {
+        &self.servers[index(role)]
+    }
+
+    /// The server a request's session uses.
+    pub fn server_for(&self, auth: &RequestAuth) -> Result<CwServer, String> {
+        let role = auth.principal.role;
+        let principal = auth.principal.label.clone();
+        let Some(keys) = &auth.keys else {
+            return Ok(self.role_server(role).acting_as(Caller {
+                principal,
+                member: self.config.member_identifier.clone(),
+            }));
+        };
+        let mut config = self.config.clone();
+        config.public_key = keys.public_key.clone();
+        config.private_key = keys.private_key.clone();
+        config.member_identifier = keys.member_id.clone();
+        let cw = ConnectWise::new(&config).map_err(|e| e.to_string())?;
+        let inventory = &self.inventories[index(role)];
+        let ctx = Context {
+            cw,
+            member_identifier: keys.member_id.clone(),
+            gate: inventory.effective_gate(),
+            saved: self.saved.clone(),
+        };
+        Ok(CwServer::new(inventory.clone(), ctx)
+            .with_audit(self.audit.clone())
+            .acting_as(Caller {
+                principal,
+                member: Some(keys.member()),
+            }))
+    }
+
+    pub fn call_timeout(&self) -> Duration {
+        self.call_timeout
+    }
+}
+
+/// The rmcp handler of one HTTP session.
+pub struct HttpSession {
+    shared: Arc<Shared>,
+    server: OnceLock<CwServer>,
+}
+
+impl HttpSession {
+    pub fn new(shared: Arc<Shared>) -> HttpSession {
+        HttpSession {
+            shared,
+            server: OnceLock::new(),
+        }
+    }
+
+    fn auth(extensions: &Extensions) -> Option<&RequestAuth> {
+        extensions
+            .get::<axum::http::request::Parts>()?
+            .extensions
+            .get::<RequestAuth>()
+    }
+
+    /// The session's server, built from the first request that needs it.
+    fn server(&self, extensions: &Extensions) -> Result<&CwServer, McpError> {
+        if let Some(server) = self.server.get() {
+            return Ok(server);
+        }
+        let auth = Self::auth(extensions)
+            .ok_or_else(|| McpError::internal_error("the request carries no authentication facts", None))?;
+        let server = self.shared.server_for(auth).map_err(|e| {
+            McpError::internal_error(format!("cannot set up the ConnectWise client: {e}"), None)
+        })?;
+        Ok(self.server.get_or_init(|| server))
+    }
+}
+
+impl ServerHandler for HttpSession {
+    fn get_info(&self) -> ServerConfig {
+        self.shared.role_server(Role::Admin).get_info()
+    }
+
+    async fn initialize(
+        &self,
+        request: InitializeRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<InitializeResult, McpError> {
+        self.server(&context.extensions)?;
+        context.peer.set_peer_info(request.clone());
+        self.negotiate_initialize(&request)
+    }
+
+    async fn list_tools(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        context: RequestContext<RoleServer>,
+    ) -> Result<ListToolsResult, McpError> {
+        let server = self.server(&context.extensions)?;
+        Ok(ListToolsResult::with_all_items(server.tools().to_vec()))
+    }
+
+    fn get_tool(&self, name: &str) -> Option<Tool> {
+        let server = self
+            .server
+            .get()
+            .unwrap_or_else(|| self.shared.role_server(Role::Admin));
+        server.tools().iter().find(|t| t.name == name).cloned()
+    }
+
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, McpError> {
+        let server = self.server(&context.extensions)?.clone();
+        // Every call is re-checked against the role of the request itself,
+        // not only the session's tool list.
+        if let (Some(auth), Some(def)) = (
+            Self::auth(&context.extensions),
+            server.inventory().get(&request.name),
+        ) && !auth.principal.role.allows(def.tier)
+        {
+            return Err(McpError::invalid_params(
+                format!(
+                    "tool `{}` is a {} tool; the role `{}` does not allow it",
+                    def.name,
+                    def.tier.as_str(),
+                    auth.principal.role.as_str()
+                ),
+                Some(json!({"tool": def.name, "enabled": false})),
+            ));
+        }
+        let limit = self.shared.call_timeout();
+        match tokio::time::timeout(limit, server.call(&request.name, request.arguments)).await {
+            Ok(result) => result.map(CallToolResponse::from),
+            Err(_) => {
+                let text = format!(
+                    "the call did not finish within {} s (MCP_REQUEST_TIMEOUT_SECS); try a narrower query",
+                    limit.as_secs()
+                );
+                let mut result = CallToolResult::error(vec![ContentBlock::text(text.clone())]);
+                result.structured_content = Some(json!({"error": {"kind": "timeout", "message": text}}));
+                Ok(CallToolResponse::from(result))
+            }
+        }
+    }
+}

@@ -1,0 +1,262 @@
+//! The HTTP server's settings: the `[http]` section of the config file, with
+//! the command line and environment over it.
+//!
+//! ```toml
+//! [http]
+//! bind = "0.0.0.0:3000"
+//! allowed_hosts = ["mcp.example.com"]
+//! allowed_origins = ["https://chat.example.com"]
+//! keys_policy = "with-token"       # disabled | with-token | open
+//! audit = "/var/log/connectwise-mcp/audit.jsonl"   # stderr | off | a path
+//! stateless = false
+//!
+//! [http.tokens]
+//! viewer = ["alice:sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae"]
+//! editor = ["bob:sha256:…"]
+//! admin  = ["ops:sha256:…"]
+//! ```
+
+use super::auth::Tokens;
+use super::keys::KeysPolicy;
+use crate::mcp::{Audit, Role};
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub const DEFAULT_BIND: &str = "127.0.0.1:3000";
+pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
+pub const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 60;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TokenLists {
+    #[serde(default)]
+    viewer: Vec<String>,
+    #[serde(default)]
+    editor: Vec<String>,
+    #[serde(default)]
+    admin: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HttpSection {
+    bind: Option<String>,
+    allowed_hosts: Option<Vec<String>>,
+    allowed_origins: Option<Vec<String>>,
+    keys_policy: Option<String>,
+    audit: Option<String>,
+    audit_bodies: Option<bool>,
+    stateless: Option<bool>,
+    max_body_bytes: Option<usize>,
+    request_timeout_secs: Option<u64>,
+    #[serde(default)]
+    tokens: TokenLists,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct FileConfig {
+    #[serde(default)]
+    http: HttpSection,
+}
+
+/// Settings from the command line and environment; each one present wins
+/// over the file.
+#[derive(Clone, Debug, Default)]
+pub struct HttpOverrides {
+    pub bind: Option<String>,
+    pub allowed_hosts: Option<Vec<String>>,
+    pub allowed_origins: Option<Vec<String>>,
+    pub keys_policy: Option<String>,
+    pub audit: Option<String>,
+    pub audit_bodies: bool,
+    pub stateless: bool,
+    pub insecure_no_auth: bool,
+    pub max_body_bytes: Option<usize>,
+    pub request_timeout_secs: Option<u64>,
+    /// `MCP_TOKENS_VIEWER`, `MCP_TOKENS_EDITOR`, `MCP_TOKENS_ADMIN`: a role
+    /// given here replaces that role's list from the file.
+    pub tokens_viewer: Option<String>,
+    pub tokens_editor: Option<String>,
+    pub tokens_admin: Option<String>,
+}
+
+/// Everything the HTTP server needs besides the tools and ConnectWise.
+#[derive(Debug)]
+pub struct HttpOptions {
+    pub bind: SocketAddr,
+    pub tokens: Tokens,
+    pub insecure_no_auth: bool,
+    pub keys_policy: KeysPolicy,
+    pub stateless: bool,
+    /// Extra `Host` values accepted besides loopback names and the bind address; `*`: any.
+    pub allowed_hosts: Vec<String>,
+    /// Accepted `Origin`s besides loopback ones; `*`: any.
+    pub allowed_origins: Vec<String>,
+    pub max_body_bytes: usize,
+    pub request_timeout: Duration,
+    pub audit: Option<Arc<Audit>>,
+}
+
+impl HttpOptions {
+    /// Resolves the settings from the optional `(path, TOML text)` file and
+    /// the overrides. Errors name the setting.
+    pub fn resolve(file: Option<(&str, &str)>, over: HttpOverrides) -> Result<HttpOptions, String> {
+        let section = match file {
+            Some((path, text)) => {
+                toml::from_str::<FileConfig>(text)
+                    .map_err(|e| format!("config file {path}: [http]: {}", e.message()))?
+                    .http
+            }
+            None => HttpSection::default(),
+        };
+        let bind_text = over
+            .bind
+            .or(section.bind)
+            .unwrap_or_else(|| DEFAULT_BIND.to_owned());
+        let bind: SocketAddr = bind_text.trim().parse().map_err(|_| {
+            format!("bind address `{bind_text}` (--bind / MCP_BIND / [http] bind) is not IP:PORT, e.g. 127.0.0.1:3000")
+        })?;
+        let mut tokens = Tokens::default();
+        for (role, env, var, from_file) in [
+            (
+                Role::Viewer,
+                over.tokens_viewer,
+                "MCP_TOKENS_VIEWER",
+                section.tokens.viewer,
+            ),
+            (
+                Role::Editor,
+                over.tokens_editor,
+                "MCP_TOKENS_EDITOR",
+                section.tokens.editor,
+            ),
+            (
+                Role::Admin,
+                over.tokens_admin,
+                "MCP_TOKENS_ADMIN",
+                section.tokens.admin,
+            ),
+        ] {
+            match env {
+                Some(list) => tokens.add_list(role, var, &list)?,
+                None => {
+                    let source = format!("[http.tokens] {}", role.as_str());
+                    for item in &from_file {
+                        tokens.add(role, &source, item)?;
+                    }
+                }
+            }
+        }
+        let keys_policy = match over.keys_policy.or(section.keys_policy) {
+            Some(text) => KeysPolicy::parse(&text)?,
+            None => KeysPolicy::default(),
+        };
+        let audit_setting = over
+            .audit
+            .or(section.audit)
+            .unwrap_or_else(|| "stderr".to_owned());
+        let audit = Audit::open(
+            &audit_setting,
+            over.audit_bodies || section.audit_bodies.unwrap_or(false),
+        )?
+        .map(Arc::new);
+        let list = |l: Option<Vec<String>>| -> Vec<String> {
+            l.unwrap_or_default()
+                .into_iter()
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect()
+        };
+        Ok(HttpOptions {
+            bind,
+            tokens,
+            insecure_no_auth: over.insecure_no_auth,
+            keys_policy,
+            stateless: over.stateless || section.stateless.unwrap_or(false),
+            allowed_hosts: list(over.allowed_hosts.or(section.allowed_hosts)),
+            allowed_origins: list(over.allowed_origins.or(section.allowed_origins)),
+            max_body_bytes: over
+                .max_body_bytes
+                .or(section.max_body_bytes)
+                .unwrap_or(DEFAULT_MAX_BODY_BYTES),
+            request_timeout: Duration::from_secs(
+                over.request_timeout_secs
+                    .or(section.request_timeout_secs)
+                    .unwrap_or(DEFAULT_REQUEST_TIMEOUT_SECS),
+            ),
+            audit,
+        })
+    }
+
+    /// Refuses an unauthenticated server reachable from the network unless
+    /// the operator insisted.
+    pub fn check_exposure(&self) -> Result<(), String> {
+        if self.tokens.is_empty() && !self.bind.ip().is_loopback() && !self.insecure_no_auth {
+            return Err(format!(
+                "refusing to listen on {} without role tokens: anyone who can reach it could use ConnectWise with the server's keys. \
+                 Set MCP_TOKENS_VIEWER / MCP_TOKENS_EDITOR / MCP_TOKENS_ADMIN (or [http.tokens]), bind to 127.0.0.1, \
+                 or pass --insecure-no-auth if something in front of it authenticates",
+                self.bind
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_environment_replaces_a_roles_file_tokens_and_a_public_bind_needs_tokens() {
+        let file = r#"
+[http]
+bind = "0.0.0.0:8080"
+keys_policy = "open"
+audit = "off"
+[http.tokens]
+viewer = ["alice:alice-token-0123456789"]
+admin = ["ops:ops-token-0123456789"]
+"#;
+        let o = HttpOptions::resolve(
+            Some(("cw.toml", file)),
+            HttpOverrides {
+                tokens_admin: Some("root:root-token-0123456789".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            (o.bind.port(), o.keys_policy, o.tokens.len()),
+            (8080, KeysPolicy::Open, 2)
+        );
+        assert!(
+            o.tokens
+                .authenticate(Some("Bearer ops-token-0123456789"))
+                .is_err()
+        );
+        assert!(o.audit.is_none());
+        let open = HttpOptions::resolve(
+            None,
+            HttpOverrides {
+                bind: Some("0.0.0.0:3000".into()),
+                audit: Some("off".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let e = open.check_exposure().unwrap_err();
+        assert!(
+            e.contains("--insecure-no-auth") && e.contains("MCP_TOKENS_VIEWER"),
+            "{e}"
+        );
+        let e = HttpOptions::resolve(
+            Some(("cw.toml", "[http]\nkeys_policy = \"sometimes\"\n")),
+            HttpOverrides::default(),
+        )
+        .unwrap_err();
+        assert!(e.contains("[http]") && e.contains("keys_policy"), "{e}");
+    }
+}
