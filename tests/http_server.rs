@@ -164,6 +164,64 @@ async fn roles_filter_the_list_and_every_call() {
     assert_eq!(bad.status(), 400);
 }
 
+/// `cw_call` and saved queries choose their tier per call: a viewer's
+/// session gets them, but only for reads, even on a server that allows
+/// writes; an editor's may write.
+#[tokio::test]
+async fn a_viewer_cannot_write_through_cw_call_or_a_saved_query() {
+    let sim = start_sim().await;
+    let db = mcp_support::temp_path("http-saved.sqlite3");
+    let db_path = db.display().to_string();
+    let server = Server::start(
+        &["--allow-writes"],
+        &[],
+        &env_with(&sim, &[("CW_SAVED_QUERIES_DB", db_path.as_str())]),
+    );
+    let viewer = server.connect(Some(VIEWER), &[]).await.unwrap();
+    let editor = server.connect(Some(EDITOR), &[]).await.unwrap();
+    let note = json!({"method": "POST", "path": "/service/tickets/1/notes",
+                      "body": {"text": "Via cw_call.", "internalAnalysisFlag": true}});
+    let before = sim.records("/service/tickets/1/notes").len();
+
+    let read = call(
+        &viewer,
+        "cw_call",
+        json!({"method": "GET", "path": "/service/tickets/1"}),
+    )
+    .await
+    .unwrap();
+    assert_ne!(read.is_error, Some(true), "{read:?}");
+    let refused = call(&viewer, "cw_call", note.clone()).await.unwrap();
+    assert_eq!(refused.is_error, Some(true));
+    assert_eq!(
+        refused.structured_content.as_ref().unwrap()["error"]["kind"],
+        "not_allowed",
+        "{refused:?}"
+    );
+    let mut saved = note.clone();
+    saved["name"] = json!("note on 1");
+    let stored = call(&editor, "cw_save_query", saved).await.unwrap();
+    assert_ne!(stored.is_error, Some(true), "{stored:?}");
+    let run = call(&viewer, "cw_run_saved_query", json!({"name": "note on 1"}))
+        .await
+        .unwrap();
+    assert_eq!(run.is_error, Some(true), "{run:?}");
+    assert_eq!(
+        sim.records("/service/tickets/1/notes").len(),
+        before,
+        "nothing written"
+    );
+
+    let written = call(&editor, "cw_call", note).await.unwrap();
+    assert_ne!(written.is_error, Some(true), "{written:?}");
+    let ran = call(&editor, "cw_run_saved_query", json!({"name": "note on 1"}))
+        .await
+        .unwrap();
+    assert_ne!(ran.is_error, Some(true), "{ran:?}");
+    assert_eq!(sim.records("/service/tickets/1/notes").len(), before + 2);
+    let _ = std::fs::remove_file(&db);
+}
+
 #[tokio::test]
 async fn own_keys_act_as_the_technician_and_bind_the_session() {
     let sim = start_sim().await;

@@ -1,14 +1,19 @@
 //! Schema snapshots, in the spirit of github-mcp-server's `__toolsnaps__`:
-//! what a model sees of each curated tool (name, title, description, tier,
-//! input schema) is committed under `tests/__toolsnaps__/`, so any change to
+//! what a model sees of each tool of the build (the curated ones, the `api`
+//! toolset and saved queries: name, title, description, tier, input schema) is committed under `tests/__toolsnaps__/`, so any change to
 //! it shows up as a reviewable diff.
 //!
 //! A snapshot that differs, is missing, or belongs to no tool fails the test.
 //! `cargo xtask regen` refreshes them; by hand: `UPDATE_TOOLSNAPS=true cargo test --test toolsnaps`.
 
-use connectwise_mcp::tools::{ToolDef, curated};
+use connectwise_mcp::tools::ToolDef;
 use serde_json::{Value, json};
 use std::path::PathBuf;
+
+/// Every tool of the build (extra operations are per deployment: none here).
+fn every_tool() -> &'static [ToolDef] {
+    connectwise_mcp::tools::all(&[]).expect("the build's tools")
+}
 
 fn snapshot_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/__toolsnaps__")
@@ -36,7 +41,7 @@ fn every_tool_matches_its_committed_snapshot() {
         std::fs::create_dir_all(&dir).unwrap();
     }
     let mut failures = Vec::new();
-    for tool in curated() {
+    for tool in every_tool() {
         let path = dir.join(format!("{}.snap", tool.name));
         let now = snapshot(tool);
         match std::fs::read_to_string(&path) {
@@ -52,7 +57,7 @@ fn every_tool_matches_its_committed_snapshot() {
             .to_string_lossy()
             .trim_end_matches(".snap")
             .to_owned();
-        if !curated().iter().any(|t| t.name == name) {
+        if !every_tool().iter().any(|t| t.name == name) {
             if update {
                 std::fs::remove_file(entry.path()).unwrap();
             } else {
@@ -70,7 +75,7 @@ fn every_tool_matches_its_committed_snapshot() {
 
 #[test]
 fn every_schema_is_a_closed_object_with_described_arguments() {
-    for tool in curated() {
+    for tool in every_tool() {
         let schema = (tool.input_schema)(tool);
         assert_eq!(schema["type"], "object", "{}", tool.name);
         assert_eq!(

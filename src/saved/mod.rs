@@ -56,8 +56,10 @@ pub struct SaveArgs {
     pub method: String,
     /// As for cw_call.
     pub path: String,
+    /// As for cw_call.
     #[serde(default)]
     pub query: Option<Map<String, Value>>,
+    /// As for cw_call.
     #[serde(default)]
     pub body: Option<Value>,
     /// What it is for.
