@@ -198,14 +198,34 @@ async fn a_viewer_cannot_write_through_cw_call_or_a_saved_query() {
         "not_allowed",
         "{refused:?}"
     );
+    // Each caller's saved queries are their own; a viewer may save a write
+    // but running it still needs the role.
     let mut saved = note.clone();
     saved["name"] = json!("note on 1");
-    let stored = call(&editor, "cw_save_query", saved).await.unwrap();
+    for client in [&editor, &viewer] {
+        let stored = call(client, "cw_save_query", saved.clone()).await.unwrap();
+        assert_ne!(stored.is_error, Some(true), "{stored:?}");
+    }
+    let gone = call(&viewer, "cw_delete_saved_query", json!({"name": "note on 1"}))
+        .await
+        .unwrap();
+    assert_ne!(gone.is_error, Some(true), "{gone:?}");
+    let listed = call(&viewer, "cw_list_saved_queries", json!({})).await.unwrap();
+    assert!(
+        !format!("{listed:?}").contains("note on 1"),
+        "the viewer's is deleted: {listed:?}"
+    );
+    let stored = call(&viewer, "cw_save_query", saved.clone()).await.unwrap();
     assert_ne!(stored.is_error, Some(true), "{stored:?}");
     let run = call(&viewer, "cw_run_saved_query", json!({"name": "note on 1"}))
         .await
         .unwrap();
     assert_eq!(run.is_error, Some(true), "{run:?}");
+    assert_eq!(
+        run.structured_content.as_ref().unwrap()["error"]["kind"],
+        "not_allowed",
+        "{run:?}"
+    );
     assert_eq!(
         sim.records("/service/tickets/1/notes").len(),
         before,
@@ -214,6 +234,7 @@ async fn a_viewer_cannot_write_through_cw_call_or_a_saved_query() {
 
     let written = call(&editor, "cw_call", note).await.unwrap();
     assert_ne!(written.is_error, Some(true), "{written:?}");
+    // The viewer deleting its own "note on 1" left the editor's in place.
     let ran = call(&editor, "cw_run_saved_query", json!({"name": "note on 1"}))
         .await
         .unwrap();

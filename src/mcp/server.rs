@@ -204,6 +204,18 @@ impl CwServer {
                 ));
             }
         };
+        // Saved queries are each caller's own over HTTP.
+        let owned;
+        let ctx = match self.saved_owner() {
+            Some(owner) if crate::saved::TOOLS.iter().any(|t| t.name == def.name) => {
+                owned = Context {
+                    saved: ctx.saved.for_owner(&owner),
+                    ..ctx.clone()
+                };
+                &owned
+            }
+            _ => ctx,
+        };
         let audited_args = self.audit.as_ref().map(|_| args.clone());
         let outcome = (def.call)(ctx, def, args).await;
         tracing::debug!(
@@ -233,6 +245,17 @@ impl CwServer {
             );
         }
         Ok(result)
+    }
+
+    /// Whose saved queries this caller sees: on stdio the one user's
+    /// (`None`); over HTTP the token's label, or without tokens the member
+    /// whose keys were brought.
+    fn saved_owner(&self) -> Option<String> {
+        match (self.caller.principal.as_str(), &self.caller.member) {
+            ("stdio", _) => None,
+            ("anonymous", Some(member)) => Some(format!("member:{member}")),
+            (label, _) => Some(label.to_owned()),
+        }
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -12,9 +12,14 @@ const FILE: &str = "connectwise-mcp/saved_queries.sqlite3";
 
 /// Keeps the saved-query table; cheap to clone. `:memory:` keeps them for
 /// this process only (the demo's default).
+///
+/// Every query belongs to an owner: `""` on stdio (one user), the principal
+/// (token label) over HTTP, so that one technician cannot see, run or
+/// delete another's. [`Store::for_owner`] gives a view on the same database.
 #[derive(Clone)]
 pub struct Store {
     inner: Arc<Inner>,
+    owner: Arc<str>,
 }
 
 struct Inner {
@@ -26,6 +31,7 @@ impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Store")
             .field("path", &self.inner.path)
+            .field("owner", &self.owner)
             .finish_non_exhaustive()
     }
 }
@@ -67,6 +73,15 @@ impl Store {
                 path: path.or_else(default_path),
                 conn: Mutex::new(None),
             }),
+            owner: Arc::from(""),
+        }
+    }
+
+    /// The same database, seen as `owner`'s queries only.
+    pub fn for_owner(&self, owner: &str) -> Store {
+        Store {
+            inner: self.inner.clone(),
+            owner: Arc::from(owner),
         }
     }
 
@@ -84,20 +99,7 @@ impl Store {
             Connection::open(path)
         }
         .map_err(|e| format!("saved queries: cannot open {}: {e}", path.display()))?;
-        conn.execute_batch(
-            "CREATE TABLE IF NOT EXISTS saved_queries (
-                name TEXT PRIMARY KEY,
-                description TEXT,
-                method TEXT NOT NULL,
-                path TEXT NOT NULL,
-                query TEXT,
-                body TEXT,
-                uses INTEGER NOT NULL DEFAULT 0,
-                created_at TEXT NOT NULL,
-                last_used_at TEXT
-            );",
-        )
-        .map_err(|e| format!("saved queries: {e}"))?;
+        migrate(&conn).map_err(|e| format!("saved queries: {e}"))?;
         Ok(conn)
     }
 
@@ -125,15 +127,20 @@ impl Store {
 
     /// Saves (or replaces) a query; returns whether one was replaced.
     pub async fn save(&self, q: SavedQuery) -> Result<bool, String> {
+        let owner = self.owner.clone();
         self.with(move |c| {
             let existed: bool = c
-                .query_row("SELECT 1 FROM saved_queries WHERE name = ?1", [&q.name], |_| Ok(()))
+                .query_row(
+                    "SELECT 1 FROM saved_queries WHERE owner = ?1 AND name = ?2",
+                    params![&*owner, &q.name],
+                    |_| Ok(()),
+                )
                 .optional()?
                 .is_some();
             c.execute(
-                "INSERT INTO saved_queries (name, description, method, path, query, body, uses, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7)
-                 ON CONFLICT(name) DO UPDATE SET description = ?2, method = ?3, path = ?4, query = ?5, body = ?6",
+                "INSERT INTO saved_queries (name, description, method, path, query, body, uses, created_at, owner)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8)
+                 ON CONFLICT(owner, name) DO UPDATE SET description = ?2, method = ?3, path = ?4, query = ?5, body = ?6",
                 params![
                     q.name,
                     q.description,
@@ -142,6 +149,7 @@ impl Store {
                     q.query.map(|m| Value::Object(m).to_string()),
                     q.body.map(|b| b.to_string()),
                     q.created_at,
+                    &*owner,
                 ],
             )?;
             Ok(existed)
@@ -151,24 +159,25 @@ impl Store {
 
     /// Every saved query, most used first.
     pub async fn list(&self) -> Result<Vec<SavedQuery>, String> {
-        self.with(|c| {
+        let owner = self.owner.clone();
+        self.with(move |c| {
             let mut stmt = c.prepare(
                 "SELECT name, description, method, path, query, body, uses, created_at, last_used_at
-                 FROM saved_queries ORDER BY uses DESC, last_used_at DESC, name",
+                 FROM saved_queries WHERE owner = ?1 ORDER BY uses DESC, last_used_at DESC, name",
             )?;
-            let rows = stmt.query_map([], row)?;
+            let rows = stmt.query_map([&*owner], row)?;
             rows.collect()
         })
         .await
     }
 
     pub async fn get(&self, name: &str) -> Result<Option<SavedQuery>, String> {
-        let name = name.to_owned();
+        let (owner, name) = (self.owner.clone(), name.to_owned());
         self.with(move |c| {
             c.query_row(
                 "SELECT name, description, method, path, query, body, uses, created_at, last_used_at
-                 FROM saved_queries WHERE name = ?1",
-                [name],
+                 FROM saved_queries WHERE owner = ?1 AND name = ?2",
+                params![&*owner, name],
                 row,
             )
             .optional()
@@ -178,11 +187,11 @@ impl Store {
 
     /// Counts one use.
     pub async fn used(&self, name: &str, at: String) -> Result<(), String> {
-        let name = name.to_owned();
+        let (owner, name) = (self.owner.clone(), name.to_owned());
         self.with(move |c| {
             c.execute(
-                "UPDATE saved_queries SET uses = uses + 1, last_used_at = ?2 WHERE name = ?1",
-                params![name, at],
+                "UPDATE saved_queries SET uses = uses + 1, last_used_at = ?2 WHERE owner = ?3 AND name = ?1",
+                params![name, at, &*owner],
             )
             .map(|_| ())
         })
@@ -191,12 +200,58 @@ impl Store {
 
     /// Deletes a query; returns whether it existed.
     pub async fn delete(&self, name: &str) -> Result<bool, String> {
-        let name = name.to_owned();
+        let (owner, name) = (self.owner.clone(), name.to_owned());
         self.with(move |c| {
-            c.execute("DELETE FROM saved_queries WHERE name = ?1", [name])
-                .map(|n| n > 0)
+            c.execute(
+                "DELETE FROM saved_queries WHERE owner = ?1 AND name = ?2",
+                params![&*owner, name],
+            )
+            .map(|n| n > 0)
         })
         .await
+    }
+}
+
+/// Creates the table, or brings one from before owners (keyed by name
+/// alone) to the current layout, keeping its queries as the stdio user's.
+fn migrate(conn: &Connection) -> rusqlite::Result<()> {
+    const TABLE: &str = "CREATE TABLE IF NOT EXISTS saved_queries (
+        owner TEXT NOT NULL DEFAULT '',
+        name TEXT NOT NULL,
+        description TEXT,
+        method TEXT NOT NULL,
+        path TEXT NOT NULL,
+        query TEXT,
+        body TEXT,
+        uses INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        last_used_at TEXT,
+        PRIMARY KEY (owner, name)
+    );";
+    let exists: bool = conn
+        .query_row(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'saved_queries'",
+            [],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some();
+    let has_owner: bool = exists
+        && conn
+            .prepare("SELECT 1 FROM pragma_table_info('saved_queries') WHERE name = 'owner'")?
+            .exists([])?;
+    if exists && !has_owner {
+        conn.execute_batch(&format!(
+            "BEGIN;
+             ALTER TABLE saved_queries RENAME TO saved_queries_old;
+             {TABLE}
+             INSERT INTO saved_queries (owner, name, description, method, path, query, body, uses, created_at, last_used_at)
+                 SELECT '', name, description, method, path, query, body, uses, created_at, last_used_at FROM saved_queries_old;
+             DROP TABLE saved_queries_old;
+             COMMIT;"
+        ))
+    } else {
+        conn.execute_batch(TABLE)
     }
 }
 
@@ -252,6 +307,52 @@ mod tests {
         assert!(again.delete("a").await.unwrap());
         assert!(!again.delete("a").await.unwrap());
         assert_eq!(again.get("b").await.unwrap().unwrap().uses, 1);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[tokio::test]
+    async fn each_owner_sees_runs_and_deletes_only_their_own() {
+        let store = Store::new(Some(":memory:".into()));
+        let (alice, bob) = (store.for_owner("alice"), store.for_owner("bob"));
+        alice.save(query("open POs")).await.unwrap();
+        assert!(
+            !bob.save(query("open POs")).await.unwrap(),
+            "same name, another owner"
+        );
+        assert!(bob.delete("open POs").await.unwrap());
+        assert!(!bob.delete("open POs").await.unwrap());
+        assert!(
+            alice.get("open POs").await.unwrap().is_some(),
+            "alice's is untouched"
+        );
+        alice
+            .used("open POs", "2026-01-02T00:00:00Z".into())
+            .await
+            .unwrap();
+        assert_eq!(alice.list().await.unwrap()[0].uses, 1);
+        assert!(bob.list().await.unwrap().is_empty());
+        assert!(store.list().await.unwrap().is_empty(), "stdio's owner is another");
+    }
+
+    #[tokio::test]
+    async fn a_database_from_before_owners_is_migrated_keeping_its_queries() {
+        let dir = std::env::temp_dir().join(format!("cw-saved-old-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("old.sqlite3");
+        let old = Connection::open(&path).unwrap();
+        old.execute_batch(
+            "CREATE TABLE saved_queries (name TEXT PRIMARY KEY, description TEXT, method TEXT NOT NULL,
+               path TEXT NOT NULL, query TEXT, body TEXT, uses INTEGER NOT NULL DEFAULT 0,
+               created_at TEXT NOT NULL, last_used_at TEXT);
+             INSERT INTO saved_queries (name, method, path, uses, created_at)
+               VALUES ('mine', 'GET', '/service/tickets', 4, '2026-01-01T00:00:00Z');",
+        )
+        .unwrap();
+        drop(old);
+        let store = Store::new(Some(path));
+        let kept = store.get("mine").await.unwrap().expect("kept");
+        assert_eq!(kept.uses, 4);
+        assert!(store.for_owner("alice").get("mine").await.unwrap().is_none());
         let _ = std::fs::remove_dir_all(dir);
     }
 }
