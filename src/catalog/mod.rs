@@ -129,7 +129,7 @@ pub fn close_ids(id: &str) -> Vec<&'static str> {
     let wanted = id.to_ascii_lowercase();
     let mut scored: Vec<(usize, &'static str)> = OPERATIONS
         .iter()
-        .map(|o| (edit_distance(&o.id.to_ascii_lowercase(), &wanted), o.id))
+        .map(|o| (strsim::levenshtein(&o.id.to_ascii_lowercase(), &wanted), o.id))
         .collect();
     scored.sort();
     scored
@@ -138,21 +138,6 @@ pub fn close_ids(id: &str) -> Vec<&'static str> {
         .filter(|(d, _)| *d <= wanted.len() / 2 + 2)
         .map(|(_, id)| id)
         .collect()
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }
 
 /// The curated tool that already wraps an operation, if any.

@@ -167,15 +167,7 @@ fn or_list(items: &[String]) -> String {
 /// into `conditions` and `childConditions`, with field paths in their
 /// canonical spelling.
 pub fn validate(expr: &Expr, spec: &Value, schema_name: &str) -> Result<Split, ValidationError> {
-    let schemas = spec.pointer("/components/schemas");
-    let root = schemas
-        .and_then(|s| s.get(schema_name))
-        .ok_or_else(|| ValidationError::UnknownSchema(schema_name.to_string()))?;
-    let checker = Checker {
-        schemas,
-        root,
-        schema_name,
-    };
+    let checker = Checker::new(spec, schema_name)?;
 
     // Top-level `and` terms, with bracketed `and` groups opened up: they
     // are the units that can go to one parameter or the other.
@@ -206,16 +198,7 @@ pub fn check_field(
     field: &FieldPath,
     allow_object: bool,
 ) -> Result<FieldPath, ValidationError> {
-    let schemas = spec.pointer("/components/schemas");
-    let root = schemas
-        .and_then(|s| s.get(schema_name))
-        .ok_or_else(|| ValidationError::UnknownSchema(schema_name.to_string()))?;
-    let checker = Checker {
-        schemas,
-        root,
-        schema_name,
-    };
-    match checker.resolve(field) {
+    match Checker::new(spec, schema_name)?.resolve(field) {
         Ok(r) => Ok(r.canonical),
         Err(ValidationError::NotAValue { field, .. }) if allow_object => {
             Ok(FieldPath(field.split('/').map(str::to_owned).collect()))
@@ -284,6 +267,18 @@ const AUDIT_FIELDS: [(&str, bool); 4] = [
 ];
 
 impl<'a> Checker<'a> {
+    fn new(spec: &'a Value, schema_name: &'a str) -> Result<Checker<'a>, ValidationError> {
+        let schemas = spec.pointer("/components/schemas");
+        let root = schemas
+            .and_then(|s| s.get(schema_name))
+            .ok_or_else(|| ValidationError::UnknownSchema(schema_name.to_string()))?;
+        Ok(Checker {
+            schemas,
+            root,
+            schema_name,
+        })
+    }
+
     /// Checks one top-level term; returns it with canonical paths, and
     /// whether it belongs in `childConditions`.
     fn term(&self, term: &Expr) -> Result<(Expr, bool), ValidationError> {
@@ -457,7 +452,7 @@ impl<'a> Checker<'a> {
         let limit = (wrong.len() / 3).max(2);
         let mut scored: Vec<(usize, &str)> = properties(schema)
             .filter_map(|name| {
-                let d = edit_distance(&wrong_lower, &name.to_ascii_lowercase());
+                let d = strsim::levenshtein(&wrong_lower, &name.to_ascii_lowercase());
                 (d <= limit).then_some((d, name))
             })
             .collect();
@@ -585,22 +580,6 @@ fn mismatch(r: &Resolved, expected: &str, value: &Literal) -> ValidationError {
         expected: expected.to_string(),
         found: value.to_string(),
     }
-}
-
-/// Levenshtein distance over bytes (field names are ASCII).
-fn edit_distance(a: &str, b: &str) -> usize {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, &ca) in a.iter().enumerate() {
-        cur[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let substitute = prev[j] + usize::from(ca != cb);
-            cur[j + 1] = substitute.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]
@@ -774,12 +753,5 @@ mod tests {
         );
         assert!(message("Ticket", "lastUpdated > 5").contains("a date"));
         assert!(check("Contact", "lastUpdated > [2024-01-01]").is_err());
-    }
-
-    #[test]
-    fn edit_distance_counts_single_character_edits() {
-        assert_eq!(edit_distance("staus", "status"), 1);
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
-        assert_eq!(edit_distance("", "abc"), 3);
     }
 }

@@ -235,7 +235,7 @@ pub fn apply_patch(
                     let wanted = segs[0].to_ascii_lowercase();
                     let mut close: Vec<(usize, &str)> = names
                         .iter()
-                        .map(|n| (edit_distance(&n.to_ascii_lowercase(), &wanted), *n))
+                        .map(|n| (strsim::levenshtein(&n.to_ascii_lowercase(), &wanted), *n))
                         .filter(|(d, n)| *d <= 2.max(n.len() / 3))
                         .collect();
                     close.sort();
@@ -286,22 +286,6 @@ pub fn apply_patch(
         }
     }
     Ok(changed)
-}
-
-/// Levenshtein distance, for "did you mean" hints.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let current = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(current + 1);
-            prev = current;
-        }
-    }
-    row[b.len()]
 }
 
 fn set_path(record: &mut Value, segs: &[&str], value: Value) {
