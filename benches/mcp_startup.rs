@@ -6,7 +6,11 @@
 //! - process start → `tools/list` answered,
 //! - peak RSS (`VmHWM` of the child, read just before it is told to exit),
 //! - the size of the tools JSON in tokens (bytes / 4), for the default list
-//!   and with every toolset, writes and deletes on.
+//!   and with every toolset, writes and deletes on,
+//! - what the endpoint catalog costs when first used: the first
+//!   `cw_search_endpoints` (builds the search index) and the first
+//!   `cw_describe_endpoint` (parses the schemas), and the resident memory
+//!   they add (`VmRSS` after them minus `VmRSS` after `tools/list`).
 //!
 //! No ConnectWise is contacted: the client is built on the first tool call.
 //! `MCP_STARTUP_BIN=path` measures another build of the binary.
@@ -24,6 +28,10 @@ struct Sample {
     peak_rss_kb: u64,
     tools: usize,
     tools_bytes: usize,
+    first_call: Duration,
+    first_search: Duration,
+    first_describe: Duration,
+    catalog_rss_kb: u64,
 }
 
 fn main() {
@@ -43,12 +51,31 @@ fn main() {
         let init = median(samples.iter().map(|s| s.initialize.as_secs_f64() * 1e3).collect());
         let list = median(samples.iter().map(|s| s.tools_list.as_secs_f64() * 1e3).collect());
         let rss = median(samples.iter().map(|s| s.peak_rss_kb as f64 / 1024.0).collect());
+        let first_call = median(samples.iter().map(|s| s.first_call.as_secs_f64() * 1e3).collect());
+        let search = median(
+            samples
+                .iter()
+                .map(|s| s.first_search.as_secs_f64() * 1e3)
+                .collect(),
+        );
+        let describe = median(
+            samples
+                .iter()
+                .map(|s| s.first_describe.as_secs_f64() * 1e3)
+                .collect(),
+        );
+        let catalog_rss = median(samples.iter().map(|s| s.catalog_rss_kb as f64 / 1024.0).collect());
         let (tools, bytes) = (samples[0].tools, samples[0].tools_bytes);
         let tokens = bytes / 4;
         println!(
             "{label:>14}: initialize {init:6.2} ms (≤ 20) | tools/list {list:6.2} ms (≤ 25) | peak RSS {rss:5.1} MB (≤ 30) | \
              {tools} tools, {bytes} bytes ≈ {tokens} tokens ({} per tool)",
             tokens.checked_div(tools).unwrap_or(0)
+        );
+        println!(
+            "{:>14}  first tool call (builds the ConnectWise client) {first_call:5.2} ms | catalog on first use: search {search:5.2} ms, describe {describe:5.2} ms (≤ 10 together) | \
+             adds {catalog_rss:4.1} MB resident (≤ 10)",
+            ""
         );
     }
 }
@@ -104,14 +131,26 @@ fn spawn_once(bin: &str, args: &[&str]) -> Sample {
     let list = receive(&mut stdout);
     let tools_list = started.elapsed();
     let tools = list["result"]["tools"].clone();
-    let peak_rss_kb = std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
-        })
-        .unwrap_or(0);
+    let peak_rss_kb = status_kb(pid, "VmHWM:");
+    // The first call of any tool builds the ConnectWise client; this one
+    // fails its argument check before touching the catalog or the network.
+    let first_call = timed(&mut stdin, &mut stdout, 3, "cw_get_ticket", json!({"id": -1}));
+    let rss_before_catalog = status_kb(pid, "VmRSS:");
+    let first_search = timed_call(
+        &mut stdin,
+        &mut stdout,
+        4,
+        "cw_search_endpoints",
+        json!({"query": "devices with serial numbers"}),
+    );
+    let first_describe = timed_call(
+        &mut stdin,
+        &mut stdout,
+        5,
+        "cw_describe_endpoint",
+        json!({"operation_id": "postServiceTickets"}),
+    );
+    let catalog_rss_kb = status_kb(pid, "VmRSS:").saturating_sub(rss_before_catalog);
     drop(stdin);
     let _ = child.wait();
     Sample {
@@ -120,7 +159,67 @@ fn spawn_once(bin: &str, args: &[&str]) -> Sample {
         peak_rss_kb,
         tools: tools.as_array().map_or(0, Vec::len),
         tools_bytes: tools.to_string().len(),
+        first_call,
+        first_search,
+        first_describe,
+        catalog_rss_kb,
     }
+}
+
+/// Calls a tool (which must succeed) and returns how long it took.
+fn timed_call(
+    stdin: &mut impl Write,
+    stdout: &mut impl BufRead,
+    id: u64,
+    tool: &str,
+    arguments: Value,
+) -> Duration {
+    let (took, answer) = call(stdin, stdout, id, tool, arguments);
+    assert_eq!(
+        answer["result"]["isError"],
+        json!(false),
+        "{tool} failed: {answer}"
+    );
+    took
+}
+
+/// Calls a tool (whatever its outcome) and returns how long it took.
+fn timed(
+    stdin: &mut impl Write,
+    stdout: &mut impl BufRead,
+    id: u64,
+    tool: &str,
+    arguments: Value,
+) -> Duration {
+    call(stdin, stdout, id, tool, arguments).0
+}
+
+fn call(
+    stdin: &mut impl Write,
+    stdout: &mut impl BufRead,
+    id: u64,
+    tool: &str,
+    arguments: Value,
+) -> (Duration, Value) {
+    let started = Instant::now();
+    send(
+        stdin,
+        json!({"jsonrpc": "2.0", "id": id, "method": "tools/call", "params": {"name": tool, "arguments": arguments}}),
+    );
+    let answer = receive(stdout);
+    (started.elapsed(), answer)
+}
+
+/// A `kB` line of `/proc/<pid>/status` (`VmHWM:`, `VmRSS:`).
+fn status_kb(pid: u32, key: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(key))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+        })
+        .unwrap_or(0)
 }
 
 fn send(stdin: &mut impl Write, message: Value) {

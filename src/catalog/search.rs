@@ -11,7 +11,7 @@
 //! The index is built once, on the first search (a few milliseconds).
 
 use super::{Method, Operation, operations};
-use std::collections::HashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::sync::OnceLock;
 
 const K1: f32 = 1.2;
@@ -209,8 +209,10 @@ pub struct Hit {
 }
 
 struct Index {
-    /// term → (document, weighted term frequency)
-    postings: HashMap<String, Vec<(u32, f32)>>,
+    /// term → its number (an index into `postings`).
+    terms: FxHashMap<Box<str>, u32>,
+    /// Per term: (document, weighted term frequency), documents ascending.
+    postings: Vec<Vec<(u32, f32)>>,
     lengths: Vec<f32>,
     average_length: f32,
     /// Per document: the head word of the resource the path ends on
@@ -218,46 +220,61 @@ struct Index {
     resource: Vec<String>,
 }
 
+impl Index {
+    fn postings(&self, term: &str) -> Option<&[(u32, f32)]> {
+        self.terms
+            .get(term)
+            .map(|&t| self.postings[t as usize].as_slice())
+    }
+}
+
 /// Lower-case words of a text, camelCase split, naive singulars.
 pub fn words(text: &str) -> Vec<String> {
     let mut out = Vec::new();
+    for_each_word(text, |w| out.push(w.to_owned()));
+    out
+}
+
+/// [`words`] without an allocation per word: `f` sees each word in turn
+/// (the index is built from ~2,800 operations' worth of them).
+fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
+    let mut word = String::new();
+    let mut emit = |word: &mut String| {
+        stem(word);
+        f(word);
+        word.clear();
+    };
     for chunk in text.split(|c: char| !c.is_ascii_alphanumeric()) {
-        let mut word = String::new();
         let mut prev_lower = false;
         for c in chunk.chars() {
             if c.is_ascii_uppercase() && prev_lower && !word.is_empty() {
-                out.push(stem(&word));
-                word.clear();
+                emit(&mut word);
             }
             prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
             word.push(c.to_ascii_lowercase());
         }
         if !word.is_empty() {
-            out.push(stem(&word));
+            emit(&mut word);
         }
     }
-    out
 }
 
-/// Plural and verb endings off, so "entries" meets "entry" and "renewing" "renew".
-fn stem(word: &str) -> String {
-    let w = word;
-    if w.len() > 4 && w.ends_with("ies") {
-        return format!("{}y", &w[..w.len() - 3]);
+/// Plural and verb endings off, in place, so "entries" meets "entry" and
+/// "renewing" "renew".
+fn stem(w: &mut String) {
+    let n = w.len();
+    if n > 4 && w.ends_with("ies") {
+        w.truncate(n - 3);
+        w.push('y');
+    } else if n > 5
+        && (w.ends_with("sses") || w.ends_with("xes") || w.ends_with("ches") || w.ends_with("uses"))
+    {
+        w.truncate(n - 2);
+    } else if n > 5 && w.ends_with("ing") {
+        w.truncate(n - 3);
+    } else if n > 3 && w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is") {
+        w.truncate(n - 1);
     }
-    if w.len() > 5 && (w.ends_with("sses") || w.ends_with("xes") || w.ends_with("ches")) {
-        return w[..w.len() - 2].to_owned();
-    }
-    if w.len() > 5 && w.ends_with("uses") {
-        return w[..w.len() - 2].to_owned();
-    }
-    if w.len() > 5 && w.ends_with("ing") {
-        return w[..w.len() - 3].to_owned();
-    }
-    if w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is") {
-        return w[..w.len() - 1].to_owned();
-    }
-    w.to_owned()
 }
 
 fn index() -> &'static Index {
@@ -267,18 +284,29 @@ fn index() -> &'static Index {
 
 /// Raw camelCase pieces of every name in the catalog: the dictionary that
 /// splits ConnectWise's run-together path words (`purchaseorders`).
-fn dictionary() -> std::collections::HashSet<String> {
-    let mut out = std::collections::HashSet::new();
+fn dictionary() -> FxHashSet<String> {
+    let mut out = FxHashSet::default();
+    let mut piece = String::new();
+    // Operations on one resource share their texts (the field list above
+    // all): each distinct text is read once.
+    let mut seen: FxHashSet<&str> = FxHashSet::default();
     for op in operations() {
         for text in [op.path, op.tag, op.fields, op.response_schema.unwrap_or_default()] {
+            if !seen.insert(text) {
+                continue;
+            }
             for chunk in text.split(|c: char| !c.is_ascii_alphanumeric()) {
                 let mut start = 0;
                 let b = chunk.as_bytes();
                 for i in 1..=b.len() {
                     if i == b.len() || (b[i].is_ascii_uppercase() && b[i - 1].is_ascii_lowercase()) {
-                        let piece = chunk[start..i].to_ascii_lowercase();
-                        if piece.len() >= 3 && piece.len() < chunk.len() {
-                            out.insert(piece);
+                        if i - start >= 3 && i - start < chunk.len() {
+                            piece.clear();
+                            piece.push_str(&chunk[start..i]);
+                            piece.make_ascii_lowercase();
+                            if !out.contains(&piece) {
+                                out.insert(piece.clone());
+                            }
                         }
                         start = i;
                     }
@@ -290,7 +318,7 @@ fn dictionary() -> std::collections::HashSet<String> {
 }
 
 /// `purchaseorders` → `purchase orders` when both halves are known words.
-fn split_compound(segment: &str, dictionary: &std::collections::HashSet<String>) -> Option<String> {
+fn split_compound(segment: &str, dictionary: &FxHashSet<String>) -> Option<String> {
     let lower = segment.to_ascii_lowercase();
     if lower != segment || lower.len() < 8 || dictionary.contains(&lower) {
         return None;
@@ -309,55 +337,123 @@ fn split_compound(segment: &str, dictionary: &std::collections::HashSet<String>)
     None
 }
 
-fn build() -> Index {
-    let dictionary = dictionary();
-    let mut postings: HashMap<String, Vec<(u32, f32)>> = HashMap::new();
-    let mut lengths = Vec::with_capacity(operations().len());
-    let mut resource = Vec::with_capacity(operations().len());
-    for (doc, op) in operations().iter().enumerate() {
-        let mut tf: HashMap<String, f32> = HashMap::new();
-        let mut add = |text: &str, weight: f32| {
-            for w in words(text) {
-                if !w.chars().all(|c| c.is_ascii_digit()) {
-                    *tf.entry(w).or_default() += weight;
-                }
+/// Term frequencies of one document at a time, by term number.
+struct Counter<'a> {
+    terms: &'a mut FxHashMap<Box<str>, u32>,
+    postings: &'a mut Vec<Vec<(u32, f32)>>,
+    tf: Vec<f32>,
+    touched: Vec<u32>,
+    /// The terms of each field list seen so far: the operations on one
+    /// resource share theirs, and it is most of the text there is.
+    field_terms: FxHashMap<&'static str, Vec<u32>>,
+}
+
+impl Counter<'_> {
+    /// Counts every word of `text` (numbers aside) with `weight`.
+    fn add(&mut self, text: &str, weight: f32) {
+        for_each_word(text, |w| {
+            if let Some(term) = self.term(w) {
+                self.count(term, weight);
+            }
+        });
+    }
+
+    /// [`Counter::add`] for a field list, tokenised once per distinct list.
+    fn add_fields(&mut self, fields: &'static str, weight: f32) {
+        let mut terms = match self.field_terms.remove(fields) {
+            Some(terms) => terms,
+            None => {
+                let mut terms = Vec::new();
+                for_each_word(fields, |w| terms.extend(self.term(w)));
+                terms
             }
         };
+        for &term in &terms {
+            self.count(term, weight);
+        }
+        terms.shrink_to_fit();
+        self.field_terms.insert(fields, terms);
+    }
+
+    /// The number of a word (new words get the next one); `None` for numbers.
+    fn term(&mut self, word: &str) -> Option<u32> {
+        if word.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        Some(match self.terms.get(word) {
+            Some(&t) => t,
+            None => {
+                let t = self.postings.len() as u32;
+                self.terms.insert(word.into(), t);
+                self.postings.push(Vec::new());
+                self.tf.push(0.0);
+                t
+            }
+        })
+    }
+
+    fn count(&mut self, term: u32, weight: f32) {
+        let term = term as usize;
+        // Weights are positive: zero means "not seen in this document yet".
+        if self.tf[term] == 0.0 {
+            self.touched.push(term as u32);
+        }
+        self.tf[term] += weight;
+    }
+
+    /// Files the counts under `doc` and starts the next document.
+    fn finish(&mut self, doc: u32) {
+        for term in self.touched.drain(..) {
+            let f = std::mem::take(&mut self.tf[term as usize]);
+            self.postings[term as usize].push((doc, f));
+        }
+    }
+}
+
+fn build() -> Index {
+    let dictionary = dictionary();
+    let mut terms = FxHashMap::default();
+    let mut postings = Vec::new();
+    let mut lengths = Vec::with_capacity(operations().len());
+    let mut resource = Vec::with_capacity(operations().len());
+    let mut counter = Counter {
+        terms: &mut terms,
+        postings: &mut postings,
+        tf: Vec::new(),
+        touched: Vec::new(),
+        field_terms: FxHashMap::default(),
+    };
+    for (doc, op) in operations().iter().enumerate() {
         let literals: Vec<String> = op
             .path
             .split('/')
             .filter(|s| !s.is_empty() && !s.starts_with('{'))
             .map(|s| split_compound(s, &dictionary).unwrap_or_else(|| s.to_owned()))
             .collect();
-        add(&literals.join(" "), 3.0);
+        counter.add(&literals.join(" "), 3.0);
         let last = literals
             .iter()
             .rev()
             .find(|s| !matches!(s.as_str(), "count" | "info" | "list" | "usages" | "default"));
         resource.push(last.and_then(|s| words(s).pop()).unwrap_or_default());
-        add(op.tag, 1.5);
-        add(op.summary, 1.0);
+        counter.add(op.tag, 1.5);
+        counter.add(op.summary, 1.0);
         for schema in [op.response_schema, op.request_schema].into_iter().flatten() {
-            add(schema, 1.5);
+            counter.add(schema, 1.5);
         }
         // Field names help find a record by what it holds, but a record with
         // many fields is not a longer document: they stay out of its length.
         let mut length = 0.0;
-        for w in words(op.path)
-            .iter()
-            .chain(&words(op.tag))
-            .chain(&words(op.summary))
-        {
-            length += if w.is_empty() { 0.0 } else { 1.0 };
+        for text in [op.path, op.tag, op.summary] {
+            for_each_word(text, |_| length += 1.0);
         }
-        add(op.fields, 0.3);
+        counter.add_fields(op.fields, 0.3);
+        counter.finish(doc as u32);
         lengths.push(length);
-        for (term, f) in tf {
-            postings.entry(term).or_default().push((doc as u32, f));
-        }
     }
     let average_length = lengths.iter().sum::<f32>() / lengths.len().max(1) as f32;
     Index {
+        terms,
         postings,
         lengths,
         average_length,
@@ -378,18 +474,19 @@ fn query_terms(index: &Index, words: &[String]) -> Vec<(String, f32)> {
         .filter(|w| !STOP_WORDS.contains(&w.as_str()) && !INTENT_WORDS.contains(&w.as_str()))
     {
         let synonyms = SYNONYMS.iter().find(|(k, _)| k == word).map(|(_, v)| *v);
-        if index.postings.contains_key(word.as_str()) {
+        if index.terms.contains_key(word.as_str()) {
             // A word with a synonym is MSP language: ConnectWise's own name
             // for the thing counts more than the word itself.
             push(word, if synonyms.is_some() { 0.4 } else { 1.0 });
         } else if synonyms.is_none() && word.len() >= 4 {
             // "config" → "configuration"; "procure" → "procurement".
-            let mut longer: Vec<&String> = index
-                .postings
+            let mut longer: Vec<&str> = index
+                .terms
                 .keys()
+                .map(|k| &**k)
                 .filter(|k| k.starts_with(word.as_str()))
                 .collect();
-            longer.sort_by_key(|k| k.len());
+            longer.sort_by_key(|k| (k.len(), *k));
             for k in longer.into_iter().take(2) {
                 push(k, 0.7);
             }
@@ -413,9 +510,9 @@ pub fn search(query: &str, limit: usize) -> Vec<Hit> {
     let intent = intent_of(&words);
     let terms = query_terms(index, &words);
     let n = operations().len() as f32;
-    let mut scores: HashMap<u32, f32> = HashMap::new();
+    let mut scores: FxHashMap<u32, f32> = FxHashMap::default();
     for (term, weight) in &terms {
-        let Some(list) = index.postings.get(term) else {
+        let Some(list) = index.postings(term) else {
             continue;
         };
         let idf = ((n - list.len() as f32 + 0.5) / (list.len() as f32 + 0.5) + 1.0).ln();

@@ -26,6 +26,7 @@
 
 use std::fmt;
 
+use crate::spec::Schemas;
 use serde_json::Value;
 
 use super::ast::{CompareOp, Expr, FieldPath, Literal};
@@ -166,7 +167,7 @@ fn or_list(items: &[String]) -> String {
 /// Checks `expr` against the schema `schema_name` in `spec` and splits it
 /// into `conditions` and `childConditions`, with field paths in their
 /// canonical spelling.
-pub fn validate(expr: &Expr, spec: &Value, schema_name: &str) -> Result<Split, ValidationError> {
+pub fn validate(expr: &Expr, spec: &dyn Schemas, schema_name: &str) -> Result<Split, ValidationError> {
     let checker = Checker::new(spec, schema_name)?;
 
     // Top-level `and` terms, with bracketed `and` groups opened up: they
@@ -193,7 +194,7 @@ pub fn validate(expr: &Expr, spec: &Value, schema_name: &str) -> Result<Split, V
 /// refused (with suggestions) before any request is sent. `fields` may name
 /// a whole object (`company`) or custom fields; `orderBy` must name a value.
 pub fn check_field(
-    spec: &Value,
+    spec: &dyn Schemas,
     schema_name: &str,
     field: &FieldPath,
     allow_object: bool,
@@ -252,7 +253,7 @@ struct Resolved {
 }
 
 struct Checker<'a> {
-    schemas: Option<&'a Value>,
+    schemas: &'a dyn Schemas,
     root: &'a Value,
     schema_name: &'a str,
 }
@@ -267,10 +268,9 @@ const AUDIT_FIELDS: [(&str, bool); 4] = [
 ];
 
 impl<'a> Checker<'a> {
-    fn new(spec: &'a Value, schema_name: &'a str) -> Result<Checker<'a>, ValidationError> {
-        let schemas = spec.pointer("/components/schemas");
+    fn new(schemas: &'a dyn Schemas, schema_name: &'a str) -> Result<Checker<'a>, ValidationError> {
         let root = schemas
-            .and_then(|s| s.get(schema_name))
+            .schema(schema_name)
             .ok_or_else(|| ValidationError::UnknownSchema(schema_name.to_string()))?;
         Ok(Checker {
             schemas,
@@ -349,7 +349,7 @@ impl<'a> Checker<'a> {
                 .get("$ref")
                 .and_then(Value::as_str)
                 .and_then(|r| r.strip_prefix("#/components/schemas/"))
-                .and_then(|name| self.schemas?.get(name))
+                .and_then(|name| self.schemas.schema(name))
             else {
                 break;
             };

@@ -56,10 +56,7 @@ pub fn resolve(schema: &'static Value) -> &'static Value {
 
 /// The component schema called `name` in the embedded spec.
 pub fn schema_named(name: &str) -> Option<&'static Value> {
-    crate::spec::document()
-        .get("components")?
-        .get("schemas")?
-        .get(name)
+    crate::spec::schema(name)
 }
 
 /// The name of the schema a property refers to (`BoardReference` for `board`).

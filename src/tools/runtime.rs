@@ -260,7 +260,7 @@ impl ListQuery {
         let (conditions, child_conditions) = match Expr::all(all) {
             None => (None, None),
             Some(expr) if args.conditions.is_some() => {
-                let split = conditions::validate(&expr, crate::spec::document(), schema)
+                let split = conditions::validate(&expr, &crate::spec::Embedded, schema)
                     .map_err(|e| invalid(format!("conditions: {e}")))?;
                 (
                     split.conditions.map(|e| e.to_string()),
@@ -412,7 +412,7 @@ fn check_order_by(text: &str, schema: &str) -> Result<String, ToolError> {
         let mut words = clause.split_whitespace();
         let path = words.next().ok_or_else(|| invalid("order_by: empty clause"))?;
         let parsed = FieldPath::parse(path).map_err(|e| invalid(format!("order_by: {path:?}: {e}")))?;
-        let path = conditions::check_field(crate::spec::document(), schema, &parsed, false)
+        let path = conditions::check_field(&crate::spec::Embedded, schema, &parsed, false)
             .map_err(|e| invalid(format!("order_by: {e}")))?
             .to_string();
         let dir = match words.next().map(str::to_ascii_lowercase).as_deref() {
@@ -438,7 +438,7 @@ fn check_fields(text: &str, schema: Option<&str>) -> Result<String, ToolError> {
     for f in text.split(',').map(str::trim).filter(|f| !f.is_empty()) {
         let parsed = FieldPath::parse(f).map_err(|e| invalid(format!("fields: {f:?}: {e}")))?;
         out.push(match schema {
-            Some(schema) => conditions::check_field(crate::spec::document(), schema, &parsed, true)
+            Some(schema) => conditions::check_field(&crate::spec::Embedded, schema, &parsed, true)
                 .map_err(|e| invalid(format!("fields: {e}")))?
                 .to_string(),
             None => f.to_owned(),
