@@ -456,4 +456,15 @@ fn print_tools(inventory: &Inventory) {
             "off (--allow-deletes)"
         },
     );
+    let per_call: Vec<&str> = tools
+        .iter()
+        .map(|t| t.name)
+        .filter(|name| connectwise_mcp::surface::TIER_PER_CALL.contains(name))
+        .collect();
+    if !per_call.is_empty() {
+        eprintln!(
+            "{}: listed as read, each call gated by its method (GET read; POST, PUT, PATCH write; DELETE delete)",
+            per_call.join(", ")
+        );
+    }
 }

@@ -22,6 +22,10 @@ fn tools_prints_one_line_per_enabled_tool_with_its_tier_and_toolset() {
         summary.contains("tools enabled") && summary.contains("--allow-writes"),
         "{summary}"
     );
+    assert!(
+        summary.contains("cw_call") && summary.contains("gated by its method"),
+        "the default api toolset's per-call gate is explained: {summary}"
+    );
     let all = everything();
     assert!(
         all.iter()
