@@ -134,22 +134,22 @@ fn spawn_once(bin: &str, args: &[&str]) -> Sample {
     let peak_rss_kb = status_kb(pid, "VmHWM:");
     // The first call of any tool builds the ConnectWise client; this one
     // fails its argument check before touching the catalog or the network.
-    let first_call = timed(&mut stdin, &mut stdout, 3, "cw_get_ticket", json!({"id": -1}));
+    let (first_call, _) = call(&mut stdin, &mut stdout, 3, "cw_get_ticket", json!({"id": -1}));
     let rss_before_catalog = status_kb(pid, "VmRSS:");
-    let first_search = timed_call(
+    let first_search = succeeded(call(
         &mut stdin,
         &mut stdout,
         4,
         "cw_search_endpoints",
         json!({"query": "devices with serial numbers"}),
-    );
-    let first_describe = timed_call(
+    ));
+    let first_describe = succeeded(call(
         &mut stdin,
         &mut stdout,
         5,
         "cw_describe_endpoint",
         json!({"operation_id": "postServiceTickets"}),
-    );
+    ));
     let catalog_rss_kb = status_kb(pid, "VmRSS:").saturating_sub(rss_before_catalog);
     drop(stdin);
     let _ = child.wait();
@@ -166,34 +166,17 @@ fn spawn_once(bin: &str, args: &[&str]) -> Sample {
     }
 }
 
-/// Calls a tool (which must succeed) and returns how long it took.
-fn timed_call(
-    stdin: &mut impl Write,
-    stdout: &mut impl BufRead,
-    id: u64,
-    tool: &str,
-    arguments: Value,
-) -> Duration {
-    let (took, answer) = call(stdin, stdout, id, tool, arguments);
+/// The time a call took, which must have succeeded.
+fn succeeded((took, answer): (Duration, Value)) -> Duration {
     assert_eq!(
         answer["result"]["isError"],
         json!(false),
-        "{tool} failed: {answer}"
+        "the call failed: {answer}"
     );
     took
 }
 
-/// Calls a tool (whatever its outcome) and returns how long it took.
-fn timed(
-    stdin: &mut impl Write,
-    stdout: &mut impl BufRead,
-    id: u64,
-    tool: &str,
-    arguments: Value,
-) -> Duration {
-    call(stdin, stdout, id, tool, arguments).0
-}
-
+/// Calls a tool; returns how long it took and the answer.
 fn call(
     stdin: &mut impl Write,
     stdout: &mut impl BufRead,
