@@ -85,6 +85,11 @@ pub const RULES: &[Rule] = &[
         apply: patch_operation_value,
     },
     Rule {
+        name: "object-means-any-value",
+        reason: "C# `object` fields (a custom field's `value`, a question's `answer`) are written `{type: object, additionalProperties: {}}`; real values are strings, numbers, booleans or null",
+        apply: object_means_any_value,
+    },
+    Rule {
         name: "operation-id-artefacts",
         reason: "operationIds carrying route-constraint debris (`…regextypes`) are rebuilt from the method and path",
         apply: operation_id_artefacts,
@@ -615,6 +620,33 @@ fn patch_operation_value(spec: &mut Value) -> Vec<String> {
     }
 }
 
+fn object_means_any_value(spec: &mut Value) -> Vec<String> {
+    let mut fixes = Vec::new();
+    let Some(schemas) = spec.pointer_mut("/components/schemas") else {
+        return fixes;
+    };
+    visit_objects_mut(schemas, &mut String::new(), &mut |at, obj| {
+        // A whole component schema left open is an object of unknown
+        // fields, not any value: only fields and items are C# `object`s.
+        let is_field = at.trim_start_matches('/').contains('/');
+        let untyped = is_field
+            && obj.get("type") == Some(&json!("object"))
+            && obj.get("additionalProperties") == Some(&json!({}))
+            && obj
+                .keys()
+                .all(|k| matches!(k.as_str(), "type" | "additionalProperties" | "description"));
+        if untyped {
+            obj.remove("type");
+            obj.remove("additionalProperties");
+            fixes.push(format!(
+                "schema {}",
+                at.trim_start_matches('/').replace("/properties/", ": ")
+            ));
+        }
+    });
+    fixes
+}
+
 /// `getSystemMembersByMemberIdentifier` from `get` and `/system/members/{memberIdentifier}`,
 /// following the upstream naming convention.
 pub fn operation_id_from_path(method: &str, path: &str) -> String {
@@ -1042,6 +1074,34 @@ mod tests {
         assert_eq!(
             spec.pointer("/components/schemas/E/properties/other/enum"),
             Some(&json!(["C"]))
+        );
+    }
+
+    #[test]
+    fn object_means_any_value_untypes_csharp_objects_only() {
+        let spec = doc(
+            json!({}),
+            json!({ "CustomFieldValue": { "type": "object", "properties": {
+                "caption": { "type": "string" },
+                "value": { "type": "object", "additionalProperties": {} },
+                "map": { "type": "object", "additionalProperties": { "type": "string" } } } },
+              "Opaque": { "type": "object", "additionalProperties": {} } }),
+        );
+        let (spec, fixes) = apply("object-means-any-value", spec);
+        assert_eq!(fixes, ["schema CustomFieldValue: value"]);
+        assert_eq!(
+            spec.pointer("/components/schemas/CustomFieldValue/properties/value"),
+            Some(&json!({}))
+        );
+        assert_eq!(
+            spec.pointer("/components/schemas/CustomFieldValue/properties/map/type"),
+            Some(&json!("object")),
+            "a map of strings keeps its type"
+        );
+        assert_eq!(
+            spec.pointer("/components/schemas/Opaque/type"),
+            Some(&json!("object")),
+            "a whole schema stays an object"
         );
     }
 
