@@ -252,10 +252,9 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             let (config, _sim) = connection(&cli).await?;
             let cw = ConnectWise::new(&config).map_err(|e| usage(e.to_string()))?;
             let info = cw
-                .result(
+                .read(
                     cw.api()
-                        .get_system_info(None, None, None, None, None, None, None, None)
-                        .await,
+                        .get_system_info(None, None, None, None, None, None, None, None),
                 )
                 .await
                 .map_err(|e| failed(e.to_string()))?;
@@ -264,7 +263,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 config.site,
                 config.company_id,
                 config.public_key,
-                info.version.as_deref().unwrap_or("(version not reported)")
+                info["version"].as_str().unwrap_or("(version not reported)")
             );
             Ok(())
         }

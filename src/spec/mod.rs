@@ -2,6 +2,7 @@
 //! `build.rs` and `xtask`, and the normalised document embedded at build time.
 
 pub mod normalize;
+pub mod shape;
 pub mod validate;
 
 use serde_json::Value;

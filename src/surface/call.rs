@@ -6,6 +6,7 @@
 
 use super::path::Resolved;
 use crate::catalog::{Method, Operation};
+use crate::client::read;
 use crate::mcp::inventory::flag_for;
 use crate::spec::validate::{self, FieldError};
 use crate::tools::runtime::{ListArgs, ListQuery, finish_one};
@@ -94,10 +95,10 @@ pub async fn execute(
             "note": "binary content is not shown",
         }));
     }
-    let value: Value = serde_json::from_slice(&bytes)
-        .map_err(|e| ToolError::Api(crate::client::ApiError::Decode(e.to_string())))?;
+    let expected = op.response_schema.map(|schema| read::Expected { schema });
+    let value = read::decode(&bytes, expected)?;
     match (list, value) {
-        (Some(list), Value::Array(records)) => list.finish(records),
+        (Some(list), records @ Value::Array(_)) => list.finish(records),
         (_, value) => finish_one(value, false),
     }
 }

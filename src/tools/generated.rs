@@ -119,10 +119,9 @@ fn cw_search_tickets<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> 
                 cursor: args.cursor.clone(),
             },
         )?;
-        let result = ctx
+        let records = ctx
             .cw
-            .api()
-            .get_service_tickets(
+            .read(ctx.cw.api().get_service_tickets(
                 q.child_conditions(),
                 q.conditions(),
                 None,
@@ -131,9 +130,9 @@ fn cw_search_tickets<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> 
                 q.page(),
                 None,
                 q.page_size(),
-            )
-            .await;
-        let value = q.finish(ctx.cw.result(result).await?)?;
+            ))
+            .await?;
+        let value = q.finish(records)?;
         Ok(value)
     })
 }
@@ -191,10 +190,9 @@ fn cw_my_tickets<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> Tool
                 cursor: args.cursor.clone(),
             },
         )?;
-        let result = ctx
+        let records = ctx
             .cw
-            .api()
-            .get_service_tickets(
+            .read(ctx.cw.api().get_service_tickets(
                 q.child_conditions(),
                 q.conditions(),
                 None,
@@ -203,9 +201,9 @@ fn cw_my_tickets<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> Tool
                 q.page(),
                 None,
                 q.page_size(),
-            )
-            .await;
-        let value = q.finish(ctx.cw.result(result).await?)?;
+            ))
+            .await?;
+        let value = q.finish(records)?;
         Ok(value)
     })
 }
@@ -234,12 +232,22 @@ fn cw_get_ticket<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> Tool
             "id,summary,company/identifier,company/name,contact/name,contactEmailAddress,board/name,status/name,priority/name,type/name,owner/identifier,resources,closedFlag,initialDescription,_info/dateEntered",
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let result = ctx
-            .cw
-            .api()
-            .get_service_tickets_by_id(id, None, None, None, fields.as_deref(), None, None, None, None)
-            .await;
-        let mut value = rt::finish_one(ctx.cw.result(result).await?, keep_info)?;
+        let mut value = rt::finish_one(
+            ctx.cw
+                .read(ctx.cw.api().get_service_tickets_by_id(
+                    id,
+                    None,
+                    None,
+                    None,
+                    fields.as_deref(),
+                    None,
+                    None,
+                    None,
+                    None,
+                ))
+                .await?,
+            keep_info,
+        )?;
         if args.include_notes == Some(true) {
             let q = rt::ListQuery::new(
                 "ServiceNote",
@@ -248,10 +256,9 @@ fn cw_get_ticket<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> Tool
                 Vec::new(),
                 rt::ListArgs::default(),
             )?;
-            let result = ctx
+            let records = ctx
                 .cw
-                .api()
-                .get_service_tickets_by_parent_id_notes(
+                .read(ctx.cw.api().get_service_tickets_by_parent_id_notes(
                     id,
                     None,
                     q.conditions(),
@@ -261,9 +268,9 @@ fn cw_get_ticket<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> Tool
                     q.page(),
                     None,
                     q.page_size(),
-                )
-                .await;
-            let list = q.finish(ctx.cw.result(result).await?)?;
+                ))
+                .await?;
+            let list = q.finish(records)?;
             if let Value::Object(map) = &mut value {
                 map.insert("notes".into(), list);
             }
@@ -318,10 +325,9 @@ fn cw_list_ticket_notes<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) 
                 cursor: args.cursor.clone(),
             },
         )?;
-        let result = ctx
+        let records = ctx
             .cw
-            .api()
-            .get_service_tickets_by_parent_id_notes(
+            .read(ctx.cw.api().get_service_tickets_by_parent_id_notes(
                 ticket_id,
                 q.child_conditions(),
                 q.conditions(),
@@ -331,9 +337,9 @@ fn cw_list_ticket_notes<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) 
                 q.page(),
                 None,
                 q.page_size(),
-            )
-            .await;
-        let value = q.finish(ctx.cw.result(result).await?)?;
+            ))
+            .await?;
+        let value = q.finish(records)?;
         Ok(value)
     })
 }
@@ -386,8 +392,10 @@ fn cw_create_ticket<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> T
         let body: types::Ticket = body.into_typed()?;
         let fields: Option<String> = None;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let result = ctx.cw.api().post_service_tickets(&body).await;
-        let mut value = rt::finish_one(ctx.cw.result(result).await?, keep_info)?;
+        let mut value = rt::finish_one(
+            ctx.cw.read(ctx.cw.api().post_service_tickets(&body)).await?,
+            keep_info,
+        )?;
         Ok(value)
     })
 }
@@ -430,8 +438,12 @@ fn cw_update_ticket<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> T
             patch.into_typed(&["status_id", "priority_id", "owner", "board_id", "summary"])?;
         let fields: Option<String> = None;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let result = ctx.cw.api().patch_service_tickets_by_id(id, &patch).await;
-        let mut value = rt::finish_one(ctx.cw.result(result).await?, keep_info)?;
+        let mut value = rt::finish_one(
+            ctx.cw
+                .read(ctx.cw.api().patch_service_tickets_by_id(id, &patch))
+                .await?,
+            keep_info,
+        )?;
         Ok(value)
     })
 }
@@ -480,12 +492,16 @@ fn cw_add_ticket_note<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) ->
         let body: types::ServiceNote = body.into_typed()?;
         let fields: Option<String> = None;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let result = ctx
-            .cw
-            .api()
-            .post_service_tickets_by_parent_id_notes(ticket_id, &body)
-            .await;
-        let mut value = rt::finish_one(ctx.cw.result(result).await?, keep_info)?;
+        let mut value = rt::finish_one(
+            ctx.cw
+                .read(
+                    ctx.cw
+                        .api()
+                        .post_service_tickets_by_parent_id_notes(ticket_id, &body),
+                )
+                .await?,
+            keep_info,
+        )?;
         Ok(value)
     })
 }
@@ -533,10 +549,9 @@ fn cw_list_boards<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> Too
                 cursor: args.cursor.clone(),
             },
         )?;
-        let result = ctx
+        let records = ctx
             .cw
-            .api()
-            .get_service_boards(
+            .read(ctx.cw.api().get_service_boards(
                 q.child_conditions(),
                 q.conditions(),
                 None,
@@ -545,9 +560,9 @@ fn cw_list_boards<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> Too
                 q.page(),
                 None,
                 q.page_size(),
-            )
-            .await;
-        let value = q.finish(ctx.cw.result(result).await?)?;
+            ))
+            .await?;
+        let value = q.finish(records)?;
         Ok(value)
     })
 }
@@ -598,10 +613,9 @@ fn cw_list_board_statuses<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value
                 cursor: args.cursor.clone(),
             },
         )?;
-        let result = ctx
+        let records = ctx
             .cw
-            .api()
-            .get_service_boards_by_parent_id_statuses(
+            .read(ctx.cw.api().get_service_boards_by_parent_id_statuses(
                 board_id,
                 q.child_conditions(),
                 q.conditions(),
@@ -611,9 +625,9 @@ fn cw_list_board_statuses<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value
                 q.page(),
                 None,
                 q.page_size(),
-            )
-            .await;
-        let value = q.finish(ctx.cw.result(result).await?)?;
+            ))
+            .await?;
+        let value = q.finish(records)?;
         Ok(value)
     })
 }
@@ -664,10 +678,9 @@ fn cw_list_board_types<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -
                 cursor: args.cursor.clone(),
             },
         )?;
-        let result = ctx
+        let records = ctx
             .cw
-            .api()
-            .get_service_boards_by_parent_id_types(
+            .read(ctx.cw.api().get_service_boards_by_parent_id_types(
                 board_id,
                 q.child_conditions(),
                 q.conditions(),
@@ -677,9 +690,9 @@ fn cw_list_board_types<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -
                 q.page(),
                 None,
                 q.page_size(),
-            )
-            .await;
-        let value = q.finish(ctx.cw.result(result).await?)?;
+            ))
+            .await?;
+        let value = q.finish(records)?;
         Ok(value)
     })
 }
@@ -727,10 +740,9 @@ fn cw_list_priorities<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) ->
                 cursor: args.cursor.clone(),
             },
         )?;
-        let result = ctx
+        let records = ctx
             .cw
-            .api()
-            .get_service_priorities(
+            .read(ctx.cw.api().get_service_priorities(
                 q.child_conditions(),
                 q.conditions(),
                 None,
@@ -739,9 +751,9 @@ fn cw_list_priorities<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) ->
                 q.page(),
                 None,
                 q.page_size(),
-            )
-            .await;
-        let value = q.finish(ctx.cw.result(result).await?)?;
+            ))
+            .await?;
+        let value = q.finish(records)?;
         Ok(value)
     })
 }
@@ -804,8 +816,10 @@ fn cw_create_time_entry<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) 
         let body: types::TimeEntry = body.into_typed()?;
         let fields: Option<String> = None;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let result = ctx.cw.api().post_time_entries(&body).await;
-        let mut value = rt::finish_one(ctx.cw.result(result).await?, keep_info)?;
+        let mut value = rt::finish_one(
+            ctx.cw.read(ctx.cw.api().post_time_entries(&body)).await?,
+            keep_info,
+        )?;
         Ok(value)
     })
 }
@@ -868,10 +882,9 @@ fn cw_my_time<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFut
                 cursor: args.cursor.clone(),
             },
         )?;
-        let result = ctx
+        let records = ctx
             .cw
-            .api()
-            .get_time_entries(
+            .read(ctx.cw.api().get_time_entries(
                 q.child_conditions(),
                 q.conditions(),
                 None,
@@ -880,9 +893,9 @@ fn cw_my_time<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFut
                 q.page(),
                 None,
                 q.page_size(),
-            )
-            .await;
-        let value = q.finish(ctx.cw.result(result).await?)?;
+            ))
+            .await?;
+        let value = q.finish(records)?;
         Ok(value)
     })
 }
@@ -938,10 +951,9 @@ fn cw_ticket_time<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> Too
                 cursor: args.cursor.clone(),
             },
         )?;
-        let result = ctx
+        let records = ctx
             .cw
-            .api()
-            .get_time_entries(
+            .read(ctx.cw.api().get_time_entries(
                 q.child_conditions(),
                 q.conditions(),
                 None,
@@ -950,9 +962,9 @@ fn cw_ticket_time<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> Too
                 q.page(),
                 None,
                 q.page_size(),
-            )
-            .await;
-        let value = q.finish(ctx.cw.result(result).await?)?;
+            ))
+            .await?;
+        let value = q.finish(records)?;
         Ok(value)
     })
 }
@@ -1041,10 +1053,9 @@ fn cw_search_time_entries<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value
                 cursor: args.cursor.clone(),
             },
         )?;
-        let result = ctx
+        let records = ctx
             .cw
-            .api()
-            .get_time_entries(
+            .read(ctx.cw.api().get_time_entries(
                 q.child_conditions(),
                 q.conditions(),
                 None,
@@ -1053,9 +1064,9 @@ fn cw_search_time_entries<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value
                 q.page(),
                 None,
                 q.page_size(),
-            )
-            .await;
-        let value = q.finish(ctx.cw.result(result).await?)?;
+            ))
+            .await?;
+        let value = q.finish(records)?;
         Ok(value)
     })
 }
@@ -1116,10 +1127,9 @@ fn cw_search_companies<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -
                 cursor: args.cursor.clone(),
             },
         )?;
-        let result = ctx
+        let records = ctx
             .cw
-            .api()
-            .get_company_companies(
+            .read(ctx.cw.api().get_company_companies(
                 q.child_conditions(),
                 q.conditions(),
                 None,
@@ -1128,9 +1138,9 @@ fn cw_search_companies<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -
                 q.page(),
                 None,
                 q.page_size(),
-            )
-            .await;
-        let value = q.finish(ctx.cw.result(result).await?)?;
+            ))
+            .await?;
+        let value = q.finish(records)?;
         Ok(value)
     })
 }
@@ -1156,12 +1166,22 @@ fn cw_get_company<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> Too
             "id,identifier,name,status/name,phoneNumber,website,addressLine1,city,state,zip,territory/name,defaultContact/name,types",
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let result = ctx
-            .cw
-            .api()
-            .get_company_companies_by_id(id, None, None, None, fields.as_deref(), None, None, None, None)
-            .await;
-        let mut value = rt::finish_one(ctx.cw.result(result).await?, keep_info)?;
+        let mut value = rt::finish_one(
+            ctx.cw
+                .read(ctx.cw.api().get_company_companies_by_id(
+                    id,
+                    None,
+                    None,
+                    None,
+                    fields.as_deref(),
+                    None,
+                    None,
+                    None,
+                    None,
+                ))
+                .await?,
+            keep_info,
+        )?;
         Ok(value)
     })
 }
@@ -1226,10 +1246,9 @@ fn cw_search_contacts<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) ->
                 cursor: args.cursor.clone(),
             },
         )?;
-        let result = ctx
+        let records = ctx
             .cw
-            .api()
-            .get_company_contacts(
+            .read(ctx.cw.api().get_company_contacts(
                 q.child_conditions(),
                 q.conditions(),
                 None,
@@ -1238,9 +1257,9 @@ fn cw_search_contacts<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) ->
                 q.page(),
                 None,
                 q.page_size(),
-            )
-            .await;
-        let value = q.finish(ctx.cw.result(result).await?)?;
+            ))
+            .await?;
+        let value = q.finish(records)?;
         Ok(value)
     })
 }
@@ -1266,12 +1285,22 @@ fn cw_get_contact<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> Too
             "id,firstName,lastName,title,company/identifier,company/name,site/name,communicationItems,inactiveFlag",
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let result = ctx
-            .cw
-            .api()
-            .get_company_contacts_by_id(id, None, None, None, fields.as_deref(), None, None, None, None)
-            .await;
-        let mut value = rt::finish_one(ctx.cw.result(result).await?, keep_info)?;
+        let mut value = rt::finish_one(
+            ctx.cw
+                .read(ctx.cw.api().get_company_contacts_by_id(
+                    id,
+                    None,
+                    None,
+                    None,
+                    fields.as_deref(),
+                    None,
+                    None,
+                    None,
+                    None,
+                ))
+                .await?,
+            keep_info,
+        )?;
         Ok(value)
     })
 }
@@ -1350,10 +1379,9 @@ fn cw_search_configurations<'a>(ctx: &'a Context, _: &'static ToolDef, args: Val
                 cursor: args.cursor.clone(),
             },
         )?;
-        let result = ctx
+        let records = ctx
             .cw
-            .api()
-            .get_company_configurations(
+            .read(ctx.cw.api().get_company_configurations(
                 q.child_conditions(),
                 q.conditions(),
                 None,
@@ -1363,9 +1391,9 @@ fn cw_search_configurations<'a>(ctx: &'a Context, _: &'static ToolDef, args: Val
                 q.page(),
                 None,
                 q.page_size(),
-            )
-            .await;
-        let value = q.finish(ctx.cw.result(result).await?)?;
+            ))
+            .await?;
+        let value = q.finish(records)?;
         Ok(value)
     })
 }
@@ -1391,12 +1419,22 @@ fn cw_get_configuration<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) 
             "id,name,type/name,status/name,company/identifier,contact/name,serialNumber,modelNumber,manufacturer/name,ipAddress,macAddress,osType,osInfo,warrantyExpirationDate,notes",
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let result = ctx
-            .cw
-            .api()
-            .get_company_configurations_by_id(id, None, None, None, fields.as_deref(), None, None, None, None)
-            .await;
-        let mut value = rt::finish_one(ctx.cw.result(result).await?, keep_info)?;
+        let mut value = rt::finish_one(
+            ctx.cw
+                .read(ctx.cw.api().get_company_configurations_by_id(
+                    id,
+                    None,
+                    None,
+                    None,
+                    fields.as_deref(),
+                    None,
+                    None,
+                    None,
+                    None,
+                ))
+                .await?,
+            keep_info,
+        )?;
         Ok(value)
     })
 }
@@ -1466,10 +1504,9 @@ fn cw_search_opportunities<'a>(ctx: &'a Context, _: &'static ToolDef, args: Valu
                 cursor: args.cursor.clone(),
             },
         )?;
-        let result = ctx
+        let records = ctx
             .cw
-            .api()
-            .get_sales_opportunities(
+            .read(ctx.cw.api().get_sales_opportunities(
                 q.child_conditions(),
                 q.conditions(),
                 None,
@@ -1478,9 +1515,9 @@ fn cw_search_opportunities<'a>(ctx: &'a Context, _: &'static ToolDef, args: Valu
                 q.page(),
                 None,
                 q.page_size(),
-            )
-            .await;
-        let value = q.finish(ctx.cw.result(result).await?)?;
+            ))
+            .await?;
+        let value = q.finish(records)?;
         Ok(value)
     })
 }
@@ -1506,12 +1543,22 @@ fn cw_get_opportunity<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) ->
             "id,name,company/identifier,contact/name,status/name,stage/name,probability/name,primarySalesRep/identifier,expectedCloseDate,notes",
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let result = ctx
-            .cw
-            .api()
-            .get_sales_opportunities_by_id(id, None, None, None, fields.as_deref(), None, None, None, None)
-            .await;
-        let mut value = rt::finish_one(ctx.cw.result(result).await?, keep_info)?;
+        let mut value = rt::finish_one(
+            ctx.cw
+                .read(ctx.cw.api().get_sales_opportunities_by_id(
+                    id,
+                    None,
+                    None,
+                    None,
+                    fields.as_deref(),
+                    None,
+                    None,
+                    None,
+                    None,
+                ))
+                .await?,
+            keep_info,
+        )?;
         Ok(value)
     })
 }
@@ -1577,10 +1624,9 @@ fn cw_search_activities<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) 
                 cursor: args.cursor.clone(),
             },
         )?;
-        let result = ctx
+        let records = ctx
             .cw
-            .api()
-            .get_sales_activities(
+            .read(ctx.cw.api().get_sales_activities(
                 q.child_conditions(),
                 q.conditions(),
                 None,
@@ -1589,9 +1635,9 @@ fn cw_search_activities<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) 
                 q.page(),
                 None,
                 q.page_size(),
-            )
-            .await;
-        let value = q.finish(ctx.cw.result(result).await?)?;
+            ))
+            .await?;
+        let value = q.finish(records)?;
         Ok(value)
     })
 }
@@ -1617,12 +1663,22 @@ fn cw_get_activity<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> To
             "id,name,type/name,status/name,company/identifier,contact/name,assignTo/identifier,dateStart,dateEnd,notes",
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let result = ctx
-            .cw
-            .api()
-            .get_sales_activities_by_id(id, None, None, None, fields.as_deref(), None, None, None, None)
-            .await;
-        let mut value = rt::finish_one(ctx.cw.result(result).await?, keep_info)?;
+        let mut value = rt::finish_one(
+            ctx.cw
+                .read(ctx.cw.api().get_sales_activities_by_id(
+                    id,
+                    None,
+                    None,
+                    None,
+                    fields.as_deref(),
+                    None,
+                    None,
+                    None,
+                    None,
+                ))
+                .await?,
+            keep_info,
+        )?;
         Ok(value)
     })
 }
@@ -1687,10 +1743,9 @@ fn cw_search_agreements<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) 
                 cursor: args.cursor.clone(),
             },
         )?;
-        let result = ctx
+        let records = ctx
             .cw
-            .api()
-            .get_finance_agreements(
+            .read(ctx.cw.api().get_finance_agreements(
                 q.child_conditions(),
                 q.conditions(),
                 None,
@@ -1699,9 +1754,9 @@ fn cw_search_agreements<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) 
                 q.page(),
                 None,
                 q.page_size(),
-            )
-            .await;
-        let value = q.finish(ctx.cw.result(result).await?)?;
+            ))
+            .await?;
+        let value = q.finish(records)?;
         Ok(value)
     })
 }
@@ -1727,12 +1782,22 @@ fn cw_get_agreement<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> T
             "id,name,type/name,company/identifier,contact/name,agreementStatus,startDate,endDate,billAmount,billingCycle/name,internalNotes",
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let result = ctx
-            .cw
-            .api()
-            .get_finance_agreements_by_id(id, None, None, None, fields.as_deref(), None, None, None, None)
-            .await;
-        let mut value = rt::finish_one(ctx.cw.result(result).await?, keep_info)?;
+        let mut value = rt::finish_one(
+            ctx.cw
+                .read(ctx.cw.api().get_finance_agreements_by_id(
+                    id,
+                    None,
+                    None,
+                    None,
+                    fields.as_deref(),
+                    None,
+                    None,
+                    None,
+                    None,
+                ))
+                .await?,
+            keep_info,
+        )?;
         Ok(value)
     })
 }
@@ -1802,10 +1867,9 @@ fn cw_search_invoices<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) ->
                 cursor: args.cursor.clone(),
             },
         )?;
-        let result = ctx
+        let records = ctx
             .cw
-            .api()
-            .get_finance_invoices(
+            .read(ctx.cw.api().get_finance_invoices(
                 q.child_conditions(),
                 q.conditions(),
                 None,
@@ -1814,9 +1878,9 @@ fn cw_search_invoices<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) ->
                 q.page(),
                 None,
                 q.page_size(),
-            )
-            .await;
-        let value = q.finish(ctx.cw.result(result).await?)?;
+            ))
+            .await?;
+        let value = q.finish(records)?;
         Ok(value)
     })
 }
@@ -1842,12 +1906,22 @@ fn cw_get_invoice<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> Too
             "id,invoiceNumber,company/identifier,billToCompany/name,date,dueDate,subtotal,salesTax,total,balance,status/name,agreement/name",
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let result = ctx
-            .cw
-            .api()
-            .get_finance_invoices_by_id(id, None, None, None, fields.as_deref(), None, None, None, None)
-            .await;
-        let mut value = rt::finish_one(ctx.cw.result(result).await?, keep_info)?;
+        let mut value = rt::finish_one(
+            ctx.cw
+                .read(ctx.cw.api().get_finance_invoices_by_id(
+                    id,
+                    None,
+                    None,
+                    None,
+                    fields.as_deref(),
+                    None,
+                    None,
+                    None,
+                    None,
+                ))
+                .await?,
+            keep_info,
+        )?;
         Ok(value)
     })
 }
@@ -1917,10 +1991,9 @@ fn cw_search_projects<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) ->
                 cursor: args.cursor.clone(),
             },
         )?;
-        let result = ctx
+        let records = ctx
             .cw
-            .api()
-            .get_project_projects(
+            .read(ctx.cw.api().get_project_projects(
                 q.child_conditions(),
                 q.conditions(),
                 None,
@@ -1929,9 +2002,9 @@ fn cw_search_projects<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) ->
                 q.page(),
                 None,
                 q.page_size(),
-            )
-            .await;
-        let value = q.finish(ctx.cw.result(result).await?)?;
+            ))
+            .await?;
+        let value = q.finish(records)?;
         Ok(value)
     })
 }
@@ -1957,12 +2030,22 @@ fn cw_get_project<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> Too
             "id,name,company/identifier,contact/name,status/name,manager/identifier,board/name,estimatedStart,estimatedEnd,budgetHours,actualHours,percentComplete,description",
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let result = ctx
-            .cw
-            .api()
-            .get_project_projects_by_id(id, None, None, None, fields.as_deref(), None, None, None, None)
-            .await;
-        let mut value = rt::finish_one(ctx.cw.result(result).await?, keep_info)?;
+        let mut value = rt::finish_one(
+            ctx.cw
+                .read(ctx.cw.api().get_project_projects_by_id(
+                    id,
+                    None,
+                    None,
+                    None,
+                    fields.as_deref(),
+                    None,
+                    None,
+                    None,
+                    None,
+                ))
+                .await?,
+            keep_info,
+        )?;
         Ok(value)
     })
 }
@@ -2022,10 +2105,9 @@ fn cw_search_project_tickets<'a>(ctx: &'a Context, _: &'static ToolDef, args: Va
                 cursor: args.cursor.clone(),
             },
         )?;
-        let result = ctx
+        let records = ctx
             .cw
-            .api()
-            .get_project_tickets(
+            .read(ctx.cw.api().get_project_tickets(
                 q.child_conditions(),
                 q.conditions(),
                 None,
@@ -2034,9 +2116,9 @@ fn cw_search_project_tickets<'a>(ctx: &'a Context, _: &'static ToolDef, args: Va
                 q.page(),
                 None,
                 q.page_size(),
-            )
-            .await;
-        let value = q.finish(ctx.cw.result(result).await?)?;
+            ))
+            .await?;
+        let value = q.finish(records)?;
         Ok(value)
     })
 }
@@ -2062,12 +2144,22 @@ fn cw_get_project_ticket<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value)
             "id,summary,project/name,phase/name,status/name,company/identifier,contact/name,budgetHours,actualHours,closedFlag",
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let result = ctx
-            .cw
-            .api()
-            .get_project_tickets_by_id(id, None, None, None, fields.as_deref(), None, None, None, None)
-            .await;
-        let mut value = rt::finish_one(ctx.cw.result(result).await?, keep_info)?;
+        let mut value = rt::finish_one(
+            ctx.cw
+                .read(ctx.cw.api().get_project_tickets_by_id(
+                    id,
+                    None,
+                    None,
+                    None,
+                    fields.as_deref(),
+                    None,
+                    None,
+                    None,
+                    None,
+                ))
+                .await?,
+            keep_info,
+        )?;
         Ok(value)
     })
 }
@@ -2128,10 +2220,9 @@ fn cw_search_members<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> 
                 cursor: args.cursor.clone(),
             },
         )?;
-        let result = ctx
+        let records = ctx
             .cw
-            .api()
-            .get_system_members(
+            .read(ctx.cw.api().get_system_members(
                 q.child_conditions(),
                 q.conditions(),
                 None,
@@ -2140,9 +2231,9 @@ fn cw_search_members<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> 
                 q.page(),
                 None,
                 q.page_size(),
-            )
-            .await;
-        let value = q.finish(ctx.cw.result(result).await?)?;
+            ))
+            .await?;
+        let value = q.finish(records)?;
         Ok(value)
     })
 }
@@ -2168,12 +2259,22 @@ fn cw_get_member<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> Tool
             "id,identifier,firstName,lastName,title,officeEmail,officePhone,defaultDepartment/name,inactiveFlag",
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let result = ctx
-            .cw
-            .api()
-            .get_system_members_by_id(id, None, None, None, fields.as_deref(), None, None, None, None)
-            .await;
-        let mut value = rt::finish_one(ctx.cw.result(result).await?, keep_info)?;
+        let mut value = rt::finish_one(
+            ctx.cw
+                .read(ctx.cw.api().get_system_members_by_id(
+                    id,
+                    None,
+                    None,
+                    None,
+                    fields.as_deref(),
+                    None,
+                    None,
+                    None,
+                    None,
+                ))
+                .await?,
+            keep_info,
+        )?;
         Ok(value)
     })
 }
@@ -2244,10 +2345,9 @@ fn cw_search_schedule_entries<'a>(ctx: &'a Context, _: &'static ToolDef, args: V
                 cursor: args.cursor.clone(),
             },
         )?;
-        let result = ctx
+        let records = ctx
             .cw
-            .api()
-            .get_schedule_entries(
+            .read(ctx.cw.api().get_schedule_entries(
                 q.child_conditions(),
                 q.conditions(),
                 None,
@@ -2256,9 +2356,9 @@ fn cw_search_schedule_entries<'a>(ctx: &'a Context, _: &'static ToolDef, args: V
                 q.page(),
                 None,
                 q.page_size(),
-            )
-            .await;
-        let value = q.finish(ctx.cw.result(result).await?)?;
+            ))
+            .await?;
+        let value = q.finish(records)?;
         Ok(value)
     })
 }
@@ -2284,12 +2384,22 @@ fn cw_get_schedule_entry<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value)
             "id,name,member/identifier,type/identifier,objectId,dateStart,dateEnd,hours,status/name,where/name",
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let result = ctx
-            .cw
-            .api()
-            .get_schedule_entries_by_id(id, None, None, None, fields.as_deref(), None, None, None, None)
-            .await;
-        let mut value = rt::finish_one(ctx.cw.result(result).await?, keep_info)?;
+        let mut value = rt::finish_one(
+            ctx.cw
+                .read(ctx.cw.api().get_schedule_entries_by_id(
+                    id,
+                    None,
+                    None,
+                    None,
+                    fields.as_deref(),
+                    None,
+                    None,
+                    None,
+                    None,
+                ))
+                .await?,
+            keep_info,
+        )?;
         Ok(value)
     })
 }

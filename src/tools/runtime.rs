@@ -7,7 +7,6 @@
 
 use super::{Context, ToolError};
 use crate::conditions::{self, CompareOp, Expr, FieldPath, Literal};
-use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
@@ -311,13 +310,19 @@ impl ListQuery {
 
     /// Shapes a page of records: `_info` dropped unless `fields` asked for
     /// it, cut to the size cap; says what was cut and how to get the rest.
-    pub fn finish<T: Serialize>(self, records: Vec<T>) -> Result<Value, ToolError> {
+    /// A list is expected; anything else ConnectWise sent in its place is
+    /// taken as a list of that one record (`null`: none).
+    pub fn finish(self, records: Value) -> Result<Value, ToolError> {
+        let records = match records {
+            Value::Array(items) => items,
+            Value::Null => Vec::new(),
+            other => vec![other],
+        };
         let full_page = records.len() as i32 >= self.page_size;
         let mut items = Vec::new();
         let mut size = 2;
         let mut cut_at = None;
-        for (i, record) in records.into_iter().enumerate().skip(self.skip) {
-            let mut value = to_json(record)?;
+        for (i, mut value) in records.into_iter().enumerate().skip(self.skip) {
             if !self.keep_info {
                 drop_info(&mut value);
             }
@@ -448,8 +453,7 @@ fn check_fields(text: &str, schema: Option<&str>) -> Result<String, ToolError> {
 }
 
 /// One record, shaped like a list item; long texts cut to fit the cap.
-pub fn finish_one<T: Serialize>(record: T, keep_info: bool) -> Result<Value, ToolError> {
-    let mut value = to_json(record)?;
+pub fn finish_one(mut value: Value, keep_info: bool) -> Result<Value, ToolError> {
     if !keep_info {
         drop_info(&mut value);
     }
@@ -475,10 +479,6 @@ pub fn finish_one<T: Serialize>(record: T, keep_info: bool) -> Result<Value, Too
         }
     }
     Ok(value)
-}
-
-fn to_json<T: Serialize>(record: T) -> Result<Value, ToolError> {
-    serde_json::to_value(record).map_err(|e| ToolError::Api(crate::client::ApiError::Decode(e.to_string())))
 }
 
 /// `_info` (links, audit stamps) is noise for a model unless asked for.
@@ -666,7 +666,7 @@ mod tests {
     fn a_full_page_offers_a_cursor_and_a_cut_one_says_what_was_cut() {
         let q = ListQuery::new("Ticket", "id", 2, Vec::new(), ListArgs::default()).unwrap();
         let out = q
-            .finish(vec![json!({"id": 1, "_info": {"x": 1}}), json!({"id": 2})])
+            .finish(json!([{"id": 1, "_info": {"x": 1}}, {"id": 2}]))
             .unwrap();
         assert_eq!(out["items"], json!([{"id": 1}, {"id": 2}]));
         assert_eq!(
@@ -677,7 +677,7 @@ mod tests {
         let big = "y".repeat(RESULT_CAP_BYTES / 3);
         let q = ListQuery::new("Ticket", "id", 25, Vec::new(), ListArgs::default()).unwrap();
         let records: Vec<Value> = (1..=5).map(|id| json!({"id": id, "notes": big})).collect();
-        let out = q.finish(records.clone()).unwrap();
+        let out = q.finish(Value::Array(records.clone())).unwrap();
         assert_eq!(out["count"], json!(2));
         assert_eq!(out["cursor"], json!("p1.s25.k2"));
         let rest = ListQuery::new(
@@ -691,7 +691,7 @@ mod tests {
             },
         )
         .unwrap()
-        .finish(records)
+        .finish(Value::Array(records))
         .unwrap();
         assert_eq!(
             rest["items"][0]["id"],

@@ -583,8 +583,8 @@ fn generate_tool(tool: &ToolSpec, spec: &Value) -> Result<(TokenStream, TokenStr
                 fields: args.fields.clone(),
                 cursor: args.cursor.clone(),
             })?;
-            let result = ctx.cw.api().#method(#(#call_args),*).await;
-            let value = q.finish(ctx.cw.result(result).await?)?;
+            let records = ctx.cw.read(ctx.cw.api().#method(#(#call_args),*)).await?;
+            let value = q.finish(records)?;
         }
     } else {
         if op.method == "get" {
@@ -601,8 +601,7 @@ fn generate_tool(tool: &ToolSpec, spec: &Value) -> Result<(TokenStream, TokenStr
         quote! {
             #fields_step
             let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-            let result = ctx.cw.api().#method(#(#call_args),*).await;
-            let mut value = rt::finish_one(ctx.cw.result(result).await?, keep_info)?;
+            let mut value = rt::finish_one(ctx.cw.read(ctx.cw.api().#method(#(#call_args),*)).await?, keep_info)?;
         }
     };
 
@@ -649,8 +648,8 @@ fn generate_tool(tool: &ToolSpec, spec: &Value) -> Result<(TokenStream, TokenStr
         include_steps.push(quote! {
             if args.#ident == Some(true) {
                 let q = rt::ListQuery::new(#inc_record, #inc_fields, 100, Vec::new(), rt::ListArgs::default())?;
-                let result = ctx.cw.api().#inc_method(#(#inc_args),*).await;
-                let list = q.finish(ctx.cw.result(result).await?)?;
+                let records = ctx.cw.read(ctx.cw.api().#inc_method(#(#inc_args),*)).await?;
+                let list = q.finish(records)?;
                 if let Value::Object(map) = &mut value { map.insert(#key.into(), list); }
             }
         });
