@@ -109,25 +109,23 @@ impl Spelling {
         x
     }
 
+    fn coin(&mut self) -> bool {
+        self.draw() & 1 == 1
+    }
+
     fn keyword(&mut self, word: &str) -> String {
         match self.draw() % 3 {
             0 => word.to_ascii_lowercase(),
             1 => word.to_ascii_uppercase(),
             _ => word
                 .chars()
-                .map(|c| {
-                    if self.draw() % 2 == 0 {
-                        c.to_ascii_uppercase()
-                    } else {
-                        c
-                    }
-                })
+                .map(|c| if self.coin() { c.to_ascii_uppercase() } else { c })
                 .collect(),
         }
     }
 
     fn string(&mut self, text: &str) -> String {
-        let quote = if self.draw() % 2 == 0 { '\'' } else { '"' };
+        let quote = if self.coin() { '\'' } else { '"' };
         quoted(text, quote)
     }
 
