@@ -474,7 +474,7 @@ impl<'a> Parser<'a> {
 }
 
 /// A character no token starts with. Typographic quotes get a hint: models
-/// and word processors write them, and ConnectWise takes only straight ones.
+/// and word processors write them, and ConnectWise documents only straight ones.
 fn unexpected_char(src: &str, at: usize) -> ParseError {
     let ch = src[at..].chars().next().unwrap_or('?');
     let expected = match ch {
