@@ -6,13 +6,13 @@
 //! A snapshot that differs, is missing, or belongs to no tool fails the test.
 //! `cargo xtask regen` refreshes them; by hand: `UPDATE_TOOLSNAPS=true cargo test --test toolsnaps`.
 
-use connectwise_mcp::tools::ToolDef;
+use connectwise_mcp::tool::ToolDef;
 use serde_json::{Value, json};
 use std::path::PathBuf;
 
 /// Every tool of the build (extra operations are per deployment: none here).
 fn every_tool() -> &'static [ToolDef] {
-    connectwise_mcp::tools::all(&[]).expect("the build's tools")
+    connectwise_mcp::mcp::registry::all(&[]).expect("the build's tools")
 }
 
 fn snapshot_dir() -> PathBuf {

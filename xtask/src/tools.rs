@@ -1,5 +1,5 @@
 //! The curated tools: `spec/tools.toml` (the allow-list) + the normalised
-//! spec → `src/tools/generated.rs`.
+//! spec → `src/toolsets/curated/generated.rs`.
 //!
 //! Each allow-list entry names the operation it wraps and its arguments, and
 //! says how each argument maps to the request: a `condition` (compiled with
@@ -22,7 +22,7 @@ use std::fmt;
 /// The allow-list file, relative to the repository root.
 pub const TOOLS_FILE: &str = "spec/tools.toml";
 /// The generated wrappers, relative to the repository root.
-pub const GENERATED_FILE: &str = "src/tools/generated.rs";
+pub const GENERATED_FILE: &str = "src/toolsets/curated/generated.rs";
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -721,6 +721,9 @@ fn generate_tool(tool: &ToolSpec, spec: &Value) -> Result<(TokenStream, TokenStr
             description: #description,
             toolset: #toolset,
             tier: #tier,
+            tier_per_call: false,
+            per_caller: false,
+            always_selected: false,
             idempotent: #idempotent,
             operation_id: #operation_id,
             input_schema: #schema_fn,
