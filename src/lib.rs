@@ -35,8 +35,9 @@
 //!    decides what a session sees, the rmcp handler, results and hints, the
 //!    audit log.
 //! 5. **Deployments**, on top: [`http`] (streamable HTTP for a team: role
-//!    tokens, technicians' own keys, probes, the OpenAPI bridge) and the
-//!    command line (`src/main.rs`).
+//!    tokens, technicians' own keys, probes, the OpenAPI bridge),
+//!    [`doctor`] (checks a real tenant: site, keys, member, version, access,
+//!    time, record shapes) and the command line (`src/main.rs`).
 //!
 //! Beside the stack, [`sim`] is a simulated ConnectWise tenant for tests,
 //! `--demo` and benchmarks; it uses the foundations only.
@@ -58,7 +59,8 @@ pub mod toolsets;
 // 4. MCP
 pub mod mcp;
 
-// 5. Deployments
+// 5. Deployments and operators' tools
+pub mod doctor;
 pub mod http;
 
 // Beside the stack

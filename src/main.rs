@@ -88,6 +88,14 @@ enum Command {
     },
     /// Check the configuration and credentials: calls GET /system/info.
     Ping,
+    /// Check a tenant read-only: site, keys and clientId, member, version,
+    /// each enabled tool's access, today's time sheet, record shapes.
+    /// Exit 0 all good, 1 something to fix, 2 configuration error.
+    Doctor {
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Exit 0 when a running `serve --http` answers its /health (for container health checks).
     Healthcheck {
         /// The liveness URL.
@@ -275,6 +283,21 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 info["version"].as_str().unwrap_or("(version not reported)")
             );
             Ok(())
+        }
+        Command::Doctor { json } => {
+            let inventory = inventory(&cli, file)?;
+            let (config, _sim) = connection(&cli, file).await?;
+            let report = connectwise_mcp::doctor::run(&config, &inventory).await;
+            if *json {
+                println!("{}", connectwise_mcp::doctor::to_json(&report));
+            } else {
+                print!("{report}");
+            }
+            if report.ok {
+                Ok(())
+            } else {
+                Err(failed("doctor found something to fix"))
+            }
         }
         Command::Healthcheck { url } => {
             let response = reqwest::Client::new()
