@@ -20,7 +20,7 @@
 use crate::catalog::{self, Method, Operation, Tier};
 use crate::client::{ApiError, Config, ConnectWise, read};
 use crate::mcp::Inventory;
-use crate::spec::shape::{Kind, deviations};
+use crate::spec::shape::{deviations, summary};
 use serde::Serialize;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -580,38 +580,24 @@ async fn shapes(cw: &ConnectWise, inventory: &Inventory) -> Vec<Check> {
         let Ok(a) = get(cw, op.path, &[("pageSize", "3")]).await else {
             continue;
         };
-        let mut by_kind: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        let mut found = Vec::new();
         for record in a.body.as_array().into_iter().flatten() {
             for d in deviations(schema, record) {
-                let (kind, what) = match &d.kind {
-                    Kind::Null => ("null", d.field.clone()),
-                    Kind::UnknownEnum(v) => ("values the spec does not list", format!("{} {v:?}", d.field)),
-                    Kind::Extra => ("fields the spec does not have", d.field.clone()),
-                    Kind::Casing { spec } => ("keys in another case", format!("{} (spec: {spec})", d.field)),
-                    Kind::Type { expected, found } => {
-                        ("other types", format!("{} ({found}, spec: {expected})", d.field))
-                    }
-                };
-                let list = by_kind.entry(kind).or_default();
-                if !list.contains(&what) {
-                    list.push(what);
+                if !found.contains(&d) {
+                    found.push(d);
                 }
             }
         }
-        if by_kind.is_empty() {
+        if found.is_empty() {
             continue;
         }
-        let detail: Vec<String> = by_kind
-            .iter()
-            .map(|(kind, fields)| format!("{kind}: {}", fields.join(", ")))
-            .collect();
         checks.push(Check::new(
             "shapes",
             Status::Note,
             format!(
                 "{schema} ({}) differs from the spec (reads pass it on as sent): {}",
                 op.path,
-                detail.join("; ")
+                summary(&found, 15)
             ),
         ));
     }

@@ -104,7 +104,7 @@ fn log_new_deviations(schema: &str, value: &Value) {
         Value::Array(items) => items,
         other => std::slice::from_ref(other),
     };
-    let mut new = Vec::new();
+    let mut new: Vec<crate::spec::shape::Deviation> = Vec::new();
     {
         let mut seen = SEEN
             .get_or_init(Default::default)
@@ -114,7 +114,7 @@ fn log_new_deviations(schema: &str, value: &Value) {
             for d in crate::spec::shape::deviations(schema, record) {
                 let key = (schema.to_owned(), d);
                 if !seen.contains(&key) {
-                    new.push(key.1.to_string());
+                    new.push(key.1.clone());
                     seen.insert(key);
                 }
             }
@@ -124,7 +124,7 @@ fn log_new_deviations(schema: &str, value: &Value) {
         tracing::warn!(
             schema,
             "ConnectWise sent {schema} records that differ from the spec (passed on as sent): {}",
-            new.join("; ")
+            crate::spec::shape::summary(&new, 12)
         );
     }
 }

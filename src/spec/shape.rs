@@ -65,6 +65,54 @@ impl fmt::Display for Deviation {
     }
 }
 
+/// The deviations in a few words: fields not in the spec are counted per
+/// parent when there are many (an expanded reference brings dozens), and at
+/// most `max` items are spelled out.
+///
+/// ```
+/// use connectwise_mcp::spec::shape::{summary, Deviation, Kind};
+/// let extra = |f: &str| Deviation { field: f.into(), kind: Kind::Extra };
+/// let mut found: Vec<Deviation> = (0..5).map(|i| extra(&format!("owner/f{i}"))).collect();
+/// found.push(Deviation { field: "summary".into(), kind: Kind::Null });
+/// assert_eq!(summary(&found, 10), "owner/…: 5 fields not in the spec; summary: null");
+/// ```
+pub fn summary(found: &[Deviation], max: usize) -> String {
+    let mut items: Vec<String> = Vec::new();
+    let mut extras: Vec<(&str, usize)> = Vec::new();
+    for d in found.iter().filter(|d| d.kind == Kind::Extra) {
+        let parent = d.field.rsplit_once('/').map_or("", |(p, _)| p);
+        match extras.iter_mut().find(|(p, _)| *p == parent) {
+            Some((_, n)) => *n += 1,
+            None => extras.push((parent, 1)),
+        }
+    }
+    for d in found {
+        let parent = d.field.rsplit_once('/').map_or("", |(p, _)| p);
+        match (&d.kind, extras.iter().find(|(p, _)| *p == parent)) {
+            (Kind::Extra, Some((p, n))) if *n > 3 => {
+                let item = format!(
+                    "{}{n} fields not in the spec",
+                    if p.is_empty() {
+                        String::new()
+                    } else {
+                        format!("{p}/…: ")
+                    }
+                );
+                if !items.contains(&item) {
+                    items.push(item);
+                }
+            }
+            _ => items.push(d.to_string()),
+        }
+    }
+    let more = items.len().saturating_sub(max);
+    items.truncate(max);
+    if more > 0 {
+        items.push(format!("and {more} more"));
+    }
+    items.join("; ")
+}
+
 /// Deeper than this, values are not looked at (records nest a few levels).
 const MAX_DEPTH: usize = 12;
 
