@@ -63,6 +63,7 @@ pub mod routes;
 pub use crate::spec::validate as schema;
 pub mod seed;
 pub mod server;
+pub mod shape;
 pub mod store;
 pub mod write;
 
@@ -71,6 +72,7 @@ pub use server::{API_ROOT, CONTENT_TYPE};
 
 use chrono::NaiveDate;
 use serde_json::Value;
+use shape::View;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, RwLock};
 use store::Store;
@@ -257,17 +259,29 @@ impl Simulator {
         self.app.log.lock().unwrap_or_else(|e| e.into_inner()).clear();
     }
 
-    /// The records of a concrete collection path (`/service/tickets/17/notes`), in id order.
+    /// The records of a concrete collection path (`/service/tickets/17/notes`),
+    /// in id order, as a GET of the collection serves them.
     pub fn records(&self, path: &str) -> Vec<Value> {
         let store = self.app.store.read().unwrap_or_else(|e| e.into_inner());
+        let base = self.base_url();
+        let view = View::of(&store, &base, path, self.app.faults.odd_shapes());
         store
             .collection(path)
-            .map(|c| c.records.iter().map(|(_, r)| r.clone()).collect())
+            .map(|c| c.records.iter().map(|(_, r)| view.serve(r)).collect())
             .unwrap_or_default()
     }
 
-    /// One record.
+    /// One record, as a GET serves it.
     pub fn get(&self, path: &str, id: i64) -> Option<Value> {
+        let store = self.app.store.read().unwrap_or_else(|e| e.into_inner());
+        let base = self.base_url();
+        let view = View::of(&store, &base, path, self.app.faults.odd_shapes());
+        store.get(path, id).map(|r| view.serve(r))
+    }
+
+    /// One record as the store keeps it: without the defaults, computed
+    /// fields and links serving adds ([`shape`]).
+    pub fn stored(&self, path: &str, id: i64) -> Option<Value> {
         let store = self.app.store.read().unwrap_or_else(|e| e.into_inner());
         store.get(path, id).cloned()
     }
