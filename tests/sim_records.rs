@@ -96,6 +96,61 @@ async fn references_carry_an_href_with_a_double_slash_and_the_targets_mobile_gui
     }
 }
 
+/// Every reference in `value` (an object with an `id` and an `_info` holding
+/// a `*_href`), with where it sits.
+fn references(value: &Value, at: &str, out: &mut Vec<(String, i64, String)>) {
+    match value {
+        Value::Object(object) => {
+            let href = object
+                .get("_info")
+                .and_then(Value::as_object)
+                .and_then(|info| info.iter().find(|(k, _)| k.ends_with("_href") && *k != "image_href"))
+                .and_then(|(_, v)| v.as_str());
+            if let (Some(href), Some(id)) = (href, object.get("id").and_then(Value::as_i64))
+                && !at.is_empty()
+            {
+                out.push((at.to_string(), id, href.to_string()));
+            }
+            for (k, v) in object {
+                if k != "_info" {
+                    references(v, &format!("{at}/{k}"), out);
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| references(v, at, out)),
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn every_reference_of_every_kind_of_record_leads_to_its_record() {
+    let sim = start().await;
+    let base = sim.base_url();
+    let mut checked = std::collections::HashSet::new();
+    for path in [
+        "/service/tickets", "/project/tickets", "/project/projects", "/company/companies", "/company/contacts",
+        "/company/configurations", "/time/entries", "/system/members", "/finance/agreements",
+        "/finance/invoices", "/sales/opportunities", "/sales/activities", "/schedule/entries",
+        "/service/boards", "/service/tickets/1/notes",
+    ] {
+        let (status, _, page) = list(&sim, path, &[("pageSize", "3")]).await;
+        assert_eq!(status, 200, "{path}");
+        let mut found = Vec::new();
+        references(&page, "", &mut found);
+        assert!(!found.is_empty(), "{path} has references");
+        for (at, id, href) in found {
+            if !checked.insert(href.clone()) {
+                continue;
+            }
+            let target = href.strip_prefix(&format!("{base}/")).unwrap_or_else(|| panic!("{path}{at}: {href}"));
+            assert!(target.starts_with('/'), "{path}{at}: the doubled slash in {href}");
+            let (status, _, record) = list(&sim, target, &[]).await;
+            assert_eq!(status, 200, "{path}{at}: {href} answers {status}: {record}");
+            assert_eq!(record["id"], id, "{path}{at}: {href}");
+        }
+    }
+}
+
 #[tokio::test]
 async fn links_are_built_against_the_host_the_request_came_in_on() {
     let sim = start().await;

@@ -108,6 +108,9 @@ pub struct Query {
     after_id: Option<i64>,
     /// Top-level `path = "text"` terms of `conditions`, for the text indexes.
     eq_terms: Vec<(Vec<String>, String)>,
+    /// Whether `eq_terms` are the whole query: then the text indexes give the
+    /// matches exactly, without evaluating a record.
+    eq_terms_only: bool,
     /// Every field path `conditions`, `childConditions` and `orderBy` read.
     paths: Vec<Vec<String>>,
 }
@@ -157,6 +160,7 @@ impl Query {
         let spec = crate::spec::document();
         let record_schema = schema_name.and_then(schema::schema_named);
         let mut eq_terms = Vec::new();
+        let mut eq_terms_only = false;
         let mut paths = Vec::new();
         let conditions = match &params.conditions {
             Some(text) => {
@@ -179,6 +183,7 @@ impl Query {
                 }
                 let expr = audit_fields_under_info(expr, record_schema);
                 collect_eq_terms(&expr, &mut eq_terms);
+                eq_terms_only = conjunction_len(&expr) == eq_terms.len();
                 collect_paths(&expr, &mut paths);
                 Some(expr.compile())
             }
@@ -257,6 +262,10 @@ impl Query {
             } else {
                 None
             },
+            eq_terms_only: eq_terms_only
+                && params.child_conditions.is_none()
+                && params.custom_field_conditions.is_none()
+                && !forward_only,
             eq_terms,
             paths,
         })
@@ -307,33 +316,38 @@ impl Query {
         true
     }
 
-    /// The positions of the records that can match, in id order, when a
-    /// text index on stored values narrows the scan (`None`: every record can).
-    fn candidates(&self, collection: &Collection, view: &View) -> Option<Vec<u32>> {
-        if view.odd_shapes {
+    /// The positions of the records that can match, in id order, when the
+    /// text indexes on stored values narrow the scan (`None`: every record
+    /// can): the intersection of each term's candidates. `exact` when those
+    /// are exactly the matches (see [`Query::eq_terms_only`]).
+    fn candidates(&self, collection: &Collection, view: &View) -> Option<Candidates> {
+        if view.odd_shapes || self.eq_terms.is_empty() {
             return None;
         }
-        let mut best: Option<Vec<u32>> = None;
+        let mut exact = self.eq_terms_only;
+        let mut lists: Vec<Vec<u32>> = Vec::new();
         for (path, key) in &self.eq_terms {
             if view.shape.is_derived(path) {
+                exact = false;
                 continue;
             }
             let index = collection.text_index(path);
             let hits = index.by_text.get(key).map(Vec::as_slice).unwrap_or(&[]);
-            if best.as_ref().is_some_and(|b| b.len() <= hits.len()) {
-                continue;
-            }
             let mut list = Vec::with_capacity(hits.len() + index.other.len());
             list.extend_from_slice(hits);
             if !index.other.is_empty() {
+                // Values the index cannot fold: candidates, to be tested.
+                exact = false;
                 list.extend_from_slice(&index.other);
                 list.sort_unstable();
             }
-            if best.as_ref().is_none_or(|b| list.len() < b.len()) {
-                best = Some(list);
-            }
+            lists.push(list);
         }
-        best
+        lists.sort_by_key(Vec::len);
+        let mut lists = lists.into_iter();
+        let first = lists.next()?;
+        let positions = lists.fold(first, |acc, list| intersect(&acc, &list));
+        Some(Candidates { positions, exact })
     }
 
     /// The records a scan must test, in id order.
@@ -344,7 +358,7 @@ impl Query {
     ) -> Box<dyn DoubleEndedIterator<Item = &'a (i64, Value)> + 'a> {
         let records = &collection.records;
         match self.candidates(collection, view) {
-            Some(positions) => Box::new(positions.into_iter().map(move |p| &records[p as usize])),
+            Some(c) => Box::new(c.positions.into_iter().map(move |p| &records[p as usize])),
             None => {
                 // Forward-only paging starts right after `pageId`.
                 let start = self
@@ -374,14 +388,40 @@ impl Query {
         })
     }
 
+    /// The matches, in id order, when the text indexes give them exactly.
+    fn exact_matches(&self, collection: &Collection, view: &View) -> Option<Vec<u32>> {
+        self.candidates(collection, view)
+            .filter(|c| c.exact)
+            .map(|c| c.positions)
+    }
+
     /// Number of matching records.
     pub fn count(&self, collection: &Collection, view: &View) -> usize {
-        self.matching(collection, view).count()
+        match self.exact_matches(collection, view) {
+            Some(positions) => positions.len(),
+            None => self.matching(collection, view).count(),
+        }
     }
 
     /// One page (1-based) of `page_size` matching records, served and projected.
     pub fn page(&self, collection: &Collection, page: usize, page_size: usize, view: &View) -> Page {
         let skip = page.saturating_sub(1).saturating_mul(page_size);
+        if self.order_by.is_empty()
+            && let Some(positions) = self.exact_matches(collection, view)
+        {
+            let window: Vec<&(i64, Value)> = positions
+                .iter()
+                .skip(skip)
+                .take(page_size)
+                .map(|&p| &collection.records[p as usize])
+                .collect();
+            return Page {
+                items: window.iter().map(|(_, r)| self.project(r, view)).collect(),
+                more: skip.saturating_add(page_size) < positions.len(),
+                total: positions.len(),
+                last_id: window.last().map(|(id, _)| *id),
+            };
+        }
         if self.order_by.is_empty() || self.is_id_desc() {
             let mut items = Vec::with_capacity(page_size.min(collection.records.len()));
             let mut total = 0usize;
@@ -434,6 +474,39 @@ impl Query {
             Some(tree) => tree.project(&view.serve_keys(record, &tree.top_level())),
             None => view.serve(record),
         }
+    }
+}
+
+/// Candidate positions from the text indexes.
+struct Candidates {
+    positions: Vec<u32>,
+    /// Whether every candidate matches.
+    exact: bool,
+}
+
+/// The positions in both sorted lists.
+fn intersect(a: &[u32], b: &[u32]) -> Vec<u32> {
+    let (mut i, mut j) = (0, 0);
+    let mut out = Vec::with_capacity(a.len().min(b.len()));
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            Ordering::Less => i += 1,
+            Ordering::Greater => j += 1,
+            Ordering::Equal => {
+                out.push(a[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out
+}
+
+/// How many terms a top-level `and` has (1 for anything else).
+fn conjunction_len(expr: &Expr) -> usize {
+    match expr {
+        Expr::And(terms) => terms.iter().map(conjunction_len).sum(),
+        _ => 1,
     }
 }
 

@@ -222,7 +222,7 @@ fn company_record(g: &mut Gen, c: &Company, ci: usize, acquired: i64) -> Value {
         "phoneNumber": phone_for(g, main.city),
         "website": format!("www.{}", c.domain),
         "site": main.reference(),
-        "territory": named(1, "Main"),
+        "territory": super::reference_data::system_location(),
         "market": named(1, "Professional Services"),
         "accountNumber": format!("C-{:05}", 1000 + c.id),
         "dateAcquired": ts(acquired),

@@ -77,6 +77,7 @@ pub fn generate(seed: u64, size: Size) -> SeedData {
     sales::activities(&mut g);
     timesheet::schedule(&mut g);
     finance::invoices(&mut g);
+    reference_data::lookups(&mut g);
     SeedData { collections: g.out }
 }
 

@@ -4,12 +4,16 @@
 //! point at them through defaults ([`crate::sim::shape::defaults`]), so their
 //! values live here, once.
 
-use serde_json::{Value, json};
+use std::collections::{BTreeMap, HashSet};
+
+use serde_json::{Map, Value, json};
 
 use super::Gen;
 use super::time::{date, ts};
 use super::world::info;
-use crate::sim::shape::custom_fields;
+use crate::sim::routes::RouteTable;
+use crate::sim::shape::{Shape, custom_fields};
+use crate::sim::store::template_of;
 
 /// The MSP's one office: system location 1.
 pub(crate) const LOCATION: (i64, &str) = (1, "Main Office");
@@ -156,6 +160,114 @@ pub(super) fn team(g: &Gen, board_index: usize, board_id: i64) -> Value {
         "businessUnitId": if board_index == 3 { 2 } else { 1 },
         "_info": info(at, SETUP_BY, at, SETUP_BY),
     }))
+}
+
+/// The lookup lists the seed's references name but no generator makes
+/// (countries, billing terms, company and contact types, ...), so that every
+/// reference's href leads to a record. Each record is built from the first
+/// reference to it (its `id`, `name`, ... as far as the list's schema has
+/// them). Lists a generator makes are left alone, as are references scoped
+/// to a parent (statuses of a board, sites of a company), which are
+/// generated with their parents.
+pub(super) fn lookups(g: &mut Gen) {
+    let mut found: BTreeMap<String, BTreeMap<i64, Value>> = BTreeMap::new();
+    let mut seen: HashSet<(&'static str, i64)> = HashSet::new();
+    for (path, records) in &g.out {
+        // Only fields whose references lead to a list nobody generates.
+        let fields: Vec<(&str, &str, &str)> = Shape::of(&template_of(path))
+            .reference_fields()
+            .into_iter()
+            .filter(|(_, link)| link.path.matches('{').count() == 1)
+            .map(|(field, link)| (field, link.schema, link.path.trim_end_matches("/{id}")))
+            .filter(|(_, _, collection)| !g.out.contains_key(*collection))
+            .collect();
+        if fields.is_empty() {
+            continue;
+        }
+        for record in records {
+            for &(field, schema, collection) in &fields {
+                let references = match record.get(field) {
+                    Some(Value::Array(items)) => items.iter().collect(),
+                    Some(one) => vec![one],
+                    None => Vec::new(),
+                };
+                for reference in references {
+                    let Some(id) = reference.get("id").and_then(Value::as_i64) else {
+                        continue;
+                    };
+                    if seen.insert((schema, id)) {
+                        found
+                            .entry(collection.to_string())
+                            .or_default()
+                            .insert(id, reference.clone());
+                    }
+                }
+            }
+        }
+    }
+    let at = setup_time();
+    for (collection, references) in found {
+        let schema = RouteTable::global()
+            .get(&collection)
+            .and_then(|r| r.methods.get("get"))
+            .and_then(|o| o.response_schema.as_deref())
+            .and_then(crate::sim::schema::schema_named);
+        let props = schema.map(crate::sim::schema::property_names).unwrap_or_default();
+        let records = references
+            .into_values()
+            .map(|reference| {
+                let mut record: Map<String, Value> = reference
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .filter(|(k, _)| props.contains(&k.as_str()) && k.as_str() != "_info")
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+                fill_required(&mut record, schema);
+                record.insert("_info".into(), info(at, SETUP_BY, at, SETUP_BY));
+                Value::Object(record)
+            })
+            .collect();
+        g.put(&collection, records);
+    }
+}
+
+/// Gives a lookup record the fields its schema requires: text takes the
+/// record's name (or identifier), an enum its first value, a number 0, a
+/// flag `false`.
+fn fill_required(record: &mut Map<String, Value>, schema: Option<&'static Value>) {
+    let Some(schema) = schema.map(crate::sim::schema::resolve) else {
+        return;
+    };
+    let label = record
+        .get("name")
+        .or_else(|| record.get("identifier"))
+        .cloned()
+        .unwrap_or_else(|| Value::from("Standard"));
+    for field in schema
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+    {
+        if record.contains_key(field) {
+            continue;
+        }
+        let Some(prop) = crate::sim::schema::at_path(schema, &[field]) else {
+            continue;
+        };
+        let value = match (prop.get("enum").and_then(Value::as_array), prop.get("type").and_then(Value::as_str)) {
+            (Some(values), _) => values.iter().find(|v| !v.is_null()).cloned(),
+            (None, Some("string")) => Some(label.clone()),
+            (None, Some("integer" | "number")) => Some(0.into()),
+            (None, Some("boolean")) => Some(false.into()),
+            _ => None,
+        };
+        if let Some(v) = value {
+            record.insert(field.into(), v);
+        }
+    }
 }
 
 fn without_nulls(mut v: Value) -> Value {

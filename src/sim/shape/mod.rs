@@ -152,7 +152,22 @@ impl Shape {
         self.defaults.iter().any(|(k, _)| is(first, k)) || self.computed.iter().any(|(k, _)| is(first, k))
     }
 
-    /// The custom field definitions of this collection.
+    /// The top-level fields that hold a reference (or a list of references), with their links.
+    pub fn reference_fields(&self) -> Vec<(&str, &'static RefLink)> {
+        self.dress
+            .iter()
+            .filter_map(|(key, dress)| match dress {
+                Dress::Ref(link) => Some((key.as_str(), *link)),
+                Dress::Each(inner) => match inner.as_ref() {
+                    Dress::Ref(link) => Some((key.as_str(), *link)),
+                    _ => None,
+                },
+                Dress::Fields(_) => None,
+            })
+            .collect()
+    }
+
+    /// Whether this collection has custom field definitions.
     pub fn has_custom_fields(&self) -> bool {
         !self.custom_fields.is_empty()
     }
@@ -230,6 +245,13 @@ impl View<'_> {
                 };
                 path = path.replace(&placeholder, &scope.to_string());
             }
+        }
+        // Project tickets share the tickets' ids; their own path serves them.
+        if link.schema == "TicketReference"
+            && self.store.get("/service/tickets", id).is_none()
+            && self.store.get("/project/tickets", id).is_some()
+        {
+            path = format!("/project/tickets/{id}");
         }
         let mut out = object.clone();
         let mut info = match out.remove("_info") {
