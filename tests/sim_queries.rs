@@ -351,14 +351,20 @@ async fn forward_only_paging_continues_after_page_id() {
 #[tokio::test]
 async fn the_last_forward_only_page_has_an_empty_link_header() {
     let sim = start().await;
-    let last = sim.records("/service/tickets").last().unwrap()["id"].as_i64().unwrap();
+    let last = sim.records("/service/tickets").last().unwrap()["id"]
+        .as_i64()
+        .unwrap();
     let response = support::get(&sim, "/service/tickets")
         .header("pagination-type", "forward-only")
         .query(&[("pageSize", "10"), ("pageId", &(last - 3).to_string())])
         .send()
         .await
         .unwrap();
-    assert_eq!(response.headers()["link"], "", "clients follow links until the header is empty");
+    assert_eq!(
+        response.headers()["link"],
+        "",
+        "clients follow links until the header is empty"
+    );
     let body: Value = response.json().await.unwrap();
     assert_eq!(ids(&body), ((last - 2)..=last).collect::<Vec<i64>>());
 }
@@ -368,14 +374,22 @@ async fn a_literal_of_the_wrong_kind_is_a_400_in_connectwise_words() {
     let sim = start().await;
     let (status, _, body) = list(&sim, "/service/tickets", &[("conditions", "closedFlag = 1")]).await;
     assert_eq!(status, 400);
-    assert_eq!(body["message"], connectwise_mcp::sim::errors::CONDITION_LITERAL_MESSAGE);
+    assert_eq!(
+        body["message"],
+        connectwise_mcp::sim::errors::CONDITION_LITERAL_MESSAGE
+    );
     assert!(
         body["message"]
             .as_str()
             .unwrap()
             .starts_with("String values should be enclosed with double or single quotes;")
     );
-    assert!(body["errors"][0]["message"].as_str().unwrap().contains("closedFlag"));
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("closedFlag")
+    );
 }
 
 #[tokio::test]

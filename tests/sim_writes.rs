@@ -188,7 +188,12 @@ async fn a_patch_body_that_is_not_an_array_is_a_400_and_changes_nothing() {
     .await;
     assert_eq!(status, 400);
     assert_eq!(body["code"], "InvalidObject");
-    assert!(body["errors"][0]["message"].as_str().unwrap().contains("JSON Patch array"));
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("JSON Patch array")
+    );
     assert_eq!(sim.get("/service/tickets", 5), before);
 }
 

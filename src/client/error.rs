@@ -96,7 +96,11 @@ fn readable_excerpt(text: &str) -> String {
     } else if let Some(title) = lower
         .find("<title>")
         .map(|start| start + "<title>".len())
-        .and_then(|start| lower[start..].find("</title>").map(|len| text[start..start + len].trim().to_owned()))
+        .and_then(|start| {
+            lower[start..]
+                .find("</title>")
+                .map(|len| text[start..start + len].trim().to_owned())
+        })
         .filter(|t| !t.is_empty())
     {
         title
@@ -258,7 +262,10 @@ mod tests {
         let e = CwError::from_parts(429, Some("30"), page);
         assert_eq!(e.status, 429);
         assert_eq!(e.code, None);
-        assert_eq!(e.message, "Too Many Requests: Error 1015: You are being rate limited");
+        assert_eq!(
+            e.message,
+            "Too Many Requests: Error 1015: You are being rate limited"
+        );
         assert_eq!(e.retry_after(), Some(Duration::from_secs(30)));
     }
 

@@ -110,12 +110,14 @@ impl ApiError {
     /// 400 for a request without a `clientId` header (which ConnectWise
     /// requires on every request).
     pub fn client_id_required() -> Self {
-        ApiError::new(400, "MissingRequiredField", CLIENT_ID_REQUIRED_MESSAGE).with_errors(vec![FieldError::new(
-            "MissingRequiredField",
-            "clientId is required.",
-            "request",
-            "clientId",
-        )])
+        ApiError::new(400, "MissingRequiredField", CLIENT_ID_REQUIRED_MESSAGE).with_errors(vec![
+            FieldError::new(
+                "MissingRequiredField",
+                "clientId is required.",
+                "request",
+                "clientId",
+            ),
+        ])
     }
 
     /// 403 for a security role without the permission.

@@ -134,8 +134,14 @@ fn parse_conditions(text: &str, parameter: &str, resource: &str) -> Result<Expr,
 /// literal of the wrong kind, ours (naming the field) for the rest.
 fn invalid_condition(e: ValidationError, parameter: &str, resource: &str) -> ApiError {
     match e {
-        ValidationError::TypeMismatch { .. } => ApiError::new(400, "InvalidObject", CONDITION_LITERAL_MESSAGE)
-            .with_errors(vec![FieldError::new("InvalidParameter", e.to_string(), resource, parameter)]),
+        ValidationError::TypeMismatch { .. } => {
+            ApiError::new(400, "InvalidObject", CONDITION_LITERAL_MESSAGE).with_errors(vec![FieldError::new(
+                "InvalidParameter",
+                e.to_string(),
+                resource,
+                parameter,
+            )])
+        }
         e => ApiError::bad_parameter(resource, parameter, e.to_string()),
     }
 }
@@ -384,7 +390,8 @@ impl Query {
         };
         scan.filter_map(move |(id, record)| {
             let seen = self.seen(record, keys.as_deref(), view);
-            self.matches(*id, record, &seen, view).then_some((*id, record, seen))
+            self.matches(*id, record, &seen, view)
+                .then_some((*id, record, seen))
         })
     }
 
@@ -443,9 +450,9 @@ impl Query {
         let mut matched: Vec<(i64, &Value, Cow<Value>)> = self.matching(collection, view).collect();
         matched.sort_by(|a, b| self.compare((a.0, &a.2), (b.0, &b.2)));
         let total = matched.len();
-        let window = matched.iter().skip(skip).take(page_size);
+        let window = &matched[skip.min(total)..skip.saturating_add(page_size).min(total)];
         Page {
-            items: window.clone().map(|(_, r, _)| self.project(r, view)).collect(),
+            items: window.iter().map(|(_, r, _)| self.project(r, view)).collect(),
             more: skip.saturating_add(page_size) < total,
             total,
             last_id: window.last().map(|(id, _, _)| *id),

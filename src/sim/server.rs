@@ -83,7 +83,10 @@ pub fn edge_response(status: u16, retry_after_secs: Option<u64>) -> Response {
             "503 Service Temporarily Unavailable",
             "The server is temporarily unable to service your request. Please try again later.",
         ),
-        _ => ("504 Gateway Timeout", "The web server reported a gateway time-out error."),
+        _ => (
+            "504 Gateway Timeout",
+            "The web server reported a gateway time-out error.",
+        ),
     };
     let html = format!(
         "<!DOCTYPE html>\n<html lang=\"en-US\">\n<head><title>{title}</title></head>\n<body>\n<h1>{title}</h1>\n<p>{text}</p>\n<p>Cloudflare Ray ID: 8f3a2c1d9e7b6a54</p>\n</body>\n</html>\n"
@@ -91,7 +94,10 @@ pub fn edge_response(status: u16, retry_after_secs: Option<u64>) -> Response {
     let mut response = Response::new(Body::from(html));
     *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=UTF-8"));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=UTF-8"),
+    );
     headers.insert(header::SERVER, HeaderValue::from_static("cloudflare"));
     if let Some(secs) = retry_after_secs {
         headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));

@@ -29,15 +29,35 @@ pub struct WriteContext<'a> {
 /// its company.
 const REFERENCES: &[(&str, &str, &str)] = &[
     ("BoardReference", "/service/boards", "Service Board"),
-    ("ServiceStatusReference", "/service/boards/{parentId}/statuses", "Service Status"),
-    ("ServiceTypeReference", "/service/boards/{parentId}/types", "Service Type"),
-    ("ServiceTeamReference", "/service/boards/{parentId}/teams", "Service Team"),
+    (
+        "ServiceStatusReference",
+        "/service/boards/{parentId}/statuses",
+        "Service Status",
+    ),
+    (
+        "ServiceTypeReference",
+        "/service/boards/{parentId}/types",
+        "Service Type",
+    ),
+    (
+        "ServiceTeamReference",
+        "/service/boards/{parentId}/teams",
+        "Service Team",
+    ),
     ("CompanyReference", "/company/companies", "Company"),
     ("ContactReference", "/company/contacts", "Contact"),
-    ("SiteReference", "/company/companies/{company}/sites", "Company Site"),
+    (
+        "SiteReference",
+        "/company/companies/{company}/sites",
+        "Company Site",
+    ),
     ("PriorityReference", "/service/priorities", "Priority"),
     ("ServiceSourceReference", "/service/sources", "Source"),
-    ("ServiceLocationReference", "/service/locations", "Service Location"),
+    (
+        "ServiceLocationReference",
+        "/service/locations",
+        "Service Location",
+    ),
     ("SLAReference", "/service/SLAs", "SLA"),
     ("MemberReference", "/system/members", "Member"),
     ("SystemDepartmentReference", "/system/departments", "Department"),
@@ -53,9 +73,13 @@ const REFERENCES: &[(&str, &str, &str)] = &[
 fn scope_words(template: &str, record: &Value) -> String {
     let id = |key: &str| record.get(key).and_then(|r| r.get("id")).map(Value::to_string);
     if template.contains("{parentId}") {
-        id("board").map(|b| format!(" for Service Board {b}")).unwrap_or_default()
+        id("board")
+            .map(|b| format!(" for Service Board {b}"))
+            .unwrap_or_default()
     } else if template.contains("{company}") {
-        id("company").map(|c| format!(" for Company {c}")).unwrap_or_default()
+        id("company")
+            .map(|c| format!(" for Company {c}"))
+            .unwrap_or_default()
     } else {
         String::new()
     }
@@ -427,7 +451,11 @@ pub fn apply_rules(
     let creating = previous.is_none();
     match template {
         "/service/tickets" | "/project/tickets" => {
-            let resource = if template == "/service/tickets" { "ticket" } else { "projectTicket" };
+            let resource = if template == "/service/tickets" {
+                "ticket"
+            } else {
+                "projectTicket"
+            };
             let Some(object) = record.as_object_mut() else {
                 return Ok(Vec::new());
             };

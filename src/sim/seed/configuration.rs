@@ -271,7 +271,9 @@ pub(super) fn generate(g: &mut Gen) {
         }
         // Servers and workstations report to the RMM; servers are backed up.
         if kind <= 1 {
-            let mut fields = vec![json!({"id": field::RMM_AGENT_ID, "value": format!("AGT-{}", &v["deviceIdentifier"].as_str().unwrap_or_default().to_uppercase())})];
+            let mut fields = vec![
+                json!({"id": field::RMM_AGENT_ID, "value": format!("AGT-{}", &v["deviceIdentifier"].as_str().unwrap_or_default().to_uppercase())}),
+            ];
             if kind == 0 {
                 fields.insert(0, json!({"id": field::BACKED_UP, "value": true}));
             }

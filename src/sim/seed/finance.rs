@@ -141,7 +141,10 @@ pub(super) fn agreements(g: &mut Gen) {
 /// company's "Contract Renewal" custom field.
 fn renews(g: &mut Gen, ci: usize, start: i64) {
     let (y, m, d) = super::time::civil_from_days(start.div_euclid(DAY));
-    let renewal = (y..).map(|year| date(year, m, d)).find(|&at| at > NOW).unwrap_or(NOW);
+    let renewal = (y..)
+        .map(|year| date(year, m, d))
+        .find(|&at| at > NOW)
+        .unwrap_or(NOW);
     let company = g
         .out
         .get_mut("/company/companies")

@@ -222,7 +222,8 @@ pub(super) fn generate(g: &mut Gen) {
                     "member": g.members[pm].reference(),
                     "_info": info(entered, "SMartinez", entered, "SMartinez"),
                 });
-                g.out.insert(format!("/project/tickets/{ticket_id}/notes"), vec![note]);
+                g.out
+                    .insert(format!("/project/tickets/{ticket_id}/notes"), vec![note]);
                 if done {
                     v["closedDate"] = json!(ts(t_end));
                     v["closedBy"] = json!(owner);

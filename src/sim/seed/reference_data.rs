@@ -18,7 +18,8 @@ use crate::sim::store::template_of;
 /// The MSP's one office: system location 1.
 pub(crate) const LOCATION: (i64, &str) = (1, "Main Office");
 /// System departments: (id, identifier, name).
-pub(crate) const DEPARTMENTS: &[(i64, &str, &str)] = &[(1, "Service", "Service"), (2, "Projects", "Projects")];
+pub(crate) const DEPARTMENTS: &[(i64, &str, &str)] =
+    &[(1, "Service", "Service"), (2, "Projects", "Projects")];
 /// Service locations (where work happens): (id, name).
 pub(crate) const SERVICE_LOCATIONS: &[(i64, &str)] = &[(1, "On-Site"), (2, "Remote"), (3, "In-House")];
 pub(crate) const ON_SITE: i64 = 1;
@@ -65,12 +66,20 @@ pub(crate) fn system_location() -> Value {
 }
 
 pub(crate) fn department(id: i64) -> Value {
-    let (id, identifier, name) = DEPARTMENTS.iter().find(|d| d.0 == id).copied().unwrap_or(DEPARTMENTS[0]);
+    let (id, identifier, name) = DEPARTMENTS
+        .iter()
+        .find(|d| d.0 == id)
+        .copied()
+        .unwrap_or(DEPARTMENTS[0]);
     json!({"id": id, "identifier": identifier, "name": name})
 }
 
 pub(crate) fn service_location(id: i64) -> Value {
-    let (id, name) = SERVICE_LOCATIONS.iter().find(|l| l.0 == id).copied().unwrap_or(SERVICE_LOCATIONS[1]);
+    let (id, name) = SERVICE_LOCATIONS
+        .iter()
+        .find(|l| l.0 == id)
+        .copied()
+        .unwrap_or(SERVICE_LOCATIONS[1]);
     json!({"id": id, "name": name})
 }
 
@@ -85,8 +94,10 @@ pub(super) fn generate(g: &mut Gen) {
     let stamp = || info(at, SETUP_BY, at, SETUP_BY);
     g.put(
         "/system/locations",
-        vec![json!({"id": LOCATION.0, "name": LOCATION.1, "ownerLevelId": 1, "clientFlag": false,
-            "locationFlag": true, "departmentIds": [1, 2], "_info": stamp()})],
+        vec![
+            json!({"id": LOCATION.0, "name": LOCATION.1, "ownerLevelId": 1, "clientFlag": false,
+            "locationFlag": true, "departmentIds": [1, 2], "_info": stamp()}),
+        ],
     );
     g.put(
         "/system/departments",
@@ -123,9 +134,11 @@ pub(super) fn generate(g: &mut Gen) {
     g.put("/finance/currencies", vec![currency]);
     g.put(
         "/service/SLAs",
-        vec![json!({"id": 1, "name": "Standard SLA", "defaultFlag": true, "basedOn": "MyCalendar",
+        vec![
+            json!({"id": 1, "name": "Standard SLA", "defaultFlag": true, "basedOn": "MyCalendar",
             "respondHours": SLA_HOURS[2].0, "planWithin": 8, "resolutionHours": SLA_HOURS[2].1,
-            "_info": stamp()})],
+            "_info": stamp()}),
+        ],
     );
     let entered = ts(at);
     g.put(
@@ -257,7 +270,10 @@ fn fill_required(record: &mut Map<String, Value>, schema: Option<&'static Value>
         let Some(prop) = crate::sim::schema::at_path(schema, &[field]) else {
             continue;
         };
-        let value = match (prop.get("enum").and_then(Value::as_array), prop.get("type").and_then(Value::as_str)) {
+        let value = match (
+            prop.get("enum").and_then(Value::as_array),
+            prop.get("type").and_then(Value::as_str),
+        ) {
             (Some(values), _) => values.iter().find(|v| !v.is_null()).cloned(),
             (None, Some("string")) => Some(label.clone()),
             (None, Some("integer" | "number")) => Some(0.into()),

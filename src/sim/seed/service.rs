@@ -279,12 +279,16 @@ fn ticket_record(
 fn custom_field_values(id: i64, board: usize, status: &str, entered: i64) -> Option<Value> {
     let mut values = Vec::new();
     if board == 1 && id % 5 == 0 {
-        values.push(json!({"id": field::VENDOR_TICKET, "value": format!("CSC{:08}", 4_210_000 + id * 37 % 99_991)}));
+        values.push(
+            json!({"id": field::VENDOR_TICKET, "value": format!("CSC{:08}", 4_210_000 + id * 37 % 99_991)}),
+        );
         values.push(json!({"id": field::ESCALATED_TO_VENDOR, "value": true}));
     }
     if status == "Waiting on Client" {
         let follow_up = (entered + 3 * DAY).max(NOW + DAY);
-        values.push(json!({"id": field::FOLLOW_UP_DATE, "value": ts(follow_up.div_euclid(DAY) * DAY + 16 * HOUR)}));
+        values.push(
+            json!({"id": field::FOLLOW_UP_DATE, "value": ts(follow_up.div_euclid(DAY) * DAY + 16 * HOUR)}),
+        );
     }
     (!values.is_empty()).then_some(Value::Array(values))
 }

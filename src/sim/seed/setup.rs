@@ -4,8 +4,8 @@
 use serde_json::Value;
 
 use super::Gen;
-use super::time::{START, date, ts};
 use super::reference_data as data;
+use super::time::{START, date, ts};
 use super::world::{Board, Member, Status, info, named, rec};
 
 /// The MSP's e-mail domain.

@@ -315,7 +315,11 @@ fn notes_time_and_schedule_entries_point_at_existing_records() {
     let codes = by_id(records(d, "/time/chargeCodes"));
     for (path, notes) in d.collections.iter().filter(|(k, _)| k.ends_with("/notes")) {
         for n in notes {
-            let board = if path.starts_with("/project/") { "project" } else { "service" };
+            let board = if path.starts_with("/project/") {
+                "project"
+            } else {
+                "service"
+            };
             let expected = format!("/{board}/tickets/{}/notes", n["ticketId"]);
             assert_eq!(path, &expected);
         }

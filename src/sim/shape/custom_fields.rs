@@ -69,7 +69,14 @@ pub mod id {
 
 /// Every definition of the simulated tenant, by id.
 pub const DEFINITIONS: &[Definition] = &[
-    field(id::VENDOR_TICKET, TICKETS, "Vendor Ticket #", "Text", "EntryField", "The case number the vendor gave us."),
+    field(
+        id::VENDOR_TICKET,
+        TICKETS,
+        "Vendor Ticket #",
+        "Text",
+        "EntryField",
+        "The case number the vendor gave us.",
+    ),
     field(
         id::ESCALATED_TO_VENDOR,
         TICKETS,
@@ -78,10 +85,24 @@ pub const DEFINITIONS: &[Definition] = &[
         "EntryField",
         "Checked once the vendor has the case.",
     ),
-    field(id::FOLLOW_UP_DATE, TICKETS, "Follow-up Date", "Date", "Date", "When to check back with the client."),
+    field(
+        id::FOLLOW_UP_DATE,
+        TICKETS,
+        "Follow-up Date",
+        "Date",
+        "Date",
+        "When to check back with the client.",
+    ),
     Definition {
         options: BACKUP_PROVIDERS,
-        ..field(id::BACKUP_PROVIDER, COMPANIES, "Backup Provider", "Text", "List", "Who backs up this client.")
+        ..field(
+            id::BACKUP_PROVIDER,
+            COMPANIES,
+            "Backup Provider",
+            "Text",
+            "List",
+            "Who backs up this client.",
+        )
     },
     field(
         id::CONTRACT_RENEWAL,
@@ -91,10 +112,38 @@ pub const DEFINITIONS: &[Definition] = &[
         "Date",
         "When the managed services agreement renews.",
     ),
-    field(id::SEATS_COVERED, COMPANIES, "Seats Covered", "Number", "EntryField", "Users covered by the agreement."),
-    field(id::LINK, COMPANIES, "Link", "Hyperlink", "EntryField", "The client's documentation."),
-    field(id::BACKED_UP, CONFIGURATIONS, "Backed Up", "Checkbox", "EntryField", "Covered by the backup service."),
-    field(id::RMM_AGENT_ID, CONFIGURATIONS, "RMM Agent ID", "Text", "EntryField", "The device's id in the RMM."),
+    field(
+        id::SEATS_COVERED,
+        COMPANIES,
+        "Seats Covered",
+        "Number",
+        "EntryField",
+        "Users covered by the agreement.",
+    ),
+    field(
+        id::LINK,
+        COMPANIES,
+        "Link",
+        "Hyperlink",
+        "EntryField",
+        "The client's documentation.",
+    ),
+    field(
+        id::BACKED_UP,
+        CONFIGURATIONS,
+        "Backed Up",
+        "Checkbox",
+        "EntryField",
+        "Covered by the backup service.",
+    ),
+    field(
+        id::RMM_AGENT_ID,
+        CONFIGURATIONS,
+        "RMM Agent ID",
+        "Text",
+        "EntryField",
+        "The device's id in the RMM.",
+    ),
 ];
 
 /// The definitions for records at `template`.
@@ -285,9 +334,16 @@ mod tests {
 
     #[test]
     fn a_write_keeps_the_values_it_names_and_checks_their_types() {
-        let kept = stored_form(COMPANIES, &json!([{"id": 6, "value": 40}, {"id": 5, "value": null}]), "company");
+        let kept = stored_form(
+            COMPANIES,
+            &json!([{"id": 6, "value": 40}, {"id": 5, "value": null}]),
+            "company",
+        );
         assert_eq!(kept.unwrap(), Some(json!([{"id": 6, "value": 40}])));
-        assert_eq!(stored_form(COMPANIES, &json!([{"id": 6, "value": null}]), "company").unwrap(), None);
+        assert_eq!(
+            stored_form(COMPANIES, &json!([{"id": 6, "value": null}]), "company").unwrap(),
+            None
+        );
         let errors = stored_form(COMPANIES, &json!([{"id": 6, "value": "forty"}]), "company").unwrap_err();
         assert_eq!(errors[0].field, "customFields/0/value");
         let errors = stored_form(COMPANIES, &json!([{"id": 1, "value": "x"}]), "company").unwrap_err();

@@ -92,16 +92,26 @@ pub fn defaults(template: &str) -> Vec<(&'static str, Value)> {
 /// A ticket's computed fields.
 const TICKET: &[(&str, Computed)] = &[
     ("department", |r, v| board_field(r, v, "department")),
-    ("escalationStartDateUTC", |r, _| r.get("_info")?.get("dateEntered").cloned()),
+    ("escalationStartDateUTC", |r, _| {
+        r.get("_info")?.get("dateEntered").cloned()
+    }),
     ("location", |r, v| board_field(r, v, "location")),
     ("requestForChangeFlag", |r, _| {
         let name = r.get("type")?.get("name")?.as_str()?;
         Some((name == "Change Request").into())
     }),
-    ("resolutionHours", |r, _| minutes_between(r, "dateResolved").map(hours)),
-    ("resolveMinutes", |r, _| Some(minutes_between(r, "dateResolved").unwrap_or(0).into())),
-    ("respondMinutes", |r, _| Some(minutes_between(r, "dateResponded").unwrap_or(0).into())),
-    ("respondedHours", |r, _| minutes_between(r, "dateResponded").map(hours)),
+    ("resolutionHours", |r, _| {
+        minutes_between(r, "dateResolved").map(hours)
+    }),
+    ("resolveMinutes", |r, _| {
+        Some(minutes_between(r, "dateResolved").unwrap_or(0).into())
+    }),
+    ("respondMinutes", |r, _| {
+        Some(minutes_between(r, "dateResponded").unwrap_or(0).into())
+    }),
+    ("respondedHours", |r, _| {
+        minutes_between(r, "dateResponded").map(hours)
+    }),
     ("slaStatus", sla_status),
     ("team", team),
 ];
@@ -185,7 +195,11 @@ fn time(record: &Map<String, Value>, key: &str) -> Option<DateTime<Utc>> {
 
 /// Minutes from the ticket's entry to `key` (`dateResponded`, `dateResolved`).
 fn minutes_between(record: &Map<String, Value>, key: &str) -> Option<i64> {
-    Some((time(record, key)? - time(record, "dateEntered")?).num_minutes().max(0))
+    Some(
+        (time(record, key)? - time(record, "dateEntered")?)
+            .num_minutes()
+            .max(0),
+    )
 }
 
 fn hours(minutes: i64) -> Value {

@@ -41,39 +41,100 @@ const fn guid_link(schema: &'static str, key: &'static str, path: &'static str, 
 
 /// Every reference schema the simulated tenant links, sorted by schema name.
 pub const REF_LINKS: &[RefLink] = &[
-    link("ActivityStatusReference", "status", "/sales/activities/statuses/{id}"),
+    link(
+        "ActivityStatusReference",
+        "status",
+        "/sales/activities/statuses/{id}",
+    ),
     link("ActivityTypeReference", "type", "/sales/activities/types/{id}"),
     link("AgreementReference", "agreement", "/finance/agreements/{id}"),
     link("AgreementTypeReference", "type", "/finance/agreements/types/{id}"),
-    link("BillingCycleReference", "billingCycle", "/finance/billingCycles/{id}"),
-    link("BillingStatusReference", "billingStatus", "/finance/billingStatuses/{id}"),
-    link("BillingTermsReference", "billingTerms", "/finance/billingTerms/{id}"),
+    link(
+        "BillingCycleReference",
+        "billingCycle",
+        "/finance/billingCycles/{id}",
+    ),
+    link(
+        "BillingStatusReference",
+        "billingStatus",
+        "/finance/billingStatuses/{id}",
+    ),
+    link(
+        "BillingTermsReference",
+        "billingTerms",
+        "/finance/billingTerms/{id}",
+    ),
     link("BoardReference", "board", "/service/boards/{id}"),
-    link("CommunicationTypeReference", "type", "/company/communicationTypes/{id}"),
-    guid_link("CompanyReference", "company", "/company/companies/{id}", "company"),
-    link("CompanyStatusReference", "status", "/company/companies/statuses/{id}"),
+    link(
+        "CommunicationTypeReference",
+        "type",
+        "/company/communicationTypes/{id}",
+    ),
+    guid_link(
+        "CompanyReference",
+        "company",
+        "/company/companies/{id}",
+        "company",
+    ),
+    link(
+        "CompanyStatusReference",
+        "status",
+        "/company/companies/statuses/{id}",
+    ),
     link("CompanyTypeReference", "type", "/company/companies/types/{id}"),
-    link("ConfigurationStatusReference", "status", "/company/configurations/statuses/{id}"),
-    link("ConfigurationTypeReference", "type", "/company/configurations/types/{id}"),
+    link(
+        "ConfigurationStatusReference",
+        "status",
+        "/company/configurations/statuses/{id}",
+    ),
+    link(
+        "ConfigurationTypeReference",
+        "type",
+        "/company/configurations/types/{id}",
+    ),
     guid_link("ContactReference", "contact", "/company/contacts/{id}", "contact"),
     link("ContactTypeReference", "type", "/company/contacts/types/{id}"),
     link("CountryReference", "country", "/company/countries/{id}"),
     link("CurrencyReference", "currency", "/finance/currencies/{id}"),
     link("InvoiceReference", "invoice", "/finance/invoices/{id}"),
-    link("ManufacturerReference", "manufacturer", "/procurement/manufacturers/{id}"),
-    link("MarketDescriptionReference", "market", "/company/marketDescriptions/{id}"),
+    link(
+        "ManufacturerReference",
+        "manufacturer",
+        "/procurement/manufacturers/{id}",
+    ),
+    link(
+        "MarketDescriptionReference",
+        "market",
+        "/company/marketDescriptions/{id}",
+    ),
     link("MemberReference", "member", "/system/members/{id}"),
     link("MemberTypeReference", "type", "/system/members/types/{id}"),
-    link("OpportunityRatingReference", "rating", "/sales/opportunities/ratings/{id}"),
+    link(
+        "OpportunityRatingReference",
+        "rating",
+        "/sales/opportunities/ratings/{id}",
+    ),
     link("OpportunityReference", "opportunity", "/sales/opportunities/{id}"),
     link("OpportunityStageReference", "stage", "/sales/stages/{id}"),
-    link("OpportunityStatusReference", "status", "/sales/opportunities/statuses/{id}"),
-    link("OpportunityTypeReference", "type", "/sales/opportunities/types/{id}"),
+    link(
+        "OpportunityStatusReference",
+        "status",
+        "/sales/opportunities/statuses/{id}",
+    ),
+    link(
+        "OpportunityTypeReference",
+        "type",
+        "/sales/opportunities/types/{id}",
+    ),
     link("PhaseStatusReference", "status", "/project/phaseStatuses/{id}"),
     link("PriorityReference", "priority", "/service/priorities/{id}"),
     link("ProductReference", "product", "/procurement/catalog/{id}"),
     link("ProjectBoardReference", "board", "/service/boards/{id}"),
-    link("ProjectPhaseReference", "phase", "/project/projects/{project}/phases/{id}"),
+    link(
+        "ProjectPhaseReference",
+        "phase",
+        "/project/projects/{project}/phases/{id}",
+    ),
     link("ProjectReference", "project", "/project/projects/{id}"),
     link("ProjectStatusReference", "status", "/project/statuses/{id}"),
     link("ProjectTypeReference", "type", "/project/projectTypes/{id}"),
@@ -81,20 +142,49 @@ pub const REF_LINKS: &[RefLink] = &[
     link("SLAReference", "sla", "/service/SLAs/{id}"),
     link("ScheduleStatusReference", "status", "/schedule/statuses/{id}"),
     link("ScheduleTypeReference", "type", "/schedule/types/{id}"),
-    link("SecurityRoleReference", "securityRole", "/system/securityroles/{id}"),
+    link(
+        "SecurityRoleReference",
+        "securityRole",
+        "/system/securityroles/{id}",
+    ),
     link("ServiceLocationReference", "location", "/service/locations/{id}"),
     link("ServiceSourceReference", "source", "/service/sources/{id}"),
-    link("ServiceStatusReference", "status", "/service/boards/{board}/statuses/{id}"),
-    link("ServiceTeamReference", "team", "/service/boards/{board}/teams/{id}"),
-    link("ServiceTypeReference", "type", "/service/boards/{board}/types/{id}"),
-    guid_link("SiteReference", "site", "/company/companies/{company}/sites/{id}", "site"),
+    link(
+        "ServiceStatusReference",
+        "status",
+        "/service/boards/{board}/statuses/{id}",
+    ),
+    link(
+        "ServiceTeamReference",
+        "team",
+        "/service/boards/{board}/teams/{id}",
+    ),
+    link(
+        "ServiceTypeReference",
+        "type",
+        "/service/boards/{board}/types/{id}",
+    ),
+    guid_link(
+        "SiteReference",
+        "site",
+        "/company/companies/{company}/sites/{id}",
+        "site",
+    ),
     link("StateReference", "state", "/company/states/{id}"),
-    link("SystemDepartmentReference", "department", "/system/departments/{id}"),
+    link(
+        "SystemDepartmentReference",
+        "department",
+        "/system/departments/{id}",
+    ),
     link("SystemLocationReference", "location", "/system/locations/{id}"),
     link("TaxCodeReference", "taxCode", "/finance/taxCodes/{id}"),
     guid_link("TicketReference", "ticket", "/service/tickets/{id}", "ticket"),
     link("TimeSheetReference", "timeSheet", "/time/sheets/{id}"),
-    link("TimeZoneSetupReference", "timeZoneSetup", "/system/timeZoneSetups/{id}"),
+    link(
+        "TimeZoneSetupReference",
+        "timeZoneSetup",
+        "/system/timeZoneSetups/{id}",
+    ),
     link("WorkRoleReference", "workRole", "/time/workRoles/{id}"),
     link("WorkTypeReference", "workType", "/time/workTypes/{id}"),
 ];
@@ -119,9 +209,15 @@ pub struct OwnLinks {
 }
 
 const TICKET_LINKS: &[(&str, &str)] = &[
-    ("activities_href", "{base}/sales/activities?conditions=ticket/id={id}"),
+    (
+        "activities_href",
+        "{base}/sales/activities?conditions=ticket/id={id}",
+    ),
     ("configurations_href", "{self}/configurations"),
-    ("documents_href", "{base}/system/documents?recordType=Ticket&recordId={id}"),
+    (
+        "documents_href",
+        "{base}/system/documents?recordType=Ticket&recordId={id}",
+    ),
     (
         "expenseEntries_href",
         "{base}/expense/entries?conditions=(chargeToType='ServiceTicket' OR chargeToType='ProjectTicket') AND chargeToId={id}",
@@ -131,7 +227,10 @@ const TICKET_LINKS: &[(&str, &str)] = &[
         "products_href",
         "{base}/procurement/products?conditions=chargeToType='Ticket' AND chargeToId={id}",
     ),
-    ("scheduleentries_href", "{base}/schedule/entries?conditions=type/id=4 AND objectId={id}"),
+    (
+        "scheduleentries_href",
+        "{base}/schedule/entries?conditions=type/id=4 AND objectId={id}",
+    ),
     ("tasks_href", "{self}/tasks"),
     (
         "timeentries_href",
@@ -146,17 +245,41 @@ pub fn own_links(template: &str) -> OwnLinks {
         "/company/companies" => (
             Some("company"),
             &[
-                ("activities_href", "{base}/sales/activities?conditions=company/id={id}"),
-                ("agreements_href", "{base}/finance/agreements?conditions=company/id={id}"),
-                ("configurations_href", "{base}/company/configurations?conditions=company/id={id}"),
-                ("contacts_href", "{base}/company/contacts?conditions=company/id={id}"),
-                ("documents_href", "{base}/system/documents?recordType=Company&recordId={id}"),
+                (
+                    "activities_href",
+                    "{base}/sales/activities?conditions=company/id={id}",
+                ),
+                (
+                    "agreements_href",
+                    "{base}/finance/agreements?conditions=company/id={id}",
+                ),
+                (
+                    "configurations_href",
+                    "{base}/company/configurations?conditions=company/id={id}",
+                ),
+                (
+                    "contacts_href",
+                    "{base}/company/contacts?conditions=company/id={id}",
+                ),
+                (
+                    "documents_href",
+                    "{base}/system/documents?recordType=Company&recordId={id}",
+                ),
                 ("notes_href", "{self}/notes"),
-                ("opportunities_href", "{base}/sales/opportunities?conditions=company/id={id}"),
-                ("projects_href", "{base}/project/projects?conditions=company/id={id}"),
+                (
+                    "opportunities_href",
+                    "{base}/sales/opportunities?conditions=company/id={id}",
+                ),
+                (
+                    "projects_href",
+                    "{base}/project/projects?conditions=company/id={id}",
+                ),
                 ("sites_href", "{self}/sites"),
                 ("teams_href", "{self}/teams"),
-                ("tickets_href", "{base}/service/tickets?conditions=company/id={id}"),
+                (
+                    "tickets_href",
+                    "{base}/service/tickets?conditions=company/id={id}",
+                ),
             ],
         ),
         "/company/companies/{parentId}/sites" => (Some("site"), &[]),
@@ -164,27 +287,39 @@ pub fn own_links(template: &str) -> OwnLinks {
             Some("contact"),
             &[
                 ("communications_href", "{self}/communications"),
-                ("documents_href", "{base}/system/documents?recordType=Contact&recordId={id}"),
+                (
+                    "documents_href",
+                    "{base}/system/documents?recordType=Contact&recordId={id}",
+                ),
                 ("notes_href", "{self}/notes"),
             ],
         ),
         "/company/contacts/{parentId}/communications" => (Some("communication"), &[]),
         "/company/configurations" => (
             Some("configuration"),
-            &[("documents_href", "{base}/system/documents?recordType=Configuration&recordId={id}")],
+            &[(
+                "documents_href",
+                "{base}/system/documents?recordType=Configuration&recordId={id}",
+            )],
         ),
         "/system/members" => (None, &[("image_href", "{self}/image")]),
         "/time/entries" => (Some("timeEntry"), &[]),
         "/schedule/entries" => (Some("scheduleEntry"), &[]),
         "/sales/activities" => (
             Some("activity"),
-            &[("documents_href", "{base}/system/documents?recordType=Activity&recordId={id}")],
+            &[(
+                "documents_href",
+                "{base}/system/documents?recordType=Activity&recordId={id}",
+            )],
         ),
         "/sales/opportunities" => (
             None,
             &[
                 ("contacts_href", "{self}/contacts"),
-                ("documents_href", "{base}/system/documents?recordType=Opportunity&recordId={id}"),
+                (
+                    "documents_href",
+                    "{base}/system/documents?recordType=Opportunity&recordId={id}",
+                ),
                 ("forecast_href", "{self}/forecast"),
                 ("notes_href", "{self}/notes"),
                 ("team_href", "{self}/team"),
@@ -193,11 +328,17 @@ pub fn own_links(template: &str) -> OwnLinks {
         "/project/projects" => (
             None,
             &[
-                ("documents_href", "{base}/system/documents?recordType=Project&recordId={id}"),
+                (
+                    "documents_href",
+                    "{base}/system/documents?recordType=Project&recordId={id}",
+                ),
                 ("notes_href", "{self}/notes"),
                 ("phases_href", "{self}/phases"),
                 ("teamMembers_href", "{self}/teamMembers"),
-                ("tickets_href", "{base}/project/tickets?conditions=project/id={id}"),
+                (
+                    "tickets_href",
+                    "{base}/project/tickets?conditions=project/id={id}",
+                ),
             ],
         ),
         "/finance/agreements" => (
@@ -206,7 +347,10 @@ pub fn own_links(template: &str) -> OwnLinks {
                 ("additions_href", "{self}/additions"),
                 ("adjustments_href", "{self}/adjustments"),
                 ("configurations_href", "{self}/configurations"),
-                ("documents_href", "{base}/system/documents?recordType=Agreement&recordId={id}"),
+                (
+                    "documents_href",
+                    "{base}/system/documents?recordType=Agreement&recordId={id}",
+                ),
                 ("sites_href", "{self}/sites"),
                 ("workRoleExclusions_href", "{self}/workRoleExclusions"),
                 ("workTypeExclusions_href", "{self}/workTypeExclusions"),
@@ -215,7 +359,10 @@ pub fn own_links(template: &str) -> OwnLinks {
         "/finance/invoices" => (
             None,
             &[
-                ("documents_href", "{base}/system/documents?recordType=Invoice&recordId={id}"),
+                (
+                    "documents_href",
+                    "{base}/system/documents?recordType=Invoice&recordId={id}",
+                ),
                 ("payments_href", "{self}/payments"),
             ],
         ),
@@ -278,7 +425,11 @@ mod tests {
     #[test]
     fn every_reference_link_is_an_item_path_of_the_spec() {
         for l in REF_LINKS {
-            assert!(crate::spec::schema(l.schema).is_some(), "{} is not in the spec", l.schema);
+            assert!(
+                crate::spec::schema(l.schema).is_some(),
+                "{} is not in the spec",
+                l.schema
+            );
             let path = l
                 .path
                 .replace("{id}", "7")

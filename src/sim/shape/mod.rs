@@ -271,7 +271,7 @@ impl View<'_> {
         if link.schema == "ServiceStatusReference"
             && let Some(sort) = self
                 .store
-                .get(&path.rsplit_once('/').map_or("", |(c, _)| c).to_string(), id)
+                .get(path.rsplit_once('/').map_or("", |(c, _)| c), id)
                 .and_then(|s| s.get("sortOrder"))
         {
             // ConnectWise spells it with a capital S here.
@@ -448,7 +448,8 @@ impl View<'_> {
             let derived = match key.as_str() {
                 "mobileGuid" => shape.own.guid.is_some(),
                 _ => {
-                    shape.defaults.iter().any(|(k, _)| k == key) || shape.computed.iter().any(|(k, _)| k == key)
+                    shape.defaults.iter().any(|(k, _)| k == key)
+                        || shape.computed.iter().any(|(k, _)| k == key)
                 }
             };
             if !derived {

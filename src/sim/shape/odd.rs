@@ -68,7 +68,9 @@ pub const UNLISTED: &str = "Undocumented";
 const TEXT_FIELDS: &[&str] = &["summary", "name", "text", "notes", "identifier", "firstName"];
 
 fn properties(schema: Option<&'static Value>) -> Option<&'static Map<String, Value>> {
-    crate::sim::schema::resolve(schema?).get("properties")?.as_object()
+    crate::sim::schema::resolve(schema?)
+        .get("properties")?
+        .as_object()
 }
 
 /// Applies the record's oddity (by its id) to a served record.
@@ -90,7 +92,8 @@ pub fn apply(record: &mut Value, schema: Option<&'static Value>) {
             let enum_field = properties(schema).and_then(|props| {
                 props.iter().find_map(|(k, p)| {
                     let p = crate::sim::schema::resolve(p);
-                    (p.get("enum").is_some() && object.get(k).is_some_and(Value::is_string)).then(|| k.clone())
+                    (p.get("enum").is_some() && object.get(k).is_some_and(Value::is_string))
+                        .then(|| k.clone())
                 })
             });
             if let Some(k) = enum_field {
@@ -108,13 +111,18 @@ pub fn apply(record: &mut Value, schema: Option<&'static Value>) {
             let list_field = properties(schema).and_then(|props| {
                 props
                     .iter()
-                    .filter(|(_, p)| crate::sim::schema::resolve(p).get("type").and_then(Value::as_str) == Some("array"))
+                    .filter(|(_, p)| {
+                        crate::sim::schema::resolve(p).get("type").and_then(Value::as_str) == Some("array")
+                    })
                     .map(|(k, _)| k.clone())
                     .find(|k| object.get(k).is_some_and(Value::is_array))
                     .or_else(|| {
                         props
                             .iter()
-                            .find(|(_, p)| crate::sim::schema::resolve(p).get("type").and_then(Value::as_str) == Some("array"))
+                            .find(|(_, p)| {
+                                crate::sim::schema::resolve(p).get("type").and_then(Value::as_str)
+                                    == Some("array")
+                            })
                             .map(|(k, _)| k.clone())
                     })
             });
@@ -132,7 +140,12 @@ pub fn apply(record: &mut Value, schema: Option<&'static Value>) {
                 && let Some(v) = object.remove(k)
             {
                 let mut chars = k.chars();
-                let upper: String = chars.next().map(|c| c.to_ascii_uppercase()).into_iter().chain(chars).collect();
+                let upper: String = chars
+                    .next()
+                    .map(|c| c.to_ascii_uppercase())
+                    .into_iter()
+                    .chain(chars)
+                    .collect();
                 object.insert(upper, v);
             }
         }
