@@ -492,6 +492,12 @@ async fn odd_shapes_break_the_specs_promises_on_a_few_records() {
     let before = ticket(&sim, 7).await;
     sim.faults().serve_odd_shapes(true);
     assert_eq!(ticket(&sim, 7).await["summary"], Value::Null, "a null value");
+    let (_, _, projected) = list(&sim, "/service/tickets/7", &[("fields", "summary")]).await;
+    assert_eq!(
+        projected,
+        json!({"summary": null}),
+        "`fields` sees the odd record too"
+    );
     let unlisted = ticket(&sim, 17).await;
     assert!(
         unlisted

@@ -397,6 +397,27 @@ impl View<'_> {
         let Value::Object(stored) = record else {
             return record.clone();
         };
+        let odd = self.odd_shapes
+            && self.shape.odd
+            && stored
+                .get("id")
+                .and_then(Value::as_i64)
+                .and_then(odd::of)
+                .is_some();
+        if odd {
+            // The oddity is decided on the whole record, then the keys are picked.
+            let mut whole = Value::Object(
+                self.keys(stored)
+                    .into_iter()
+                    .filter_map(|k| Some((k.to_string(), self.field(k, stored)?)))
+                    .collect(),
+            );
+            odd::apply(&mut whole, self.shape.schema);
+            if let Value::Object(object) = &mut whole {
+                object.retain(|k, _| wanted(k));
+            }
+            return whole;
+        }
         let mut out = Map::new();
         for key in self.keys(stored) {
             if wanted(key)
@@ -405,11 +426,7 @@ impl View<'_> {
                 out.insert(key.to_string(), v);
             }
         }
-        let mut out = Value::Object(out);
-        if self.odd_shapes && self.shape.odd {
-            odd::apply(&mut out, self.shape.schema);
-        }
-        out
+        Value::Object(out)
     }
 
     /// The record's `customFields` as served (for `customFieldConditions`).
