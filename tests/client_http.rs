@@ -257,6 +257,39 @@ async fn a_429_asking_for_too_long_is_returned_with_its_retry_after() {
 }
 
 #[tokio::test]
+async fn a_429_from_the_edge_as_html_reads_as_a_clear_error_with_its_retry_after() {
+    // The edge in front of ConnectWise rate-limits with an HTML page, not ConnectWise JSON.
+    let page = "<!DOCTYPE html>\n<html lang=\"en-US\">\n<head><title>Error 1015: You are being rate limited</title></head>\n<body><h1>Error 1015</h1><p>You are being rate limited.</p></body>\n</html>\n";
+    let mut limited = answer(429, page);
+    limited.headers.push(("retry-after", "120".into()));
+    limited
+        .headers
+        .push(("content-type", "text/html; charset=UTF-8".into()));
+    let (script, cw) = setup(vec![limited], 5).await;
+    let ApiError::Response(e) = list_tickets(&cw, "id=1").await.unwrap_err() else {
+        panic!("expected a response error, not a decode failure")
+    };
+    assert_eq!((e.status, e.retry_after_secs), (429, Some(120)));
+    assert_eq!(
+        e.message,
+        "Too Many Requests: Error 1015: You are being rate limited"
+    );
+    assert_eq!(seen(&script).len(), 1);
+}
+
+#[tokio::test]
+async fn a_429_from_the_edge_is_retried_after_its_delay_like_any_other() {
+    let mut limited = answer(
+        429,
+        "<html><head><title>429 Too Many Requests</title></head></html>",
+    );
+    limited.headers.push(("retry-after", "1".into()));
+    let (script, cw) = setup(vec![limited, answer(200, r#"[{"id": 1}]"#)], 5).await;
+    assert_eq!(list_tickets(&cw, "id=1").await.unwrap().len(), 1);
+    assert_eq!(seen(&script).len(), 2);
+}
+
+#[tokio::test]
 async fn a_500_on_a_read_is_retried_then_reported() {
     let failing = answer(
         500,

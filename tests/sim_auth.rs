@@ -33,7 +33,10 @@ async fn a_wrong_private_key_is_a_401() {
         .unwrap();
     let (status, body) = status_and_body(response).await;
     assert_eq!(status, 401);
-    assert_eq!(body["code"], "Unauthorized");
+    assert_eq!(
+        body,
+        serde_json::json!({"code": "ConnectWiseApi", "message": "UserNotAuthenticated"})
+    );
 }
 
 #[tokio::test]
@@ -64,20 +67,18 @@ async fn a_request_without_basic_auth_is_a_401() {
 }
 
 #[tokio::test]
-async fn a_request_without_client_id_is_a_401_saying_it_is_required() {
+async fn a_request_without_client_id_is_a_400_naming_it() {
     let sim = start().await;
-    let response = support::client()
-        .get(format!("{}/service/boards", sim.base_url()))
-        .basic_auth(
-            format!("{DEMO_COMPANY_ID}+{DEMO_PUBLIC_KEY}"),
-            Some(DEMO_PRIVATE_KEY),
-        )
-        .send()
-        .await
-        .unwrap();
-    let (status, body) = status_and_body(response).await;
-    assert_eq!(status, 401);
-    assert_eq!(body["message"], CLIENT_ID_REQUIRED_MESSAGE);
+    for keys in [Some(DEMO_PRIVATE_KEY), Some("wrong"), None] {
+        let mut request = support::client().get(format!("{}/service/boards", sim.base_url()));
+        if let Some(private) = keys {
+            request = request.basic_auth(format!("{DEMO_COMPANY_ID}+{DEMO_PUBLIC_KEY}"), Some(private));
+        }
+        let (status, body) = status_and_body(request.send().await.unwrap()).await;
+        assert_eq!(status, 400, "clientId is checked before the keys");
+        assert_eq!(body["message"], CLIENT_ID_REQUIRED_MESSAGE);
+        assert_eq!(body["errors"][0]["field"], "clientId");
+    }
     assert!(CLIENT_ID_REQUIRED_MESSAGE.starts_with("clientId is required"));
 }
 
