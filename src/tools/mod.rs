@@ -6,6 +6,7 @@
 //! result shaping, the size cap and cursors). The server (`crate::mcp`)
 //! decides which tools a session sees.
 
+#[rustfmt::skip] // prettyplease formats it, the same on every machine (xtask/src/tools/emit.rs)
 pub mod generated;
 pub mod runtime;
 

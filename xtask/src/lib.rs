@@ -9,6 +9,7 @@
 #[allow(dead_code)]
 pub mod normalize;
 
+pub mod check;
 pub mod diff;
 pub mod regen;
 pub mod tools;
