@@ -452,6 +452,32 @@ fn a_header_parameter_other_than_client_id_fails_naming_the_operation() {
 }
 
 #[test]
+fn a_dangling_ref_is_located_by_its_operation_and_a_readable_pointer() {
+    let sandbox = Sandbox::new();
+    let new = sandbox.doctored(|spec| {
+        let content = &mut operation(spec, "/service/boards", "get")["responses"]["200"]["content"];
+        let media = content.as_object_mut().unwrap().values_mut().next().unwrap();
+        media["schema"]["items"]["$ref"] = json!("#/components/schemas/BoardGone");
+    });
+    let out = sandbox.cli(&["--spec", new.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "  - operation getServiceBoards (GET /service/boards): refers to \
+             `#/components/schemas/BoardGone` at /responses/200/content/"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(" / service / "), "{stderr}");
+    assert_eq!(
+        sandbox.committed(),
+        shipped_bytes(),
+        "nothing is written on failure"
+    );
+}
+
+#[test]
 fn a_file_that_is_not_json_fails_clearly() {
     let sandbox = Sandbox::new();
     let bad = sandbox.write_new("All.json", b"<html>Service Unavailable</html>");
