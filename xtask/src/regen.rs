@@ -11,8 +11,9 @@
 //!    snapshots are refreshed (`main.rs`).
 //!
 //! Steps 1–5 are [`run`], which returns a [`RegenReport`]; step 6 is
-//! [`cargo_check`]. Nothing here panics on bad input: every failure is a
-//! [`RegenError`] whose message names the file and the problem.
+//! [`cargo_check`] and [`refresh_toolsnaps`]. `regen --check` (which writes
+//! nothing) is `crate::check`. Nothing here panics on bad input: every
+//! failure is a [`RegenError`] whose message names the file and the problem.
 
 use crate::diff::SpecDiff;
 use crate::normalize::{self, Applied, NormalizeError, Normalized};
@@ -386,6 +387,8 @@ pub fn refresh_toolsnaps(root: &Path) -> Result<ExitStatus, RegenError> {
 pub fn compare_toolsnaps(root: &Path) -> Result<ExitStatus, RegenError> {
     toolsnaps(root)
         .env_remove("UPDATE_TOOLSNAPS")
+        // The diff is in the panic message; a backtrace would bury it.
+        .env("RUST_BACKTRACE", "0")
         .status()
         .map_err(RegenError::Cargo)
 }
