@@ -10,7 +10,7 @@
 mod mcp_support;
 
 use connectwise_mcp::sim::Simulator;
-use connectwise_mcp::tools::curated;
+use connectwise_mcp::toolsets::curated;
 use mcp_support::*;
 use serde_json::{Value, json};
 
@@ -463,7 +463,7 @@ async fn every_curated_tool_succeeds_once_and_fails_once_with_a_useful_error() {
     let client = connect(&["--toolsets", "all", "--allow-writes"], &env).await;
 
     let cases = cases(&sim, ticket, &me);
-    let mut untested: Vec<&str> = curated().iter().map(|t| t.name).collect();
+    let mut untested: Vec<&str> = curated::tools().iter().map(|t| t.name).collect();
     untested.retain(|name| !cases.iter().any(|c| c.tool == *name));
     assert!(untested.is_empty(), "tools without a case: {untested:?}");
 

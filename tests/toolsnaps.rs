@@ -8,13 +8,13 @@
 //! unless asked to update (`cargo xtask regen --check` runs it so).
 //! `cargo xtask regen` refreshes them; by hand: `UPDATE_TOOLSNAPS=true cargo test --test toolsnaps`.
 
-use connectwise_mcp::tools::ToolDef;
+use connectwise_mcp::tool::ToolDef;
 use serde_json::{Value, json};
 use std::path::PathBuf;
 
 /// Every tool of the build (extra operations are per deployment: none here).
 fn every_tool() -> &'static [ToolDef] {
-    connectwise_mcp::tools::all(&[]).expect("the build's tools")
+    connectwise_mcp::mcp::registry::all(&[]).expect("the build's tools")
 }
 
 fn snapshot_dir() -> PathBuf {

@@ -211,7 +211,7 @@ async fn ready(State(state): State<Arc<AppState>>) -> Response {
     let result = match cached {
         Some(r) => r,
         None => {
-            let cw = state.shared.role_server(crate::mcp::Role::Viewer).connectwise();
+            let cw = state.shared.role_server(auth::Role::Viewer).connectwise();
             let r = match cw {
                 Err(e) => Err(e),
                 Ok(cw) => cw

@@ -23,7 +23,7 @@ enum Command {
         /// the committed spec/manage.json.
         #[arg(long, value_name = "PATH", conflicts_with = "check")]
         spec: Option<PathBuf>,
-        /// Write nothing: fail with a diff when src/tools/generated.rs or the
+        /// Write nothing: fail with a diff when src/toolsets/curated/generated.rs or the
         /// tool schema snapshots differ from what regen would make of the
         /// committed spec and allow-list (CI runs this).
         #[arg(long)]

@@ -1,5 +1,5 @@
 //! The curated tools: `spec/tools.toml` (the allow-list) + the normalised
-//! spec → `src/tools/generated.rs`, in three steps:
+//! spec → `src/toolsets/curated/generated.rs`, in three steps:
 //!
 //! 1. [`allow_list`]: the file read into typed values (argument types,
 //!    mappings, tiers and operators are enums; unknown keys are errors);
@@ -26,7 +26,7 @@ use std::fmt;
 /// The allow-list file, relative to the repository root.
 pub const TOOLS_FILE: &str = "spec/tools.toml";
 /// The generated wrappers, relative to the repository root.
-pub const GENERATED_FILE: &str = "src/tools/generated.rs";
+pub const GENERATED_FILE: &str = "src/toolsets/curated/generated.rs";
 
 /// A problem in the allow-list, named by tool (and, in `problem`, argument).
 #[derive(Debug, Clone, PartialEq, Eq)]

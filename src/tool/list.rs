@@ -1,75 +1,16 @@
-//! What every generated tool wrapper shares: argument parsing with errors
-//! that name the argument, typed filters compiled to `conditions`, request
-//! bodies and JSON Patch lists built from arguments, and result shaping
-//! (`_info` dropped, a size cap, a cursor for whatever was cut).
-//!
-//! Generated code stays thin: it declares the arguments and calls these.
+//! Lists and records shaped for a model: `fields` and `orderBy` checked
+//! against the record's schema, raw `conditions` parsed and validated,
+//! paging, `_info` dropped unless asked for, a size cap, and a cursor for
+//! whatever was cut.
 
-use super::{Context, ToolError};
-use crate::conditions::{self, CompareOp, Expr, FieldPath, Literal};
-use serde::de::DeserializeOwned;
+use super::{ToolError, args::check_range, invalid};
+use crate::conditions::{self, Expr, FieldPath};
 use serde_json::{Map, Value, json};
 
 /// Results larger than this (bytes of compact JSON) are cut, with a cursor.
 pub const RESULT_CAP_BYTES: usize = 24 * 1024;
 /// ConnectWise's hard maximum page size.
 pub const MAX_PAGE_SIZE: i32 = 1000;
-/// The longest string argument accepted (a note's text is the longest real one).
-pub const MAX_STRING_ARG: usize = 20_000;
-
-fn invalid(message: impl Into<String>) -> ToolError {
-    ToolError::InvalidArguments(message.into())
-}
-
-/// Parses the arguments into the tool's argument type. Errors name the
-/// argument (`company: invalid type: integer `5`, expected a string`).
-pub fn parse_args<T: DeserializeOwned>(args: Value) -> Result<T, ToolError> {
-    let args = match args {
-        Value::Null => Value::Object(Map::new()),
-        other => other,
-    };
-    if !args.is_object() {
-        return Err(invalid("arguments must be a JSON object"));
-    }
-    check_sizes(&args, "")?;
-    serde_path_to_error::deserialize(args).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner().to_string();
-        if path == "." || path.is_empty() {
-            invalid(inner)
-        } else {
-            invalid(format!("{path}: {inner}"))
-        }
-    })
-}
-
-/// Refuses huge strings before anything else looks at them.
-fn check_sizes(value: &Value, at: &str) -> Result<(), ToolError> {
-    match value {
-        Value::String(s) if s.len() > MAX_STRING_ARG => Err(invalid(format!(
-            "{}: {} characters is more than the {MAX_STRING_ARG} accepted",
-            at.trim_start_matches('.'),
-            s.chars().count()
-        ))),
-        Value::Array(items) if items.len() > 200 => Err(invalid(format!(
-            "{}: more than 200 values",
-            at.trim_start_matches('.')
-        ))),
-        Value::Array(items) => items.iter().try_for_each(|v| check_sizes(v, at)),
-        Value::Object(map) => map
-            .iter()
-            .try_for_each(|(k, v)| check_sizes(v, &format!("{at}.{k}"))),
-        _ => Ok(()),
-    }
-}
-
-/// A record id argument, as the generated client takes it.
-pub fn id(arg: &str, value: i64) -> Result<i32, ToolError> {
-    i32::try_from(value)
-        .ok()
-        .filter(|v| *v > 0)
-        .ok_or_else(|| invalid(format!("{arg}: {value} is not a record id (1 to {})", i32::MAX)))
-}
 
 /// The `fields` projection of a get tool: the argument, checked, or the default.
 pub fn fields_or(arg: Option<&str>, default: &str) -> Result<Option<String>, ToolError> {
@@ -78,130 +19,6 @@ pub fn fields_or(arg: Option<&str>, default: &str) -> Result<Option<String>, Too
         None => default.to_owned(),
     };
     Ok((!fields.is_empty()).then_some(fields))
-}
-
-/// The JSON Schema of a tool's arguments: compact (no `$schema`, no title,
-/// optional arguments not spelled as nullable), since every byte of it is
-/// a model's token.
-pub fn schema<T: schemars::JsonSchema>() -> Value {
-    let generator = schemars::generate::SchemaSettings::draft2020_12()
-        .with(|s| s.inline_subschemas = true)
-        .into_generator();
-    let mut value = generator.into_root_schema_for::<T>().to_value();
-    if let Value::Object(map) = &mut value {
-        map.remove("$schema");
-        map.remove("title");
-        map.remove("description");
-    }
-    drop_null_types(&mut value);
-    value
-}
-
-/// Optional arguments are simply left out; `"type": ["string", "null"]` and
-/// `"default": null` would only cost tokens (about 35 a tool) and invite the
-/// model to send nulls.
-fn drop_null_types(value: &mut Value) {
-    match value {
-        Value::Object(map) => {
-            if map.get("default").is_some_and(Value::is_null) {
-                map.remove("default");
-            }
-            if let Some(Value::Array(types)) = map.get_mut("type") {
-                types.retain(|t| t != "null");
-                if types.len() == 1 {
-                    let only = types.remove(0);
-                    map.insert("type".into(), only);
-                }
-            }
-            // `int64`/`double` say nothing a model needs.
-            if map.get("format").is_some_and(|f| f == "int64" || f == "double") {
-                map.remove("format");
-            }
-            map.values_mut().for_each(drop_null_types);
-        }
-        Value::Array(items) => items.iter_mut().for_each(drop_null_types),
-        _ => {}
-    }
-}
-
-/// The member "my tickets / my time" refer to.
-pub fn member(ctx: &Context) -> Result<&str, ToolError> {
-    ctx.member_identifier.as_deref().ok_or_else(|| {
-        invalid("this tool needs to know who \"me\" is: set CW_MEMBER_IDENTIFIER (e.g. JSmith) in the server's configuration, or use the search tool with an owner/member filter")
-    })
-}
-
-fn field(path: &str) -> FieldPath {
-    FieldPath::parse(path).expect("allow-list field paths are checked by cargo xtask regen")
-}
-
-/// Adds `path op value` to the filter when the argument was given.
-pub fn term(terms: &mut Vec<Expr>, path: &str, op: CompareOp, value: Option<impl Into<Literal>>) {
-    if let Some(value) = value {
-        terms.push(Expr::compare(field(path), op, value));
-    }
-}
-
-/// "Mine": `owner = me`, or also `me` in a text list of identifiers
-/// (`resources = "JSmith, TWilson"`), as ConnectWise's own "my tickets"
-/// counts tickets a member is assigned to as a resource.
-pub fn member_term(terms: &mut Vec<Expr>, path: &str, also_in: Option<&str>, me: &str) {
-    let own = Expr::eq(field(path), me);
-    terms.push(match also_in {
-        Some(list) => Expr::or(vec![own, Expr::contains(field(list), me)]),
-        None => own,
-    });
-}
-
-/// Adds `path in (…)` when the argument was given and is not empty.
-pub fn term_in<L: Into<Literal>>(terms: &mut Vec<Expr>, path: &str, values: Option<Vec<L>>) {
-    if let Some(values) = values.filter(|v| !v.is_empty()) {
-        terms.push(Expr::is_in(field(path), values));
-    }
-}
-
-/// A date/time argument as ConnectWise wants it: whole-second UTC
-/// (`2024-03-01T14:30:00Z`). Accepts RFC 3339 with any offset or fraction,
-/// or a bare date (midnight UTC).
-pub fn utc_timestamp(arg: &str, value: &str) -> Result<String, ToolError> {
-    use chrono::{DateTime, NaiveDate, SecondsFormat, SubsecRound, Utc};
-    let trimmed = value.trim();
-    let parsed = DateTime::parse_from_rfc3339(trimmed)
-        .map(|d| d.with_timezone(&Utc))
-        .or_else(|_| {
-            NaiveDate::parse_from_str(trimmed, "%Y-%m-%d")
-                .map(|d| d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc())
-        })
-        .map_err(|_| {
-            invalid(format!(
-                "{arg}: {value:?} is not a date or date-time; use e.g. 2024-03-01 or 2024-03-01T14:30:00Z"
-            ))
-        })?;
-    Ok(parsed.trunc_subsecs(0).to_rfc3339_opts(SecondsFormat::Secs, true))
-}
-
-/// Adds a date comparison when the argument was given.
-pub fn term_date(
-    terms: &mut Vec<Expr>,
-    arg: &str,
-    path: &str,
-    op: CompareOp,
-    value: Option<&str>,
-) -> Result<(), ToolError> {
-    if let Some(value) = value {
-        let stamp = utc_timestamp(arg, value)?;
-        let literal = Literal::date(&stamp).map_err(|e| invalid(format!("{arg}: {e}")))?;
-        terms.push(Expr::compare(field(path), op, literal));
-    }
-    Ok(())
-}
-
-/// Ranges for numeric arguments.
-pub fn check_range(arg: &str, value: Option<i64>, min: i64, max: i64) -> Result<(), ToolError> {
-    match value {
-        Some(v) if v < min || v > max => Err(invalid(format!("{arg}: {v} is out of range {min}..={max}"))),
-        _ => Ok(()),
-    }
 }
 
 /// The arguments every list tool takes besides its typed filters.
@@ -493,146 +310,9 @@ fn drop_info(value: &mut Value) {
     }
 }
 
-/// A request body assembled from arguments: `set("board/id", 5)` gives
-/// `{"board": {"id": 5}}`.
-#[derive(Debug, Default)]
-pub struct Body(Map<String, Value>);
-
-impl Body {
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    pub fn set(&mut self, path: &str, value: Option<impl Into<Value>>) {
-        let Some(value) = value else { return };
-        let mut segments = path.split('/').peekable();
-        let mut map = &mut self.0;
-        while let Some(segment) = segments.next() {
-            if segments.peek().is_none() {
-                map.insert(segment.to_owned(), value.into());
-                return;
-            }
-            let entry = map
-                .entry(segment.to_owned())
-                .or_insert_with(|| Value::Object(Map::new()));
-            if !entry.is_object() {
-                *entry = Value::Object(Map::new());
-            }
-            map = entry.as_object_mut().expect("just made an object");
-        }
-    }
-
-    /// Merges fixed values (e.g. a note's visibility flags).
-    pub fn merge(&mut self, fixed: Value) {
-        if let Value::Object(fixed) = fixed {
-            self.0.extend(fixed);
-        }
-    }
-
-    /// Into the generated request type; a mismatch names the field.
-    pub fn into_typed<T: DeserializeOwned>(self) -> Result<T, ToolError> {
-        serde_path_to_error::deserialize(Value::Object(self.0))
-            .map_err(|e| invalid(format!("{}: {}", e.path(), e.inner())))
-    }
-}
-
-/// A JSON Patch list assembled from arguments.
-#[derive(Debug, Default)]
-pub struct Patch(Vec<Value>);
-
-impl Patch {
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// `replace("status/id", 5)` → `{"op":"replace","path":"status","value":{"id":5}}`.
-    pub fn replace(&mut self, path: &str, value: Option<impl Into<Value>>) {
-        let Some(value) = value else { return };
-        let (top, rest) = path.split_once('/').unwrap_or((path, ""));
-        let value = if rest.is_empty() {
-            value.into()
-        } else {
-            let mut body = Body::new();
-            body.set(rest, Some(value));
-            Value::Object(body.0)
-        };
-        self.0
-            .push(json!({ "op": "replace", "path": top, "value": value }));
-    }
-
-    /// The list for the generated client; at least one change is required.
-    pub fn into_typed<T: DeserializeOwned>(self, args: &[&str]) -> Result<Vec<T>, ToolError> {
-        if self.0.is_empty() {
-            return Err(invalid(format!(
-                "nothing to change: give at least one of {}",
-                args.join(", ")
-            )));
-        }
-        serde_json::from_value(Value::Array(self.0)).map_err(|e| invalid(e.to_string()))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[derive(Debug, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
-    #[allow(dead_code)]
-    struct Args {
-        company: Option<String>,
-        page_size: Option<i64>,
-    }
-
-    #[test]
-    fn argument_errors_name_the_argument() {
-        let err = parse_args::<Args>(json!({"company": 5})).unwrap_err().to_string();
-        assert_eq!(
-            err,
-            "invalid arguments: company: invalid type: integer `5`, expected a string"
-        );
-        let err = parse_args::<Args>(json!({"compnay": "ACME"}))
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.contains("unknown field `compnay`, expected `company` or `page_size`"),
-            "{err}"
-        );
-        let err = parse_args::<Args>(json!(["ACME"])).unwrap_err().to_string();
-        assert_eq!(err, "invalid arguments: arguments must be a JSON object");
-        let huge = "x".repeat(MAX_STRING_ARG + 1);
-        let err = parse_args::<Args>(json!({ "company": huge }))
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("company: 20001 characters"), "{err}");
-    }
-
-    #[test]
-    fn typed_filters_cannot_be_escaped_from() {
-        let mut terms = Vec::new();
-        term(
-            &mut terms,
-            "company/identifier",
-            CompareOp::Eq,
-            Some(r#"ACME" or id > 0 or name="x"#),
-        );
-        let q = ListQuery::new("Ticket", "id", 25, terms, ListArgs::default()).unwrap();
-        assert_eq!(
-            q.conditions(),
-            Some(r#"company/identifier = "ACME\" or id > 0 or name=\"x""#)
-        );
-    }
-
-    #[test]
-    fn dates_are_whole_second_utc() {
-        assert_eq!(
-            utc_timestamp("t", "2024-03-01T16:30:00.987+02:00").unwrap(),
-            "2024-03-01T14:30:00Z"
-        );
-        assert_eq!(utc_timestamp("t", "2024-03-01").unwrap(), "2024-03-01T00:00:00Z");
-        let err = utc_timestamp("time_start", "yesterday").unwrap_err().to_string();
-        assert!(err.contains("time_start: \"yesterday\" is not a date"), "{err}");
-    }
 
     #[test]
     fn order_by_and_fields_are_checked() {
@@ -711,32 +391,5 @@ mod tests {
             )
             .is_err()
         );
-    }
-
-    #[test]
-    fn bodies_and_patches_nest_reference_fields() {
-        let mut body = Body::new();
-        body.set("board/id", Some(3));
-        body.set("summary", Some("Printer offline"));
-        body.set("priority/id", None::<i64>);
-        assert_eq!(
-            Value::Object(body.0),
-            json!({"board": {"id": 3}, "summary": "Printer offline"})
-        );
-        let mut patch = Patch::new();
-        patch.replace("status/id", Some(5));
-        patch.replace("summary", Some("New text"));
-        assert_eq!(
-            patch.0,
-            vec![
-                json!({"op": "replace", "path": "status", "value": {"id": 5}}),
-                json!({"op": "replace", "path": "summary", "value": "New text"})
-            ]
-        );
-        let err = Patch::new()
-            .into_typed::<Value>(&["status_id", "summary"])
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("give at least one of status_id, summary"));
     }
 }

@@ -8,27 +8,16 @@
 //! query parameters and the body are checked against the spec; the
 //! transport refuses any URL outside the configured site.
 
-pub mod call;
 pub mod extra;
-pub mod path;
 
-use crate::catalog::{self, Method, describe::describe, search::search};
-use crate::tools::runtime::{parse_args, schema};
-use crate::tools::{Context, Tier, ToolDef, ToolError, ToolFuture};
+use crate::catalog::{self, Method, describe::describe, path, search::search};
+use crate::tool::args::{check_range, parse_args, schema};
+use crate::tool::{Context, Tier, ToolDef, ToolError, ToolFuture, call, invalid};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-/// The toolset of these tools.
+/// The toolset of these tools (and of saved queries).
 pub const TOOLSET: &str = "api";
-
-/// Tools whose tier depends on the call: listed in read-only sessions, they
-/// check the gate per call, and are not annotated read-only when the
-/// session allows writes or deletes.
-pub const TIER_PER_CALL: &[&str] = &["cw_call", "cw_run_saved_query"];
-
-fn invalid(message: impl Into<String>) -> ToolError {
-    ToolError::InvalidArguments(message.into())
-}
 
 /// Arguments of `cw_search_endpoints`.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
@@ -45,10 +34,10 @@ fn search_schema(_: &ToolDef) -> Value {
     schema::<SearchArgs>()
 }
 
-fn search_tool<'a>(_: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn search_tool<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: SearchArgs = parse_args(args)?;
-        crate::tools::runtime::check_range("limit", args.limit, 1, 25)?;
+        check_range("limit", args.limit, 1, 25)?;
         if args.query.trim().is_empty() {
             return Err(invalid("query: empty; say what you are looking for"));
         }
@@ -63,7 +52,7 @@ fn search_tool<'a>(_: &'a Context, _: &'static ToolDef, args: Value) -> ToolFutu
                     "summary": op.summary,
                     "tier": op.tier.as_str(),
                 });
-                if let Some(tool) = catalog::curated_tool_for(op.id) {
+                if let Some(tool) = crate::tool::wrapping(ctx.tools, op.id) {
                     hit["curated_tool"] = json!(tool);
                 }
                 hit
@@ -92,7 +81,7 @@ fn describe_schema(_: &ToolDef) -> Value {
     schema::<DescribeArgs>()
 }
 
-fn describe_tool<'a>(_: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn describe_tool<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: DescribeArgs = parse_args(args)?;
         let op = match (&args.operation_id, &args.method, &args.path) {
@@ -111,7 +100,7 @@ fn describe_tool<'a>(_: &'a Context, _: &'static ToolDef, args: Value) -> ToolFu
             }
             _ => return Err(invalid("give operation_id, or method and path")),
         };
-        Ok(describe(op))
+        Ok(describe(op, crate::tool::wrapping(ctx.tools, op.id)))
     })
 }
 
@@ -169,6 +158,9 @@ pub static TOOLS: &[ToolDef] = &[
                       Hits name a curated tool when one exists; prefer it. Then cw_describe_endpoint, then cw_call.",
         toolset: TOOLSET,
         tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
         idempotent: true,
         operation_id: "",
         input_schema: search_schema,
@@ -181,6 +173,9 @@ pub static TOOLS: &[ToolDef] = &[
                       cw_call for one operation. Example: {\"operation_id\": \"getProcurementPurchaseorders\"}.",
         toolset: TOOLSET,
         tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
         idempotent: true,
         operation_id: "",
         input_schema: describe_schema,
@@ -194,6 +189,9 @@ pub static TOOLS: &[ToolDef] = &[
                       \"query\": {\"conditions\": \"closedFlag=false\"}}.",
         toolset: TOOLSET,
         tier: Tier::Read,
+        tier_per_call: true,
+        per_caller: false,
+        always_selected: false,
         idempotent: false,
         operation_id: "",
         input_schema: call_schema,
