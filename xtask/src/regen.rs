@@ -11,12 +11,13 @@
 //!    snapshots are refreshed (`main.rs`).
 //!
 //! Steps 1–5 are [`run`], which returns a [`RegenReport`]; step 6 is
-//! [`cargo_check`]. Nothing here panics on bad input: every failure is a
-//! [`RegenError`] whose message names the file and the problem.
+//! [`cargo_check`] and [`refresh_toolsnaps`]. `regen --check` (which writes
+//! nothing) is `crate::check`. Nothing here panics on bad input: every
+//! failure is a [`RegenError`] whose message names the file and the problem.
 
 use crate::diff::SpecDiff;
 use crate::normalize::{self, Applied, NormalizeError, Normalized};
-use crate::tools;
+use crate::tools::{self, ToolError, plan::ToolPlan};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus};
@@ -195,7 +196,13 @@ impl fmt::Display for RegenError {
 
 impl std::error::Error for RegenError {}
 
-fn read(path: &Path) -> Result<Vec<u8>, RegenError> {
+impl RegenError {
+    pub(crate) fn tools(errors: Vec<ToolError>) -> RegenError {
+        RegenError::Tools(errors.iter().map(ToString::to_string).collect())
+    }
+}
+
+pub(crate) fn read(path: &Path) -> Result<Vec<u8>, RegenError> {
     std::fs::read(path).map_err(|error| RegenError::Io {
         path: path.to_owned(),
         action: "cannot read",
@@ -203,7 +210,7 @@ fn read(path: &Path) -> Result<Vec<u8>, RegenError> {
     })
 }
 
-fn normalise(path: &Path, bytes: &[u8]) -> Result<Normalized, RegenError> {
+pub(crate) fn normalise(path: &Path, bytes: &[u8]) -> Result<Normalized, RegenError> {
     let fail = |error| RegenError::Normalize {
         path: path.to_owned(),
         error,
@@ -294,74 +301,55 @@ fn write_spec(path: &Path, bytes: &[u8]) -> Result<(), RegenError> {
 }
 
 /// Generates the curated tool wrappers from `spec/tools.toml` and the new
-/// spec, and finds the tools the API change reaches (by generating them from
+/// spec, and finds the tools the API change reaches (by planning them from
 /// the committed spec too). Writes nothing. `None` without a `spec/tools.toml`.
 fn prepare_tools(
     root: &Path,
     new: &serde_json::Value,
     old: Option<&serde_json::Value>,
 ) -> Result<Option<(tools::Generated, ToolsReport)>, RegenError> {
-    let path = root.join(tools::TOOLS_FILE);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(error) => {
-            return Err(RegenError::Io {
-                path,
-                action: "cannot read",
-                error,
-            });
-        }
+    let Some(text) = read_text_if_present(&root.join(tools::TOOLS_FILE))? else {
+        return Ok(None);
     };
-    let list: tools::AllowList = toml::from_str(&text)
-        .map_err(|e| RegenError::Tools(vec![format!("{}: {}", tools::TOOLS_FILE, e)]))?;
-    let generated = tools::generate(&list, new)
-        .map_err(|errors| RegenError::Tools(errors.iter().map(ToString::to_string).collect()))?;
-    let generated = tools::Generated {
-        code: rustfmt(root, generated.code),
-        ..generated
-    };
-    let changed_by_spec = match old.map(|old| tools::generate(&list, old)) {
-        Some(Ok(before)) => generated
-            .fingerprints
-            .iter()
-            .filter(|(name, print)| before.fingerprints.get(*name) != Some(*print))
-            .map(|(name, _)| name.clone())
-            .collect(),
-        // The committed spec could not generate them: every tool is new to it.
-        Some(Err(_)) => generated.fingerprints.keys().cloned().collect(),
+    let generated = tools::generate(&text, new, old).map_err(RegenError::tools)?;
+    let changed_by_spec = match old {
+        Some(old) => changed_by_spec(&text, &generated.plans, old),
         None => Vec::new(),
     };
     let report = ToolsReport {
-        count: list.tools.len(),
+        count: generated.plans.len(),
         changed_by_spec,
         written: false,
     };
     Ok(Some((generated, report)))
 }
 
-/// Formats generated code with the project's rustfmt settings, so
-/// `cargo fmt --check` agrees with it. Without rustfmt, prettyplease's
-/// output is kept as is.
-fn rustfmt(root: &Path, code: String) -> String {
-    use std::io::Write;
-    use std::process::Stdio;
-    let child = Command::new("rustfmt")
-        .current_dir(root)
-        .args(["--edition", "2024", "--emit", "stdout", "--quiet"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn();
-    let Ok(mut child) = child else { return code };
-    if let Some(mut stdin) = child.stdin.take() {
-        let _ = stdin.write_all(code.as_bytes());
-    }
-    match child.wait_with_output() {
-        Ok(out) if out.status.success() && !out.stdout.is_empty() => {
-            String::from_utf8(out.stdout).unwrap_or(code)
-        }
-        _ => code,
+/// The tools whose plan differs between the committed spec and the new one
+/// (same allow-list): every tool, when the committed spec cannot plan them.
+fn changed_by_spec(allow_list: &str, plans: &[ToolPlan], old: &serde_json::Value) -> Vec<String> {
+    let before = tools::allow_list::read(allow_list)
+        .ok()
+        .and_then(|list| tools::plan::plan(&list, old, None).ok())
+        .unwrap_or_default();
+    let mut changed: Vec<String> = plans
+        .iter()
+        .filter(|plan| !before.contains(plan))
+        .map(|plan| plan.name.clone())
+        .collect();
+    changed.sort();
+    changed
+}
+
+/// The file's text, or `None` when there is no such file.
+pub(crate) fn read_text_if_present(path: &Path) -> Result<Option<String>, RegenError> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(error) => Err(RegenError::Io {
+            path: path.to_owned(),
+            action: "cannot read",
+            error,
+        }),
     }
 }
 
@@ -388,13 +376,31 @@ pub fn cargo_check(root: &Path) -> Result<ExitStatus, RegenError> {
 /// Rewrites the committed tool schema snapshots (`tests/__toolsnaps__/`)
 /// from the freshly generated tools.
 pub fn refresh_toolsnaps(root: &Path) -> Result<ExitStatus, RegenError> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    Command::new(cargo)
-        .current_dir(root)
+    toolsnaps(root)
         .env("UPDATE_TOOLSNAPS", "true")
-        .args(["test", "--package", "connectwise-mcp", "--test", "toolsnaps"])
         .status()
         .map_err(RegenError::Cargo)
+}
+
+/// Compares the committed tool schema snapshots with the tools of the build,
+/// writing nothing: a stale snapshot fails with a diff of its schema.
+pub fn compare_toolsnaps(root: &Path) -> Result<ExitStatus, RegenError> {
+    toolsnaps(root)
+        .env_remove("UPDATE_TOOLSNAPS")
+        // The diff is in the panic message; a backtrace would bury it.
+        .env("RUST_BACKTRACE", "0")
+        .status()
+        .map_err(RegenError::Cargo)
+}
+
+/// `cargo test --test toolsnaps` of the root package.
+fn toolsnaps(root: &Path) -> Command {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut command = Command::new(cargo);
+    command
+        .current_dir(root)
+        .args(["test", "--package", "connectwise-mcp", "--test", "toolsnaps"]);
+    command
 }
 
 #[cfg(test)]

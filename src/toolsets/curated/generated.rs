@@ -63,16 +63,15 @@ pub struct CwSearchTicketsArgs {
 fn cw_search_tickets_schema(_: &ToolDef) -> Value {
     rt::schema::<CwSearchTicketsArgs>()
 }
-fn cw_search_tickets<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_search_tickets<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwSearchTicketsArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
-        rt::term(
-            &mut terms,
-            "company/identifier",
-            CompareOp::Eq,
-            args.company.clone(),
-        );
+        rt::term(&mut terms, "company/identifier", CompareOp::Eq, args.company.clone());
         rt::term(&mut terms, "board/name", CompareOp::Eq, args.board.clone());
         rt::term_in(&mut terms, "status/name", args.status.clone());
         rt::term(&mut terms, "priority/name", CompareOp::Eq, args.priority.clone());
@@ -121,16 +120,21 @@ fn cw_search_tickets<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> 
         )?;
         let records = ctx
             .cw
-            .read(ctx.cw.api().get_service_tickets(
-                q.child_conditions(),
-                q.conditions(),
-                None,
-                q.fields(),
-                q.order_by(),
-                q.page(),
-                None,
-                q.page_size(),
-            ))
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_service_tickets(
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
+            )
             .await?;
         let value = q.finish(records)?;
         Ok(value)
@@ -165,7 +169,11 @@ pub struct CwMyTicketsArgs {
 fn cw_my_tickets_schema(_: &ToolDef) -> Value {
     rt::schema::<CwMyTicketsArgs>()
 }
-fn cw_my_tickets<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_my_tickets<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwMyTicketsArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
@@ -192,16 +200,21 @@ fn cw_my_tickets<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> Tool
         )?;
         let records = ctx
             .cw
-            .read(ctx.cw.api().get_service_tickets(
-                q.child_conditions(),
-                q.conditions(),
-                None,
-                q.fields(),
-                q.order_by(),
-                q.page(),
-                None,
-                q.page_size(),
-            ))
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_service_tickets(
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
+            )
             .await?;
         let value = q.finish(records)?;
         Ok(value)
@@ -223,7 +236,11 @@ pub struct CwGetTicketArgs {
 fn cw_get_ticket_schema(_: &ToolDef) -> Value {
     rt::schema::<CwGetTicketArgs>()
 }
-fn cw_get_ticket<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_get_ticket<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwGetTicketArgs = rt::parse_args(args)?;
         let id = rt::id("id", args.id)?;
@@ -233,18 +250,24 @@ fn cw_get_ticket<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> Tool
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
         let mut value = rt::finish_one(
-            ctx.cw
-                .read(ctx.cw.api().get_service_tickets_by_id(
-                    id,
-                    None,
-                    None,
-                    None,
-                    fields.as_deref(),
-                    None,
-                    None,
-                    None,
-                    None,
-                ))
+            ctx
+                .cw
+                .read(
+                    ctx
+                        .cw
+                        .api()
+                        .get_service_tickets_by_id(
+                            id,
+                            None,
+                            None,
+                            None,
+                            fields.as_deref(),
+                            None,
+                            None,
+                            None,
+                            None,
+                        ),
+                )
                 .await?,
             keep_info,
         )?;
@@ -258,17 +281,22 @@ fn cw_get_ticket<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> Tool
             )?;
             let records = ctx
                 .cw
-                .read(ctx.cw.api().get_service_tickets_by_parent_id_notes(
-                    id,
-                    None,
-                    q.conditions(),
-                    None,
-                    q.fields(),
-                    q.order_by(),
-                    q.page(),
-                    None,
-                    q.page_size(),
-                ))
+                .read(
+                    ctx
+                        .cw
+                        .api()
+                        .get_service_tickets_by_parent_id_notes(
+                            id,
+                            None,
+                            q.conditions(),
+                            None,
+                            q.fields(),
+                            q.order_by(),
+                            q.page(),
+                            None,
+                            q.page_size(),
+                        ),
+                )
                 .await?;
             let list = q.finish(records)?;
             if let Value::Object(map) = &mut value {
@@ -306,7 +334,11 @@ pub struct CwListTicketNotesArgs {
 fn cw_list_ticket_notes_schema(_: &ToolDef) -> Value {
     rt::schema::<CwListTicketNotesArgs>()
 }
-fn cw_list_ticket_notes<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_list_ticket_notes<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwListTicketNotesArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
@@ -327,17 +359,22 @@ fn cw_list_ticket_notes<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) 
         )?;
         let records = ctx
             .cw
-            .read(ctx.cw.api().get_service_tickets_by_parent_id_notes(
-                ticket_id,
-                q.child_conditions(),
-                q.conditions(),
-                None,
-                q.fields(),
-                q.order_by(),
-                q.page(),
-                None,
-                q.page_size(),
-            ))
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_service_tickets_by_parent_id_notes(
+                        ticket_id,
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
+            )
             .await?;
         let value = q.finish(records)?;
         Ok(value)
@@ -376,7 +413,11 @@ pub struct CwCreateTicketArgs {
 fn cw_create_ticket_schema(_: &ToolDef) -> Value {
     rt::schema::<CwCreateTicketArgs>()
 }
-fn cw_create_ticket<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_create_ticket<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwCreateTicketArgs = rt::parse_args(args)?;
         let mut body = rt::Body::new();
@@ -424,7 +465,11 @@ pub struct CwUpdateTicketArgs {
 fn cw_update_ticket_schema(_: &ToolDef) -> Value {
     rt::schema::<CwUpdateTicketArgs>()
 }
-fn cw_update_ticket<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_update_ticket<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwUpdateTicketArgs = rt::parse_args(args)?;
         let mut patch = rt::Patch::new();
@@ -434,14 +479,12 @@ fn cw_update_ticket<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> T
         patch.replace("owner/identifier", args.owner.clone());
         patch.replace("board/id", args.board_id.clone());
         patch.replace("summary", args.summary.clone());
-        let patch: Vec<types::PatchOperation> =
-            patch.into_typed(&["status_id", "priority_id", "owner", "board_id", "summary"])?;
+        let patch: Vec<types::PatchOperation> = patch
+            .into_typed(&["status_id", "priority_id", "owner", "board_id", "summary"])?;
         let fields: Option<String> = None;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
         let mut value = rt::finish_one(
-            ctx.cw
-                .read(ctx.cw.api().patch_service_tickets_by_id(id, &patch))
-                .await?,
+            ctx.cw.read(ctx.cw.api().patch_service_tickets_by_id(id, &patch)).await?,
             keep_info,
         )?;
         Ok(value)
@@ -480,7 +523,11 @@ pub struct CwAddTicketNoteArgs {
 fn cw_add_ticket_note_schema(_: &ToolDef) -> Value {
     rt::schema::<CwAddTicketNoteArgs>()
 }
-fn cw_add_ticket_note<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_add_ticket_note<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwAddTicketNoteArgs = rt::parse_args(args)?;
         let mut body = rt::Body::new();
@@ -493,9 +540,11 @@ fn cw_add_ticket_note<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) ->
         let fields: Option<String> = None;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
         let mut value = rt::finish_one(
-            ctx.cw
+            ctx
+                .cw
                 .read(
-                    ctx.cw
+                    ctx
+                        .cw
                         .api()
                         .post_service_tickets_by_parent_id_notes(ticket_id, &body),
                 )
@@ -531,7 +580,11 @@ pub struct CwListBoardsArgs {
 fn cw_list_boards_schema(_: &ToolDef) -> Value {
     rt::schema::<CwListBoardsArgs>()
 }
-fn cw_list_boards<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_list_boards<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwListBoardsArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
@@ -551,16 +604,21 @@ fn cw_list_boards<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> Too
         )?;
         let records = ctx
             .cw
-            .read(ctx.cw.api().get_service_boards(
-                q.child_conditions(),
-                q.conditions(),
-                None,
-                q.fields(),
-                q.order_by(),
-                q.page(),
-                None,
-                q.page_size(),
-            ))
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_service_boards(
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
+            )
             .await?;
         let value = q.finish(records)?;
         Ok(value)
@@ -594,7 +652,11 @@ pub struct CwListBoardStatusesArgs {
 fn cw_list_board_statuses_schema(_: &ToolDef) -> Value {
     rt::schema::<CwListBoardStatusesArgs>()
 }
-fn cw_list_board_statuses<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_list_board_statuses<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwListBoardStatusesArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
@@ -615,17 +677,22 @@ fn cw_list_board_statuses<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value
         )?;
         let records = ctx
             .cw
-            .read(ctx.cw.api().get_service_boards_by_parent_id_statuses(
-                board_id,
-                q.child_conditions(),
-                q.conditions(),
-                None,
-                q.fields(),
-                q.order_by(),
-                q.page(),
-                None,
-                q.page_size(),
-            ))
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_service_boards_by_parent_id_statuses(
+                        board_id,
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
+            )
             .await?;
         let value = q.finish(records)?;
         Ok(value)
@@ -659,7 +726,11 @@ pub struct CwListBoardTypesArgs {
 fn cw_list_board_types_schema(_: &ToolDef) -> Value {
     rt::schema::<CwListBoardTypesArgs>()
 }
-fn cw_list_board_types<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_list_board_types<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwListBoardTypesArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
@@ -680,17 +751,22 @@ fn cw_list_board_types<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -
         )?;
         let records = ctx
             .cw
-            .read(ctx.cw.api().get_service_boards_by_parent_id_types(
-                board_id,
-                q.child_conditions(),
-                q.conditions(),
-                None,
-                q.fields(),
-                q.order_by(),
-                q.page(),
-                None,
-                q.page_size(),
-            ))
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_service_boards_by_parent_id_types(
+                        board_id,
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
+            )
             .await?;
         let value = q.finish(records)?;
         Ok(value)
@@ -722,7 +798,11 @@ pub struct CwListPrioritiesArgs {
 fn cw_list_priorities_schema(_: &ToolDef) -> Value {
     rt::schema::<CwListPrioritiesArgs>()
 }
-fn cw_list_priorities<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_list_priorities<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwListPrioritiesArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
@@ -742,16 +822,21 @@ fn cw_list_priorities<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) ->
         )?;
         let records = ctx
             .cw
-            .read(ctx.cw.api().get_service_priorities(
-                q.child_conditions(),
-                q.conditions(),
-                None,
-                q.fields(),
-                q.order_by(),
-                q.page(),
-                None,
-                q.page_size(),
-            ))
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_service_priorities(
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
+            )
             .await?;
         let value = q.finish(records)?;
         Ok(value)
@@ -789,7 +874,11 @@ pub struct CwCreateTimeEntryArgs {
 fn cw_create_time_entry_schema(_: &ToolDef) -> Value {
     rt::schema::<CwCreateTimeEntryArgs>()
 }
-fn cw_create_time_entry<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_create_time_entry<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwCreateTimeEntryArgs = rt::parse_args(args)?;
         let mut body = rt::Body::new();
@@ -803,7 +892,8 @@ fn cw_create_time_entry<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) 
         );
         body.set(
             "timeEnd",
-            args.time_end
+            args
+                .time_end
                 .as_deref()
                 .map(|v| rt::utc_timestamp("time_end", v))
                 .transpose()?,
@@ -884,16 +974,21 @@ fn cw_my_time<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFut
         )?;
         let records = ctx
             .cw
-            .read(ctx.cw.api().get_time_entries(
-                q.child_conditions(),
-                q.conditions(),
-                None,
-                q.fields(),
-                q.order_by(),
-                q.page(),
-                None,
-                q.page_size(),
-            ))
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_time_entries(
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
+            )
             .await?;
         let value = q.finish(records)?;
         Ok(value)
@@ -927,16 +1022,15 @@ pub struct CwTicketTimeArgs {
 fn cw_ticket_time_schema(_: &ToolDef) -> Value {
     rt::schema::<CwTicketTimeArgs>()
 }
-fn cw_ticket_time<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_ticket_time<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwTicketTimeArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
-        rt::term(
-            &mut terms,
-            "chargeToId",
-            CompareOp::Eq,
-            Some(args.ticket_id.clone()),
-        );
+        rt::term(&mut terms, "chargeToId", CompareOp::Eq, Some(args.ticket_id.clone()));
         let q = rt::ListQuery::new(
             "TimeEntry",
             "id,member/identifier,timeStart,timeEnd,actualHours,notes,billableOption",
@@ -953,16 +1047,21 @@ fn cw_ticket_time<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> Too
         )?;
         let records = ctx
             .cw
-            .read(ctx.cw.api().get_time_entries(
-                q.child_conditions(),
-                q.conditions(),
-                None,
-                q.fields(),
-                q.order_by(),
-                q.page(),
-                None,
-                q.page_size(),
-            ))
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_time_entries(
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
+            )
             .await?;
         let value = q.finish(records)?;
         Ok(value)
@@ -1009,28 +1108,17 @@ pub struct CwSearchTimeEntriesArgs {
 fn cw_search_time_entries_schema(_: &ToolDef) -> Value {
     rt::schema::<CwSearchTimeEntriesArgs>()
 }
-fn cw_search_time_entries<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_search_time_entries<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwSearchTimeEntriesArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
-        rt::term(
-            &mut terms,
-            "member/identifier",
-            CompareOp::Eq,
-            args.member.clone(),
-        );
-        rt::term(
-            &mut terms,
-            "company/identifier",
-            CompareOp::Eq,
-            args.company.clone(),
-        );
-        rt::term(
-            &mut terms,
-            "chargeToType",
-            CompareOp::Eq,
-            args.charge_to_type.clone(),
-        );
+        rt::term(&mut terms, "member/identifier", CompareOp::Eq, args.member.clone());
+        rt::term(&mut terms, "company/identifier", CompareOp::Eq, args.company.clone());
+        rt::term(&mut terms, "chargeToType", CompareOp::Eq, args.charge_to_type.clone());
         rt::term_date(
             &mut terms,
             "from",
@@ -1055,16 +1143,21 @@ fn cw_search_time_entries<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value
         )?;
         let records = ctx
             .cw
-            .read(ctx.cw.api().get_time_entries(
-                q.child_conditions(),
-                q.conditions(),
-                None,
-                q.fields(),
-                q.order_by(),
-                q.page(),
-                None,
-                q.page_size(),
-            ))
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_time_entries(
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
+            )
             .await?;
         let value = q.finish(records)?;
         Ok(value)
@@ -1102,17 +1195,16 @@ pub struct CwSearchCompaniesArgs {
 fn cw_search_companies_schema(_: &ToolDef) -> Value {
     rt::schema::<CwSearchCompaniesArgs>()
 }
-fn cw_search_companies<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_search_companies<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwSearchCompaniesArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
         rt::term(&mut terms, "identifier", CompareOp::Eq, args.identifier.clone());
-        rt::term(
-            &mut terms,
-            "name",
-            CompareOp::Contains,
-            args.name_contains.clone(),
-        );
+        rt::term(&mut terms, "name", CompareOp::Contains, args.name_contains.clone());
         let q = rt::ListQuery::new(
             "Company",
             "id,identifier,name,status/name,phoneNumber,city,state",
@@ -1129,16 +1221,21 @@ fn cw_search_companies<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -
         )?;
         let records = ctx
             .cw
-            .read(ctx.cw.api().get_company_companies(
-                q.child_conditions(),
-                q.conditions(),
-                None,
-                q.fields(),
-                q.order_by(),
-                q.page(),
-                None,
-                q.page_size(),
-            ))
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_company_companies(
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
+            )
             .await?;
         let value = q.finish(records)?;
         Ok(value)
@@ -1157,7 +1254,11 @@ pub struct CwGetCompanyArgs {
 fn cw_get_company_schema(_: &ToolDef) -> Value {
     rt::schema::<CwGetCompanyArgs>()
 }
-fn cw_get_company<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_get_company<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwGetCompanyArgs = rt::parse_args(args)?;
         let id = rt::id("id", args.id)?;
@@ -1167,18 +1268,24 @@ fn cw_get_company<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> Too
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
         let mut value = rt::finish_one(
-            ctx.cw
-                .read(ctx.cw.api().get_company_companies_by_id(
-                    id,
-                    None,
-                    None,
-                    None,
-                    fields.as_deref(),
-                    None,
-                    None,
-                    None,
-                    None,
-                ))
+            ctx
+                .cw
+                .read(
+                    ctx
+                        .cw
+                        .api()
+                        .get_company_companies_by_id(
+                            id,
+                            None,
+                            None,
+                            None,
+                            fields.as_deref(),
+                            None,
+                            None,
+                            None,
+                            None,
+                        ),
+                )
                 .await?,
             keep_info,
         )?;
@@ -1220,16 +1327,15 @@ pub struct CwSearchContactsArgs {
 fn cw_search_contacts_schema(_: &ToolDef) -> Value {
     rt::schema::<CwSearchContactsArgs>()
 }
-fn cw_search_contacts<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_search_contacts<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwSearchContactsArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
-        rt::term(
-            &mut terms,
-            "company/identifier",
-            CompareOp::Eq,
-            args.company.clone(),
-        );
+        rt::term(&mut terms, "company/identifier", CompareOp::Eq, args.company.clone());
         rt::term(&mut terms, "firstName", CompareOp::Eq, args.first_name.clone());
         rt::term(&mut terms, "lastName", CompareOp::Eq, args.last_name.clone());
         let q = rt::ListQuery::new(
@@ -1248,16 +1354,21 @@ fn cw_search_contacts<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) ->
         )?;
         let records = ctx
             .cw
-            .read(ctx.cw.api().get_company_contacts(
-                q.child_conditions(),
-                q.conditions(),
-                None,
-                q.fields(),
-                q.order_by(),
-                q.page(),
-                None,
-                q.page_size(),
-            ))
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_company_contacts(
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
+            )
             .await?;
         let value = q.finish(records)?;
         Ok(value)
@@ -1276,7 +1387,11 @@ pub struct CwGetContactArgs {
 fn cw_get_contact_schema(_: &ToolDef) -> Value {
     rt::schema::<CwGetContactArgs>()
 }
-fn cw_get_contact<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_get_contact<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwGetContactArgs = rt::parse_args(args)?;
         let id = rt::id("id", args.id)?;
@@ -1286,18 +1401,24 @@ fn cw_get_contact<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> Too
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
         let mut value = rt::finish_one(
-            ctx.cw
-                .read(ctx.cw.api().get_company_contacts_by_id(
-                    id,
-                    None,
-                    None,
-                    None,
-                    fields.as_deref(),
-                    None,
-                    None,
-                    None,
-                    None,
-                ))
+            ctx
+                .cw
+                .read(
+                    ctx
+                        .cw
+                        .api()
+                        .get_company_contacts_by_id(
+                            id,
+                            None,
+                            None,
+                            None,
+                            fields.as_deref(),
+                            None,
+                            None,
+                            None,
+                            None,
+                        ),
+                )
                 .await?,
             keep_info,
         )?;
@@ -1342,28 +1463,17 @@ pub struct CwSearchConfigurationsArgs {
 fn cw_search_configurations_schema(_: &ToolDef) -> Value {
     rt::schema::<CwSearchConfigurationsArgs>()
 }
-fn cw_search_configurations<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_search_configurations<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwSearchConfigurationsArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
-        rt::term(
-            &mut terms,
-            "company/identifier",
-            CompareOp::Eq,
-            args.company.clone(),
-        );
-        rt::term(
-            &mut terms,
-            "name",
-            CompareOp::Contains,
-            args.name_contains.clone(),
-        );
-        rt::term(
-            &mut terms,
-            "serialNumber",
-            CompareOp::Eq,
-            args.serial_number.clone(),
-        );
+        rt::term(&mut terms, "company/identifier", CompareOp::Eq, args.company.clone());
+        rt::term(&mut terms, "name", CompareOp::Contains, args.name_contains.clone());
+        rt::term(&mut terms, "serialNumber", CompareOp::Eq, args.serial_number.clone());
         rt::term(&mut terms, "type/name", CompareOp::Eq, args.r#type.clone());
         let q = rt::ListQuery::new(
             "Company.Configuration",
@@ -1381,17 +1491,22 @@ fn cw_search_configurations<'a>(ctx: &'a Context, _: &'static ToolDef, args: Val
         )?;
         let records = ctx
             .cw
-            .read(ctx.cw.api().get_company_configurations(
-                q.child_conditions(),
-                q.conditions(),
-                None,
-                q.fields(),
-                None,
-                q.order_by(),
-                q.page(),
-                None,
-                q.page_size(),
-            ))
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_company_configurations(
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        None,
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
+            )
             .await?;
         let value = q.finish(records)?;
         Ok(value)
@@ -1410,7 +1525,11 @@ pub struct CwGetConfigurationArgs {
 fn cw_get_configuration_schema(_: &ToolDef) -> Value {
     rt::schema::<CwGetConfigurationArgs>()
 }
-fn cw_get_configuration<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_get_configuration<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwGetConfigurationArgs = rt::parse_args(args)?;
         let id = rt::id("id", args.id)?;
@@ -1420,18 +1539,24 @@ fn cw_get_configuration<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) 
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
         let mut value = rt::finish_one(
-            ctx.cw
-                .read(ctx.cw.api().get_company_configurations_by_id(
-                    id,
-                    None,
-                    None,
-                    None,
-                    fields.as_deref(),
-                    None,
-                    None,
-                    None,
-                    None,
-                ))
+            ctx
+                .cw
+                .read(
+                    ctx
+                        .cw
+                        .api()
+                        .get_company_configurations_by_id(
+                            id,
+                            None,
+                            None,
+                            None,
+                            fields.as_deref(),
+                            None,
+                            None,
+                            None,
+                            None,
+                        ),
+                )
                 .await?,
             keep_info,
         )?;
@@ -1473,16 +1598,15 @@ pub struct CwSearchOpportunitiesArgs {
 fn cw_search_opportunities_schema(_: &ToolDef) -> Value {
     rt::schema::<CwSearchOpportunitiesArgs>()
 }
-fn cw_search_opportunities<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_search_opportunities<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwSearchOpportunitiesArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
-        rt::term(
-            &mut terms,
-            "company/identifier",
-            CompareOp::Eq,
-            args.company.clone(),
-        );
+        rt::term(&mut terms, "company/identifier", CompareOp::Eq, args.company.clone());
         rt::term(&mut terms, "status/name", CompareOp::Eq, args.status.clone());
         rt::term(
             &mut terms,
@@ -1506,16 +1630,21 @@ fn cw_search_opportunities<'a>(ctx: &'a Context, _: &'static ToolDef, args: Valu
         )?;
         let records = ctx
             .cw
-            .read(ctx.cw.api().get_sales_opportunities(
-                q.child_conditions(),
-                q.conditions(),
-                None,
-                q.fields(),
-                q.order_by(),
-                q.page(),
-                None,
-                q.page_size(),
-            ))
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_sales_opportunities(
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
+            )
             .await?;
         let value = q.finish(records)?;
         Ok(value)
@@ -1534,7 +1663,11 @@ pub struct CwGetOpportunityArgs {
 fn cw_get_opportunity_schema(_: &ToolDef) -> Value {
     rt::schema::<CwGetOpportunityArgs>()
 }
-fn cw_get_opportunity<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_get_opportunity<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwGetOpportunityArgs = rt::parse_args(args)?;
         let id = rt::id("id", args.id)?;
@@ -1544,18 +1677,24 @@ fn cw_get_opportunity<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) ->
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
         let mut value = rt::finish_one(
-            ctx.cw
-                .read(ctx.cw.api().get_sales_opportunities_by_id(
-                    id,
-                    None,
-                    None,
-                    None,
-                    fields.as_deref(),
-                    None,
-                    None,
-                    None,
-                    None,
-                ))
+            ctx
+                .cw
+                .read(
+                    ctx
+                        .cw
+                        .api()
+                        .get_sales_opportunities_by_id(
+                            id,
+                            None,
+                            None,
+                            None,
+                            fields.as_deref(),
+                            None,
+                            None,
+                            None,
+                            None,
+                        ),
+                )
                 .await?,
             keep_info,
         )?;
@@ -1594,16 +1733,15 @@ pub struct CwSearchActivitiesArgs {
 fn cw_search_activities_schema(_: &ToolDef) -> Value {
     rt::schema::<CwSearchActivitiesArgs>()
 }
-fn cw_search_activities<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_search_activities<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwSearchActivitiesArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
-        rt::term(
-            &mut terms,
-            "company/identifier",
-            CompareOp::Eq,
-            args.company.clone(),
-        );
+        rt::term(&mut terms, "company/identifier", CompareOp::Eq, args.company.clone());
         rt::term(
             &mut terms,
             "assignTo/identifier",
@@ -1626,16 +1764,21 @@ fn cw_search_activities<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) 
         )?;
         let records = ctx
             .cw
-            .read(ctx.cw.api().get_sales_activities(
-                q.child_conditions(),
-                q.conditions(),
-                None,
-                q.fields(),
-                q.order_by(),
-                q.page(),
-                None,
-                q.page_size(),
-            ))
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_sales_activities(
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
+            )
             .await?;
         let value = q.finish(records)?;
         Ok(value)
@@ -1654,7 +1797,11 @@ pub struct CwGetActivityArgs {
 fn cw_get_activity_schema(_: &ToolDef) -> Value {
     rt::schema::<CwGetActivityArgs>()
 }
-fn cw_get_activity<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_get_activity<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwGetActivityArgs = rt::parse_args(args)?;
         let id = rt::id("id", args.id)?;
@@ -1664,18 +1811,24 @@ fn cw_get_activity<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> To
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
         let mut value = rt::finish_one(
-            ctx.cw
-                .read(ctx.cw.api().get_sales_activities_by_id(
-                    id,
-                    None,
-                    None,
-                    None,
-                    fields.as_deref(),
-                    None,
-                    None,
-                    None,
-                    None,
-                ))
+            ctx
+                .cw
+                .read(
+                    ctx
+                        .cw
+                        .api()
+                        .get_sales_activities_by_id(
+                            id,
+                            None,
+                            None,
+                            None,
+                            fields.as_deref(),
+                            None,
+                            None,
+                            None,
+                            None,
+                        ),
+                )
                 .await?,
             keep_info,
         )?;
@@ -1717,16 +1870,15 @@ pub struct CwSearchAgreementsArgs {
 fn cw_search_agreements_schema(_: &ToolDef) -> Value {
     rt::schema::<CwSearchAgreementsArgs>()
 }
-fn cw_search_agreements<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_search_agreements<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwSearchAgreementsArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
-        rt::term(
-            &mut terms,
-            "company/identifier",
-            CompareOp::Eq,
-            args.company.clone(),
-        );
+        rt::term(&mut terms, "company/identifier", CompareOp::Eq, args.company.clone());
         rt::term(&mut terms, "type/name", CompareOp::Eq, args.r#type.clone());
         rt::term(&mut terms, "cancelledFlag", CompareOp::Eq, args.cancelled.clone());
         let q = rt::ListQuery::new(
@@ -1745,16 +1897,21 @@ fn cw_search_agreements<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) 
         )?;
         let records = ctx
             .cw
-            .read(ctx.cw.api().get_finance_agreements(
-                q.child_conditions(),
-                q.conditions(),
-                None,
-                q.fields(),
-                q.order_by(),
-                q.page(),
-                None,
-                q.page_size(),
-            ))
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_finance_agreements(
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
+            )
             .await?;
         let value = q.finish(records)?;
         Ok(value)
@@ -1773,7 +1930,11 @@ pub struct CwGetAgreementArgs {
 fn cw_get_agreement_schema(_: &ToolDef) -> Value {
     rt::schema::<CwGetAgreementArgs>()
 }
-fn cw_get_agreement<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_get_agreement<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwGetAgreementArgs = rt::parse_args(args)?;
         let id = rt::id("id", args.id)?;
@@ -1783,18 +1944,24 @@ fn cw_get_agreement<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> T
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
         let mut value = rt::finish_one(
-            ctx.cw
-                .read(ctx.cw.api().get_finance_agreements_by_id(
-                    id,
-                    None,
-                    None,
-                    None,
-                    fields.as_deref(),
-                    None,
-                    None,
-                    None,
-                    None,
-                ))
+            ctx
+                .cw
+                .read(
+                    ctx
+                        .cw
+                        .api()
+                        .get_finance_agreements_by_id(
+                            id,
+                            None,
+                            None,
+                            None,
+                            fields.as_deref(),
+                            None,
+                            None,
+                            None,
+                            None,
+                        ),
+                )
                 .await?,
             keep_info,
         )?;
@@ -1836,16 +2003,15 @@ pub struct CwSearchInvoicesArgs {
 fn cw_search_invoices_schema(_: &ToolDef) -> Value {
     rt::schema::<CwSearchInvoicesArgs>()
 }
-fn cw_search_invoices<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_search_invoices<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwSearchInvoicesArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
-        rt::term(
-            &mut terms,
-            "company/identifier",
-            CompareOp::Eq,
-            args.company.clone(),
-        );
+        rt::term(&mut terms, "company/identifier", CompareOp::Eq, args.company.clone());
         rt::term(
             &mut terms,
             "invoiceNumber",
@@ -1869,16 +2035,21 @@ fn cw_search_invoices<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) ->
         )?;
         let records = ctx
             .cw
-            .read(ctx.cw.api().get_finance_invoices(
-                q.child_conditions(),
-                q.conditions(),
-                None,
-                q.fields(),
-                q.order_by(),
-                q.page(),
-                None,
-                q.page_size(),
-            ))
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_finance_invoices(
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
+            )
             .await?;
         let value = q.finish(records)?;
         Ok(value)
@@ -1897,7 +2068,11 @@ pub struct CwGetInvoiceArgs {
 fn cw_get_invoice_schema(_: &ToolDef) -> Value {
     rt::schema::<CwGetInvoiceArgs>()
 }
-fn cw_get_invoice<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_get_invoice<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwGetInvoiceArgs = rt::parse_args(args)?;
         let id = rt::id("id", args.id)?;
@@ -1907,18 +2082,24 @@ fn cw_get_invoice<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> Too
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
         let mut value = rt::finish_one(
-            ctx.cw
-                .read(ctx.cw.api().get_finance_invoices_by_id(
-                    id,
-                    None,
-                    None,
-                    None,
-                    fields.as_deref(),
-                    None,
-                    None,
-                    None,
-                    None,
-                ))
+            ctx
+                .cw
+                .read(
+                    ctx
+                        .cw
+                        .api()
+                        .get_finance_invoices_by_id(
+                            id,
+                            None,
+                            None,
+                            None,
+                            fields.as_deref(),
+                            None,
+                            None,
+                            None,
+                            None,
+                        ),
+                )
                 .await?,
             keep_info,
         )?;
@@ -1960,22 +2141,16 @@ pub struct CwSearchProjectsArgs {
 fn cw_search_projects_schema(_: &ToolDef) -> Value {
     rt::schema::<CwSearchProjectsArgs>()
 }
-fn cw_search_projects<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_search_projects<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwSearchProjectsArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
-        rt::term(
-            &mut terms,
-            "company/identifier",
-            CompareOp::Eq,
-            args.company.clone(),
-        );
-        rt::term(
-            &mut terms,
-            "manager/identifier",
-            CompareOp::Eq,
-            args.manager.clone(),
-        );
+        rt::term(&mut terms, "company/identifier", CompareOp::Eq, args.company.clone());
+        rt::term(&mut terms, "manager/identifier", CompareOp::Eq, args.manager.clone());
         rt::term(&mut terms, "closedFlag", CompareOp::Eq, args.closed.clone());
         let q = rt::ListQuery::new(
             "Project",
@@ -1993,16 +2168,21 @@ fn cw_search_projects<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) ->
         )?;
         let records = ctx
             .cw
-            .read(ctx.cw.api().get_project_projects(
-                q.child_conditions(),
-                q.conditions(),
-                None,
-                q.fields(),
-                q.order_by(),
-                q.page(),
-                None,
-                q.page_size(),
-            ))
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_project_projects(
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
+            )
             .await?;
         let value = q.finish(records)?;
         Ok(value)
@@ -2021,7 +2201,11 @@ pub struct CwGetProjectArgs {
 fn cw_get_project_schema(_: &ToolDef) -> Value {
     rt::schema::<CwGetProjectArgs>()
 }
-fn cw_get_project<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_get_project<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwGetProjectArgs = rt::parse_args(args)?;
         let id = rt::id("id", args.id)?;
@@ -2031,18 +2215,24 @@ fn cw_get_project<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> Too
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
         let mut value = rt::finish_one(
-            ctx.cw
-                .read(ctx.cw.api().get_project_projects_by_id(
-                    id,
-                    None,
-                    None,
-                    None,
-                    fields.as_deref(),
-                    None,
-                    None,
-                    None,
-                    None,
-                ))
+            ctx
+                .cw
+                .read(
+                    ctx
+                        .cw
+                        .api()
+                        .get_project_projects_by_id(
+                            id,
+                            None,
+                            None,
+                            None,
+                            fields.as_deref(),
+                            None,
+                            None,
+                            None,
+                            None,
+                        ),
+                )
                 .await?,
             keep_info,
         )?;
@@ -2084,7 +2274,11 @@ pub struct CwSearchProjectTicketsArgs {
 fn cw_search_project_tickets_schema(_: &ToolDef) -> Value {
     rt::schema::<CwSearchProjectTicketsArgs>()
 }
-fn cw_search_project_tickets<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_search_project_tickets<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwSearchProjectTicketsArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
@@ -2107,16 +2301,21 @@ fn cw_search_project_tickets<'a>(ctx: &'a Context, _: &'static ToolDef, args: Va
         )?;
         let records = ctx
             .cw
-            .read(ctx.cw.api().get_project_tickets(
-                q.child_conditions(),
-                q.conditions(),
-                None,
-                q.fields(),
-                q.order_by(),
-                q.page(),
-                None,
-                q.page_size(),
-            ))
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_project_tickets(
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
+            )
             .await?;
         let value = q.finish(records)?;
         Ok(value)
@@ -2135,7 +2334,11 @@ pub struct CwGetProjectTicketArgs {
 fn cw_get_project_ticket_schema(_: &ToolDef) -> Value {
     rt::schema::<CwGetProjectTicketArgs>()
 }
-fn cw_get_project_ticket<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_get_project_ticket<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwGetProjectTicketArgs = rt::parse_args(args)?;
         let id = rt::id("id", args.id)?;
@@ -2145,18 +2348,24 @@ fn cw_get_project_ticket<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value)
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
         let mut value = rt::finish_one(
-            ctx.cw
-                .read(ctx.cw.api().get_project_tickets_by_id(
-                    id,
-                    None,
-                    None,
-                    None,
-                    fields.as_deref(),
-                    None,
-                    None,
-                    None,
-                    None,
-                ))
+            ctx
+                .cw
+                .read(
+                    ctx
+                        .cw
+                        .api()
+                        .get_project_tickets_by_id(
+                            id,
+                            None,
+                            None,
+                            None,
+                            fields.as_deref(),
+                            None,
+                            None,
+                            None,
+                            None,
+                        ),
+                )
                 .await?,
             keep_info,
         )?;
@@ -2195,7 +2404,11 @@ pub struct CwSearchMembersArgs {
 fn cw_search_members_schema(_: &ToolDef) -> Value {
     rt::schema::<CwSearchMembersArgs>()
 }
-fn cw_search_members<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_search_members<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwSearchMembersArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
@@ -2222,16 +2435,21 @@ fn cw_search_members<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> 
         )?;
         let records = ctx
             .cw
-            .read(ctx.cw.api().get_system_members(
-                q.child_conditions(),
-                q.conditions(),
-                None,
-                q.fields(),
-                q.order_by(),
-                q.page(),
-                None,
-                q.page_size(),
-            ))
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_system_members(
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
+            )
             .await?;
         let value = q.finish(records)?;
         Ok(value)
@@ -2250,7 +2468,11 @@ pub struct CwGetMemberArgs {
 fn cw_get_member_schema(_: &ToolDef) -> Value {
     rt::schema::<CwGetMemberArgs>()
 }
-fn cw_get_member<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_get_member<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwGetMemberArgs = rt::parse_args(args)?;
         let id = rt::id("id", args.id)?;
@@ -2260,18 +2482,24 @@ fn cw_get_member<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> Tool
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
         let mut value = rt::finish_one(
-            ctx.cw
-                .read(ctx.cw.api().get_system_members_by_id(
-                    id,
-                    None,
-                    None,
-                    None,
-                    fields.as_deref(),
-                    None,
-                    None,
-                    None,
-                    None,
-                ))
+            ctx
+                .cw
+                .read(
+                    ctx
+                        .cw
+                        .api()
+                        .get_system_members_by_id(
+                            id,
+                            None,
+                            None,
+                            None,
+                            fields.as_deref(),
+                            None,
+                            None,
+                            None,
+                            None,
+                        ),
+                )
                 .await?,
             keep_info,
         )?;
@@ -2313,16 +2541,15 @@ pub struct CwSearchScheduleEntriesArgs {
 fn cw_search_schedule_entries_schema(_: &ToolDef) -> Value {
     rt::schema::<CwSearchScheduleEntriesArgs>()
 }
-fn cw_search_schedule_entries<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_search_schedule_entries<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwSearchScheduleEntriesArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
-        rt::term(
-            &mut terms,
-            "member/identifier",
-            CompareOp::Eq,
-            args.member.clone(),
-        );
+        rt::term(&mut terms, "member/identifier", CompareOp::Eq, args.member.clone());
         rt::term_date(
             &mut terms,
             "from",
@@ -2347,16 +2574,21 @@ fn cw_search_schedule_entries<'a>(ctx: &'a Context, _: &'static ToolDef, args: V
         )?;
         let records = ctx
             .cw
-            .read(ctx.cw.api().get_schedule_entries(
-                q.child_conditions(),
-                q.conditions(),
-                None,
-                q.fields(),
-                q.order_by(),
-                q.page(),
-                None,
-                q.page_size(),
-            ))
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_schedule_entries(
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
+            )
             .await?;
         let value = q.finish(records)?;
         Ok(value)
@@ -2375,7 +2607,11 @@ pub struct CwGetScheduleEntryArgs {
 fn cw_get_schedule_entry_schema(_: &ToolDef) -> Value {
     rt::schema::<CwGetScheduleEntryArgs>()
 }
-fn cw_get_schedule_entry<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_get_schedule_entry<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwGetScheduleEntryArgs = rt::parse_args(args)?;
         let id = rt::id("id", args.id)?;
@@ -2385,18 +2621,24 @@ fn cw_get_schedule_entry<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value)
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
         let mut value = rt::finish_one(
-            ctx.cw
-                .read(ctx.cw.api().get_schedule_entries_by_id(
-                    id,
-                    None,
-                    None,
-                    None,
-                    fields.as_deref(),
-                    None,
-                    None,
-                    None,
-                    None,
-                ))
+            ctx
+                .cw
+                .read(
+                    ctx
+                        .cw
+                        .api()
+                        .get_schedule_entries_by_id(
+                            id,
+                            None,
+                            None,
+                            None,
+                            fields.as_deref(),
+                            None,
+                            None,
+                            None,
+                            None,
+                        ),
+                )
                 .await?,
             keep_info,
         )?;
