@@ -4,7 +4,7 @@
 #[path = "sim_support/mod.rs"]
 mod support;
 
-use connectwise_mcp::sim::errors::CLIENT_ID_REQUIRED_MESSAGE;
+use connectwise_mcp::sim::errors::{CLIENT_ID_REQUIRED_MESSAGE, CLIENT_ID_UNKNOWN_MESSAGE};
 use connectwise_mcp::sim::{DEMO_CLIENT_ID, DEMO_COMPANY_ID, DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY};
 use serde_json::Value;
 use support::start;
@@ -80,6 +80,31 @@ async fn a_request_without_client_id_is_a_400_naming_it() {
         assert_eq!(body["errors"][0]["field"], "clientId");
     }
     assert!(CLIENT_ID_REQUIRED_MESSAGE.starts_with("clientId is required"));
+}
+
+#[tokio::test]
+async fn an_unregistered_client_id_is_a_400_naming_it() {
+    let sim = start().await;
+    let request = support::client()
+        .get(format!("{}/service/boards", sim.base_url()))
+        .basic_auth(
+            format!("{DEMO_COMPANY_ID}+{DEMO_PUBLIC_KEY}"),
+            Some(DEMO_PRIVATE_KEY),
+        )
+        .header("clientId", "11111111-2222-3333-4444-555555555555");
+    let (status, body) = status_and_body(request.send().await.unwrap()).await;
+    assert_eq!(status, 400);
+    assert_eq!(body["message"], CLIENT_ID_UNKNOWN_MESSAGE);
+    assert_eq!(body["errors"][0]["field"], "clientId");
+    // The registered one, in any case, is accepted.
+    let request = support::client()
+        .get(format!("{}/service/boards", sim.base_url()))
+        .basic_auth(
+            format!("{DEMO_COMPANY_ID}+{DEMO_PUBLIC_KEY}"),
+            Some(DEMO_PRIVATE_KEY),
+        )
+        .header("clientId", DEMO_CLIENT_ID.to_uppercase());
+    assert_eq!(request.send().await.unwrap().status(), 200);
 }
 
 #[tokio::test]

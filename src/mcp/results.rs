@@ -82,9 +82,12 @@ pub fn hint_for(e: &ApiError) -> String {
                 {
                     "the time period for that date is closed: pick a date in an open period, or ask a ConnectWise admin to open it".into()
                 }
+                400 if cw.errors.iter().any(|f| f.field.as_deref().is_some_and(|n| n.eq_ignore_ascii_case("clientId"))) => {
+                    "ConnectWise refused the server's clientId: set CW_CLIENT_ID to the GUID of an integration registered on developer.connectwise.com (a server setting, not a tool argument)".into()
+                }
                 400 if !cw.errors.is_empty() => "fix the fields named above and call again".into(),
                 400 => "check the arguments (conditions, fields and order_by syntax, ids)".into(),
-                401 => "ConnectWise refused the keys: check CW_COMPANY_ID, CW_PUBLIC_KEY, CW_PRIVATE_KEY and CW_CLIENT_ID in the server's configuration".into(),
+                401 => "ConnectWise refused the keys: check CW_COMPANY_ID, CW_PUBLIC_KEY and CW_PRIVATE_KEY in the server's configuration".into(),
                 403 => "the API member's security role lacks this permission in ConnectWise: ask a ConnectWise admin to grant it (System > Security Roles)".into(),
                 404 => "no such record: check the id (search to find it)".into(),
                 409 => "conflict: the record changed or already exists; read it again before retrying".into(),
@@ -174,6 +177,25 @@ mod tests {
                 && t.contains("open period"),
             "{t}"
         );
+        let mut client_id = CwError {
+            status: 400,
+            code: Some("MissingRequiredField".into()),
+            message: "clientId is required.".into(),
+            errors: vec![FieldError {
+                code: Some("MissingRequiredField".into()),
+                message: "clientId is required.".into(),
+                resource: Some("request".into()),
+                field: Some("clientId".into()),
+            }],
+            retry_after_secs: None,
+        };
+        let t = text(&tool_error_result(&ToolError::Api(ApiError::Response(
+            client_id.clone(),
+        ))));
+        assert!(t.contains("CW_CLIENT_ID") && !t.contains("fix the fields"), "{t}");
+        client_id.errors[0].field = Some("summary".into());
+        let t = text(&tool_error_result(&ToolError::Api(ApiError::Response(client_id))));
+        assert!(!t.contains("CW_CLIENT_ID"), "{t}");
         for (err, want) in [
             (cw(401, "bad keys"), "CW_PRIVATE_KEY"),
             (cw(404, "not found"), "no such record"),

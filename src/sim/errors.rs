@@ -19,6 +19,9 @@ pub const CLOSED_PERIOD_MESSAGE: &str = "Time entry cannot be entered for a clos
 pub const CLIENT_ID_REQUIRED_MESSAGE: &str =
     "clientId is required. Add a clientId header registered on the ConnectWise developer portal.";
 
+/// The text of the 400 a request with a `clientId` the tenant does not know gets.
+pub const CLIENT_ID_UNKNOWN_MESSAGE: &str = "clientId is not registered. Use the clientId of an integration registered on the ConnectWise developer portal.";
+
 /// The text of the 403 a security role without the permission gets.
 pub const SECURITY_MESSAGE: &str = "You do not have security permission to perform this action.";
 
@@ -118,6 +121,16 @@ impl ApiError {
                 "clientId",
             ),
         ])
+    }
+
+    /// 400 for a `clientId` that is not registered.
+    pub fn client_id_unknown() -> Self {
+        ApiError::new(400, "InvalidObject", CLIENT_ID_UNKNOWN_MESSAGE).with_errors(vec![FieldError::new(
+            "NotFound",
+            "clientId is not registered.",
+            "request",
+            "clientId",
+        )])
     }
 
     /// 403 for a security role without the permission.

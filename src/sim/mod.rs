@@ -58,8 +58,11 @@
 //! # Requests and answers
 //! - **Auth.** Every request must carry a `clientId` header: without one it
 //!   is a 400 `MissingRequiredField` naming `clientId`
-//!   ([`errors::CLIENT_ID_REQUIRED_MESSAGE`]), checked before the keys
-//!   (medium confidence: one vendor's documentation says so). HTTP Basic
+//!   ([`errors::CLIENT_ID_REQUIRED_MESSAGE`]), and one that is not
+//!   [`SimOptions::client_id`] a 400 naming it too
+//!   ([`errors::CLIENT_ID_UNKNOWN_MESSAGE`]), checked before the keys
+//!   (medium confidence: one vendor's documentation says a missing or
+//!   unregistered clientId is a 400; the exact code is not known). HTTP Basic
 //!   `{companyId}+{publicKey}:{privateKey}` must match [`SimOptions`] (company
 //!   id case-insensitively): missing or malformed credentials are a 401
 //!   `Unauthorized`; keys that match no member a 401
@@ -170,7 +173,8 @@ pub struct SimOptions {
     pub company_id: String,
     pub public_key: String,
     pub private_key: String,
-    /// Any non-empty `clientId` header is accepted; this is the one to configure clients with.
+    /// The one `clientId` the tenant knows (as if registered on the developer
+    /// portal); any other is a 400 naming `clientId`.
     pub client_id: String,
     /// Identifier of the member behind the keys (`updatedBy`, `/system/myAccount`).
     pub member_identifier: String,

@@ -270,7 +270,8 @@ impl App {
 
     /// The identifier of the member whose keys the request carries.
     ///
-    /// A missing `clientId` is refused first (a 400 naming it), then missing
+    /// A missing or unregistered `clientId` is refused first (a 400 naming
+    /// it), then missing
     /// or malformed credentials (401 `Unauthorized`), then keys that match no
     /// member (401 `ConnectWiseApi` / `UserNotAuthenticated`).
     fn authenticate(&self, headers: &HeaderMap) -> Result<String, ApiError> {
@@ -280,8 +281,10 @@ impl App {
             .and_then(|v| v.to_str().ok())
             .map(str::trim)
             .filter(|v| !v.is_empty());
-        if client_id.is_none() {
-            return Err(ApiError::client_id_required());
+        match client_id {
+            None => return Err(ApiError::client_id_required()),
+            Some(id) if !id.eq_ignore_ascii_case(&o.client_id) => return Err(ApiError::client_id_unknown()),
+            Some(_) => {}
         }
         let malformed = || {
             ApiError::unauthorized(
