@@ -244,33 +244,75 @@ fn cw_get_ticket<'a>(
     Box::pin(async move {
         let args: CwGetTicketArgs = rt::parse_args(args)?;
         let id = rt::id("id", args.id)?;
-        let fields = rt::fields_or(
+        let mut fields = rt::fields_or(
             args.fields.as_deref(),
-            "id,summary,company/identifier,company/name,contact/name,contactEmailAddress,board/name,status/name,priority/name,type/name,owner/identifier,resources,closedFlag,initialDescription,_info/dateEntered",
+            "id,summary,company/identifier,company/name,contact/name,contactEmailAddress,board/name,status/name,priority/name,type/name,owner/identifier,resources,closedFlag,_info/dateEntered",
         )?;
+        let want_description = rt::take_derived(
+            &mut fields,
+            args.fields.is_some(),
+            "description",
+        );
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let mut value = rt::finish_one(
-            ctx
+        let mut record = ctx
+            .cw
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_service_tickets_by_id(
+                        id,
+                        None,
+                        None,
+                        None,
+                        fields.as_deref(),
+                        None,
+                        None,
+                        None,
+                        None,
+                    ),
+            )
+            .await?;
+        if want_description {
+            let q = rt::ListQuery::new(
+                "ServiceNote",
+                "text",
+                1,
+                Vec::new(),
+                rt::ListArgs {
+                    conditions: Some("detailDescriptionFlag = true".into()),
+                    order_by: Some("id asc".into()),
+                    page_size: Some(1),
+                    ..Default::default()
+                },
+            )?;
+            let records = ctx
                 .cw
                 .read(
                     ctx
                         .cw
                         .api()
-                        .get_service_tickets_by_id(
+                        .get_service_tickets_by_parent_id_notes(
                             id,
                             None,
+                            q.conditions(),
                             None,
+                            q.fields(),
+                            q.order_by(),
+                            q.page(),
                             None,
-                            fields.as_deref(),
-                            None,
-                            None,
-                            None,
-                            None,
+                            q.page_size(),
                         ),
                 )
-                .await?,
-            keep_info,
-        )?;
+                .await?;
+            if let (Some(found), Value::Object(map)) = (
+                rt::first_value(&records, "text"),
+                &mut record,
+            ) {
+                map.insert("description".into(), found);
+            }
+        }
+        let mut value = rt::finish_one(record, keep_info)?;
         if args.include_notes == Some(true) {
             let q = rt::ListQuery::new(
                 "ServiceNote",
@@ -433,10 +475,8 @@ fn cw_create_ticket<'a>(
         let body: types::Ticket = body.into_typed()?;
         let fields: Option<String> = None;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let mut value = rt::finish_one(
-            ctx.cw.read(ctx.cw.api().post_service_tickets(&body)).await?,
-            keep_info,
-        )?;
+        let record = ctx.cw.read(ctx.cw.api().post_service_tickets(&body)).await?;
+        let mut value = rt::finish_one(record, keep_info)?;
         Ok(value)
     })
 }
@@ -483,10 +523,11 @@ fn cw_update_ticket<'a>(
             .into_typed(&["status_id", "priority_id", "owner", "board_id", "summary"])?;
         let fields: Option<String> = None;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let mut value = rt::finish_one(
-            ctx.cw.read(ctx.cw.api().patch_service_tickets_by_id(id, &patch)).await?,
-            keep_info,
-        )?;
+        let record = ctx
+            .cw
+            .read(ctx.cw.api().patch_service_tickets_by_id(id, &patch))
+            .await?;
+        let mut value = rt::finish_one(record, keep_info)?;
         Ok(value)
     })
 }
@@ -539,18 +580,11 @@ fn cw_add_ticket_note<'a>(
         let body: types::ServiceNote = body.into_typed()?;
         let fields: Option<String> = None;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let mut value = rt::finish_one(
-            ctx
-                .cw
-                .read(
-                    ctx
-                        .cw
-                        .api()
-                        .post_service_tickets_by_parent_id_notes(ticket_id, &body),
-                )
-                .await?,
-            keep_info,
-        )?;
+        let record = ctx
+            .cw
+            .read(ctx.cw.api().post_service_tickets_by_parent_id_notes(ticket_id, &body))
+            .await?;
+        let mut value = rt::finish_one(record, keep_info)?;
         Ok(value)
     })
 }
@@ -906,10 +940,8 @@ fn cw_create_time_entry<'a>(
         let body: types::TimeEntry = body.into_typed()?;
         let fields: Option<String> = None;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let mut value = rt::finish_one(
-            ctx.cw.read(ctx.cw.api().post_time_entries(&body)).await?,
-            keep_info,
-        )?;
+        let record = ctx.cw.read(ctx.cw.api().post_time_entries(&body)).await?;
+        let mut value = rt::finish_one(record, keep_info)?;
         Ok(value)
     })
 }
@@ -1267,28 +1299,26 @@ fn cw_get_company<'a>(
             "id,identifier,name,status/name,phoneNumber,website,addressLine1,city,state,zip,territory/name,defaultContact/name,types",
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let mut value = rt::finish_one(
-            ctx
-                .cw
-                .read(
-                    ctx
-                        .cw
-                        .api()
-                        .get_company_companies_by_id(
-                            id,
-                            None,
-                            None,
-                            None,
-                            fields.as_deref(),
-                            None,
-                            None,
-                            None,
-                            None,
-                        ),
-                )
-                .await?,
-            keep_info,
-        )?;
+        let record = ctx
+            .cw
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_company_companies_by_id(
+                        id,
+                        None,
+                        None,
+                        None,
+                        fields.as_deref(),
+                        None,
+                        None,
+                        None,
+                        None,
+                    ),
+            )
+            .await?;
+        let mut value = rt::finish_one(record, keep_info)?;
         Ok(value)
     })
 }
@@ -1400,28 +1430,26 @@ fn cw_get_contact<'a>(
             "id,firstName,lastName,title,company/identifier,company/name,site/name,communicationItems,inactiveFlag",
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let mut value = rt::finish_one(
-            ctx
-                .cw
-                .read(
-                    ctx
-                        .cw
-                        .api()
-                        .get_company_contacts_by_id(
-                            id,
-                            None,
-                            None,
-                            None,
-                            fields.as_deref(),
-                            None,
-                            None,
-                            None,
-                            None,
-                        ),
-                )
-                .await?,
-            keep_info,
-        )?;
+        let record = ctx
+            .cw
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_company_contacts_by_id(
+                        id,
+                        None,
+                        None,
+                        None,
+                        fields.as_deref(),
+                        None,
+                        None,
+                        None,
+                        None,
+                    ),
+            )
+            .await?;
+        let mut value = rt::finish_one(record, keep_info)?;
         Ok(value)
     })
 }
@@ -1538,28 +1566,26 @@ fn cw_get_configuration<'a>(
             "id,name,type/name,status/name,company/identifier,contact/name,serialNumber,modelNumber,manufacturer/name,ipAddress,macAddress,osType,osInfo,warrantyExpirationDate,notes",
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let mut value = rt::finish_one(
-            ctx
-                .cw
-                .read(
-                    ctx
-                        .cw
-                        .api()
-                        .get_company_configurations_by_id(
-                            id,
-                            None,
-                            None,
-                            None,
-                            fields.as_deref(),
-                            None,
-                            None,
-                            None,
-                            None,
-                        ),
-                )
-                .await?,
-            keep_info,
-        )?;
+        let record = ctx
+            .cw
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_company_configurations_by_id(
+                        id,
+                        None,
+                        None,
+                        None,
+                        fields.as_deref(),
+                        None,
+                        None,
+                        None,
+                        None,
+                    ),
+            )
+            .await?;
+        let mut value = rt::finish_one(record, keep_info)?;
         Ok(value)
     })
 }
@@ -1676,28 +1702,26 @@ fn cw_get_opportunity<'a>(
             "id,name,company/identifier,contact/name,status/name,stage/name,probability/name,primarySalesRep/identifier,expectedCloseDate,notes",
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let mut value = rt::finish_one(
-            ctx
-                .cw
-                .read(
-                    ctx
-                        .cw
-                        .api()
-                        .get_sales_opportunities_by_id(
-                            id,
-                            None,
-                            None,
-                            None,
-                            fields.as_deref(),
-                            None,
-                            None,
-                            None,
-                            None,
-                        ),
-                )
-                .await?,
-            keep_info,
-        )?;
+        let record = ctx
+            .cw
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_sales_opportunities_by_id(
+                        id,
+                        None,
+                        None,
+                        None,
+                        fields.as_deref(),
+                        None,
+                        None,
+                        None,
+                        None,
+                    ),
+            )
+            .await?;
+        let mut value = rt::finish_one(record, keep_info)?;
         Ok(value)
     })
 }
@@ -1810,28 +1834,26 @@ fn cw_get_activity<'a>(
             "id,name,type/name,status/name,company/identifier,contact/name,assignTo/identifier,dateStart,dateEnd,notes",
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let mut value = rt::finish_one(
-            ctx
-                .cw
-                .read(
-                    ctx
-                        .cw
-                        .api()
-                        .get_sales_activities_by_id(
-                            id,
-                            None,
-                            None,
-                            None,
-                            fields.as_deref(),
-                            None,
-                            None,
-                            None,
-                            None,
-                        ),
-                )
-                .await?,
-            keep_info,
-        )?;
+        let record = ctx
+            .cw
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_sales_activities_by_id(
+                        id,
+                        None,
+                        None,
+                        None,
+                        fields.as_deref(),
+                        None,
+                        None,
+                        None,
+                        None,
+                    ),
+            )
+            .await?;
+        let mut value = rt::finish_one(record, keep_info)?;
         Ok(value)
     })
 }
@@ -1943,28 +1965,26 @@ fn cw_get_agreement<'a>(
             "id,name,type/name,company/identifier,contact/name,agreementStatus,startDate,endDate,billAmount,billingCycle/name,internalNotes",
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let mut value = rt::finish_one(
-            ctx
-                .cw
-                .read(
-                    ctx
-                        .cw
-                        .api()
-                        .get_finance_agreements_by_id(
-                            id,
-                            None,
-                            None,
-                            None,
-                            fields.as_deref(),
-                            None,
-                            None,
-                            None,
-                            None,
-                        ),
-                )
-                .await?,
-            keep_info,
-        )?;
+        let record = ctx
+            .cw
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_finance_agreements_by_id(
+                        id,
+                        None,
+                        None,
+                        None,
+                        fields.as_deref(),
+                        None,
+                        None,
+                        None,
+                        None,
+                    ),
+            )
+            .await?;
+        let mut value = rt::finish_one(record, keep_info)?;
         Ok(value)
     })
 }
@@ -2081,28 +2101,26 @@ fn cw_get_invoice<'a>(
             "id,invoiceNumber,company/identifier,billToCompany/name,date,dueDate,subtotal,salesTax,total,balance,status/name,agreement/name",
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let mut value = rt::finish_one(
-            ctx
-                .cw
-                .read(
-                    ctx
-                        .cw
-                        .api()
-                        .get_finance_invoices_by_id(
-                            id,
-                            None,
-                            None,
-                            None,
-                            fields.as_deref(),
-                            None,
-                            None,
-                            None,
-                            None,
-                        ),
-                )
-                .await?,
-            keep_info,
-        )?;
+        let record = ctx
+            .cw
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_finance_invoices_by_id(
+                        id,
+                        None,
+                        None,
+                        None,
+                        fields.as_deref(),
+                        None,
+                        None,
+                        None,
+                        None,
+                    ),
+            )
+            .await?;
+        let mut value = rt::finish_one(record, keep_info)?;
         Ok(value)
     })
 }
@@ -2214,28 +2232,26 @@ fn cw_get_project<'a>(
             "id,name,company/identifier,contact/name,status/name,manager/identifier,board/name,estimatedStart,estimatedEnd,budgetHours,actualHours,percentComplete,description",
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let mut value = rt::finish_one(
-            ctx
-                .cw
-                .read(
-                    ctx
-                        .cw
-                        .api()
-                        .get_project_projects_by_id(
-                            id,
-                            None,
-                            None,
-                            None,
-                            fields.as_deref(),
-                            None,
-                            None,
-                            None,
-                            None,
-                        ),
-                )
-                .await?,
-            keep_info,
-        )?;
+        let record = ctx
+            .cw
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_project_projects_by_id(
+                        id,
+                        None,
+                        None,
+                        None,
+                        fields.as_deref(),
+                        None,
+                        None,
+                        None,
+                        None,
+                    ),
+            )
+            .await?;
+        let mut value = rt::finish_one(record, keep_info)?;
         Ok(value)
     })
 }
@@ -2342,33 +2358,75 @@ fn cw_get_project_ticket<'a>(
     Box::pin(async move {
         let args: CwGetProjectTicketArgs = rt::parse_args(args)?;
         let id = rt::id("id", args.id)?;
-        let fields = rt::fields_or(
+        let mut fields = rt::fields_or(
             args.fields.as_deref(),
             "id,summary,project/name,phase/name,status/name,company/identifier,contact/name,budgetHours,actualHours,closedFlag",
         )?;
+        let want_description = rt::take_derived(
+            &mut fields,
+            args.fields.is_some(),
+            "description",
+        );
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let mut value = rt::finish_one(
-            ctx
+        let mut record = ctx
+            .cw
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_project_tickets_by_id(
+                        id,
+                        None,
+                        None,
+                        None,
+                        fields.as_deref(),
+                        None,
+                        None,
+                        None,
+                        None,
+                    ),
+            )
+            .await?;
+        if want_description {
+            let q = rt::ListQuery::new(
+                "TicketNote",
+                "text",
+                1,
+                Vec::new(),
+                rt::ListArgs {
+                    conditions: Some("detailDescriptionFlag = true".into()),
+                    order_by: Some("id asc".into()),
+                    page_size: Some(1),
+                    ..Default::default()
+                },
+            )?;
+            let records = ctx
                 .cw
                 .read(
                     ctx
                         .cw
                         .api()
-                        .get_project_tickets_by_id(
+                        .get_project_tickets_by_parent_id_notes(
                             id,
                             None,
+                            q.conditions(),
                             None,
+                            q.fields(),
+                            q.order_by(),
+                            q.page(),
                             None,
-                            fields.as_deref(),
-                            None,
-                            None,
-                            None,
-                            None,
+                            q.page_size(),
                         ),
                 )
-                .await?,
-            keep_info,
-        )?;
+                .await?;
+            if let (Some(found), Value::Object(map)) = (
+                rt::first_value(&records, "text"),
+                &mut record,
+            ) {
+                map.insert("description".into(), found);
+            }
+        }
+        let mut value = rt::finish_one(record, keep_info)?;
         Ok(value)
     })
 }
@@ -2481,28 +2539,26 @@ fn cw_get_member<'a>(
             "id,identifier,firstName,lastName,title,officeEmail,officePhone,defaultDepartment/name,inactiveFlag",
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let mut value = rt::finish_one(
-            ctx
-                .cw
-                .read(
-                    ctx
-                        .cw
-                        .api()
-                        .get_system_members_by_id(
-                            id,
-                            None,
-                            None,
-                            None,
-                            fields.as_deref(),
-                            None,
-                            None,
-                            None,
-                            None,
-                        ),
-                )
-                .await?,
-            keep_info,
-        )?;
+        let record = ctx
+            .cw
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_system_members_by_id(
+                        id,
+                        None,
+                        None,
+                        None,
+                        fields.as_deref(),
+                        None,
+                        None,
+                        None,
+                        None,
+                    ),
+            )
+            .await?;
+        let mut value = rt::finish_one(record, keep_info)?;
         Ok(value)
     })
 }
@@ -2620,28 +2676,26 @@ fn cw_get_schedule_entry<'a>(
             "id,name,member/identifier,type/identifier,objectId,dateStart,dateEnd,hours,status/name,where/name",
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let mut value = rt::finish_one(
-            ctx
-                .cw
-                .read(
-                    ctx
-                        .cw
-                        .api()
-                        .get_schedule_entries_by_id(
-                            id,
-                            None,
-                            None,
-                            None,
-                            fields.as_deref(),
-                            None,
-                            None,
-                            None,
-                            None,
-                        ),
-                )
-                .await?,
-            keep_info,
-        )?;
+        let record = ctx
+            .cw
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_schedule_entries_by_id(
+                        id,
+                        None,
+                        None,
+                        None,
+                        fields.as_deref(),
+                        None,
+                        None,
+                        None,
+                        None,
+                    ),
+            )
+            .await?;
+        let mut value = rt::finish_one(record, keep_info)?;
         Ok(value)
     })
 }
@@ -2678,7 +2732,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "cw_get_ticket",
         title: "Get a ticket",
-        description: "One service ticket by id, optionally with its notes. Example: {\"id\": 4711, \"include_notes\": true}.",
+        description: "One service ticket by id, with its description (the text of its first detail note) and optionally all its notes. Example: {\"id\": 4711, \"include_notes\": true}.",
         toolset: "tickets",
         tier: Tier::Read,
         tier_per_call: false,
@@ -3098,7 +3152,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "cw_get_project_ticket",
         title: "Get a project ticket",
-        description: "One project ticket by id. Example: {\"id\": 201}.",
+        description: "One project ticket by id, with its description (the text of its first detail note). Example: {\"id\": 201}.",
         toolset: "projects",
         tier: Tier::Read,
         tier_per_call: false,

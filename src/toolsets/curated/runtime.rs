@@ -8,6 +8,7 @@ pub use crate::tool::args::*;
 pub use crate::tool::body::*;
 pub use crate::tool::list::*;
 use crate::tool::{Context, ToolError, invalid};
+use serde_json::Value;
 
 /// The member "my tickets / my time" refer to.
 pub fn member(ctx: &Context) -> Result<&str, ToolError> {
@@ -61,9 +62,63 @@ pub fn term_date(
     Ok(())
 }
 
+/// Whether the answer should carry the derived value `key`
+/// (`[[tool.derived]]`): always with the default fields; with the caller's
+/// own `fields` only when they name it. ConnectWise has no such field, so it
+/// is taken out of the `fields` sent (a list of only derived keys sends `id`).
+pub fn take_derived(fields: &mut Option<String>, asked: bool, key: &str) -> bool {
+    if !asked {
+        return true;
+    }
+    let Some(list) = fields.as_deref() else {
+        return true;
+    };
+    let (named, rest): (Vec<&str>, Vec<&str>) = list.split(',').partition(|f| f.trim() == key);
+    if named.is_empty() {
+        return false;
+    }
+    *fields = Some(match rest.is_empty() {
+        true => "id".to_owned(),
+        false => rest.join(","),
+    });
+    true
+}
+
+/// `field` of the first record of a list answer, if it has one.
+pub fn first_value(records: &Value, field: &str) -> Option<Value> {
+    records
+        .as_array()?
+        .first()?
+        .get(field)
+        .filter(|v| !v.is_null())
+        .cloned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_derived_value_is_sent_as_no_field_and_kept_only_when_wanted() {
+        let mut fields = Some("id,summary".to_owned());
+        assert!(take_derived(&mut fields, false, "description"));
+        assert!(!take_derived(&mut fields, true, "description"));
+        assert_eq!(fields.as_deref(), Some("id,summary"));
+        let mut fields = Some("id,description,summary".to_owned());
+        assert!(take_derived(&mut fields, true, "description"));
+        assert_eq!(fields.as_deref(), Some("id,summary"));
+        let mut fields = Some("description".to_owned());
+        assert!(take_derived(&mut fields, true, "description"));
+        assert_eq!(fields.as_deref(), Some("id"));
+    }
+
+    #[test]
+    fn the_first_record_gives_the_value() {
+        let records = serde_json::json!([{"text": "first"}, {"text": "second"}]);
+        assert_eq!(first_value(&records, "text"), Some("first".into()));
+        assert_eq!(first_value(&serde_json::json!([]), "text"), None);
+        assert_eq!(first_value(&serde_json::json!([{"text": null}]), "text"), None);
+    }
 
     #[test]
     fn typed_filters_cannot_be_escaped_from() {

@@ -47,6 +47,10 @@ pub struct ToolSpec {
     /// with the ticket), read one by one.
     #[serde(skip)]
     pub includes: Vec<IncludeSpec>,
+    /// `[[tool.derived]]`: a value ConnectWise keeps elsewhere, always added
+    /// (a ticket's description is its first detail note), read one by one.
+    #[serde(skip)]
+    pub derived: Vec<DerivedSpec>,
 }
 
 /// What a tool may do (the library's `Tier`).
@@ -220,6 +224,21 @@ pub struct IncludeSpec {
     pub fields: Option<String>,
 }
 
+/// One `[[tool.derived]]`: `key` of the answer is `field` of the first
+/// record `operation` lists under the tool's id, filtered by `conditions`
+/// and ordered by `order_by`. Added unless the caller's `fields` leave it out.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DerivedSpec {
+    /// Key of the result it goes under.
+    pub key: String,
+    pub operation: String,
+    pub conditions: String,
+    pub order_by: String,
+    /// The field of that record whose value it is.
+    pub field: String,
+}
+
 /// Reads the allow-list; errors name the tool, and the argument or include.
 pub fn read(text: &str) -> Result<AllowList, Vec<ToolError>> {
     #[derive(Deserialize)]
@@ -252,10 +271,12 @@ fn read_tool(mut table: toml::Table) -> Result<ToolSpec, (Option<String>, Vec<St
     let mut problems = Vec::new();
     let args = read_each(table.remove("arg"), "argument", "name", &mut problems);
     let includes = read_each(table.remove("include"), "include", "arg", &mut problems);
+    let derived = read_each(table.remove("derived"), "derived", "key", &mut problems);
     match toml::Value::Table(table).try_into::<ToolSpec>() {
         Ok(tool) if problems.is_empty() => Ok(ToolSpec {
             args,
             includes,
+            derived,
             ..tool
         }),
         Ok(_) => Err((name, problems)),

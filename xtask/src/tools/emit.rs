@@ -6,7 +6,8 @@
 
 use super::allow_list::{ArgType, Operator, Tier};
 use super::plan::{
-    ArgPlan, CallArg, Condition, IncludePlan, ListParam, MemberPlan, Request, Shape, Step, ToolPlan,
+    ArgPlan, CallArg, Condition, DerivedPlan, IncludePlan, ListParam, MemberPlan, Request, Shape, Step,
+    ToolPlan,
 };
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::{Ident, Span, TokenStream};
@@ -392,13 +393,32 @@ fn call(plan: &ToolPlan) -> TokenStream {
         },
         Shape::One { fields } => {
             let fields = match fields {
+                Some(default) if !plan.derived.is_empty() => {
+                    let wants = plan.derived.iter().map(|d| {
+                        let (flag, key) = (derived_flag(d), &d.key);
+                        quote! { let #flag = rt::take_derived(&mut fields, args.fields.is_some(), #key); }
+                    });
+                    quote! {
+                        let mut fields = rt::fields_or(args.fields.as_deref(), #default)?;
+                        #(#wants)*
+                    }
+                }
                 Some(default) => quote! { let fields = rt::fields_or(args.fields.as_deref(), #default)?; },
                 None => quote! { let fields: Option<String> = None; },
+            };
+            // A derived value joins the record before it is shaped, so the
+            // size cap sees it too.
+            let derived = plan.derived.iter().map(derived_step);
+            let record = match plan.derived.is_empty() {
+                true => quote!(let record = #call;),
+                false => quote!(let mut record = #call;),
             };
             quote! {
                 #fields
                 let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-                let mut value = rt::finish_one(#call, keep_info)?;
+                #record
+                #(#derived)*
+                let mut value = rt::finish_one(record, keep_info)?;
             }
         }
     }
@@ -436,6 +456,33 @@ fn include_step(inc: &IncludePlan) -> TokenStream {
             let records = ctx.cw.read(ctx.cw.api().#method(#(#args),*)).await?;
             let list = q.finish(records)?;
             if let Value::Object(map) = &mut value { map.insert(#key.into(), list); }
+        }
+    }
+}
+
+/// The variable that says whether the caller wants a derived value.
+fn derived_flag(d: &DerivedPlan) -> Ident {
+    format_ident!("want_{}", d.key.to_snake_case())
+}
+
+fn derived_step(d: &DerivedPlan) -> TokenStream {
+    let flag = derived_flag(d);
+    let method = client_method(&d.operation_id);
+    let args = d.call.iter().map(call_arg);
+    let (record, field, key) = (&d.record, &d.field, &d.key);
+    let (conditions, order_by) = (&d.conditions, &d.order_by);
+    quote! {
+        if #flag {
+            let q = rt::ListQuery::new(#record, #field, 1, Vec::new(), rt::ListArgs {
+                conditions: Some(#conditions.into()),
+                order_by: Some(#order_by.into()),
+                page_size: Some(1),
+                ..Default::default()
+            })?;
+            let records = ctx.cw.read(ctx.cw.api().#method(#(#args),*)).await?;
+            if let (Some(found), Value::Object(map)) = (rt::first_value(&records, #field), &mut record) {
+                map.insert(#key.into(), found);
+            }
         }
     }
 }

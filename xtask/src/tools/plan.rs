@@ -9,7 +9,9 @@
 //! compare equal exactly when they generate the same code.
 
 use super::ToolError;
-use super::allow_list::{AllowList, ArgSpec, ArgType, IncludeSpec, Mapping, Operator, Tier, ToolSpec};
+use super::allow_list::{
+    AllowList, ArgSpec, ArgType, DerivedSpec, IncludeSpec, Mapping, Operator, Tier, ToolSpec,
+};
 use super::openapi::{Api, Operation, Param};
 use heck::ToSnakeCase;
 use std::collections::{BTreeMap, BTreeSet};
@@ -37,6 +39,7 @@ pub struct ToolPlan {
     /// The client method's positional arguments.
     pub call: Vec<CallArg>,
     pub includes: Vec<IncludePlan>,
+    pub derived: Vec<DerivedPlan>,
 }
 
 /// One argument of the tool: its struct field and what it does.
@@ -143,6 +146,18 @@ pub struct IncludePlan {
     pub record: String,
     pub fields: String,
     pub key: String,
+    pub call: Vec<CallArg>,
+}
+
+/// One `[[tool.derived]]`, checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DerivedPlan {
+    pub key: String,
+    pub operation_id: String,
+    pub record: String,
+    pub conditions: String,
+    pub order_by: String,
+    pub field: String,
     pub call: Vec<CallArg>,
 }
 
@@ -269,6 +284,11 @@ fn plan_tool(tool: &ToolSpec, specs: &Specs<'_>) -> Result<ToolPlan, Vec<String>
         .iter()
         .filter_map(|inc| plan_include(&mut cx, &args, inc))
         .collect();
+    let derived = tool
+        .derived
+        .iter()
+        .filter_map(|d| plan_derived(&mut cx, &args, d))
+        .collect();
     check_names(&mut cx);
     if !cx.problems.is_empty() {
         return Err(cx.problems);
@@ -289,6 +309,7 @@ fn plan_tool(tool: &ToolSpec, specs: &Specs<'_>) -> Result<ToolPlan, Vec<String>
         request,
         call,
         includes,
+        derived,
     })
 }
 
@@ -539,7 +560,60 @@ fn plan_shape(cx: &mut Context<'_, '_>) -> Shape {
 
 fn plan_include(cx: &mut Context<'_, '_>, args: &[ArgPlan], inc: &IncludeSpec) -> Option<IncludePlan> {
     let what = format!("include {}", inc.arg);
-    let op = match cx.specs.operation(&inc.operation) {
+    let (record, call) = plan_child_list(cx, args, &what, &inc.operation)?;
+    Some(IncludePlan {
+        arg: inc.arg.clone(),
+        description: inc.description.clone(),
+        operation_id: inc.operation.clone(),
+        record,
+        fields: inc.fields.clone().unwrap_or_default(),
+        key: inc.key.clone(),
+        call,
+    })
+}
+
+fn plan_derived(cx: &mut Context<'_, '_>, args: &[ArgPlan], d: &DerivedSpec) -> Option<DerivedPlan> {
+    let what = format!("derived {}", d.key);
+    if cx.is_list {
+        cx.problems.push(format!(
+            "{what}: only a tool that reads one record can derive a value"
+        ));
+        return None;
+    }
+    let (record, call) = plan_child_list(cx, args, &what, &d.operation)?;
+    if !cx.has_field(&record, &d.field) {
+        cx.problems
+            .push(format!("{what}: {record} has no field {}", d.field));
+    }
+    let order_field = d.order_by.split_whitespace().next().unwrap_or_default();
+    if !cx.has_field(&record, order_field) {
+        cx.problems
+            .push(format!("{what}: order_by: {record} has no field {order_field}"));
+    }
+    if cx.has_field(&cx.record, &d.key) {
+        let problem = format!("{what}: {} already has a field {}", cx.record, d.key);
+        cx.problems.push(problem);
+    }
+    Some(DerivedPlan {
+        key: d.key.clone(),
+        operation_id: d.operation.clone(),
+        record,
+        conditions: d.conditions.clone(),
+        order_by: d.order_by.clone(),
+        field: d.field.clone(),
+        call,
+    })
+}
+
+/// The list `operation` answers under the tool's id (a ticket's notes):
+/// its record and the client call's arguments.
+fn plan_child_list(
+    cx: &mut Context<'_, '_>,
+    args: &[ArgPlan],
+    what: &str,
+    operation: &str,
+) -> Option<(String, Vec<CallArg>)> {
+    let op = match cx.specs.operation(operation) {
         Ok(op) => op,
         Err(e) => {
             cx.problems.push(format!("{what}: {e}"));
@@ -548,11 +622,11 @@ fn plan_include(cx: &mut Context<'_, '_>, args: &[ArgPlan], inc: &IncludeSpec) -
     };
     let Some((record, true)) = op.record() else {
         cx.problems
-            .push(format!("{what}: {} does not return a list", inc.operation));
+            .push(format!("{what}: {operation} does not return a list"));
         return None;
     };
     // The tool's id (its first path argument by parameter name) fills every
-    // path parameter of the include.
+    // path parameter of the list.
     let id = path_args(cx.tool, args).into_values().next().map(str::to_owned);
     let mut call = Vec::new();
     for param in op.positional() {
@@ -566,15 +640,7 @@ fn plan_include(cx: &mut Context<'_, '_>, args: &[ArgPlan], inc: &IncludeSpec) -
             (Param::Query(name), _) => list_param(&name).map_or(CallArg::None, CallArg::List),
         });
     }
-    Some(IncludePlan {
-        arg: inc.arg.clone(),
-        description: inc.description.clone(),
-        operation_id: inc.operation.clone(),
-        record,
-        fields: inc.fields.clone().unwrap_or_default(),
-        key: inc.key.clone(),
-        call,
-    })
+    Some((record, call))
 }
 
 /// Every name becomes a Rust identifier: argument, include and choice names
@@ -810,6 +876,44 @@ mod tests {
             .map(|p| format!("spec/tools.toml: tool cw_t: {p}"))
             .collect();
         assert_eq!(errors, expected);
+    }
+
+    fn derived(key: &str, field: &str, order_by: &str) -> String {
+        format!(
+            "[[tool.derived]]\nkey = \"{key}\"\noperation = \"getTs\"\nconditions = \"closedFlag = true\"\n\
+             order_by = \"{order_by}\"\nfield = \"{field}\"\n"
+        )
+    }
+
+    #[test]
+    fn a_derived_value_is_checked_against_both_records() {
+        let id = arg("id", "integer", "required = true\npath = \"id\"");
+        let ok = plan_of(
+            &(tool("getT", "") + &id + &derived("description", "summary", "id asc")),
+            &spec(),
+            None,
+        )
+        .unwrap();
+        assert_eq!(ok.derived[0].record, "T");
+        assert!(ok.derived[0].call.contains(&CallArg::List(ListParam::OrderBy)));
+        let bad = tool("getT", "") + &id + &derived("summary", "nope", "rank desc");
+        assert_eq!(
+            plan_of(&bad, &spec(), None).unwrap_err(),
+            [
+                "spec/tools.toml: tool cw_t: derived summary: T has no field nope",
+                "spec/tools.toml: tool cw_t: derived summary: order_by: T has no field rank",
+                "spec/tools.toml: tool cw_t: derived summary: T already has a field summary",
+            ]
+        );
+        assert_eq!(
+            plan_of(
+                &(tool("getTs", "") + &derived("d", "summary", "id")),
+                &spec(),
+                None
+            )
+            .unwrap_err(),
+            ["spec/tools.toml: tool cw_t: derived d: only a tool that reads one record can derive a value"]
+        );
     }
 
     #[test]
