@@ -11,7 +11,7 @@
 //!    it read what the tool reads (a cheap probe per operation; a 403 names
 //!    the permission to grant);
 //! 6. **time**: whether today's time sheet is open for time entries;
-//! 7. **shapes**: a few real records of each curated entity compared with
+//! 7. **shapes**: a page of real records of each curated entity compared with
 //!    the spec: fields that are null, enum values the spec does not list,
 //!    fields it does not have (all tolerated by reads; worth knowing).
 //!
@@ -562,7 +562,11 @@ async fn period_of(cw: &ConnectWise, today: chrono::NaiveDate) -> Check {
     }
 }
 
-/// Check 7: a few records per curated entity, compared with the spec.
+/// How many records of each kind the shape check reads: one page, enough
+/// to meet the odd record among ordinary ones.
+const SHAPE_SAMPLE: &str = "25";
+
+/// Check 7: a page of records per curated entity, compared with the spec.
 async fn shapes(cw: &ConnectWise, inventory: &Inventory) -> Vec<Check> {
     let mut seen = Vec::new();
     let mut checks = Vec::new();
@@ -577,7 +581,7 @@ async fn shapes(cw: &ConnectWise, inventory: &Inventory) -> Vec<Check> {
             continue;
         }
         seen.push(op.path);
-        let Ok(a) = get(cw, op.path, &[("pageSize", "3")]).await else {
+        let Ok(a) = get(cw, op.path, &[("pageSize", SHAPE_SAMPLE)]).await else {
             continue;
         };
         let mut found = Vec::new();
