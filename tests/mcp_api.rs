@@ -10,8 +10,7 @@ use rmcp::model::CallToolResult;
 use serde_json::{Value, json};
 
 fn structured(result: &CallToolResult) -> Value {
-    assert_ne!(result.is_error, Some(true), "tool failed: {}", text(result));
-    result.structured_content.clone().expect("structured content")
+    json_of(result)
 }
 
 fn failed(result: &CallToolResult) -> String {
@@ -76,8 +75,9 @@ async fn search_then_describe_then_call_a_list_shaped_with_a_cursor() {
         .await
         .unwrap(),
     );
-    assert_eq!(page["count"], 2);
-    assert!(page["items"][0].get("_info").is_none(), "_info is dropped");
+    let rows = records(&page);
+    assert_eq!(rows.len(), 2);
+    assert!(rows[0].get("_info").is_none(), "_info is dropped");
     let cursor = page["cursor"]
         .as_str()
         .expect("a full page offers a cursor")
@@ -91,10 +91,7 @@ async fn search_then_describe_then_call_a_list_shaped_with_a_cursor() {
         .await
         .unwrap(),
     );
-    assert_ne!(
-        next["items"][0]["id"], page["items"][0]["id"],
-        "the cursor moves on"
-    );
+    assert_ne!(records(&next)[0]["id"], rows[0]["id"], "the cursor moves on");
 
     let one = structured(
         &call(
@@ -253,7 +250,7 @@ async fn an_extra_operation_from_the_config_file_is_a_tool_of_its_own() {
         .await
         .unwrap(),
     );
-    assert_eq!(found["items"][0]["poNumber"], "PO-0042", "{found}");
+    assert_eq!(records(&found)[0]["poNumber"], "PO-0042", "{found}");
 
     std::fs::write(
         &config,
@@ -305,7 +302,7 @@ async fn saved_queries_survive_a_restart_and_a_saved_write_still_needs_the_switc
             .await
             .unwrap(),
     );
-    assert_eq!(ran["count"], 2);
+    assert_eq!(records(&ran).len(), 2);
     let listed = structured(&call(&client, "cw_list_saved_queries", json!({})).await.unwrap());
     assert_eq!(
         listed["items"][0]["name"], "two tickets",
@@ -327,4 +324,51 @@ async fn saved_queries_survive_a_restart_and_a_saved_write_still_needs_the_switc
     let listed = structured(&call(&client, "cw_list_saved_queries", json!({})).await.unwrap());
     assert_eq!(listed["count"], 1);
     let _ = std::fs::remove_file(db);
+}
+
+/// A list far over the answer cap comes in pieces, each under the cap and
+/// ending with a cursor; following the cursors returns every record exactly
+/// once.
+#[tokio::test]
+async fn a_list_over_the_cap_comes_in_pieces_and_the_cursors_return_every_record_once() {
+    let sim = start_sim().await;
+    let cap = 1000;
+    let client = connect(&["--max-result-tokens", &cap.to_string()], &sim_env(&sim)).await;
+    let mut args = json!({"page_size": 100, "fields": "id,summary,company/identifier,status/name"});
+    let (mut ids, mut answers) = (Vec::new(), 0);
+    loop {
+        let result = call(&client, "cw_search_tickets", args.clone()).await.unwrap();
+        let page = structured(&result);
+        answers += 1;
+        let bytes = text(&result).len();
+        assert!(
+            connectwise_mcp::tool::AnswerCap::estimate(bytes) <= cap,
+            "answer {answers}: {bytes} bytes"
+        );
+        ids.extend(records(&page).into_iter().map(|r| r["id"].as_i64().unwrap()));
+        match page["cursor"].as_str() {
+            Some(cursor) => args["cursor"] = json!(cursor),
+            None => break,
+        }
+    }
+    let mut want: Vec<i64> = sim
+        .records("/service/tickets")
+        .iter()
+        .map(|t| t["id"].as_i64().unwrap())
+        .collect();
+    want.sort_unstable_by(|a, b| b.cmp(a));
+    assert!(
+        answers > want.len() / 100 + 1,
+        "the cap cut pages: {answers} answers"
+    );
+    assert_eq!(ids, want, "every ticket once, newest first");
+}
+
+/// `--max-result-tokens` out of range is refused at start-up, by name.
+#[test]
+fn an_answer_cap_out_of_range_is_refused() {
+    let out = run(&["--max-result-tokens", "10", "tools"], &offline_env());
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("max_result_tokens") && err.contains("500"), "{err}");
 }

@@ -10,9 +10,11 @@ use mcp_support::*;
 use serde_json::{Value, json};
 use std::time::Duration;
 
-/// A server on `sim`, and the read tool the tests call.
+/// A server on `sim` that also sends `structuredContent` (so that the
+/// error's facts can be checked one by one), and the read tool the tests call.
 async fn session(sim: &Simulator, extra_env: &[(&str, &str)]) -> (Client, String) {
     let mut env = sim_env(sim);
+    env.push(("MCP_OUTPUT_SCHEMAS".into(), "true".into()));
     for (k, v) in extra_env {
         env.retain(|(key, _)| key != k);
         env.push((k.to_string(), v.to_string()));
@@ -48,6 +50,23 @@ async fn failing_call(client: &Client, tool: &str) -> (String, Value) {
         text(&result)
     );
     (text(&result), result.structured_content.unwrap_or_default())
+}
+
+#[tokio::test]
+async fn a_call_returns_compact_json_text_only_unless_output_schemas_are_on() {
+    let sim = start_sim().await;
+    let client = connect(&[], &sim_env(&sim)).await;
+    let tool = simple_read_tool(&list(&client).await);
+    let tools = list(&client).await;
+    assert!(tools.iter().all(|t| t.output_schema.is_none()));
+    let result = call(&client, &tool, json!({})).await.unwrap();
+    assert_eq!(
+        result.structured_content, None,
+        "the model would pay for the data twice"
+    );
+    assert!(json_of(&result).is_object());
+    let failed = call(&client, &tool, json!({"page_size": 0})).await.unwrap();
+    assert_eq!((failed.is_error, failed.structured_content), (Some(true), None));
 }
 
 #[tokio::test]
