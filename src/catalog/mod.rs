@@ -7,6 +7,7 @@
 
 pub mod describe;
 pub mod search;
+pub mod vocabulary;
 
 use crate::tools::Tier;
 
