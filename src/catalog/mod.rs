@@ -5,6 +5,7 @@
 //! Nothing here costs anything at start-up: the array is in the binary's
 //! read-only data; the search index is built on the first search.
 
+pub mod browse;
 pub mod describe;
 pub mod search;
 pub mod vocabulary;
