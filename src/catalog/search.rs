@@ -30,6 +30,8 @@ use std::sync::OnceLock;
 
 const K1: f32 = 1.2;
 const B: f32 = 0.5;
+/// The weight of words after the request's first run of nouns.
+const QUALIFIER: f32 = 0.6;
 /// A record with at most this many fields is described by them.
 const SMALL_RECORD: usize = 6;
 /// Stems shorter than this have no family (too many words share them).
@@ -670,6 +672,8 @@ struct Request {
     terms: Vec<QueryTerm>,
     slots: usize,
     head: Option<usize>,
+    /// The words before this one are the first run of nouns.
+    run_end: usize,
     /// About the MSP itself ("our locations"), not a customer.
     own: bool,
 }
@@ -683,6 +687,12 @@ impl Request {
         self.terms
             .iter()
             .any(|q| Some(q.word) == self.head && q.term == term)
+    }
+
+    /// Named by the request's first run of nouns, not only by what
+    /// qualifies it ("devices with serial numbers": not by "numbers").
+    fn run_names(&self, term: &str) -> bool {
+        self.terms.iter().any(|q| q.word < self.run_end && q.term == term)
     }
 }
 
@@ -702,12 +712,14 @@ fn query_terms(index: &Index, words: &[Word]) -> Request {
     // calendar for tomorrow" → calendar; "invoices that are past due" →
     // invoices); a stop word, a verb or a participle ends the run.
     let (mut head, mut run_over) = (None, false);
+    let mut run_end = usize::MAX;
     for (i, w) in words.iter().enumerate() {
         let word = &w.stem;
         let stop = !w.from_phrase && vocabulary.stop.contains(word);
         let verb = !w.from_phrase && is_intent_word(&w.raw, i == 0);
-        if head.is_some() && (stop || verb || w.raw.ends_with("ed")) {
+        if head.is_some() && !run_over && (stop || verb || w.raw.ends_with("ed")) {
             run_over = true;
+            run_end = slots;
         }
         if stop {
             continue;
@@ -783,6 +795,7 @@ fn query_terms(index: &Index, words: &[Word]) -> Request {
         terms,
         slots,
         head,
+        run_end,
         own,
     }
 }
@@ -801,10 +814,17 @@ pub fn search(query: &str, limit: usize) -> Vec<Hit> {
             continue;
         };
         let idf = ((n - list.len() as f32 + 0.5) / (list.len() as f32 + 0.5) + 1.0).ln();
+        // What qualifies the request ("with serial numbers") counts less
+        // than what it asks for ("devices").
+        let weight = if q.word >= request.run_end {
+            q.weight * QUALIFIER
+        } else {
+            q.weight
+        };
         for &(doc, tf) in list {
             let norm = K1 * (1.0 - B + B * index.lengths[doc as usize] / index.average_length);
             let entry = scores.entry(doc).or_default();
-            entry.0 += q.weight * idf * tf * (K1 + 1.0) / (tf + norm);
+            entry.0 += weight * idf * tf * (K1 + 1.0) / (tf + norm);
             // Named by its path, tag, summary or schema, not only a field.
             if tf >= 1.0 {
                 entry.1 |= 1 << q.word.min(63);
@@ -825,8 +845,10 @@ pub fn search(query: &str, limit: usize) -> Vec<Hit> {
             let names_resource = request.names(head);
             let focus = if request.head_names(head) {
                 1.0
-            } else if names_resource {
+            } else if request.run_names(head) {
                 0.85
+            } else if names_resource {
+                0.7
             } else if ending.iter().any(|w| request.names(w)) {
                 0.7
             } else {
