@@ -1,28 +1,24 @@
 //! Generates the typed ConnectWise client from `spec/manage.json`.
 //!
-//! The upstream document goes through the shared normalisation step
-//! (`src/spec/normalize.rs`), then progenitor. Output lands in `OUT_DIR`:
+//! The upstream document goes through the shared normalisation step (the
+//! `spec-normalize` crate in `spec/normalize/`), then progenitor. Output lands in `OUT_DIR`:
 //! `client.rs` (the generated client, included by `src/client/generated.rs`)
 //! `manage.normalized.json` (the normalised document, minified, embedded
 //! for the simulator), `schemas.rs` (each component schema as its own JSON
 //! text, which the server parses one at a time) and `catalog.rs`
 //! (the endpoint catalog as static data, from `src/catalog/emit.rs`).
 
-#[path = "src/spec/normalize.rs"]
-#[allow(dead_code)]
-mod normalize;
-
 #[path = "src/catalog/emit.rs"]
 mod catalog;
 
 use serde_json::Value;
+use spec_normalize as normalize;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     println!("cargo::rerun-if-changed=spec/manage.json");
-    println!("cargo::rerun-if-changed=src/spec/normalize.rs");
     println!("cargo::rerun-if-changed=src/catalog/emit.rs");
     println!("cargo::rerun-if-changed=build.rs");
     match generate() {

@@ -1,19 +1,67 @@
 //! connectwise-mcp: an MCP server for ConnectWise Manage (PSA), generated
 //! from ConnectWise's own OpenAPI description.
 //!
-//! The data flows one way: `spec` (the document and its normalisation) →
-//! `client` (the progenitor client and its runtime) → the tools and the MCP
-//! server. `conditions` is ConnectWise's filter language; `sim` is a
-//! simulated ConnectWise for tests, the demo and benchmarks. `http` serves
-//! the MCP server to a team over streamable HTTP (tokens, own keys, audit).
+//! # The map
+//!
+//! The crate is layered; a module imports only from its own layer's
+//! foundations or from layers listed before it (`tests/layers.rs` checks
+//! it). Reading top to bottom follows the data: the spec, a call to
+//! ConnectWise, a tool, a session, a deployment.
+//!
+//! 1. **Foundations**, knowing nothing of tools or MCP:
+//!    - [`spec`]: the upstream OpenAPI document, normalised (one named rule
+//!      per upstream defect), its schemas one at a time, request bodies
+//!      checked against them ([`spec::validate`]), and how an answer
+//!      differs from them ([`spec::shape`]).
+//!    - [`conditions`]: ConnectWise's filter language: parse, print with
+//!      every value escaped, evaluate, validate against the spec.
+//!    - [`catalog`]: every operation of the spec as static data (method,
+//!      path, tier, schemas), paths matched to templates ([`catalog::path`]),
+//!      endpoint search and description.
+//!    - [`client`]: the typed client progenitor generates from the spec, its
+//!      transport (auth, headers, host guard, retries), errors, and the one
+//!      place answers are decoded, tolerant of any shape ([`client::read`]).
+//!    - [`store`]: the local SQLite store (saved queries).
+//!    - [`settings`]: the config file, read once into its sections.
+//! 2. **The tool kernel**, [`tool`]: what a tool is ([`tool::ToolDef`]), what
+//!    it gets ([`tool::Context`], [`tool::Access`]), how it fails, and what
+//!    every tool shares (arguments, list shaping, bodies, one checked raw
+//!    call of any operation).
+//! 3. **Toolsets**, [`toolsets`]: the curated tools generated from
+//!    `spec/tools.toml`, the `api` toolset (search, describe, call any
+//!    operation, extra operations) and saved queries. Each depends on the
+//!    kernel and the foundations only.
+//! 4. **MCP**, [`mcp`]: the registry of every tool, the inventory that
+//!    decides what a session sees, the rmcp handler, results and hints, the
+//!    audit log.
+//! 5. **Deployments**, on top: [`http`] (streamable HTTP for a team: role
+//!    tokens, technicians' own keys, probes, the OpenAPI bridge),
+//!    [`doctor`] (checks a real tenant: site, keys, member, version, access,
+//!    time, record shapes) and the command line (`src/main.rs`).
+//!
+//! Beside the stack, [`sim`] is a simulated ConnectWise tenant for tests,
+//! `--demo` and benchmarks; it uses the foundations only.
 
+// 1. Foundations
 pub mod catalog;
 pub mod client;
 pub mod conditions;
-pub mod http;
-pub mod mcp;
-pub mod saved;
-pub mod sim;
+pub mod settings;
 pub mod spec;
-pub mod surface;
-pub mod tools;
+pub mod store;
+
+// 2. The tool kernel
+pub mod tool;
+
+// 3. Toolsets
+pub mod toolsets;
+
+// 4. MCP
+pub mod mcp;
+
+// 5. Deployments and operators' tools
+pub mod doctor;
+pub mod http;
+
+// Beside the stack
+pub mod sim;

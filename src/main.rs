@@ -9,7 +9,8 @@ use clap::builder::BoolishValueParser;
 use clap::{Args, Parser, Subcommand};
 use connectwise_mcp::client::{Config, ConnectWise};
 use connectwise_mcp::http::{HttpOptions, HttpOverrides};
-use connectwise_mcp::mcp::{Audit, CwServer, Gate, GateOverrides, Inventory, serve_stdio_server};
+use connectwise_mcp::mcp::{Audit, CwServer, Gate, GateOverrides, Inventory, registry, serve_stdio_server};
+use connectwise_mcp::settings::ConfigFile;
 use connectwise_mcp::sim::{self, SimOptions, Simulator};
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
@@ -79,7 +80,7 @@ enum Command {
     Tools,
     /// Call one tool and print its result as JSON.
     Call {
-        /// The tool's name, e.g. cw_ticket_search.
+        /// The tool's name, e.g. cw_search_tickets.
         tool: String,
         /// The arguments as a JSON object.
         #[arg(default_value = "{}")]
@@ -87,6 +88,14 @@ enum Command {
     },
     /// Check the configuration and credentials: calls GET /system/info.
     Ping,
+    /// Check a tenant read-only: site, keys and clientId, member, version,
+    /// each enabled tool's access, today's time sheet, record shapes.
+    /// Exit 0 all good, 1 something to fix, 2 configuration error.
+    Doctor {
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Exit 0 when a running `serve --http` answers its /health (for container health checks).
     Healthcheck {
         /// The liveness URL.
@@ -198,25 +207,33 @@ fn fail(failure: Failure) -> ExitCode {
 async fn run(cli: Cli) -> Result<(), Failure> {
     let default = Command::Serve(ServeArgs::default());
     let command = cli.command.as_ref().unwrap_or(&default);
+    // The config file is read once; each part of the server takes its section.
+    let file = cli
+        .config
+        .as_deref()
+        .map(ConfigFile::read)
+        .transpose()
+        .map_err(usage)?;
+    let file = file.as_ref();
     match command {
-        Command::Serve(args) if args.http => serve_http(&cli, args).await,
+        Command::Serve(args) if args.http => serve_http(&cli, file, args).await,
         Command::Serve(args) => {
-            let inventory = inventory(&cli)?;
+            let inventory = inventory(&cli, file)?;
             let audit = Audit::open(args.audit.as_deref().unwrap_or("off"), args.audit_bodies)
                 .map_err(usage)?
                 .map(std::sync::Arc::new);
-            let (config, _sim) = connection(&cli).await?;
+            let (config, _sim) = connection(&cli, file).await?;
             serve_stdio_server(CwServer::new(inventory, config).with_audit(audit))
                 .await
                 .map_err(failed)
         }
         Command::Tools => {
-            let inventory = inventory(&cli)?;
+            let inventory = inventory(&cli, file)?;
             print_tools(&inventory);
             Ok(())
         }
         Command::Call { tool, arguments } => {
-            let inventory = inventory(&cli)?;
+            let inventory = inventory(&cli, file)?;
             let arguments = match serde_json::from_str(arguments) {
                 Ok(serde_json::Value::Object(map)) => map,
                 Ok(_) => {
@@ -226,7 +243,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 }
                 Err(e) => return Err(usage(format!("the arguments are not JSON: {e}"))),
             };
-            let (config, _sim) = connection(&cli).await?;
+            let (config, _sim) = connection(&cli, file).await?;
             let server = CwServer::new(inventory, config);
             let result = server
                 .call(tool, Some(arguments))
@@ -249,13 +266,12 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Command::Ping => {
-            let (config, _sim) = connection(&cli).await?;
+            let (config, _sim) = connection(&cli, file).await?;
             let cw = ConnectWise::new(&config).map_err(|e| usage(e.to_string()))?;
             let info = cw
-                .result(
+                .read(
                     cw.api()
-                        .get_system_info(None, None, None, None, None, None, None, None)
-                        .await,
+                        .get_system_info(None, None, None, None, None, None, None, None),
                 )
                 .await
                 .map_err(|e| failed(e.to_string()))?;
@@ -264,9 +280,24 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 config.site,
                 config.company_id,
                 config.public_key,
-                info.version.as_deref().unwrap_or("(version not reported)")
+                info["version"].as_str().unwrap_or("(version not reported)")
             );
             Ok(())
+        }
+        Command::Doctor { json } => {
+            let inventory = inventory(&cli, file)?;
+            let (config, _sim) = connection(&cli, file).await?;
+            let report = connectwise_mcp::doctor::run(&config, &inventory).await;
+            if *json {
+                println!("{}", connectwise_mcp::doctor::to_json(&report));
+            } else {
+                print!("{report}");
+            }
+            if report.ok {
+                Ok(())
+            } else {
+                Err(failed("doctor found something to fix"))
+            }
         }
         Command::Healthcheck { url } => {
             let response = reqwest::Client::new()
@@ -315,18 +346,10 @@ async fn run(cli: Cli) -> Result<(), Failure> {
 
 /// `serve --http`: the settings (file, then environment and flags), the
 /// tools, ConnectWise, then the server until SIGTERM.
-async fn serve_http(cli: &Cli, args: &ServeArgs) -> Result<(), Failure> {
-    let file = match &cli.config {
-        Some(path) => Some((
-            path.display().to_string(),
-            std::fs::read_to_string(path)
-                .map_err(|e| usage(format!("config file {}: {e}", path.display())))?,
-        )),
-        None => None,
-    };
+async fn serve_http(cli: &Cli, file: Option<&ConfigFile>, args: &ServeArgs) -> Result<(), Failure> {
     let env = |k: &str| std::env::var(k).ok();
     let options = HttpOptions::resolve(
-        file.as_ref().map(|(p, t)| (p.as_str(), t.as_str())),
+        file,
         HttpOverrides {
             bind: args.bind.clone(),
             allowed_hosts: args.allowed_hosts.clone(),
@@ -345,8 +368,8 @@ async fn serve_http(cli: &Cli, args: &ServeArgs) -> Result<(), Failure> {
     )
     .map_err(usage)?;
     options.check_exposure().map_err(usage)?;
-    let inventory = inventory(cli)?;
-    let (config, _sim) = connection(cli).await?;
+    let inventory = inventory(cli, file)?;
+    let (config, _sim) = connection(cli, file).await?;
     let shared = connectwise_mcp::http::session::Shared::new(
         inventory.all(),
         inventory.gate().clone(),
@@ -362,16 +385,12 @@ async fn serve_http(cli: &Cli, args: &ServeArgs) -> Result<(), Failure> {
 
 /// The session's tools: the `[server]` section of the config file, overridden
 /// by the command line and environment.
-fn inventory(cli: &Cli) -> Result<Inventory, Failure> {
-    let file = match &cli.config {
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| usage(format!("config file {}: {e}", path.display())))?;
-            Gate::from_toml(&path.display().to_string(), &text).map_err(usage)?
-        }
+fn inventory(cli: &Cli, file: Option<&ConfigFile>) -> Result<Inventory, Failure> {
+    let from_file = match file {
+        Some(file) => Gate::from_file(file).map_err(usage)?,
         None => Gate::default(),
     };
-    let gate = file.or(GateOverrides {
+    let gate = from_file.or(GateOverrides {
         allow_writes: cli.allow_writes,
         allow_deletes: cli.allow_deletes,
         toolsets: cli.toolsets.clone(),
@@ -387,15 +406,15 @@ fn inventory(cli: &Cli) -> Result<Inventory, Failure> {
         },
         _ => gate,
     };
-    let all = connectwise_mcp::tools::all(&gate.extra_operations).map_err(usage)?;
+    let all = registry::all(&gate.extra_operations).map_err(usage)?;
     Inventory::new(all, gate).map_err(usage)
 }
 
 /// The client configuration: the simulator's with `--demo` (kept running
 /// as long as the returned handle lives), else the environment and file.
-async fn connection(cli: &Cli) -> Result<(Config, Option<Simulator>), Failure> {
+async fn connection(cli: &Cli, file: Option<&ConfigFile>) -> Result<(Config, Option<Simulator>), Failure> {
     if !cli.demo {
-        let config = Config::load(cli.config.as_deref()).map_err(|e| {
+        let config = Config::load(file).map_err(|e| {
             usage(format!(
                 "{e}; set the CW_* variables or a config file, or try --demo for a simulated tenant"
             ))
@@ -456,11 +475,7 @@ fn print_tools(inventory: &Inventory) {
             "off (--allow-deletes)"
         },
     );
-    let per_call: Vec<&str> = tools
-        .iter()
-        .map(|t| t.name)
-        .filter(|name| connectwise_mcp::surface::TIER_PER_CALL.contains(name))
-        .collect();
+    let per_call: Vec<&str> = tools.iter().filter(|t| t.tier_per_call).map(|t| t.name).collect();
     if !per_call.is_empty() {
         eprintln!(
             "{}: listed as read, each call gated by its method (GET read; POST, PUT, PATCH write; DELETE delete)",

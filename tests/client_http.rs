@@ -111,25 +111,18 @@ fn seen(script: &Script) -> Vec<Seen> {
 
 async fn list_tickets(cw: &ConnectWise, conditions: &str) -> Result<Vec<serde_json::Value>, ApiError> {
     let tickets = cw
-        .result(
-            cw.api()
-                .get_service_tickets(
-                    None,
-                    Some(conditions),
-                    None,
-                    Some("id,summary"),
-                    None,
-                    None,
-                    None,
-                    Some(5),
-                )
-                .await,
-        )
+        .read(cw.api().get_service_tickets(
+            None,
+            Some(conditions),
+            None,
+            Some("id,summary"),
+            None,
+            None,
+            None,
+            Some(5),
+        ))
         .await?;
-    Ok(tickets
-        .into_iter()
-        .map(|t| serde_json::to_value(t).unwrap())
-        .collect())
+    Ok(tickets.as_array().cloned().unwrap_or_default())
 }
 
 #[tokio::test]
@@ -264,6 +257,39 @@ async fn a_429_asking_for_too_long_is_returned_with_its_retry_after() {
 }
 
 #[tokio::test]
+async fn a_429_from_the_edge_as_html_reads_as_a_clear_error_with_its_retry_after() {
+    // The edge in front of ConnectWise rate-limits with an HTML page, not ConnectWise JSON.
+    let page = "<!DOCTYPE html>\n<html lang=\"en-US\">\n<head><title>Error 1015: You are being rate limited</title></head>\n<body><h1>Error 1015</h1><p>You are being rate limited.</p></body>\n</html>\n";
+    let mut limited = answer(429, page);
+    limited.headers.push(("retry-after", "120".into()));
+    limited
+        .headers
+        .push(("content-type", "text/html; charset=UTF-8".into()));
+    let (script, cw) = setup(vec![limited], 5).await;
+    let ApiError::Response(e) = list_tickets(&cw, "id=1").await.unwrap_err() else {
+        panic!("expected a response error, not a decode failure")
+    };
+    assert_eq!((e.status, e.retry_after_secs), (429, Some(120)));
+    assert_eq!(
+        e.message,
+        "Too Many Requests: Error 1015: You are being rate limited"
+    );
+    assert_eq!(seen(&script).len(), 1);
+}
+
+#[tokio::test]
+async fn a_429_from_the_edge_is_retried_after_its_delay_like_any_other() {
+    let mut limited = answer(
+        429,
+        "<html><head><title>429 Too Many Requests</title></head></html>",
+    );
+    limited.headers.push(("retry-after", "1".into()));
+    let (script, cw) = setup(vec![limited, answer(200, r#"[{"id": 1}]"#)], 5).await;
+    assert_eq!(list_tickets(&cw, "id=1").await.unwrap().len(), 1);
+    assert_eq!(seen(&script).len(), 2);
+}
+
+#[tokio::test]
 async fn a_500_on_a_read_is_retried_then_reported() {
     let failing = answer(
         500,
@@ -288,7 +314,7 @@ async fn a_500_on_a_write_is_never_retried() {
         ..Default::default()
     };
     let result = cw
-        .result(cw.api().post_service_tickets_by_parent_id_notes(42, &note).await)
+        .read(cw.api().post_service_tickets_by_parent_id_notes(42, &note))
         .await;
     assert_eq!(result.unwrap_err().status(), Some(500));
     let seen = seen(&script);
@@ -383,4 +409,37 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for LogBuffer {
 fn base64_encode(bytes: &[u8]) -> String {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+#[tokio::test]
+async fn a_record_the_spec_did_not_promise_is_read_as_sent() {
+    // A real-shaped company: `null` where the spec promises a string, an
+    // enum value it does not list, an extra field, odd key casing, and an
+    // object where it promises a list. The typed decode would fail on the
+    // first of these; the read does not, and nothing is dropped.
+    let company = r#"{"id": 19, "identifier": "ACME", "name": null, "Status": {"id": 1, "name": "Active"},
+        "market": {"id": 3, "name": "Manufacturing"}, "billingTerms": {"id": 1, "name": "Net 30"},
+        "invoiceDeliveryMethod": {"id": 1, "name": "Carrier Pigeon"}, "types": {"id": 1, "name": "Client"},
+        "somethingNew": {"x": [1, 2]}}"#;
+    let (_script, cw) = setup(vec![answer(200, company)], 5).await;
+    let value = cw
+        .read(
+            cw.api()
+                .get_company_companies_by_id(19, None, None, None, None, None, None, None, None),
+        )
+        .await
+        .expect("a read survives shapes the spec did not promise");
+    let sent: serde_json::Value = serde_json::from_str(company).unwrap();
+    assert_eq!(value, sent);
+}
+
+#[tokio::test]
+async fn an_answer_that_is_not_json_is_a_clear_error() {
+    let (_script, cw) = setup(vec![answer(200, "<html>maintenance</html>")], 5).await;
+    let err = list_tickets(&cw, "id > 0").await.unwrap_err();
+    assert!(matches!(err, ApiError::Decode(_)), "{err:?}");
+    assert!(
+        err.to_string().contains("not JSON") && err.to_string().contains("maintenance"),
+        "{err}"
+    );
 }

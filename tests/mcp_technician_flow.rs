@@ -129,3 +129,57 @@ async fn a_closed_time_period_is_reported_plainly_and_nothing_is_written() {
     );
     assert_eq!(sim.records("/time/entries").len(), before);
 }
+
+/// "Log a call for ACME: the scanner is offline" and, later, "what was 4711
+/// about?". ConnectWise keeps a new ticket's description only as its first
+/// detail note (GET never returns `initialDescription`); the ticket tool
+/// still shows it.
+#[tokio::test]
+async fn a_new_tickets_description_is_shown_when_it_is_read_back() {
+    let sim = start_sim().await;
+    let client = connect(&["--allow-writes"], &sim_env(&sim)).await;
+    let board = sim.records("/service/boards")[0]["id"].as_i64().unwrap();
+    let text_of_call = "Front-desk scanner shows offline since the power cut; printing works.";
+    let created = structured(
+        &call(
+            &client,
+            "cw_create_ticket",
+            json!({"company": "ACME", "summary": "Scanner offline", "board_id": board, "description": text_of_call}),
+        )
+        .await
+        .unwrap(),
+    );
+    let id = created["id"].as_i64().unwrap();
+
+    // The tenant: no initialDescription on the ticket, one detail note.
+    let stored = sim.get("/service/tickets", id).unwrap();
+    assert!(stored.get("initialDescription").is_none(), "{stored}");
+    let notes = sim.records(&format!("/service/tickets/{id}/notes"));
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0]["detailDescriptionFlag"], true);
+
+    // Read back: the description is there, with or without the notes.
+    for args in [json!({"id": id}), json!({"id": id, "include_notes": true})] {
+        let ticket = structured(&call(&client, "cw_get_ticket", args).await.unwrap());
+        assert_eq!(ticket["description"], text_of_call, "{ticket}");
+        assert!(ticket.get("initialDescription").is_none());
+    }
+    // Asked for by name among the caller's own fields; left out when not named.
+    let named = structured(
+        &call(
+            &client,
+            "cw_get_ticket",
+            json!({"id": id, "fields": "summary,description"}),
+        )
+        .await
+        .unwrap(),
+    );
+    assert_eq!(named["summary"], "Scanner offline");
+    assert_eq!(named["description"], text_of_call);
+    let without = structured(
+        &call(&client, "cw_get_ticket", json!({"id": id, "fields": "summary"}))
+            .await
+            .unwrap(),
+    );
+    assert!(without.get("description").is_none(), "{without}");
+}

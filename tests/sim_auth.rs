@@ -4,7 +4,7 @@
 #[path = "sim_support/mod.rs"]
 mod support;
 
-use connectwise_mcp::sim::errors::CLIENT_ID_REQUIRED_MESSAGE;
+use connectwise_mcp::sim::errors::{CLIENT_ID_REQUIRED_MESSAGE, CLIENT_ID_UNKNOWN_MESSAGE};
 use connectwise_mcp::sim::{DEMO_CLIENT_ID, DEMO_COMPANY_ID, DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY};
 use serde_json::Value;
 use support::start;
@@ -33,7 +33,10 @@ async fn a_wrong_private_key_is_a_401() {
         .unwrap();
     let (status, body) = status_and_body(response).await;
     assert_eq!(status, 401);
-    assert_eq!(body["code"], "Unauthorized");
+    assert_eq!(
+        body,
+        serde_json::json!({"code": "ConnectWiseApi", "message": "UserNotAuthenticated"})
+    );
 }
 
 #[tokio::test]
@@ -64,21 +67,44 @@ async fn a_request_without_basic_auth_is_a_401() {
 }
 
 #[tokio::test]
-async fn a_request_without_client_id_is_a_401_saying_it_is_required() {
+async fn a_request_without_client_id_is_a_400_naming_it() {
     let sim = start().await;
-    let response = support::client()
+    for keys in [Some(DEMO_PRIVATE_KEY), Some("wrong"), None] {
+        let mut request = support::client().get(format!("{}/service/boards", sim.base_url()));
+        if let Some(private) = keys {
+            request = request.basic_auth(format!("{DEMO_COMPANY_ID}+{DEMO_PUBLIC_KEY}"), Some(private));
+        }
+        let (status, body) = status_and_body(request.send().await.unwrap()).await;
+        assert_eq!(status, 400, "clientId is checked before the keys");
+        assert_eq!(body["message"], CLIENT_ID_REQUIRED_MESSAGE);
+        assert_eq!(body["errors"][0]["field"], "clientId");
+    }
+    assert!(CLIENT_ID_REQUIRED_MESSAGE.starts_with("clientId is required"));
+}
+
+#[tokio::test]
+async fn an_unregistered_client_id_is_a_400_naming_it() {
+    let sim = start().await;
+    let request = support::client()
         .get(format!("{}/service/boards", sim.base_url()))
         .basic_auth(
             format!("{DEMO_COMPANY_ID}+{DEMO_PUBLIC_KEY}"),
             Some(DEMO_PRIVATE_KEY),
         )
-        .send()
-        .await
-        .unwrap();
-    let (status, body) = status_and_body(response).await;
-    assert_eq!(status, 401);
-    assert_eq!(body["message"], CLIENT_ID_REQUIRED_MESSAGE);
-    assert!(CLIENT_ID_REQUIRED_MESSAGE.starts_with("clientId is required"));
+        .header("clientId", "11111111-2222-3333-4444-555555555555");
+    let (status, body) = status_and_body(request.send().await.unwrap()).await;
+    assert_eq!(status, 400);
+    assert_eq!(body["message"], CLIENT_ID_UNKNOWN_MESSAGE);
+    assert_eq!(body["errors"][0]["field"], "clientId");
+    // The registered one, in any case, is accepted.
+    let request = support::client()
+        .get(format!("{}/service/boards", sim.base_url()))
+        .basic_auth(
+            format!("{DEMO_COMPANY_ID}+{DEMO_PUBLIC_KEY}"),
+            Some(DEMO_PRIVATE_KEY),
+        )
+        .header("clientId", DEMO_CLIENT_ID.to_uppercase());
+    assert_eq!(request.send().await.unwrap().status(), 200);
 }
 
 #[tokio::test]

@@ -283,8 +283,18 @@ async fn link_header_has_next_while_more_pages_exist() {
     let base = sim.base_url();
     assert_eq!(
         link,
-        format!(r#"<{base}/service/tickets?conditions=id+%3E+0&pageSize=50&page=2>; rel="next""#)
+        format!(
+            r#"<{base}/service/tickets?conditions=id+%3E+0&pageSize=50&page=2>; rel="next", <{base}/service/tickets?conditions=id+%3E+0&pageSize=50&page=4>; rel="last""#
+        )
     );
+}
+
+#[tokio::test]
+async fn one_page_of_everything_has_no_link_header() {
+    let sim = start().await;
+    let (_, link, body) = list(&sim, "/service/boards", &[]).await;
+    assert_eq!(body.as_array().unwrap().len(), 4);
+    assert_eq!(link, None);
 }
 
 #[tokio::test]
@@ -339,6 +349,50 @@ async fn forward_only_paging_continues_after_page_id() {
 }
 
 #[tokio::test]
+async fn the_last_forward_only_page_has_an_empty_link_header() {
+    let sim = start().await;
+    let last = sim.records("/service/tickets").last().unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let response = support::get(&sim, "/service/tickets")
+        .header("pagination-type", "forward-only")
+        .query(&[("pageSize", "10"), ("pageId", &(last - 3).to_string())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.headers()["link"],
+        "",
+        "clients follow links until the header is empty"
+    );
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(ids(&body), ((last - 2)..=last).collect::<Vec<i64>>());
+}
+
+#[tokio::test]
+async fn a_literal_of_the_wrong_kind_is_a_400_in_connectwise_words() {
+    let sim = start().await;
+    let (status, _, body) = list(&sim, "/service/tickets", &[("conditions", "closedFlag = 1")]).await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        body["message"],
+        connectwise_mcp::sim::errors::CONDITION_LITERAL_MESSAGE
+    );
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("String values should be enclosed with double or single quotes;")
+    );
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("closedFlag")
+    );
+}
+
+#[tokio::test]
 async fn count_returns_the_number_matching_the_same_conditions() {
     let sim = start().await;
     let (status, _, body) = list(
@@ -387,7 +441,7 @@ async fn an_unknown_id_is_a_404() {
     let (status, _, body) = list(&sim, "/service/tickets/123456", &[]).await;
     assert_eq!(status, 404);
     assert_eq!(body["code"], "NotFound");
-    assert_eq!(body["message"], "Ticket with id 123456 was not found.");
+    assert_eq!(body["message"], "Ticket 123456 not found");
 }
 
 #[tokio::test]

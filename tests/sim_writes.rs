@@ -50,19 +50,27 @@ async fn post_resolves_references_to_full_reference_objects() {
     )
     .await;
     assert_eq!(status, 201, "{body}");
-    assert_eq!(body["board"], json!({"id": 1, "name": "Service Desk"}));
+    let base = sim.base_url();
+    let guid = |path: &str, id: i64| sim.get(path, id).unwrap()["mobileGuid"].clone();
+    assert_eq!(
+        body["board"],
+        json!({"id": 1, "name": "Service Desk", "_info": {"board_href": format!("{base}//service/boards/1")}})
+    );
     assert_eq!(
         body["company"],
-        json!({"id": 2, "identifier": "ACME", "name": "Acme Dental Group"})
+        json!({"id": 2, "identifier": "ACME", "name": "Acme Dental Group", "_info": {
+            "company_href": format!("{base}//company/companies/2"), "mobileGuid": guid("/company/companies", 2)}})
     );
     assert_eq!(
         body["owner"],
-        json!({"id": 1, "identifier": "JSmith", "name": "John Smith"})
+        json!({"id": 1, "identifier": "JSmith", "name": "John Smith", "_info": {
+            "member_href": format!("{base}//system/members/1")}})
     );
     assert!(body["priority"]["name"].is_string());
     assert_eq!(
         body["status"],
-        json!({"id": 1, "name": "New"}),
+        json!({"id": 1, "name": "New", "Sort": 0, "_info": {
+            "status_href": format!("{base}//service/boards/1/statuses/1")}}),
         "a new ticket takes its board's first status"
     );
 }
@@ -75,7 +83,7 @@ async fn a_missing_required_field_is_a_400_naming_it() {
     assert_eq!(
         body,
         json!({"code": "InvalidObject", "message": "ticket object is invalid", "errors": [
-            {"code": "NullValue", "message": "The summary field is required.", "resource": "ticket", "field": "summary"}
+            {"code": "MissingRequiredField", "message": "summary is required.", "resource": "ticket", "field": "summary"}
         ]})
     );
 }
@@ -126,8 +134,10 @@ async fn text_longer_than_the_max_length_is_a_400() {
     let sim = start().await;
     let (status, body) = post(&sim, "/service/tickets", json!({"summary": "x".repeat(101)})).await;
     assert_eq!(status, 400);
-    assert_eq!(body["errors"][0]["field"], "summary");
-    assert_eq!(body["errors"][0]["code"], "InvalidLength");
+    assert_eq!(
+        body,
+        json!({"code": "MaxLengthField", "message": "The field summary must be a string with a maximum length of 100."})
+    );
 }
 
 #[tokio::test]
@@ -140,8 +150,51 @@ async fn a_reference_to_a_missing_record_is_a_400() {
     )
     .await;
     assert_eq!(status, 400);
-    assert_eq!(body["errors"][0]["field"], "company");
-    assert!(body["errors"][0]["message"].as_str().unwrap().contains("424242"));
+    assert_eq!(
+        body,
+        json!({"code": "InvalidObject", "message": "ticket object is invalid", "errors": [
+            {"code": "NotFound", "message": "Company 424242 not found", "resource": "ticket", "field": "company/id"}
+        ]})
+    );
+}
+
+#[tokio::test]
+async fn a_status_missing_from_the_board_is_not_found_for_that_board() {
+    let sim = start().await;
+    let (status, body) = post(
+        &sim,
+        "/service/tickets",
+        json!({"summary": "x", "board": {"id": 2}, "status": {"id": 1}}),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(body["errors"][0]["code"], "NotFound");
+    assert_eq!(body["errors"][0]["field"], "status/id");
+    assert_eq!(
+        body["errors"][0]["message"],
+        "Service Status 1 not found for Service Board 2"
+    );
+}
+
+#[tokio::test]
+async fn a_patch_body_that_is_not_an_array_is_a_400_and_changes_nothing() {
+    let sim = start().await;
+    let before = sim.get("/service/tickets", 5);
+    let (status, body) = patch(
+        &sim,
+        "/service/tickets/5",
+        json!({"op": "replace", "path": "summary", "value": "Renamed"}),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(body["code"], "InvalidObject");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("JSON Patch array")
+    );
+    assert_eq!(sim.get("/service/tickets", 5), before);
 }
 
 #[tokio::test]
@@ -190,10 +243,8 @@ async fn patch_replaces_a_reference_and_resolves_its_name() {
     )
     .await;
     assert_eq!(status, 200, "{body}");
-    assert_eq!(
-        body["status"],
-        json!({"id": target["id"], "name": target["name"]})
-    );
+    assert_eq!(body["status"]["id"], target["id"]);
+    assert_eq!(body["status"]["name"], target["name"]);
     assert_eq!(body["_info"]["updatedBy"], "APIMember");
     assert_eq!(sim.get("/service/tickets", 5).unwrap()["status"], body["status"]);
 }

@@ -3,16 +3,18 @@
 //! toolset and saved queries: name, title, description, tier, input schema) is committed under `tests/__toolsnaps__/`, so any change to
 //! it shows up as a reviewable diff.
 //!
-//! A snapshot that differs, is missing, or belongs to no tool fails the test.
+//! A snapshot that differs (shown as a line diff of its pretty JSON), is
+//! missing, or belongs to no tool fails the test; the test only compares
+//! unless asked to update (`cargo xtask regen --check` runs it so).
 //! `cargo xtask regen` refreshes them; by hand: `UPDATE_TOOLSNAPS=true cargo test --test toolsnaps`.
 
-use connectwise_mcp::tools::ToolDef;
+use connectwise_mcp::tool::ToolDef;
 use serde_json::{Value, json};
 use std::path::PathBuf;
 
 /// Every tool of the build (extra operations are per deployment: none here).
 fn every_tool() -> &'static [ToolDef] {
-    connectwise_mcp::tools::all(&[]).expect("the build's tools")
+    connectwise_mcp::mcp::registry::all(&[]).expect("the build's tools")
 }
 
 fn snapshot_dir() -> PathBuf {
@@ -47,7 +49,12 @@ fn every_tool_matches_its_committed_snapshot() {
         match std::fs::read_to_string(&path) {
             Ok(committed) if committed == now => {}
             _ if update => std::fs::write(&path, &now).unwrap(),
-            Ok(_) => failures.push(format!("{}: changed (see {})", tool.name, path.display())),
+            Ok(committed) => failures.push(format!(
+                "{}: changed ({}):\n{}",
+                tool.name,
+                path.display(),
+                schema_diff(&committed, &now)
+            )),
             Err(_) => failures.push(format!("{}: no snapshot at {}", tool.name, path.display())),
         }
     }
@@ -70,6 +77,25 @@ fn every_tool_matches_its_committed_snapshot() {
         "tool snapshots are out of date (run `cargo xtask regen`, or \
          UPDATE_TOOLSNAPS=true cargo test --test toolsnaps, and commit the diff):\n  {}",
         failures.join("\n  ")
+    );
+}
+
+/// The committed snapshot → this build's, as a unified line diff.
+fn schema_diff(committed: &str, now: &str) -> String {
+    similar::TextDiff::from_lines(committed, now)
+        .unified_diff()
+        .context_radius(3)
+        .header("committed", "this build")
+        .to_string()
+}
+
+#[test]
+fn a_changed_schema_shows_as_a_line_diff() {
+    let committed = "{\n  \"a\": 1,\n  \"b\": 2\n}\n";
+    let now = "{\n  \"a\": 1,\n  \"b\": 3\n}\n";
+    assert_eq!(
+        schema_diff(committed, now),
+        "--- committed\n+++ this build\n@@ -1,4 +1,4 @@\n {\n   \"a\": 1,\n-  \"b\": 2\n+  \"b\": 3\n }\n"
     );
 }
 

@@ -2,22 +2,23 @@
 //! fields (flattened, required marked, max lengths and enums), response
 //! fields, and an example `cw_call`.
 
-use super::{Method, Operation, curated_tool_for};
+use super::{Method, Operation};
 use crate::spec::validate::{max_length, ref_name, resolve, schema_named};
 use serde_json::{Map, Value, json};
 
 /// At most this many body fields are listed (the rest are counted).
 const MAX_FIELDS: usize = 80;
 
-/// The description of `op`, as a JSON object.
-pub fn describe(op: &'static Operation) -> Value {
+/// The description of `op`, as a JSON object; `curated_tool` names the
+/// tool that already wraps it, if any.
+pub fn describe(op: &'static Operation, curated_tool: Option<&str>) -> Value {
     let mut out = Map::new();
     out.insert("operation_id".into(), json!(op.id));
     out.insert("method".into(), json!(op.method.as_str()));
     out.insert("path".into(), json!(op.path));
     out.insert("summary".into(), json!(op.summary));
     out.insert("tier".into(), json!(op.tier.as_str()));
-    if let Some(tool) = curated_tool_for(op.id) {
+    if let Some(tool) = curated_tool {
         out.insert("curated_tool".into(), json!(tool));
     }
     let path: Map<String, Value> = op.path_params().map(|p| (p.name.into(), json!(p.ty))).collect();
@@ -240,7 +241,7 @@ mod tests {
 
     #[test]
     fn a_create_is_described_with_required_fields_limits_and_an_example() {
-        let d = describe(by_id("postServiceTickets").unwrap());
+        let d = describe(by_id("postServiceTickets").unwrap(), Some("cw_create_ticket"));
         let fields = &d["body"]["fields"];
         let summary = fields["summary"].as_str().unwrap();
         assert!(

@@ -7,10 +7,30 @@
 
 pub mod browse;
 pub mod describe;
+pub mod path;
 pub mod search;
 pub mod vocabulary;
 
-use crate::tools::Tier;
+/// What an operation does, from its HTTP method: GET reads; POST, PUT and
+/// PATCH write; DELETE deletes. Reads are on by default; writes and deletes
+/// each need their own switch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Tier {
+    Read,
+    Write,
+    Delete,
+}
+
+impl Tier {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tier::Read => "read",
+            Tier::Write => "write",
+            Tier::Delete => "delete",
+        }
+    }
+}
 
 /// An HTTP method of the spec.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -140,14 +160,6 @@ pub fn close_ids(id: &str) -> Vec<&'static str> {
         .filter(|(d, _)| *d <= wanted.len() / 2 + 2)
         .map(|(_, id)| id)
         .collect()
-}
-
-/// The curated tool that already wraps an operation, if any.
-pub fn curated_tool_for(operation_id: &str) -> Option<&'static str> {
-    crate::tools::curated()
-        .iter()
-        .find(|t| t.operation_id == operation_id)
-        .map(|t| t.name)
 }
 
 #[cfg(test)]

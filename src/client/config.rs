@@ -14,9 +14,9 @@
 //! | `CW_MAX_RETRY_AFTER_SECS` | `max_retry_after_secs` | default 30; longer `Retry-After`s are not waited for |
 
 use super::secret::Secret;
+use crate::settings::ConfigFile;
 use serde::Deserialize;
 use std::fmt;
-use std::path::Path;
 use std::time::Duration;
 
 /// The path every ConnectWise REST call is under. `v4_6_release` always
@@ -174,8 +174,9 @@ pub enum ConfigError {
     BadNumber { var: &'static str, value: String },
     #[error("{var} {why}")]
     BadCredential { var: &'static str, why: &'static str },
-    #[error("config file {path}: {why}")]
-    File { path: String, why: String },
+    /// The config file's `[connectwise]` section is wrong (the message names the file and setting).
+    #[error("{0}")]
+    File(String),
     #[error("cannot set up the HTTP client: {0}")]
     Http(String),
 }
@@ -196,52 +197,25 @@ struct FileSection {
     max_retry_after_secs: Option<u64>,
 }
 
-#[derive(Debug, Default, Deserialize)]
-struct FileConfig {
-    #[serde(default)]
-    connectwise: FileSection,
-}
-
 impl Config {
     /// From the process environment only.
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::from_sources(|k| std::env::var(k).ok(), None)
     }
 
-    /// From the process environment over the TOML file at `path`.
-    pub fn load(path: Option<&Path>) -> Result<Self, ConfigError> {
-        let text = match path {
-            Some(p) => Some((
-                p.display().to_string(),
-                std::fs::read_to_string(p).map_err(|e| ConfigError::File {
-                    path: p.display().to_string(),
-                    why: e.to_string(),
-                })?,
-            )),
-            None => None,
-        };
-        Self::from_sources(
-            |k| std::env::var(k).ok(),
-            text.as_ref().map(|(p, t)| (p.as_str(), t.as_str())),
-        )
+    /// From the process environment over the config file's `[connectwise]` section.
+    pub fn load(file: Option<&ConfigFile>) -> Result<Self, ConfigError> {
+        Self::from_sources(|k| std::env::var(k).ok(), file)
     }
 
-    /// From any environment lookup and optional `(file name, TOML text)`;
-    /// the environment wins. Tests use this without touching the process.
+    /// From any environment lookup and the config file's `[connectwise]`
+    /// section; the environment wins. Tests use this without touching the process.
     pub fn from_sources(
         env: impl Fn(&str) -> Option<String>,
-        file: Option<(&str, &str)>,
+        file: Option<&ConfigFile>,
     ) -> Result<Self, ConfigError> {
-        let section = match file {
-            Some((path, text)) => {
-                toml::from_str::<FileConfig>(text)
-                    .map_err(|e| ConfigError::File {
-                        path: path.to_owned(),
-                        // toml's message quotes the offending line, which may hold a key.
-                        why: redact_toml_error(&e),
-                    })?
-                    .connectwise
-            }
+        let section: FileSection = match file {
+            Some(file) => file.section("connectwise").map_err(ConfigError::File)?,
             None => FileSection::default(),
         };
         let text =
@@ -308,16 +282,6 @@ impl Config {
             retry,
         })
     }
-}
-
-/// toml's error text quotes the offending source line; keep only the
-/// message and position so a key written on a bad line is not echoed.
-fn redact_toml_error(e: &toml::de::Error) -> String {
-    let mut out = e.message().to_owned();
-    if let Some(span) = e.span() {
-        out.push_str(&format!(" (at byte {})", span.start));
-    }
-    out
 }
 
 #[cfg(test)]
@@ -428,8 +392,8 @@ mod tests {
             member_identifier = "JSmith"
             request_timeout_secs = 5
         "#;
-        let config =
-            Config::from_sources(env(&[("CW_COMPANY_ID", "envcorp")]), Some(("cw.toml", file))).unwrap();
+        let file = ConfigFile::parse("cw.toml", file).unwrap();
+        let config = Config::from_sources(env(&[("CW_COMPANY_ID", "envcorp")]), Some(&file)).unwrap();
         assert_eq!(config.company_id, "envcorp", "the environment wins");
         assert_eq!(config.public_key, "filepub");
         assert_eq!(config.member_identifier.as_deref(), Some("JSmith"));
@@ -438,18 +402,19 @@ mod tests {
 
     #[test]
     fn a_bad_file_is_named_without_echoing_its_lines() {
-        let file = "[connectwise]\nprivate_key = \"leaky-secret\"\nbogus = 1\n";
-        let err = Config::from_sources(env(&[]), Some(("cw.toml", file)))
+        let file = ConfigFile::parse(
+            "cw.toml",
+            "[connectwise]\nprivate_key = \"leaky-secret\"\nbogus = 1\n",
+        )
+        .unwrap();
+        let err = Config::from_sources(env(&[]), Some(&file))
             .unwrap_err()
             .to_string();
         assert!(
-            err.starts_with("config file cw.toml: unknown field `bogus`"),
+            err.starts_with("config file cw.toml: [connectwise]: unknown field `bogus`"),
             "{err}"
         );
         assert!(!err.contains("leaky-secret"), "{err}");
-        let err =
-            Config::from_sources(env(&[]), Some(("cw.toml", "private_key = \"leaky-secret"))).unwrap_err();
-        assert!(!err.to_string().contains("leaky-secret"), "{err}");
     }
 
     #[test]

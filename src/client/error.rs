@@ -63,8 +63,7 @@ impl CwError {
                 retry_after_secs,
             },
             _ => {
-                let text = String::from_utf8_lossy(body);
-                let excerpt: String = text.trim().chars().take(300).collect();
+                let excerpt = readable_excerpt(&String::from_utf8_lossy(body));
                 Self {
                     status,
                     code: None,
@@ -83,6 +82,45 @@ impl CwError {
     pub fn retry_after(&self) -> Option<Duration> {
         self.retry_after_secs.map(Duration::from_secs)
     }
+}
+
+/// A short, readable excerpt of a body that is not ConnectWise JSON: the
+/// title of an HTML page (what the edge in front of ConnectWise sends with a
+/// 429 or 503), else its text without tags, else the text as it is.
+fn readable_excerpt(text: &str) -> String {
+    let text = text.trim();
+    let lower = text.to_ascii_lowercase();
+    let html = lower.starts_with("<!doctype html") || lower.starts_with("<html");
+    let readable = if !html {
+        text.to_owned()
+    } else if let Some(title) = lower
+        .find("<title>")
+        .map(|start| start + "<title>".len())
+        .and_then(|start| {
+            lower[start..]
+                .find("</title>")
+                .map(|len| text[start..start + len].trim().to_owned())
+        })
+        .filter(|t| !t.is_empty())
+    {
+        title
+    } else {
+        let mut out = String::new();
+        let mut in_tag = false;
+        for c in text.chars() {
+            match c {
+                '<' => {
+                    in_tag = true;
+                    out.push(' ');
+                }
+                '>' => in_tag = false,
+                c if !in_tag => out.push(c),
+                _ => {}
+            }
+        }
+        out.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    readable.chars().take(300).collect()
 }
 
 impl fmt::Display for CwError {
@@ -210,10 +248,25 @@ mod tests {
 
     #[test]
     fn a_body_that_is_not_json_still_reads() {
-        let e = CwError::from_parts(502, None, b"<html>Bad Gateway</html>");
-        assert_eq!(e.message, "Bad Gateway: <html>Bad Gateway</html>");
+        let e = CwError::from_parts(502, None, b"<html><body><h1>Bad Gateway</h1></body></html>");
+        assert_eq!(e.message, "Bad Gateway: Bad Gateway");
+        let e = CwError::from_parts(502, None, b"upstream connect error");
+        assert_eq!(e.message, "Bad Gateway: upstream connect error");
         let e = CwError::from_parts(500, None, b"");
         assert_eq!(e.message, "Internal Server Error");
+    }
+
+    #[test]
+    fn an_html_page_from_the_edge_reads_as_its_title_and_keeps_retry_after() {
+        let page = b"<!DOCTYPE html>\n<html lang=\"en-US\">\n<head><title>Error 1015: You are being rate limited</title></head>\n<body><h1>Error 1015</h1><p>Cloudflare Ray ID: 8f3a</p></body></html>";
+        let e = CwError::from_parts(429, Some("30"), page);
+        assert_eq!(e.status, 429);
+        assert_eq!(e.code, None);
+        assert_eq!(
+            e.message,
+            "Too Many Requests: Error 1015: You are being rate limited"
+        );
+        assert_eq!(e.retry_after(), Some(Duration::from_secs(30)));
     }
 
     #[test]

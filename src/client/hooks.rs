@@ -1,5 +1,6 @@
 //! Plugs the [`Transport`] into the generated client: every generated call
-//! passes through `pre` (host guard, headers) and `exec` (retries).
+//! passes through `pre` (host guard, headers) and `exec` (retries, and the
+//! answer's bytes kept for [`read`](super::read) when a read waits for them).
 
 use super::generated::Client;
 use super::transport::Transport;
@@ -13,8 +14,9 @@ impl ClientHooks<Transport> for Client {
     async fn exec(
         &self,
         request: reqwest::Request,
-        _info: &OperationInfo,
+        info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        self.inner().send(request).await
+        let response = self.inner().send(request).await?;
+        super::read::capture(info.operation_id, response).await
     }
 }

@@ -6,10 +6,10 @@
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! use connectwise_mcp::client::{Config, ConnectWise};
 //! let cw = ConnectWise::new(&Config::from_env()?)?;
-//! let tickets = cw.result(cw.api().get_service_tickets(
+//! let tickets = cw.read(cw.api().get_service_tickets(
 //!     None, Some("status/name=\"New\""), None, Some("id,summary"), None, None, None, Some(10),
-//! ).await).await?;
-//! println!("{} new tickets", tickets.len());
+//! )).await?;
+//! println!("{} new tickets", tickets.as_array().map_or(0, Vec::len));
 //! # Ok(()) }
 //! ```
 
@@ -17,6 +17,7 @@ mod config;
 mod error;
 pub mod generated;
 mod hooks;
+pub mod read;
 mod secret;
 mod transport;
 
@@ -54,15 +55,26 @@ impl ConnectWise {
         &self.api.inner
     }
 
-    /// Turns a generated call's result into the value or one [`ApiError`]
-    /// (reading ConnectWise's error body when there is one).
-    pub async fn result<T>(
+    /// Runs a generated call and returns its answer as JSON, exactly as
+    /// ConnectWise sent it, or one [`ApiError`] (with ConnectWise's error
+    /// body when there is one). A shape the spec did not promise never fails
+    /// the read: the generated types build and send the request, and the
+    /// answer is decoded tolerantly ([`read`]).
+    pub async fn read<T>(
         &self,
-        result: Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<()>>,
-    ) -> Result<T, ApiError> {
-        match result {
-            Ok(value) => Ok(value.into_inner()),
-            Err(e) => Err(ApiError::from_progenitor(e, self.transport().timeouts()).await),
+        call: impl Future<Output = Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<()>>>,
+    ) -> Result<serde_json::Value, ApiError> {
+        let slot = read::Slot::default();
+        let result = read::CAPTURE.scope(slot.clone(), call).await;
+        let captured = slot.lock().unwrap_or_else(|e| e.into_inner()).take();
+        match (result, captured) {
+            // The typed decode is not used: the bytes are read as sent.
+            (Ok(_) | Err(progenitor_client::Error::InvalidResponsePayload(..)), Some(answer)) => {
+                read::decode(&answer.body, read::expected_for(answer.operation))
+            }
+            // A success whose body the transport did not see (no body: 204).
+            (Ok(_), None) => Ok(serde_json::Value::Null),
+            (Err(e), _) => Err(ApiError::from_progenitor(e, self.transport().timeouts()).await),
         }
     }
 }

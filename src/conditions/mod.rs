@@ -7,8 +7,11 @@
 //! - [`Expr`] and its builders make a filter from typed arguments; printing
 //!   it (`Display`) gives canonical text with every string escaped, so no
 //!   value from a user or a model can change the query.
-//! - [`parse`] reads text into an [`Expr`], with errors that say where and
-//!   what was expected; input size and nesting are bounded.
+//! - [`parse`] reads text as ConnectWise takes it (strings in double or
+//!   single quotes, keywords in any case, as in its own
+//!   `chargeToType='Ticket' AND chargeToId=493`) into an [`Expr`], with
+//!   errors that say where and what was expected; input size and nesting are
+//!   bounded. Printing gives the one canonical form, whatever the spelling.
 //! - [`Expr::matches`] / [`Compiled::matches`] evaluate on JSON records with
 //!   the semantics of ConnectWise's SQL Server backend (for the simulated
 //!   server).
@@ -31,6 +34,16 @@
 //!     r#"company/identifier = "ACME" and status/name in ("New", "Open") and dateEntered >= [2024-01-01T00:00:00Z]"#
 //! );
 //! assert_eq!(parse(&text).unwrap(), filter);
+//!
+//! // Written the way ConnectWise writes it: the same filter, the same text sent.
+//! let as_connectwise_writes_it = parse(
+//!     "company/identifier='ACME' AND status/name IN ('New', 'Open') AND dateEntered >= [2024-01-01T00:00:00Z]",
+//! )
+//! .unwrap();
+//! assert_eq!(as_connectwise_writes_it, filter);
+//! assert_eq!(as_connectwise_writes_it.to_string(), text);
+//! // A quote inside a string: the other quote needs no escape, the same one a backslash.
+//! assert_eq!(parse(r#"name = 'O\'Brien'"#), parse(r#"name = "O'Brien""#));
 //!
 //! let ticket = json!({
 //!     "company": {"identifier": "acme"},

@@ -1,6 +1,8 @@
-//! A hand-written recursive-descent parser for `conditions`.
+//! A hand-written recursive-descent parser for `conditions`, reading them as
+//! ConnectWise takes them (and as it writes them in its own hrefs:
+//! `(chargeToType='ServiceTicket' OR chargeToType='ProjectTicket') AND chargeToId=493`).
 //!
-//! Grammar (keywords case-insensitive, whitespace anywhere between tokens):
+//! Grammar (keywords in any case, whitespace anywhere between tokens):
 //!
 //! ```text
 //! expr       := and_expr ("or" and_expr)*
@@ -10,13 +12,20 @@
 //!             | field ["not"] "in" "(" value ("," value)* ")"
 //! op         := "=" | "!=" | "<" | "<=" | ">" | ">=" | "contains" | "like" | "not" "like"
 //! field      := segment ("/" segment)*     segment := [A-Za-z0-9_]+, first not a digit
-//! value      := "string" | number | "[" date "]" | "true" | "false" | "null"
+//! value      := string | number | "[" date "]" | "true" | "false" | "null"
+//! string     := '"' (char | '\"' | '\\')* '"'  |  "'" (char | "\'" | '\\')* "'"
 //! ```
 //!
-//! Strings escape `"` and `\` with a backslash; any other escape is an error
-//! (a stray `\` is more likely a mistake than a wish). Input length and
-//! bracket depth are bounded so hostile input fails fast instead of
-//! exhausting the stack; the parser never panics.
+//! Strings take double or single quotes; both give the same [`Literal`], and
+//! the printer always writes double quotes. Inside either, a backslash escapes
+//! the enclosing quote and the backslash, nothing else, and the other quote is
+//! an ordinary character (`"O'Brien"`, `'say "hi"'`). ConnectWise documents
+//! no escape at all, so the less certain spellings are errors that say what
+//! to write instead, never guesses: `\'` inside `"…"` (it needs no escape),
+//! any other escape (a stray `\` is more likely a mistake than a wish), and
+//! SQL's doubled quote (`'O''Brien'`). Input length and bracket depth are
+//! bounded so hostile input fails fast instead of exhausting the stack; the
+//! parser never panics.
 
 use std::fmt;
 
@@ -27,7 +36,7 @@ pub const MAX_INPUT_LEN: usize = 64 * 1024;
 /// The deepest nesting of parentheses accepted.
 pub const MAX_DEPTH: usize = 64;
 
-const VALUE: &str = r#"a value ("string", number, [date], true, false or null)"#;
+const VALUE: &str = r#"a value ("string" or 'string', number, [date], true, false or null)"#;
 const OPERATOR: &str = "an operator (=, !=, <, <=, >, >=, contains, like, not like, in, not in)";
 const FIELD_OR_PAREN: &str = r#"a field name or "(""#;
 
@@ -323,18 +332,11 @@ impl<'a> Parser<'a> {
             b'<' => single(Kind::Op(CompareOp::Lt), 1),
             b'>' if next_is(b'=') => single(Kind::Op(CompareOp::Ge), 2),
             b'>' => single(Kind::Op(CompareOp::Gt), 1),
-            b'"' => self.lex_string(start)?,
+            b'"' | b'\'' => self.lex_string(start, char::from(b))?,
             b'[' => self.lex_date(start)?,
             b'-' | b'0'..=b'9' => self.lex_number(start)?,
             b if b.is_ascii_alphabetic() || b == b'_' => self.lex_ident(start)?,
-            _ => {
-                let ch = self.src[start..].chars().next().unwrap_or('?');
-                return Err(ParseError {
-                    position: start,
-                    expected: "a field name, value, operator, \"(\" or \")\"".into(),
-                    found: format!("{:?}", ch.to_string()),
-                });
-            }
+            _ => return Err(unexpected_char(self.src, start)),
         };
         self.pos = token.end;
         Ok(token)
@@ -414,39 +416,34 @@ impl<'a> Parser<'a> {
         })
     }
 
-    fn lex_string(&self, start: usize) -> Result<Token, ParseError> {
+    /// A string in `quote` (`"` or `'`); see the module doc for escapes.
+    fn lex_string(&self, start: usize, quote: char) -> Result<Token, ParseError> {
         let mut out = String::new();
         let mut chars = self.src[start + 1..].char_indices();
         while let Some((offset, c)) = chars.next() {
             let at = start + 1 + offset;
-            match c {
-                '"' => {
-                    return Ok(Token {
-                        kind: Kind::Str(out),
-                        start,
-                        end: at + 1,
-                    });
+            if c == quote {
+                if self.src[at + 1..].starts_with(quote) {
+                    return Err(doubled_quote(self.src, at, quote));
                 }
-                '\\' => match chars.next() {
-                    Some((_, e @ ('"' | '\\'))) => out.push(e),
-                    other => {
-                        let found = match other {
-                            Some((_, e)) => format!("{:?}", format!("\\{e}")),
-                            None => "end of input".into(),
-                        };
-                        return Err(ParseError {
-                            position: at,
-                            expected: r#"\" or \\ (the only escapes inside a string)"#.into(),
-                            found,
-                        });
-                    }
-                },
-                c => out.push(c),
+                return Ok(Token {
+                    kind: Kind::Str(out),
+                    start,
+                    end: at + 1,
+                });
+            }
+            if c != '\\' {
+                out.push(c);
+                continue;
+            }
+            match chars.next() {
+                Some((_, e)) if e == quote || e == '\\' => out.push(e),
+                other => return Err(bad_escape(at, quote, other.map(|(_, e)| e))),
             }
         }
         Err(ParseError {
             position: self.src.len(),
-            expected: format!("a closing \" for the string at position {start}"),
+            expected: format!("a closing {quote} for the string at position {start}"),
             found: "end of input".into(),
         })
     }
@@ -473,6 +470,49 @@ impl<'a> Parser<'a> {
                 found: describe(&self.src[start..end]),
             }),
         }
+    }
+}
+
+/// A character no token starts with. Typographic quotes get a hint: models
+/// and word processors write them, and ConnectWise documents only straight ones.
+fn unexpected_char(src: &str, at: usize) -> ParseError {
+    let ch = src[at..].chars().next().unwrap_or('?');
+    let expected = match ch {
+        '\u{2018}' | '\u{2019}' | '\u{201C}' | '\u{201D}' | '`' => {
+            r#"a string in straight quotes, "…" or '…'"#
+        }
+        _ => r#"a field name, value, operator, "(" or ")""#,
+    };
+    ParseError {
+        position: at,
+        expected: expected.into(),
+        found: format!("{:?}", ch.to_string()),
+    }
+}
+
+/// `'O''Brien'`: the string ended at `at` and the same quote follows.
+fn doubled_quote(src: &str, at: usize, quote: char) -> ParseError {
+    ParseError {
+        position: at,
+        expected: format!(
+            r"\{quote} for a {quote} inside a {quote}…{quote} string (a doubled {quote}{quote} is not taken as one)"
+        ),
+        found: describe(&src[at..]),
+    }
+}
+
+/// A backslash at `at`, inside a string in `quote`, followed by `escaped`.
+fn bad_escape(at: usize, quote: char, escaped: Option<char>) -> ParseError {
+    let other_quote = if quote == '"' { '\'' } else { '"' };
+    ParseError {
+        position: at,
+        expected: format!(
+            r"\{quote} or \\ (the only escapes inside a {quote}…{quote} string; a {other_quote} needs none there)"
+        ),
+        found: match escaped {
+            Some(e) => format!("{:?}", format!("\\{e}")),
+            None => "end of input".into(),
+        },
     }
 }
 
@@ -576,12 +616,156 @@ mod tests {
         assert!(err.expected.contains(r#"\" or \\"#));
     }
 
+    /// Verbatim (with `{id}` = 493) as ConnectWise writes conditions in the
+    /// spec's own operation summaries and in `_info` hrefs, URL-decoded.
+    #[test]
+    fn conditions_as_connectwise_writes_them_parse_verbatim() {
+        let ticket_493 = Expr::eq(f("chargeToId"), 493);
+        let service_or_project = Expr::Or(vec![
+            Expr::eq(f("chargeToType"), "ServiceTicket"),
+            Expr::eq(f("chargeToType"), "ProjectTicket"),
+        ]);
+        let cases = [
+            (
+                "chargeToType='Ticket' AND chargeToId=493",
+                Expr::And(vec![Expr::eq(f("chargeToType"), "Ticket"), ticket_493.clone()]),
+            ),
+            (
+                "(chargeToType='ServiceTicket' OR chargeToType='ProjectTicket') AND chargeToId=493",
+                Expr::And(vec![service_or_project.clone(), ticket_493.clone()]),
+            ),
+            (
+                r#"(chargeToType="ServiceTicket" OR chargeToType="ProjectTicket") AND chargeToId=493"#,
+                Expr::And(vec![service_or_project, ticket_493]),
+            ),
+            (
+                "type/id=4 AND objectId=493",
+                Expr::And(vec![Expr::eq(f("type/id"), 4), Expr::eq(f("objectId"), 493)]),
+            ),
+            ("ticket/id=493", Expr::eq(f("ticket/id"), 493)),
+            // The condition of issue 10.
+            ("status/name='New'", Expr::eq(f("status/name"), "New")),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(parse(text), Ok(expected), "{text}");
+        }
+        // What we send is the one canonical form.
+        assert_eq!(
+            parse("(chargeToType='ServiceTicket' OR chargeToType='ProjectTicket') AND chargeToId=493")
+                .unwrap()
+                .to_string(),
+            r#"(chargeToType = "ServiceTicket" or chargeToType = "ProjectTicket") and chargeToId = 493"#
+        );
+    }
+
+    #[test]
+    fn single_quoted_strings_are_the_same_literal_as_double_quoted() {
+        let pairs = [
+            (r#"name = 'New'"#, r#"name = "New""#),
+            (r#"name = ''"#, r#"name = """#),
+            // The other quote is an ordinary character in either style.
+            (r#"name = 'say "hi"'"#, r#"name = "say \"hi\"""#),
+            (r#"name = "O'Brien""#, r#"name = "O'Brien""#),
+            // A backslash escapes the enclosing quote and itself.
+            (r#"name = 'O\'Brien C:\\temp'"#, r#"name = "O'Brien C:\\temp""#),
+            (
+                r#"name LIKE '%a_' or x NOT IN ('a', "b", 'c')"#,
+                r#"name like "%a_" or x not in ("a", "b", "c")"#,
+            ),
+            (
+                r#"s = ' spaces and ) or ( kept '"#,
+                r#"s = " spaces and ) or ( kept ""#,
+            ),
+        ];
+        for (single, double) in pairs {
+            let parsed = parse(single);
+            assert!(parsed.is_ok(), "{single}: {parsed:?}");
+            assert_eq!(parsed, parse(double), "{single}");
+            assert_eq!(parsed.unwrap().to_string(), double, "{single}");
+        }
+    }
+
+    #[test]
+    fn escapes_other_than_the_enclosing_quote_and_backslash_are_refused() {
+        let err = parse(r#"name = "O\'Brien""#).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            r#"at position 9: expected \" or \\ (the only escapes inside a "…" string; a ' needs none there), found "\\'""#
+        );
+        let err = parse(r#"name = 'say \"hi\"'"#).unwrap_err();
+        assert_eq!((err.position, err.found.as_str()), (12, r#""\\\"""#));
+        assert!(err.expected.starts_with(r"\' or \\ "), "{err}");
+        let err = parse(r"name = 'C:\temp'").unwrap_err();
+        assert_eq!(err.position, 10);
+        assert_eq!(parse(r"name = 'C:\").unwrap_err().found, "end of input");
+    }
+
+    #[test]
+    fn a_doubled_quote_is_refused_with_the_escape_to_use() {
+        let err = parse("name = 'O''Brien'").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            r#"at position 9: expected \' for a ' inside a '…' string (a doubled '' is not taken as one), found "''Brien'""#
+        );
+        assert_eq!(parse(r#"name = "a""b""#).unwrap_err().position, 9);
+        assert_eq!(parse("name = '''").unwrap_err().position, 8);
+        // Empty strings, and strings a comma apart, are not doubled quotes.
+        assert!(parse("name = '' or x in ('','')").is_ok());
+    }
+
+    #[test]
+    fn an_unclosed_or_typographic_quote_says_so() {
+        let err = parse("status/name = 'New").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "at position 18: expected a closing ' for the string at position 14, found end of input"
+        );
+        for text in [
+            "status/name = \u{2018}New\u{2019}",
+            "status/name = \u{201C}New\u{201D}",
+            "status/name = `New`",
+        ] {
+            let err = parse(text).unwrap_err();
+            assert_eq!(err.position, 14, "{text}");
+            assert_eq!(
+                err.expected, r#"a string in straight quotes, "…" or '…'"#,
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn error_positions_are_exact_after_single_quoted_strings() {
+        let err = parse("status/name = 'New' 'Open'").unwrap_err();
+        assert_eq!((err.position, err.found.as_str()), (20, r#""'Open'""#));
+        let err = parse("a in ('x', 'y' 'z')").unwrap_err();
+        assert_eq!((err.position, err.expected.as_str()), (15, r#""," or ")""#));
+        let err = parse("a = 'it''s' and b = 1").unwrap_err();
+        assert_eq!(err.position, 7);
+    }
+
+    #[test]
+    fn keywords_are_read_in_any_case() {
+        let lower = parse(
+            r#"a = 1 and b = 2 or c contains "x" and d like "y" and e not like "z" and f in (1, 2) and g not in (3, 4) and h = true and i = false and j = null"#,
+        )
+        .unwrap();
+        for text in [
+            r#"a = 1 AND b = 2 OR c CONTAINS 'x' AND d LIKE 'y' AND e NOT LIKE 'z' AND f IN (1, 2) AND g NOT IN (3, 4) AND h = TRUE AND i = FALSE AND j = NULL"#,
+            r#"a = 1 And b = 2 Or c Contains 'x' And d Like "y" And e Not Like 'z' And f In (1, 2) And g Not In (3, 4) And h = True And i = False And j = Null"#,
+            r#"a = 1 aNd b = 2 oR c cOnTaInS "x" aNd d lIkE 'y' aNd e nOt LiKe "z" aNd f iN (1, 2) aNd g NoT iN (3, 4) aNd h = tRuE aNd i = fAlSe aNd j = nUlL"#,
+        ] {
+            assert_eq!(parse(text).as_ref(), Ok(&lower), "{text}");
+            assert_eq!(parse(text).unwrap().to_string(), lower.to_string());
+        }
+    }
+
     #[test]
     fn errors_say_where_what_was_expected_and_what_was_found() {
         let err = parse("status/name = (").unwrap_err();
         assert_eq!(
             err.to_string(),
-            r#"at position 14: expected a value ("string", number, [date], true, false or null), found "(""#
+            r#"at position 14: expected a value ("string" or 'string', number, [date], true, false or null), found "(""#
         );
         let err = parse(r#"status/name = New"#).unwrap_err();
         assert_eq!((err.position, err.found.as_str()), (14, r#""New""#));

@@ -9,6 +9,12 @@
 //!
 //! Every string is escaped (`"` → `\"`, `\` → `\\`), so a value can never
 //! end its literal and change the query.
+//!
+//! One form whatever the input's spelling: the parser also reads single
+//! quotes and keywords in any case (as ConnectWise does), but what we send is
+//! always double-quoted with lower-case keywords. Double quotes, escaped this
+//! way, are what existing integrations send (they escape only `"` and `\`),
+//! so a `'` inside them stays as it is.
 
 use std::fmt::{self, Write};
 
@@ -107,6 +113,16 @@ mod tests {
     fn strings_are_escaped_so_a_value_cannot_end_its_literal() {
         let expr = Expr::eq(f("summary"), r#"x" or id > 0 or name = "\"#);
         assert_eq!(expr.to_string(), r#"summary = "x\" or id > 0 or name = \"\\""#);
+        assert_eq!(parse(&expr.to_string()).unwrap(), expr);
+    }
+
+    #[test]
+    fn one_canonical_form_whatever_the_quotes_and_case_of_the_input() {
+        let expr = parse(r#"name = 'O\'Brien' AND title = "say 'hi'" OR flag = FALSE"#).unwrap();
+        assert_eq!(
+            expr.to_string(),
+            r#"name = "O'Brien" and title = "say 'hi'" or flag = false"#
+        );
         assert_eq!(parse(&expr.to_string()).unwrap(), expr);
     }
 

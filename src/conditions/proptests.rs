@@ -1,9 +1,11 @@
-//! Property tests: printing and parsing agree, no value escapes its
-//! literal, and the parser never panics.
+//! Property tests: printing and parsing agree, whatever the spelling
+//! (double or single quotes, keywords in any case); no value escapes its
+//! literal in either quote style; type errors do not depend on the quotes;
+//! and the parser never panics.
 
 use proptest::prelude::*;
 
-use super::{CompareOp, Expr, FieldPath, Literal, parse};
+use super::{CompareOp, Expr, FieldPath, Literal, ValidationError, parse, validate};
 
 fn segment() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -87,6 +89,124 @@ fn expr() -> impl Strategy<Value = Expr> {
     })
 }
 
+/// Spells an expression the ways ConnectWise takes it: each string in
+/// double or single quotes, each keyword in lower, upper or mixed case, as
+/// drawn from `seed`. Written independently of the printer, so the two check
+/// each other. Every nested group is bracketed (the parser keeps a bracketed
+/// group as its own node, so the tree is the same).
+struct Spelling {
+    seed: u64,
+}
+
+impl Spelling {
+    /// The next pseudo-random draw (xorshift64; a zero seed is moved off zero).
+    fn draw(&mut self) -> u64 {
+        let mut x = self.seed | 1;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.seed = x;
+        x
+    }
+
+    fn coin(&mut self) -> bool {
+        self.draw() & 1 == 1
+    }
+
+    fn keyword(&mut self, word: &str) -> String {
+        match self.draw() % 3 {
+            0 => word.to_ascii_lowercase(),
+            1 => word.to_ascii_uppercase(),
+            _ => word
+                .chars()
+                .map(|c| if self.coin() { c.to_ascii_uppercase() } else { c })
+                .collect(),
+        }
+    }
+
+    fn string(&mut self, text: &str) -> String {
+        let quote = if self.coin() { '\'' } else { '"' };
+        quoted(text, quote)
+    }
+
+    fn literal(&mut self, value: &Literal) -> String {
+        match value {
+            Literal::String(s) => self.string(s),
+            Literal::Bool(b) => self.keyword(if *b { "true" } else { "false" }),
+            Literal::Null => self.keyword("null"),
+            Literal::Number(_) | Literal::Date(_) => value.to_string(),
+        }
+    }
+
+    fn expr(&mut self, e: &Expr) -> String {
+        match e {
+            Expr::And(terms) => self.group(terms, "and"),
+            Expr::Or(terms) => self.group(terms, "or"),
+            Expr::Compare { field, op, value } => {
+                let op = match op.as_str() {
+                    "not like" => format!("{} {}", self.keyword("not"), self.keyword("like")),
+                    word => self.keyword(word),
+                };
+                format!("{field} {op} {}", self.literal(value))
+            }
+            Expr::In {
+                field,
+                negated,
+                values,
+            } => {
+                let not = if *negated {
+                    format!("{} ", self.keyword("not"))
+                } else {
+                    String::new()
+                };
+                let values: Vec<String> = values.iter().map(|v| self.literal(v)).collect();
+                format!("{field} {not}{} ({})", self.keyword("in"), values.join(", "))
+            }
+        }
+    }
+
+    fn group(&mut self, terms: &[Expr], word: &str) -> String {
+        let mut out = String::new();
+        for (i, term) in terms.iter().enumerate() {
+            if i > 0 {
+                out.push_str(&format!(" {} ", self.keyword(word)));
+            }
+            match term {
+                Expr::And(_) | Expr::Or(_) => out.push_str(&format!("({})", self.expr(term))),
+                _ => out.push_str(&self.expr(term)),
+            }
+        }
+        out
+    }
+}
+
+/// `text` in `quote`, with that quote and the backslash escaped (the only
+/// escapes the parser takes).
+fn quoted(text: &str, quote: char) -> String {
+    let mut out = String::from(quote);
+    for c in text.chars() {
+        if c == quote || c == '\\' {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push(quote);
+    out
+}
+
+/// Strings that try hardest to end their literal in either quote style.
+fn hostile_string() -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<String>(),
+        Just(r#"") or 1=1 or ("x"="#.to_string()),
+        Just(r#"') or 1=1 or ('x'="#.to_string()),
+        Just("\\\" or id > 0 or name = \"".to_string()),
+        Just("\\' or id > 0 or name = '".to_string()),
+        Just("O'Brien said \"hi\" ''".to_string()),
+        "[\"'\\\\\n\r\t ()=a-z]{0,20}",
+    ]
+}
+
 /// Text assembled from grammar tokens, mostly invalid, to reach deep into
 /// the parser.
 fn token_soup() -> impl Strategy<Value = String> {
@@ -110,6 +230,12 @@ fn token_soup() -> impl Strategy<Value = String> {
         Just("null"),
         Just("\"a\\\"b\""),
         Just("\""),
+        Just("'a\\'b'"),
+        Just("'"),
+        Just("''"),
+        Just("AND"),
+        Just("Null"),
+        Just("\u{2018}"),
         Just("\\"),
         Just("[2024-01-01]"),
         Just("["),
@@ -133,22 +259,44 @@ proptest! {
     }
 
     #[test]
-    fn no_string_value_can_end_its_literal(
-        s in prop_oneof![
-            any::<String>(),
-            Just(r#"") or 1=1 or ("x"="#.to_string()),
-            Just("\\\" or id > 0 or name = \"".to_string()),
-            "[\"\\\\\n\r\t ()=a-z]{0,20}",
-        ],
+    fn any_spelling_parses_to_the_same_tree_and_prints_canonically(e in expr(), seed in any::<u64>()) {
+        let text = Spelling { seed }.expr(&e);
+        prop_assert_eq!(parse(&text), Ok(e.clone()), "text: {}", text);
+        prop_assert_eq!(parse(&text).map(|p| p.to_string()), Ok(e.to_string()), "text: {}", text);
+    }
+
+    #[test]
+    fn no_string_value_can_end_its_literal(s in hostile_string(), single in any::<bool>()) {
+        let summary = FieldPath::parse("summary").unwrap();
+        let expected = Expr::And(vec![
+            Expr::eq(summary.clone(), Literal::String(s.clone())),
+            Expr::eq(FieldPath::parse("id").unwrap(), 1),
+        ]);
+        // As printed (always double quotes), and as a user may write it.
+        let printed = expected.to_string();
+        prop_assert_eq!(parse(&printed), Ok(expected.clone()), "text: {}", printed);
+        let written = format!("summary = {} AND id = 1", quoted(&s, if single { '\'' } else { '"' }));
+        prop_assert_eq!(parse(&written), Ok(expected), "text: {}", written);
+    }
+
+    #[test]
+    fn type_errors_do_not_depend_on_the_quotes(
+        s in hostile_string(),
+        field in prop::sample::select(vec!["id", "closedFlag", "budgetHours", "requiredDate"]),
     ) {
-        let field = FieldPath::parse("summary").unwrap();
-        let text = Expr::eq(field.clone(), Literal::String(s.clone())).to_string();
-        let parsed = parse(&text);
-        prop_assert_eq!(
-            parsed,
-            Ok(Expr::Compare { field, op: CompareOp::Eq, value: Literal::String(s) }),
-            "text: {}", text
-        );
+        let check = |quote| {
+            let text = format!("{field} = {}", quoted(&s, quote));
+            validate(&parse(&text).unwrap(), &crate::spec::Embedded, "Ticket")
+        };
+        let single = check('\'');
+        prop_assert_eq!(&single, &check('"'));
+        match single {
+            Err(ValidationError::TypeMismatch { field: f, found, .. }) => {
+                prop_assert_eq!(f, field);
+                prop_assert_eq!(found, Literal::String(s).to_string());
+            }
+            other => prop_assert!(false, "{} = {:?}: {:?}", field, s, other),
+        }
     }
 
     #[test]

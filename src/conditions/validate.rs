@@ -131,8 +131,17 @@ impl fmt::Display for ValidationError {
                     f,
                     "field {field:?} holds {expected}, but is compared with {found}"
                 )?;
-                if expected.contains("date") && found.starts_with('"') {
-                    write!(f, "; write dates in square brackets, e.g. [2024-01-01T00:00:00Z]")?;
+                // A quoted value is text in either quote style (and prints
+                // double-quoted): say how the field's kind is written instead.
+                if found.starts_with('"') {
+                    if expected.contains("date") {
+                        write!(f, "; write dates in square brackets, e.g. [2024-01-01T00:00:00Z]")?;
+                    } else if matches!(expected.as_str(), "an integer" | "a number" | "true or false") {
+                        write!(
+                            f,
+                            "; quotes make a value text: write numbers, true and false without them"
+                        )?;
+                    }
                 }
                 Ok(())
             }
@@ -705,8 +714,8 @@ mod tests {
     #[test]
     fn literal_kinds_must_fit_the_field_type() {
         assert_eq!(
-            message("Ticket", r#"id = "42""#),
-            r#"field "id" holds an integer, but is compared with "42""#
+            message("Ticket", "id = 42.5"),
+            r#"field "id" holds an integer, but is compared with 42.5"#
         );
         assert!(message("Ticket", "id = 4.5").contains("an integer"));
         assert!(check("Ticket", "budgetHours > 4.5 and id = 4 and id != null").is_ok());
@@ -722,6 +731,28 @@ mod tests {
         );
         assert!(message("Ticket", "summary like 5").contains("holds text"));
         assert!(message("Ticket", r#"id in (1, "2")"#).contains("an integer"));
+    }
+
+    #[test]
+    fn single_quoted_values_get_the_same_precise_type_errors() {
+        for (single, double) in [
+            ("id = '42'", r#"id = "42""#),
+            ("closedFlag = 'false'", r#"closedFlag = "false""#),
+            ("requiredDate > '2024-01-01'", r#"requiredDate > "2024-01-01""#),
+            ("recordType = 'Incident'", r#"recordType = "Incident""#),
+            ("id IN (1, '2')", r#"id in (1, "2")"#),
+            ("id CONTAINS '4'", r#"id contains "4""#),
+        ] {
+            assert_eq!(message("Ticket", single), message("Ticket", double), "{single}");
+        }
+        assert_eq!(
+            message("Ticket", "id = '42'"),
+            r#"field "id" holds an integer, but is compared with "42"; quotes make a value text: write numbers, true and false without them"#
+        );
+        assert!(message("Ticket", "closedFlag = 'false'").contains("without them"));
+        assert!(message("Ticket", "requiredDate > '2024-01-01'").contains("square brackets"));
+        assert!(!message("Ticket", "closedFlag = 1").contains("without them"));
+        assert!(check("Ticket", "summary = 'x' AND recordType = 'serviceticket'").is_ok());
     }
 
     #[test]

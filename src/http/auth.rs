@@ -7,9 +7,64 @@
 //! is kept only as its SHA-256 digest, and a presented token's digest is
 //! compared with every configured one in constant time.
 
-use crate::mcp::Role;
+use crate::tool::{Access, Tier};
+use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
+
+/// What a token's holder may do, within the server's own gate: a viewer
+/// reads, an editor also writes, an admin also deletes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Viewer,
+    Editor,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Viewer, Role::Editor, Role::Admin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Viewer => "viewer",
+            Role::Editor => "editor",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// Whether this role may use a tool of `tier`.
+    pub fn allows(self, tier: Tier) -> bool {
+        self >= Role::needed_for(tier)
+    }
+
+    /// The least role that may use a tool of `tier`.
+    pub fn needed_for(tier: Tier) -> Role {
+        match tier {
+            Tier::Read => Role::Viewer,
+            Tier::Write => Role::Editor,
+            Tier::Delete => Role::Admin,
+        }
+    }
+
+    /// The server's `access` narrowed to this role; a refusal says which
+    /// token would do.
+    pub fn narrow(self, mut access: Access) -> Access {
+        for tier in [Tier::Write, Tier::Delete] {
+            if !self.allows(tier) {
+                access = access.deny(
+                    tier,
+                    format!(
+                        "your token's role `{}` does not allow it (it needs an `{}` token)",
+                        self.as_str(),
+                        Role::needed_for(tier).as_str()
+                    ),
+                );
+            }
+        }
+        access
+    }
+}
 
 /// Who made a request.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -166,6 +221,26 @@ mod tests {
     use super::*;
 
     const ALICE: &str = "alice-token-0123456789";
+
+    #[test]
+    fn a_role_narrows_the_servers_access_and_says_which_token_would_do() {
+        let server = Access::all();
+        let viewer = Role::Viewer.narrow(server.clone());
+        assert!(viewer.allows(Tier::Read) && !viewer.allows(Tier::Write) && !viewer.allows(Tier::Delete));
+        assert_eq!(
+            viewer.why_not(Tier::Write),
+            Some("your token's role `viewer` does not allow it (it needs an `editor` token)")
+        );
+        let editor = Role::Editor.narrow(server.clone());
+        assert!(editor.allows(Tier::Write) && !editor.allows(Tier::Delete));
+        assert_eq!(Role::Admin.narrow(server.clone()), server);
+        // A role never widens what the server allows.
+        let read_only = Access::read_only(
+            "start the server with --allow-writes",
+            "start it with --allow-deletes",
+        );
+        assert!(!Role::Admin.narrow(read_only).allows(Tier::Write));
+    }
 
     #[test]
     fn plain_and_hashed_tokens_authenticate_with_their_role() {

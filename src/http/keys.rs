@@ -198,7 +198,7 @@ mod tests {
     fn a_binding_refuses_other_keys_and_other_tokens() {
         let alice = Principal {
             label: "alice".into(),
-            role: crate::mcp::Role::Editor,
+            role: crate::http::auth::Role::Editor,
             authenticated: true,
         };
         let keys = |private: &'static str| {

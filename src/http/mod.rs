@@ -211,17 +211,16 @@ async fn ready(State(state): State<Arc<AppState>>) -> Response {
     let result = match cached {
         Some(r) => r,
         None => {
-            let cw = state.shared.role_server(crate::mcp::Role::Viewer).connectwise();
+            let cw = state.shared.role_server(auth::Role::Viewer).connectwise();
             let r = match cw {
                 Err(e) => Err(e),
                 Ok(cw) => cw
-                    .result(
+                    .read(
                         cw.api()
-                            .get_system_info(None, None, None, None, None, None, None, None)
-                            .await,
+                            .get_system_info(None, None, None, None, None, None, None, None),
                     )
                     .await
-                    .map(|info| info.version.unwrap_or_default())
+                    .map(|info| info["version"].as_str().unwrap_or_default().to_owned())
                     .map_err(|e| e.to_string()),
             };
             *state.ready.lock().unwrap_or_else(|e| e.into_inner()) = Some((Instant::now(), r.clone()));

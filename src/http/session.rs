@@ -7,11 +7,11 @@
 //! [`RequestAuth`] in its extensions; rmcp hands the HTTP request parts to
 //! the handler in the request context.
 
-use super::auth::Principal;
+use super::auth::{Principal, Role};
 use super::keys::MemberKeys;
 use crate::client::{Config, ConnectWise};
-use crate::mcp::{Audit, Caller, CwServer, Gate, Inventory, Role};
-use crate::tools::{Context, ToolDef};
+use crate::mcp::{Audit, Caller, CwServer, Gate, Inventory, session_context};
+use crate::tool::ToolDef;
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Extensions,
     InitializeRequestParams, InitializeResult, ListToolsResult, PaginatedRequestParams, ServerConfig, Tool,
@@ -34,8 +34,8 @@ pub struct RequestAuth {
 /// technicians' own keys, and the audit log.
 pub struct Shared {
     config: Config,
-    /// One saved-query store for the deployment (every session shares it).
-    saved: crate::saved::Store,
+    /// One local store for the deployment (every session shares it).
+    store: crate::store::Store,
     inventories: Vec<Inventory>,
     servers: Vec<CwServer>,
     audit: Option<Arc<Audit>>,
@@ -59,26 +59,21 @@ impl Shared {
         call_timeout: Duration,
     ) -> Result<Shared, String> {
         let cw = ConnectWise::new(&config).map_err(|e| e.to_string())?;
-        let saved = crate::saved::Store::new(gate.saved_queries_db.clone());
+        let store = crate::store::Store::new(gate.saved_queries_db.clone());
         let inventories = Role::ALL
             .iter()
-            .map(|role| Inventory::for_role(all, gate.clone(), Some(*role)))
+            .map(|role| Inventory::narrowed(all, gate.clone(), role.narrow(gate.access())))
             .collect::<Result<Vec<_>, _>>()?;
         let servers = inventories
             .iter()
             .map(|inv| {
-                let ctx = Context {
-                    cw: cw.clone(),
-                    member_identifier: config.member_identifier.clone(),
-                    gate: inv.effective_gate(),
-                    saved: saved.clone(),
-                };
+                let ctx = session_context(inv, cw.clone(), config.member_identifier.clone(), store.clone());
                 CwServer::new(inv.clone(), ctx).with_audit(audit.clone())
             })
             .collect();
         Ok(Shared {
             config,
-            saved,
+            store,
             inventories,
             servers,
             audit,
@@ -107,12 +102,7 @@ impl Shared {
         config.member_identifier = keys.member_id.clone();
         let cw = ConnectWise::new(&config).map_err(|e| e.to_string())?;
         let inventory = &self.inventories[index(role)];
-        let ctx = Context {
-            cw,
-            member_identifier: keys.member_id.clone(),
-            gate: inventory.effective_gate(),
-            saved: self.saved.clone(),
-        };
+        let ctx = session_context(inventory, cw, keys.member_id.clone(), self.store.clone());
         Ok(CwServer::new(inventory.clone(), ctx)
             .with_audit(self.audit.clone())
             .acting_as(Caller {

@@ -16,9 +16,11 @@
 //! admin  = ["ops:sha256:…"]
 //! ```
 
+use super::auth::Role;
 use super::auth::Tokens;
 use super::keys::KeysPolicy;
-use crate::mcp::{Audit, Role};
+use crate::mcp::Audit;
+use crate::settings::ConfigFile;
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -53,12 +55,6 @@ struct HttpSection {
     request_timeout_secs: Option<u64>,
     #[serde(default)]
     tokens: TokenLists,
-}
-
-#[derive(Debug, Default, Deserialize)]
-struct FileConfig {
-    #[serde(default)]
-    http: HttpSection,
 }
 
 /// Settings from the command line and environment; each one present wins
@@ -100,15 +96,11 @@ pub struct HttpOptions {
 }
 
 impl HttpOptions {
-    /// Resolves the settings from the optional `(path, TOML text)` file and
+    /// Resolves the settings from the config file's `[http]` section and
     /// the overrides. Errors name the setting.
-    pub fn resolve(file: Option<(&str, &str)>, over: HttpOverrides) -> Result<HttpOptions, String> {
-        let section = match file {
-            Some((path, text)) => {
-                toml::from_str::<FileConfig>(text)
-                    .map_err(|e| format!("config file {path}: [http]: {}", e.message()))?
-                    .http
-            }
+    pub fn resolve(file: Option<&ConfigFile>, over: HttpOverrides) -> Result<HttpOptions, String> {
+        let section: HttpSection = match file {
+            Some(file) => file.section("http")?,
             None => HttpSection::default(),
         };
         let bind_text = over
@@ -221,7 +213,7 @@ viewer = ["alice:alice-token-0123456789"]
 admin = ["ops:ops-token-0123456789"]
 "#;
         let o = HttpOptions::resolve(
-            Some(("cw.toml", file)),
+            Some(&ConfigFile::parse("cw.toml", file).unwrap()),
             HttpOverrides {
                 tokens_admin: Some("root:root-token-0123456789".into()),
                 ..Default::default()
@@ -253,7 +245,7 @@ admin = ["ops:ops-token-0123456789"]
             "{e}"
         );
         let e = HttpOptions::resolve(
-            Some(("cw.toml", "[http]\nkeys_policy = \"sometimes\"\n")),
+            Some(&ConfigFile::parse("cw.toml", "[http]\nkeys_policy = \"sometimes\"\n").unwrap()),
             HttpOverrides::default(),
         )
         .unwrap_err();

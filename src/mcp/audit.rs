@@ -7,11 +7,11 @@
 //! arguments and results only with `--audit-bodies`.
 //!
 //! ```json
-//! {"time":"2026-11-21T18:00:00.123Z","principal":"alice","member":"AJones","tool":"cw_ticket_note_add",
+//! {"time":"2026-11-21T18:00:00.123Z","principal":"alice","member":"AJones","tool":"cw_add_ticket_note",
 //!  "tier":"write","targets":{"ticket_id":17},"outcome":"ok","cw_status":null,"ms":41.2}
 //! ```
 
-use crate::tools::{Tier, ToolError};
+use crate::tool::{Tier, ToolError};
 use serde_json::{Map, Value, json};
 use std::io::Write;
 use std::sync::Mutex;
@@ -197,7 +197,7 @@ mod tests {
         let args = json!({"ticket_id": 17, "text": "private note"});
         audit.record(&Entry {
             caller: &caller,
-            tool: "cw_ticket_note_add",
+            tool: "cw_add_ticket_note",
             tier: Some(Tier::Write),
             arguments: &args,
             outcome: Outcome::Failed,

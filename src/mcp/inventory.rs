@@ -9,9 +9,10 @@
 //!    - `tools` names single tools. Given together with `toolsets`, it adds
 //!      those tools to the selected toolsets; given alone, it is an
 //!      allow-list: exactly those tools.
-//! 2. **Tier** (what the session may do): read tools always pass; write
-//!    tools need `allow_writes`; delete tools need `allow_deletes` (their own
-//!    switch; it does not turn on other writes).
+//! 2. **Tier** (what the session may do, its [`Access`]): read tools always
+//!    pass; write tools need `allow_writes`; delete tools need
+//!    `allow_deletes` (their own switch; it does not turn on other writes).
+//!    A caller may be narrowed further (an HTTP token's role), never widened.
 //!
 //! A tool is enabled when it passes both. A tool that is not enabled is
 //! neither listed nor callable, and [`Inventory::lookup`] says why and how
@@ -20,9 +21,10 @@
 //!
 //! Every setting comes from the command line / environment, else from the
 //! `[server]` section of the deployment's config file, else the default
-//! (read-only, default toolsets): see [`Gate::from_toml`] and [`Gate::or`].
+//! (read-only, default toolsets): see [`Gate::from_file`] and [`Gate::or`].
 
-use crate::tools::{Tier, ToolDef};
+use crate::settings::ConfigFile;
+use crate::tool::{Access, Tier, ToolDef};
 use serde::Deserialize;
 
 /// The toolsets a session gets when none are named: what a technician does
@@ -65,26 +67,18 @@ pub struct GateOverrides {
     pub saved_queries_db: Option<std::path::PathBuf>,
 }
 
-#[derive(Deserialize)]
-struct FileConfig {
-    #[serde(default)]
-    server: Gate,
-}
-
 impl Gate {
-    /// The `[server]` section of a TOML config file (other sections are
-    /// ignored; a missing section is the default gate).
+    /// The `[server]` section of the config file (a missing section is the
+    /// default gate).
     ///
     /// ```toml
     /// [server]
     /// allow_writes = true
     /// toolsets = ["tickets", "time"]
-    /// tools = ["cw_company_search"]
+    /// tools = ["cw_search_companies"]
     /// ```
-    pub fn from_toml(path: &str, text: &str) -> Result<Gate, String> {
-        toml::from_str::<FileConfig>(text)
-            .map(|f| f.server)
-            .map_err(|e| format!("config file {path}: [server]: {}", e.message()))
+    pub fn from_file(file: &ConfigFile) -> Result<Gate, String> {
+        file.section("server")
     }
 
     /// This gate with every setting that `over` has replaced.
@@ -99,53 +93,18 @@ impl Gate {
         }
     }
 
-    /// Whether this gate lets a tool of `tier` through.
-    pub fn allows(&self, tier: Tier) -> bool {
-        match tier {
-            Tier::Read => true,
-            Tier::Write => self.allow_writes,
-            Tier::Delete => self.allow_deletes,
+    /// What this gate allows; a refusal names the switch that would allow it.
+    pub fn access(&self) -> Access {
+        let mut access = Access::all();
+        for (tier, on) in [
+            (Tier::Write, self.allow_writes),
+            (Tier::Delete, self.allow_deletes),
+        ] {
+            if !on {
+                access = access.deny(tier, format!("start the server with {}", flag_for(tier)));
+            }
         }
-    }
-}
-
-/// What an HTTP principal may do, within the server's own gate: a viewer
-/// reads, an editor also writes, an admin also deletes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    Viewer,
-    Editor,
-    Admin,
-}
-
-impl Role {
-    pub const ALL: [Role; 3] = [Role::Viewer, Role::Editor, Role::Admin];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Viewer => "viewer",
-            Role::Editor => "editor",
-            Role::Admin => "admin",
-        }
-    }
-
-    /// Whether this role may use a tool of `tier`.
-    pub fn allows(self, tier: Tier) -> bool {
-        match tier {
-            Tier::Read => true,
-            Tier::Write => self >= Role::Editor,
-            Tier::Delete => self == Role::Admin,
-        }
-    }
-
-    /// The least role that may use a tool of `tier`.
-    pub fn needed_for(tier: Tier) -> Role {
-        match tier {
-            Tier::Read => Role::Viewer,
-            Tier::Write => Role::Editor,
-            Tier::Delete => Role::Admin,
-        }
+        access
     }
 }
 
@@ -167,8 +126,8 @@ pub enum Lookup {
 pub struct Inventory {
     all: &'static [ToolDef],
     gate: Gate,
-    /// The principal's role (HTTP); `None`: the gate alone decides (stdio).
-    role: Option<Role>,
+    /// What the session may do: the gate's access, narrowed to the caller's.
+    access: Access,
     /// Selected toolsets, in allow-list order.
     toolsets: Vec<&'static str>,
     enabled: Vec<&'static ToolDef>,
@@ -178,13 +137,14 @@ impl Inventory {
     /// Applies `gate` to `all`. Unknown toolset or tool names are an error
     /// that lists the valid ones.
     pub fn new(all: &'static [ToolDef], gate: Gate) -> Result<Inventory, String> {
-        Inventory::for_role(all, gate, None)
+        let access = gate.access();
+        Inventory::narrowed(all, gate, access)
     }
 
-    /// Applies `gate` and, within it, `role`: a tool is enabled only when
-    /// both allow its tier.
-    pub fn for_role(all: &'static [ToolDef], gate: Gate, role: Option<Role>) -> Result<Inventory, String> {
-        let allows = |tier: Tier| gate.allows(tier) && role.is_none_or(|r| r.allows(tier));
+    /// Applies `gate`, with the session's tiers decided by `access` (the
+    /// gate's own access, narrowed for a caller, e.g. by an HTTP token's
+    /// role): a tool is enabled only when `access` allows its tier.
+    pub fn narrowed(all: &'static [ToolDef], gate: Gate, access: Access) -> Result<Inventory, String> {
         let known = toolsets_of(all);
         let mut toolsets: Vec<&'static str> = Vec::new();
         let requested: Vec<String> = match (&gate.toolsets, &gate.tools) {
@@ -242,15 +202,13 @@ impl Inventory {
             .filter(|t| {
                 // Extra operations were named one by one in the deployment's
                 // config: they are always selected.
-                let selected = toolsets.contains(&t.toolset)
-                    || named.contains(&t.name)
-                    || t.toolset == crate::surface::extra::TOOLSET;
-                selected && allows(t.tier)
+                let selected = toolsets.contains(&t.toolset) || named.contains(&t.name) || t.always_selected;
+                selected && access.allows(t.tier)
             })
             .collect();
         for t in all
             .iter()
-            .filter(|t| named.contains(&t.name) && !gate.allows(t.tier))
+            .filter(|t| named.contains(&t.name) && !gate.access().allows(t.tier))
         {
             tracing::warn!(
                 "{} is named in --tools but is a {} tool; it stays off without {}",
@@ -262,7 +220,7 @@ impl Inventory {
         Ok(Inventory {
             all,
             gate,
-            role,
+            access,
             toolsets,
             enabled,
         })
@@ -303,20 +261,8 @@ impl Inventory {
                 tool.toolset
             ));
         }
-        if !self.gate.allows(tool.tier) {
-            reasons.push(format!(
-                "it is a {} tool (start the server with {})",
-                tool.tier.as_str(),
-                flag_for(tool.tier)
-            ));
-        }
-        if let Some(role) = self.role.filter(|r| !r.allows(tool.tier)) {
-            reasons.push(format!(
-                "it is a {} tool and your token's role `{}` does not allow it (it needs an `{}` token)",
-                tool.tier.as_str(),
-                role.as_str(),
-                Role::needed_for(tool.tier).as_str()
-            ));
+        if let Some(why) = self.access.why_not(tool.tier) {
+            reasons.push(format!("it is a {} tool: {why}", tool.tier.as_str()));
         }
         format!(
             "tool `{}` is not enabled in this session: {}",
@@ -339,19 +285,9 @@ impl Inventory {
         &self.gate
     }
 
-    /// The principal's role, when there is one (HTTP).
-    pub fn role(&self) -> Option<Role> {
-        self.role
-    }
-
-    /// The gate this session acts under: the server's, narrowed to the role.
-    pub fn effective_gate(&self) -> Gate {
-        let role_allows = |tier| self.role.is_none_or(|r| r.allows(tier));
-        Gate {
-            allow_writes: self.gate.allow_writes && role_allows(Tier::Write),
-            allow_deletes: self.gate.allow_deletes && role_allows(Tier::Delete),
-            ..self.gate.clone()
-        }
+    /// What this session may do (the gate's access, narrowed to the caller's).
+    pub fn access(&self) -> &Access {
+        &self.access
     }
 }
 
@@ -367,7 +303,7 @@ pub fn toolsets_of(all: &[ToolDef]) -> Vec<&'static str> {
 }
 
 /// The switch a tier needs.
-pub fn flag_for(tier: Tier) -> &'static str {
+fn flag_for(tier: Tier) -> &'static str {
     match tier {
         Tier::Read => "no flag",
         Tier::Write => "--allow-writes or CW_ALLOW_WRITES=true",
@@ -378,7 +314,7 @@ pub fn flag_for(tier: Tier) -> &'static str {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::tools::{Context, ToolFuture};
+    use crate::tool::{Context, ToolFuture};
     use serde_json::{Value, json};
 
     fn schema(_: &ToolDef) -> Value {
@@ -396,6 +332,9 @@ pub(crate) mod tests {
             description: "test tool",
             toolset,
             tier,
+            tier_per_call: false,
+            per_caller: false,
+            always_selected: false,
             idempotent: false,
             operation_id: "getSystemInfo",
             input_schema: schema,
@@ -404,14 +343,14 @@ pub(crate) mod tests {
     }
 
     pub(crate) static FAKE: &[ToolDef] = &[
-        def("cw_ticket_search", "tickets", Tier::Read),
-        def("cw_ticket_create", "tickets", Tier::Write),
-        def("cw_ticket_delete", "tickets", Tier::Delete),
-        def("cw_time_mine", "time", Tier::Read),
-        def("cw_time_create", "time", Tier::Write),
-        def("cw_company_search", "companies", Tier::Read),
-        def("cw_agreement_search", "agreements", Tier::Read),
-        def("cw_agreement_update", "agreements", Tier::Write),
+        def("cw_search_tickets", "tickets", Tier::Read),
+        def("cw_create_ticket", "tickets", Tier::Write),
+        def("cw_delete_ticket", "tickets", Tier::Delete),
+        def("cw_my_time", "time", Tier::Read),
+        def("cw_create_time_entry", "time", Tier::Write),
+        def("cw_search_companies", "companies", Tier::Read),
+        def("cw_search_agreements", "agreements", Tier::Read),
+        def("cw_update_agreement", "agreements", Tier::Write),
     ];
 
     fn names(inv: &Inventory) -> Vec<&str> {
@@ -434,52 +373,53 @@ pub(crate) mod tests {
         let inv = Inventory::new(FAKE, Gate::default()).unwrap();
         assert_eq!(
             names(&inv),
-            ["cw_ticket_search", "cw_time_mine", "cw_company_search"]
+            ["cw_search_tickets", "cw_my_time", "cw_search_companies"]
         );
         assert_eq!(inv.toolsets(), ["tickets", "time", "companies"]);
     }
 
     #[test]
-    fn a_role_narrows_the_gate_and_says_so() {
+    fn a_caller_narrows_the_gate_and_says_so() {
         let all = gate(Some(&["all"]), None, true, true);
-        let names_for = |role| names(&Inventory::for_role(FAKE, all.clone(), Some(role)).unwrap()).len();
-        assert_eq!(
-            (
-                names_for(Role::Viewer),
-                names_for(Role::Editor),
-                names_for(Role::Admin)
-            ),
-            (4, 7, 8)
-        );
-        let viewer = Inventory::for_role(FAKE, all.clone(), Some(Role::Viewer)).unwrap();
-        let why = viewer.why_disabled(&FAKE[1]);
+        let viewer = all
+            .access()
+            .deny(Tier::Write, "your token's role `viewer` does not allow it")
+            .deny(Tier::Delete, "your token's role `viewer` does not allow it");
+        let inv = Inventory::narrowed(FAKE, all.clone(), viewer).unwrap();
+        assert_eq!(inv.enabled().len(), 4);
+        let why = inv.why_disabled(&FAKE[1]);
         assert!(
-            why.contains("role `viewer`") && why.contains("`editor` token"),
+            why.contains("it is a write tool: your token's role `viewer`"),
             "{why}"
         );
-        assert!(!viewer.effective_gate().allow_writes);
-        // A role never widens the server's gate.
-        let read_only =
-            Inventory::for_role(FAKE, gate(Some(&["all"]), None, false, false), Some(Role::Admin)).unwrap();
-        assert_eq!(names(&read_only).len(), 4);
+        assert!(!inv.access().allows(Tier::Write));
+        // A caller never widens the server's gate.
+        let read_only = gate(Some(&["all"]), None, false, false);
+        let inv = Inventory::narrowed(FAKE, read_only.clone(), read_only.access()).unwrap();
+        assert_eq!(inv.enabled().len(), 4);
+        let why = inv.why_disabled(&FAKE[2]);
+        assert!(
+            why.contains("it is a delete tool: start the server with --allow-deletes"),
+            "{why}"
+        );
     }
 
     #[test]
     fn writes_and_deletes_have_their_own_switches() {
         let inv = Inventory::new(FAKE, gate(None, None, true, false)).unwrap();
-        assert!(names(&inv).contains(&"cw_ticket_create") && !names(&inv).contains(&"cw_ticket_delete"));
+        assert!(names(&inv).contains(&"cw_create_ticket") && !names(&inv).contains(&"cw_delete_ticket"));
         let inv = Inventory::new(FAKE, gate(None, None, false, true)).unwrap();
-        assert!(!names(&inv).contains(&"cw_ticket_create") && names(&inv).contains(&"cw_ticket_delete"));
+        assert!(!names(&inv).contains(&"cw_create_ticket") && names(&inv).contains(&"cw_delete_ticket"));
     }
 
     #[test]
     fn toolsets_select_groups_and_all_selects_every_group() {
         let inv = Inventory::new(FAKE, gate(Some(&["tickets"]), None, true, false)).unwrap();
-        assert_eq!(names(&inv), ["cw_ticket_search", "cw_ticket_create"]);
+        assert_eq!(names(&inv), ["cw_search_tickets", "cw_create_ticket"]);
         let inv = Inventory::new(FAKE, gate(Some(&["all"]), None, false, false)).unwrap();
         assert_eq!(inv.enabled().len(), 4);
         let inv = Inventory::new(FAKE, gate(Some(&["default", "agreements"]), None, false, false)).unwrap();
-        assert!(names(&inv).contains(&"cw_agreement_search"));
+        assert!(names(&inv).contains(&"cw_search_agreements"));
     }
 
     #[test]
@@ -488,21 +428,21 @@ pub(crate) mod tests {
             FAKE,
             gate(
                 None,
-                Some(&["cw_company_search", "cw_agreement_search"]),
+                Some(&["cw_search_companies", "cw_search_agreements"]),
                 false,
                 false,
             ),
         )
         .unwrap();
-        assert_eq!(names(&inv), ["cw_company_search", "cw_agreement_search"]);
+        assert_eq!(names(&inv), ["cw_search_companies", "cw_search_agreements"]);
         let inv = Inventory::new(
             FAKE,
-            gate(Some(&["time"]), Some(&["cw_agreement_search"]), false, false),
+            gate(Some(&["time"]), Some(&["cw_search_agreements"]), false, false),
         )
         .unwrap();
-        assert_eq!(names(&inv), ["cw_time_mine", "cw_agreement_search"]);
+        assert_eq!(names(&inv), ["cw_my_time", "cw_search_agreements"]);
         // Naming a write tool does not bypass the tier switch.
-        let inv = Inventory::new(FAKE, gate(None, Some(&["cw_agreement_update"]), false, false)).unwrap();
+        let inv = Inventory::new(FAKE, gate(None, Some(&["cw_update_agreement"]), false, false)).unwrap();
         assert!(inv.enabled().is_empty());
     }
 
@@ -515,7 +455,7 @@ pub(crate) mod tests {
         );
         let err = Inventory::new(FAKE, gate(None, Some(&["cw_nope"]), false, false)).unwrap_err();
         assert!(
-            err.contains("unknown tool `cw_nope`") && err.contains("cw_ticket_search"),
+            err.contains("unknown tool `cw_nope`") && err.contains("cw_search_tickets"),
             "{err}"
         );
     }
@@ -523,15 +463,15 @@ pub(crate) mod tests {
     #[test]
     fn a_disabled_tool_is_not_callable_and_says_which_switch_enables_it() {
         let inv = Inventory::new(FAKE, Gate::default()).unwrap();
-        assert!(inv.get("cw_ticket_create").is_none());
-        let Lookup::Disabled { reason: why, .. } = inv.lookup("cw_ticket_create") else {
+        assert!(inv.get("cw_create_ticket").is_none());
+        let Lookup::Disabled { reason: why, .. } = inv.lookup("cw_create_ticket") else {
             panic!("disabled")
         };
         assert!(
             why.contains("--allow-writes") && !why.contains("toolset"),
             "{why}"
         );
-        let Lookup::Disabled { reason: why, .. } = inv.lookup("cw_agreement_update") else {
+        let Lookup::Disabled { reason: why, .. } = inv.lookup("cw_update_agreement") else {
             panic!("disabled")
         };
         assert!(
@@ -543,19 +483,19 @@ pub(crate) mod tests {
 
     #[test]
     fn the_config_file_section_is_read_and_the_command_line_wins() {
-        let file = Gate::from_toml(
-            "x.toml",
-            "[connectwise]\nsite = \"x\"\n[server]\nallow_writes = true\ntools = [\"cw_company_search\"]\n",
+        let parse = |text: &str| Gate::from_file(&ConfigFile::parse("x.toml", text).unwrap());
+        let file = parse(
+            "[connectwise]\nsite = \"x\"\n[server]\nallow_writes = true\ntools = [\"cw_search_companies\"]\n",
         )
         .unwrap();
-        assert_eq!(file, gate(None, Some(&["cw_company_search"]), true, false));
+        assert_eq!(file, gate(None, Some(&["cw_search_companies"]), true, false));
         let merged = file.clone().or(GateOverrides {
             allow_writes: Some(false),
             ..Default::default()
         });
         assert!(!merged.allow_writes && merged.tools.is_some());
-        let err = Gate::from_toml("x.toml", "[server]\nallow_write = true\n").unwrap_err();
-        assert!(err.contains("allow_write"), "{err}");
-        assert_eq!(Gate::from_toml("x.toml", "").unwrap(), Gate::default());
+        let err = parse("[server]\nallow_write = true\n").unwrap_err();
+        assert!(err.contains("[server]") && err.contains("allow_write"), "{err}");
+        assert_eq!(parse("").unwrap(), Gate::default());
     }
 }

@@ -2,23 +2,19 @@
 //! the inventory's [`ToolDef`]s), calls them, and turns what they return into
 //! MCP results. Gating is the inventory's alone; this file only asks it.
 //!
-//! - Results: compact JSON text plus `structuredContent` (always an object:
-//!   an array is wrapped as `{"items": [...]}`, anything else as
-//!   `{"result": ...}`).
-//! - Tool failures (bad arguments, ConnectWise errors, timeouts) are
-//!   `isError: true` results: ConnectWise's message and field errors, and a
-//!   hint saying what to do next.
+//! - Results and failures become MCP results in [`super::results`].
 //! - A tool that does not exist, or exists but is not enabled in this
 //!   session, is a JSON-RPC error (-32602) whose message says which, and for
 //!   the second, which switch enables it.
 
 use super::audit::{Audit, Caller, Entry, Outcome};
 use super::inventory::{Inventory, Lookup};
-use crate::client::{ApiError, Config};
-use crate::tools::{Context, Tier, ToolDef, ToolError};
+use super::results::{error_result, success_result, tool_error_result};
+use crate::client::{ApiError, Config, ConnectWise};
+use crate::tool::{Context, Tier, ToolDef, ToolError};
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation, JsonObject,
-    ListToolsResult, PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool, ToolAnnotations,
+    CallToolRequestParams, CallToolResponse, CallToolResult, Implementation, JsonObject, ListToolsResult,
+    PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool, ToolAnnotations,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData as McpError, RoleServer, ServerHandler, ServiceExt};
@@ -77,7 +73,7 @@ struct Inner {
 impl CwServer {
     /// Builds the tool list once, from the inventory's enabled tools.
     pub fn new(inventory: Inventory, connection: impl Into<Connection>) -> CwServer {
-        let gate = inventory.effective_gate();
+        let may_change = inventory.access().allows(Tier::Write) || inventory.access().allows(Tier::Delete);
         let tools = inventory
             .enabled()
             .iter()
@@ -85,9 +81,7 @@ impl CwServer {
                 let mut tool = tool_for(def);
                 // A tool that decides its tier per call can change data
                 // when the session allows it: never announce it read-only then.
-                if crate::surface::TIER_PER_CALL.contains(&def.name)
-                    && (gate.allow_writes || gate.allow_deletes)
-                {
+                if def.tier_per_call && may_change {
                     tool.annotations = Some(
                         ToolAnnotations::with_title(def.title)
                             .read_only(false)
@@ -156,7 +150,7 @@ impl CwServer {
     }
 
     /// The session's ConnectWise client (built on first use).
-    pub fn connectwise(&self) -> Result<&crate::client::ConnectWise, String> {
+    pub fn connectwise(&self) -> Result<&ConnectWise, String> {
         self.context().map(|c| &c.cw)
     }
 
@@ -165,13 +159,15 @@ impl CwServer {
             .ctx
             .get_or_init(|| {
                 let config = self.inner.config.as_ref().ok_or("no ConnectWise configuration")?;
-                let cw = crate::client::ConnectWise::new(config).map_err(|e| e.to_string())?;
-                Ok(Context {
+                let cw = ConnectWise::new(config).map_err(|e| e.to_string())?;
+                let inventory = &self.inner.inventory;
+                let store = crate::store::Store::new(inventory.gate().saved_queries_db.clone());
+                Ok(session_context(
+                    inventory,
                     cw,
-                    member_identifier: config.member_identifier.clone(),
-                    gate: self.inner.inventory.effective_gate(),
-                    saved: crate::saved::Store::new(self.inner.inventory.gate().saved_queries_db.clone()),
-                })
+                    config.member_identifier.clone(),
+                    store,
+                ))
             })
             .as_ref()
             .map_err(Clone::clone)
@@ -204,20 +200,10 @@ impl CwServer {
                 ));
             }
         };
-        // Saved queries are each caller's own over HTTP.
-        let owned;
-        let ctx = match self.saved_owner() {
-            Some(owner) if crate::saved::TOOLS.iter().any(|t| t.name == def.name) => {
-                owned = Context {
-                    saved: ctx.saved.for_owner(&owner),
-                    ..ctx.clone()
-                };
-                &owned
-            }
-            _ => ctx,
-        };
+        // State a tool keeps per caller (saved queries) is each caller's own over HTTP.
+        let ctx = ctx.for_call(def, self.owner().as_deref());
         let audited_args = self.audit.as_ref().map(|_| args.clone());
-        let outcome = (def.call)(ctx, def, args).await;
+        let outcome = (def.call)(&ctx, def, args).await;
         tracing::debug!(
             tool = def.name,
             ms = started.elapsed().as_secs_f64() * 1e3,
@@ -247,10 +233,10 @@ impl CwServer {
         Ok(result)
     }
 
-    /// Whose saved queries this caller sees: on stdio the one user's
-    /// (`None`); over HTTP the token's label, or without tokens the member
-    /// whose keys were brought.
-    fn saved_owner(&self) -> Option<String> {
+    /// Whose per-caller state (saved queries) this caller sees: on stdio
+    /// the one user's (`None`); over HTTP the token's label, or without
+    /// tokens the member whose keys were brought.
+    fn owner(&self) -> Option<String> {
         match (self.caller.principal.as_str(), &self.caller.member) {
             ("stdio", _) => None,
             ("anonymous", Some(member)) => Some(format!("member:{member}")),
@@ -328,6 +314,23 @@ impl ServerHandler for CwServer {
     }
 }
 
+/// The context of a session with `inventory`'s access, acting with `cw` as
+/// `member_identifier`: the one place a [`Context`] is put together.
+pub fn session_context(
+    inventory: &Inventory,
+    cw: ConnectWise,
+    member_identifier: Option<String>,
+    store: crate::store::Store,
+) -> Context {
+    Context::new(
+        cw,
+        member_identifier,
+        inventory.access().clone(),
+        store,
+        inventory.all(),
+    )
+}
+
 /// Serves one session over stdin/stdout until the client closes it.
 pub async fn serve_stdio(inventory: Inventory, connection: impl Into<Connection>) -> Result<(), String> {
     serve_stdio_server(CwServer::new(inventory, connection)).await
@@ -380,109 +383,10 @@ pub fn annotations_for(def: &ToolDef) -> ToolAnnotations {
         .open_world(true)
 }
 
-/// A tool's value as a result: compact JSON text and the same as
-/// `structuredContent` (an object).
-pub fn success_result(value: Value) -> CallToolResult {
-    let structured = match value {
-        Value::Object(_) => value,
-        Value::Array(_) => json!({ "items": value }),
-        other => json!({ "result": other }),
-    };
-    CallToolResult::structured(structured)
-}
-
-/// An `isError` result: readable text for the model, the same facts as
-/// `structuredContent.error`.
-fn error_result(text: String, error: Value) -> CallToolResult {
-    let mut result = CallToolResult::error(vec![ContentBlock::text(text)]);
-    result.structured_content = Some(json!({ "error": error }));
-    result
-}
-
-/// A failed call as an `isError` result with a hint.
-pub fn tool_error_result(e: &ToolError) -> CallToolResult {
-    match e {
-        ToolError::InvalidArguments(m) => error_result(
-            format!(
-                "invalid arguments: {m}\nNothing was sent to ConnectWise; fix the argument (see the tool's input schema)."
-            ),
-            json!({"kind": "invalid_arguments", "message": m}),
-        ),
-        ToolError::NotAllowed(m) => error_result(
-            format!("not allowed: {m}\nNothing was sent to ConnectWise."),
-            json!({"kind": "not_allowed", "message": m}),
-        ),
-        ToolError::Api(api) => {
-            let hint = hint_for(api);
-            let mut error = match api {
-                ApiError::Response(cw) => json!({
-                    "kind": "connectwise",
-                    "status": cw.status,
-                    "code": cw.code,
-                    "message": cw.message,
-                    "errors": cw.errors,
-                    "retry_after_secs": cw.retry_after_secs,
-                }),
-                ApiError::Timeout(d) => {
-                    json!({"kind": "timeout", "message": api.to_string(), "timeout_secs": d.as_secs()})
-                }
-                ApiError::Connect(_) => json!({"kind": "connect", "message": api.to_string()}),
-                ApiError::Refused(_) => json!({"kind": "refused", "message": api.to_string()}),
-                ApiError::Decode(_) => json!({"kind": "decode", "message": api.to_string()}),
-            };
-            if let Value::Object(map) = &mut error {
-                map.retain(|_, v| !v.is_null() && v.as_array().is_none_or(|a| !a.is_empty()));
-                map.insert("hint".into(), json!(hint));
-            }
-            error_result(format!("{api}\nhint: {hint}"), error)
-        }
-    }
-}
-
-/// What to do about a ConnectWise failure, in one sentence.
-pub fn hint_for(e: &ApiError) -> String {
-    match e {
-        ApiError::Response(cw) => {
-            let all_text = std::iter::once(cw.message.as_str())
-                .chain(cw.errors.iter().map(|f| f.message.as_str()))
-                .collect::<Vec<_>>()
-                .join(" ")
-                .to_ascii_lowercase();
-            match cw.status {
-                _ if all_text.contains("period")
-                    && (all_text.contains("closed") || all_text.contains("locked") || all_text.contains("not open")) =>
-                {
-                    "the time period for that date is closed: pick a date in an open period, or ask a ConnectWise admin to open it".into()
-                }
-                400 if !cw.errors.is_empty() => "fix the fields named above and call again".into(),
-                400 => "check the arguments (conditions, fields and order_by syntax, ids)".into(),
-                401 => "ConnectWise refused the keys: check CW_COMPANY_ID, CW_PUBLIC_KEY, CW_PRIVATE_KEY and CW_CLIENT_ID in the server's configuration".into(),
-                403 => "the API member's security role lacks this permission in ConnectWise: ask a ConnectWise admin to grant it (System > Security Roles)".into(),
-                404 => "no such record: check the id (search to find it)".into(),
-                409 => "conflict: the record changed or already exists; read it again before retrying".into(),
-                429 => match cw.retry_after_secs {
-                    Some(s) => format!("ConnectWise is rate limiting: retry after {s} s"),
-                    None => "ConnectWise is rate limiting: wait a few seconds and retry".into(),
-                },
-                s if s >= 500 => "ConnectWise failed on its side: try again shortly; if it persists, narrow the query".into(),
-                _ => "see ConnectWise's message above".into(),
-            }
-        }
-        ApiError::Timeout(_) => {
-            "ConnectWise did not answer in time: try a narrower query (more filters, fewer fields, a smaller page_size)".into()
-        }
-        ApiError::Connect(_) => "cannot reach ConnectWise: check CW_SITE and the network".into(),
-        ApiError::Refused(_) => "the request was refused before sending: check the arguments".into(),
-        ApiError::Decode(_) => "ConnectWise answered in an unexpected shape: retry with fewer `fields`, or report it".into(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::client::{CwError, FieldError};
     use crate::mcp::inventory::{Gate, tests::FAKE};
-    use std::time::Duration;
 
     fn server(gate: Gate) -> CwServer {
         let inv = Inventory::new(FAKE, gate).unwrap();
@@ -511,7 +415,7 @@ mod tests {
     #[test]
     fn tools_carry_every_annotation_from_their_tier() {
         let by = |name: &str| FAKE.iter().find(|t| t.name == name).unwrap();
-        let read = annotations_for(by("cw_ticket_search"));
+        let read = annotations_for(by("cw_search_tickets"));
         assert_eq!(
             (
                 read.read_only_hint,
@@ -521,29 +425,29 @@ mod tests {
             ),
             (Some(true), Some(false), Some(true), Some(true))
         );
-        let create = annotations_for(by("cw_ticket_create"));
+        let create = annotations_for(by("cw_create_ticket"));
         assert_eq!(
             (create.read_only_hint, create.destructive_hint),
             (Some(false), Some(false))
         );
-        let delete = annotations_for(by("cw_ticket_delete"));
+        let delete = annotations_for(by("cw_delete_ticket"));
         assert_eq!(delete.destructive_hint, Some(true));
-        let tool = tool_for(by("cw_ticket_search"));
+        let tool = tool_for(by("cw_search_tickets"));
         assert_eq!(tool.input_schema.get("type"), Some(&json!("object")));
-        assert_eq!(tool.title.as_deref(), Some("cw_ticket_search"));
+        assert_eq!(tool.title.as_deref(), Some("cw_search_tickets"));
     }
 
     #[tokio::test]
     async fn calls_reach_enabled_tools_only_and_say_why_not() {
         let s = server(Gate::default());
         assert_eq!(s.tools().len(), 3);
-        let ok = s.call("cw_ticket_search", None).await.unwrap();
+        let ok = s.call("cw_search_tickets", None).await.unwrap();
         assert_eq!(
             (ok.is_error, ok.structured_content.clone()),
             (Some(false), Some(json!({"ok": true})))
         );
         assert_eq!(text(&ok), r#"{"ok":true}"#);
-        let off = s.call("cw_ticket_create", None).await.unwrap_err();
+        let off = s.call("cw_create_ticket", None).await.unwrap_err();
         assert!(
             off.message.contains("not enabled") && off.message.contains("--allow-writes"),
             "{}",
@@ -555,83 +459,6 @@ mod tests {
             "{}",
             unknown.message
         );
-    }
-
-    #[test]
-    fn arrays_and_scalars_are_wrapped_into_objects() {
-        assert_eq!(
-            success_result(json!([1, 2])).structured_content,
-            Some(json!({"items": [1, 2]}))
-        );
-        assert_eq!(
-            success_result(json!(3)).structured_content,
-            Some(json!({"result": 3}))
-        );
-    }
-
-    fn cw(status: u16, message: &str) -> ToolError {
-        ToolError::Api(ApiError::Response(CwError {
-            status,
-            message: message.into(),
-            ..Default::default()
-        }))
-    }
-
-    #[test]
-    fn errors_carry_the_message_field_errors_and_a_hint() {
-        let r = tool_error_result(&cw(403, "You do not have access"));
-        assert_eq!(r.is_error, Some(true));
-        assert!(
-            text(&r).contains("You do not have access") && text(&r).contains("security role"),
-            "{}",
-            text(&r)
-        );
-        let mut e = CwError {
-            status: 429,
-            message: "slow down".into(),
-            retry_after_secs: Some(7),
-            ..Default::default()
-        };
-        let r = tool_error_result(&ToolError::Api(ApiError::Response(e.clone())));
-        assert!(text(&r).contains("retry after 7 s"));
-        assert_eq!(
-            r.structured_content.unwrap()["error"]["retry_after_secs"],
-            json!(7)
-        );
-        e = CwError {
-            status: 400,
-            code: Some("InvalidObject".into()),
-            message: "timeEntry object is invalid".into(),
-            errors: vec![FieldError {
-                message: "Time entry cannot be entered for a closed period".into(),
-                field: Some("timeStart".into()),
-                ..Default::default()
-            }],
-            retry_after_secs: None,
-        };
-        let r = tool_error_result(&ToolError::Api(ApiError::Response(e)));
-        let t = text(&r);
-        assert!(
-            t.contains("timeStart: Time entry cannot be entered for a closed period")
-                && t.contains("open period"),
-            "{t}"
-        );
-        for (err, want) in [
-            (cw(401, "bad keys"), "CW_PRIVATE_KEY"),
-            (cw(404, "not found"), "no such record"),
-            (cw(500, "boom"), "try again"),
-            (
-                ToolError::Api(ApiError::Timeout(Duration::from_secs(30))),
-                "narrower query",
-            ),
-            (
-                ToolError::InvalidArguments("company: expected a string".into()),
-                "Nothing was sent",
-            ),
-        ] {
-            let t = text(&tool_error_result(&err));
-            assert!(t.contains(want), "{t}");
-        }
     }
 
     #[test]

@@ -1,8 +1,14 @@
 //! ConnectWise error bodies.
 //!
-//! Every failure the simulator reports has ConnectWise's shape:
+//! Every failure ConnectWise itself reports has its shape:
 //! `{"code": "...", "message": "...", "errors": [{"code", "message", "resource", "field"}]}`
-//! (`errors` only when there is something per field to say).
+//! (`errors` only when there is something per field to say), with the codes
+//! and texts of real tenants where they are known: `MaxLengthField`,
+//! `MissingRequiredField`, `NotFound` ("Ticket 1255787 not found", "Service
+//! Status 17 not found for Service Board 21"), `Security` (403), `Unauthorized`
+//! and `ConnectWiseApi`/`UserNotAuthenticated` (401). Answers from the edge in
+//! front of ConnectWise (429, 502-504) are not JSON at all: see
+//! [`crate::sim::server`].
 
 use serde_json::{Value, json};
 
@@ -12,6 +18,19 @@ pub const CLOSED_PERIOD_MESSAGE: &str = "Time entry cannot be entered for a clos
 /// The text of the 400 a request without a `clientId` header gets.
 pub const CLIENT_ID_REQUIRED_MESSAGE: &str =
     "clientId is required. Add a clientId header registered on the ConnectWise developer portal.";
+
+/// The text of the 400 a request with a `clientId` the tenant does not know gets.
+pub const CLIENT_ID_UNKNOWN_MESSAGE: &str = "clientId is not registered. Use the clientId of an integration registered on the ConnectWise developer portal.";
+
+/// The text of the 403 a security role without the permission gets.
+pub const SECURITY_MESSAGE: &str = "You do not have security permission to perform this action.";
+
+/// The text of a literal whose kind does not fit its field in `conditions`
+/// (`closedFlag = 1`), as ConnectWise words it.
+pub const CONDITION_LITERAL_MESSAGE: &str = "String values should be enclosed with double or single quotes; \
+DateTime values should be enclosed in square brackets; numbers should consist of only digits, and optionally \
+a decimal point and a negation sign; boolean values should be indicated with the keywords true or false; null \
+values should be indicated by the keyword null.";
 
 /// One `errors[]` entry (defined with the body validator that produces most of them).
 pub use crate::spec::validate::FieldError;
@@ -76,8 +95,47 @@ impl ApiError {
         ApiError::new(404, "NotFound", message)
     }
 
+    /// 404 for a record: "Ticket 1255787 not found".
+    pub fn record_not_found(schema: &str, key: &str) -> Self {
+        ApiError::not_found(format!("{} {key} not found", entity_name(schema)))
+    }
+
+    /// 401 for a request without usable credentials.
     pub fn unauthorized(message: impl Into<String>) -> Self {
         ApiError::new(401, "Unauthorized", message)
+    }
+
+    /// 401 for well-formed credentials that match no member's keys.
+    pub fn user_not_authenticated() -> Self {
+        ApiError::new(401, "ConnectWiseApi", "UserNotAuthenticated")
+    }
+
+    /// 400 for a request without a `clientId` header (which ConnectWise
+    /// requires on every request).
+    pub fn client_id_required() -> Self {
+        ApiError::new(400, "MissingRequiredField", CLIENT_ID_REQUIRED_MESSAGE).with_errors(vec![
+            FieldError::new(
+                "MissingRequiredField",
+                "clientId is required.",
+                "request",
+                "clientId",
+            ),
+        ])
+    }
+
+    /// 400 for a `clientId` that is not registered.
+    pub fn client_id_unknown() -> Self {
+        ApiError::new(400, "InvalidObject", CLIENT_ID_UNKNOWN_MESSAGE).with_errors(vec![FieldError::new(
+            "NotFound",
+            "clientId is not registered.",
+            "request",
+            "clientId",
+        )])
+    }
+
+    /// 403 for a security role without the permission.
+    pub fn security() -> Self {
+        ApiError::new(403, "Security", SECURITY_MESSAGE)
     }
 
     /// The JSON body.
@@ -98,6 +156,20 @@ impl std::fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
+/// `Ticket` → `Ticket`, `TimeEntry` → `Time Entry`, `Company.Configuration`
+/// → `Configuration`: how ConnectWise names a kind of record in messages.
+pub fn entity_name(schema: &str) -> String {
+    let base = schema.rsplit('.').next().unwrap_or(schema);
+    let mut out = String::new();
+    for (i, c) in base.chars().enumerate() {
+        if i > 0 && c.is_ascii_uppercase() {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// `Ticket` → `ticket`, `TimeEntry` → `timeEntry`: the `resource` ConnectWise names in errors.
 pub fn resource_name(schema: &str) -> String {
     let base = schema.rsplit('.').next().unwrap_or(schema);
@@ -105,5 +177,21 @@ pub fn resource_name(schema: &str) -> String {
     match chars.next() {
         Some(c) => c.to_lowercase().chain(chars).collect(),
         None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_are_named_in_words() {
+        assert_eq!(entity_name("Ticket"), "Ticket");
+        assert_eq!(entity_name("TimeEntry"), "Time Entry");
+        assert_eq!(entity_name("Company.Configuration"), "Configuration");
+        assert_eq!(
+            ApiError::record_not_found("Ticket", "1255787").message,
+            "Ticket 1255787 not found"
+        );
     }
 }

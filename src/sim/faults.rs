@@ -1,10 +1,15 @@
-//! Fault injection, switched at run time by tests and the demo.
+//! Fault injection and tenant quirks, switched at run time by tests and the demo.
 //!
 //! Faults apply to every request under the API root, in this order: added
-//! latency, hang, 429, 5xx (each of these before authentication, as a proxy
-//! or a throttle in front of ConnectWise would answer), then, after
-//! authentication, 403 for forbidden path prefixes. Counted faults ("after N
-//! requests, for the next K") count every request that reaches them.
+//! latency, hang, 429, 5xx (each of these before authentication, as the edge
+//! in front of ConnectWise would answer: see [`crate::sim::server`] for their
+//! non-JSON bodies), then, after authentication, 403 for forbidden path
+//! prefixes. Counted faults ("after N requests, for the next K") count every
+//! request that reaches them.
+//!
+//! Quirks change what a healthy tenant answers: the ConnectWise version it
+//! reports ([`Faults::report_version`]) and records in shapes the spec does
+//! not promise ([`Faults::serve_odd_shapes`], see [`crate::sim::shape::odd`]).
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -40,6 +45,9 @@ struct State {
     server_error: Counted,
     server_error_status: u16,
     forbidden_prefixes: Vec<String>,
+    /// The version `/system/info` and `api-current-version` report, when not the spec's.
+    version: Option<String>,
+    odd_shapes: bool,
 }
 
 /// What to do with one request, decided by [`Faults::decide`].
@@ -71,7 +79,8 @@ impl Faults {
     }
 
     /// After `after` more requests, answer the next `count` with 429 and
-    /// `Retry-After: {retry_after_secs}`.
+    /// `Retry-After: {retry_after_secs}`, from the edge (an HTML page, not
+    /// ConnectWise JSON).
     pub fn rate_limit(&self, after: u64, count: u64, retry_after_secs: u64) {
         self.with(|s| {
             s.rate_limit = Counted { skip: after, count };
@@ -79,7 +88,9 @@ impl Faults {
         });
     }
 
-    /// After `after` more requests, answer the next `count` with `status` (a 5xx, e.g. 500 or 503).
+    /// After `after` more requests, answer the next `count` with `status` (a
+    /// 5xx). 500 is ConnectWise's own JSON error; 502, 503 and 504 come from
+    /// the edge, as text (503 with `Retry-After`).
     pub fn server_errors(&self, after: u64, count: u64, status: u16) {
         self.with(|s| {
             s.server_error = Counted { skip: after, count };
@@ -100,7 +111,31 @@ impl Faults {
         self.with(|s| s.forbidden_prefixes.push(prefix));
     }
 
-    /// Switches every fault off.
+    /// Reports `version` (e.g. `2025.1`) as the tenant's ConnectWise version,
+    /// in `/system/info` and the `api-current-version` header, instead of the
+    /// compiled spec's ([`crate::spec::API_VERSION`]).
+    pub fn report_version(&self, version: &str) {
+        let version = version.trim().trim_start_matches('v').to_string();
+        self.with(|s| s.version = Some(version));
+    }
+
+    /// The ConnectWise version the tenant reports, e.g. `2022.1`.
+    pub fn version(&self) -> String {
+        self.with(|s| s.version.clone())
+            .unwrap_or_else(|| crate::spec::API_VERSION.to_string())
+    }
+
+    /// Serves a few records of the curated collections in shapes the spec
+    /// does not promise (see [`crate::sim::shape::odd`]).
+    pub fn serve_odd_shapes(&self, on: bool) {
+        self.with(|s| s.odd_shapes = on);
+    }
+
+    pub fn odd_shapes(&self) -> bool {
+        self.with(|s| s.odd_shapes)
+    }
+
+    /// Switches every fault and quirk off.
     pub fn clear(&self) {
         self.with(|s| *s = State::default());
     }

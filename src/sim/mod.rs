@@ -8,51 +8,124 @@
 //! `/service/tickets/{parentId}/notes`), an item (`…/{id}`), a count
 //! (`…/count`) or something else (singletons such as `/system/info`).
 //!
-//! # Behaviour
-//! - **Auth.** HTTP Basic `{companyId}+{publicKey}:{privateKey}` must match
-//!   [`SimOptions`] (company id case-insensitively), else 401
-//!   `{"code":"Unauthorized",…}`. A request without a `clientId` header gets a
-//!   401 too, whose message ([`errors::CLIENT_ID_REQUIRED_MESSAGE`]) says
-//!   clientId is required: ConnectWise's cloud rejects such requests at
-//!   authentication, before any endpoint runs.
-//! - **Responses** carry `Content-Type: application/vnd.connectwise.com+json; version=2022.1`.
+//! What it serves is modelled on records and error bodies captured from real
+//! tenants (`shared/real-cw/README.md`). Each point below says whether it is
+//! what real tenants do (**real**) or, where that is not known, the stricter
+//! reading the simulator takes (**stricter**), so that a client passing here
+//! does not fail on a real tenant for a reason the simulator hid.
+//!
+//! # Records
+//! - **Real size and shape** ([`shape`]). A ticket is served with some 70
+//!   top-level keys and ~6 KB of JSON, like a real one (real: 65 keys,
+//!   6.4 KB): `_info` with `dateEntered`, `enteredBy`, `lastUpdated`,
+//!   `updatedBy` and the `*_href` links of a real ticket (`notes_href`,
+//!   `timeentries_href` with ConnectWise's own unescaped conditions, ...);
+//!   `mobileGuid`; every reference with `_info` holding its `*_href` (with the
+//!   doubled slash real hrefs have, `…/apis/3.0//company/companies/16`) and
+//!   the target's `mobileGuid` where the target has one; a status reference's
+//!   `"Sort"` with a capital S; `customFields`. Contacts, companies, members,
+//!   configurations, time entries, agreements, opportunities, projects,
+//!   schedule entries, activities, invoices, boards, statuses and priorities
+//!   carry the fields real ones do. All real.
+//! - Links are built against the host the request came in on. Fields with no
+//!   value are left out, never `null` (real). `dateEntered` of a ticket is
+//!   only under `_info` (real).
+//! - Some fields real tenants send are not in the 2022.1 spec
+//!   (`escalationLevel`, `minutesWaiting`, `resolutionHours`, ...): they are
+//!   served anyway, as real tenants do, and `conditions` naming them is
+//!   refused as an unknown field (the spec is all a client can check against).
+//! - **Stored form.** The store keeps what is distinctive per record; what
+//!   every record of a kind shares (defaults), what follows from other fields
+//!   (a ticket's `team` and `department` from its board, `slaStatus` and
+//!   `respondMinutes` from its dates) and every link are added when a record
+//!   is served. `conditions`, `orderBy` and `fields` see records exactly as
+//!   served. A record written back as it was served stores nothing more;
+//!   a default or computed field given a different value keeps that value.
+//! - **Custom fields** ([`shape::custom_fields`]): nine definitions (tickets,
+//!   companies, configurations; `/system/userDefinedFields`), each record
+//!   served with one element per definition (`id`, `caption`, `type`,
+//!   `entryMethod`, `numberOfDecimals`, and `value` when set, typed: text,
+//!   number, boolean, date). A write's `customFields` replaces the stored
+//!   values: a field left out of the array is cleared (real). A value of the
+//!   wrong type, an unknown field id, or a `List` value outside its choices is
+//!   a 400 (stricter).
+//! - **`initialDescription`** (and `initialInternalAnalysis`,
+//!   `initialResolution`) is accepted on create only and becomes the ticket's
+//!   first note with `detailDescriptionFlag` (real); it is never stored or
+//!   served on the ticket (real). Sending one on PUT or PATCH is a 400
+//!   (stricter: what ConnectWise does with it is not known).
+//!
+//! # Requests and answers
+//! - **Auth.** Every request must carry a `clientId` header: without one it
+//!   is a 400 `MissingRequiredField` naming `clientId`
+//!   ([`errors::CLIENT_ID_REQUIRED_MESSAGE`]), and one that is not
+//!   [`SimOptions::client_id`] a 400 naming it too
+//!   ([`errors::CLIENT_ID_UNKNOWN_MESSAGE`]), checked before the keys
+//!   (medium confidence: one vendor's documentation says a missing or
+//!   unregistered clientId is a 400; the exact code is not known). HTTP Basic
+//!   `{companyId}+{publicKey}:{privateKey}` must match [`SimOptions`] (company
+//!   id case-insensitively): missing or malformed credentials are a 401
+//!   `Unauthorized`; keys that match no member a 401
+//!   `{"code":"ConnectWiseApi","message":"UserNotAuthenticated"}` (both codes
+//!   are real; which one a real tenant gives when is not known, so a client
+//!   must read both).
+//! - **Headers.** Every answer from ConnectWise, errors included, carries
+//!   `api-current-version` (real) with the version the tenant reports
+//!   ([`Faults::report_version`], default the spec's 2022.1), and JSON
+//!   bodies `Content-Type: application/vnd.connectwise.com+json; version=2022.1`.
 //! - **Lists**: `conditions` (evaluated with [`crate::conditions`], validated
 //!   against the record schema; a parse or validation error is a 400 whose
-//!   message says what and where), `childConditions`, `customFieldConditions`
-//!   (tested against each element of `customFields`), `orderBy` (comma
-//!   separated, nested paths, nulls first, text case-insensitive),
-//!   `fields` (nested paths such as `status/name` → `{"status":{"name":…}}`;
-//!   unknown fields are left out silently), `page`/`pageSize` (default 25;
-//!   above 1,000 it is **clamped to 1,000**, ConnectWise's hard limit, without
-//!   an error), forward-only paging (`pagination-type: forward-only` header +
-//!   `pageId` = `id > pageId`, id order), and a `Link` header: `next` when
-//!   more records match, `first`/`prev` past page 1 and `last` when the total
-//!   is known (an `orderBy` scan sees every match; without `orderBy` the scan
-//!   stops one record past the page, so `last` is left out there).
+//!   message says what and where; a literal of the wrong kind, `closedFlag =
+//!   1`, is a 400 with ConnectWise's own text,
+//!   [`errors::CONDITION_LITERAL_MESSAGE`], real), `childConditions`,
+//!   `customFieldConditions` (tested against each served element of
+//!   `customFields`), `orderBy` (comma separated, nested paths, nulls first,
+//!   text case-insensitive), `fields` (nested paths such as `status/name` →
+//!   `{"status":{"name":…}}`; unknown fields are left out silently),
+//!   `page`/`pageSize` (default 25; above 1,000 it is **clamped to 1,000**,
+//!   ConnectWise's hard limit, without an error).
+//! - **Paging** (real): a `Link` header with `first` and `prev` past page 1
+//!   and `next` and `last` before the last page, `page` the last query
+//!   parameter of each link; no header when one page holds everything.
+//!   Forward-only paging (`pagination-type: forward-only` header + `pageId` =
+//!   `id > pageId`, id order) answers `next` links carrying `pageId` and, on
+//!   the last page, an empty `Link` header: clients follow links until the
+//!   header is empty.
 //! - **Writes**: POST assigns ids (one counter per path template) and fills
-//!   `_info` (`dateEntered`, `enteredBy`, `lastUpdated`, `updatedBy`); bodies
-//!   are checked against the spec's request schema (required fields, JSON
-//!   types, enums, whole-second date-times, "Max length") and every problem
-//!   is an `errors[]` entry naming the field. References given as `{"id": 5}`
-//!   (or `identifier`/`name`) become full reference objects for boards,
-//!   statuses, types, companies, contacts, sites, priorities, members, work
-//!   types/roles, tickets, agreements and projects; a reference to a missing
-//!   record is a 400. PATCH takes a JSON Patch list (`replace`, `add`,
-//!   `remove`; `status`, `/status`, `status/id`). PUT replaces, DELETE is 204.
+//!   `_info`; bodies are checked against the spec's request schema (required
+//!   fields, JSON types, enums, whole-second date-times, "Max length"). A
+//!   too-long text is a 400 `{"code":"MaxLengthField","message":"The field
+//!   summary must be a string with a maximum length of 100."}` (real); other
+//!   problems are `errors[]` entries naming the field (`MissingRequiredField`
+//!   "summary is required.", real code). References given as `{"id": 5}` (or
+//!   `identifier`/`name`) become full reference objects; a reference to a
+//!   missing record is `NotFound` on `status/id` with "Service Status 17 not
+//!   found for Service Board 21" (real). PATCH takes a JSON Patch array
+//!   (`replace`, `add`, `remove`; `status`, `/status`, `status/id`); a body
+//!   that is not an array is a 400 (stricter). PUT replaces, DELETE is 204.
 //!   Child collections 404 when the parent record does not exist.
 //! - **Rules**: a ticket note needs `text` and one of `detailDescriptionFlag`,
-//!   `internalAnalysisFlag`, `resolutionFlag`; a new ticket's
-//!   `initialDescription` (etc.) becomes its first note; a time entry whose
-//!   `timeStart` falls on or before [`SimOptions::closed_through`] is a 400
-//!   with [`errors::CLOSED_PERIOD_MESSAGE`]; `chargeToId` must name an
-//!   existing ticket for `ServiceTicket`; `actualHours` is computed from
+//!   `internalAnalysisFlag`, `resolutionFlag`; a time entry whose `timeStart`
+//!   falls on or before [`SimOptions::closed_through`] is a 400 with
+//!   [`errors::CLOSED_PERIOD_MESSAGE`]; `chargeToId` must name an existing
+//!   ticket for `ServiceTicket`; `actualHours` is computed from
 //!   `timeStart`/`timeEnd`.
-//! - **Errors**: ConnectWise's shape (`code`, `message`, `errors[]`); 404 for
-//!   unknown ids and for paths not in the spec, 405 (with `Allow`) for a
-//!   method the spec does not have on that path, 501 for operations the
+//! - **Errors**: ConnectWise's shape (`code`, `message`, `errors[]`). 404
+//!   `NotFound` "Ticket 1255787 not found" for unknown ids (real) and for
+//!   paths not in the spec; 403 `Security` "You do not have security
+//!   permission to perform this action." (real); 405 (with `Allow`) for a
+//!   method the spec does not have on that path; 501 for operations the
 //!   simulator does not model (actions such as `/merge`).
-//! - **Faults** ([`Faults`]): 429 + `Retry-After`, 5xx, latency, hangs, 403 by
-//!   path prefix, switchable at run time.
+//! - **Faults** ([`Faults`]): 429 and 502-504 come from the edge in front of
+//!   ConnectWise, as real ones do: an HTML page, not ConnectWise JSON, without
+//!   `api-current-version`; 429 and 503 carry `Retry-After`. A 500 is
+//!   ConnectWise's own JSON. Latency, hangs, 403 by path prefix. All switchable
+//!   at run time.
+//! - **Quirks** for testing clients ([`Faults`]): the ConnectWise version the
+//!   tenant reports (`/system/info`, `api-current-version`), and odd shapes
+//!   ([`shape::odd`]): a few records of the curated collections served with a
+//!   `null` value, an enum value the spec does not list, extra fields, an
+//!   object where a list was promised, or a key in another case.
 //!
 //! The simulator never panics on input: every bad input is a 4xx.
 
@@ -63,6 +136,7 @@ pub mod routes;
 pub use crate::spec::validate as schema;
 pub mod seed;
 pub mod server;
+pub mod shape;
 pub mod store;
 pub mod write;
 
@@ -71,6 +145,7 @@ pub use server::{API_ROOT, CONTENT_TYPE};
 
 use chrono::NaiveDate;
 use serde_json::Value;
+use shape::View;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, RwLock};
 use store::Store;
@@ -98,7 +173,8 @@ pub struct SimOptions {
     pub company_id: String,
     pub public_key: String,
     pub private_key: String,
-    /// Any non-empty `clientId` header is accepted; this is the one to configure clients with.
+    /// The one `clientId` the tenant knows (as if registered on the developer
+    /// portal); any other is a 400 naming `clientId`.
     pub client_id: String,
     /// Identifier of the member behind the keys (`updatedBy`, `/system/myAccount`).
     pub member_identifier: String,
@@ -257,17 +333,29 @@ impl Simulator {
         self.app.log.lock().unwrap_or_else(|e| e.into_inner()).clear();
     }
 
-    /// The records of a concrete collection path (`/service/tickets/17/notes`), in id order.
+    /// The records of a concrete collection path (`/service/tickets/17/notes`),
+    /// in id order, as a GET of the collection serves them.
     pub fn records(&self, path: &str) -> Vec<Value> {
         let store = self.app.store.read().unwrap_or_else(|e| e.into_inner());
+        let base = self.base_url();
+        let view = View::of(&store, &base, path, self.app.faults.odd_shapes());
         store
             .collection(path)
-            .map(|c| c.records.iter().map(|(_, r)| r.clone()).collect())
+            .map(|c| c.records.iter().map(|(_, r)| view.serve(r)).collect())
             .unwrap_or_default()
     }
 
-    /// One record.
+    /// One record, as a GET serves it.
     pub fn get(&self, path: &str, id: i64) -> Option<Value> {
+        let store = self.app.store.read().unwrap_or_else(|e| e.into_inner());
+        let base = self.base_url();
+        let view = View::of(&store, &base, path, self.app.faults.odd_shapes());
+        store.get(path, id).map(|r| view.serve(r))
+    }
+
+    /// One record as the store keeps it: without the defaults, computed
+    /// fields and links serving adds ([`shape`]).
+    pub fn stored(&self, path: &str, id: i64) -> Option<Value> {
         let store = self.app.store.read().unwrap_or_else(|e| e.into_inner());
         store.get(path, id).cloned()
     }

@@ -9,12 +9,21 @@
 //! - Forward-only paging (`pagination-type: forward-only` header) ignores
 //!   `page` and `orderBy`: records come in id order, `pageId` acts as `id > pageId`.
 //! - Parameter names are matched case-insensitively, as ConnectWise does.
+//! - Records are tested, sorted and projected as served
+//!   ([`crate::sim::shape`]): a query whose fields are all stored runs on the
+//!   stored records; one that reads a default, a computed field or a link
+//!   runs on the served form of just the fields it reads; `fields` projects
+//!   the served record.
+//! - A literal whose kind does not fit its field (`closedFlag = 1`) is a 400
+//!   with ConnectWise's own words ([`CONDITION_LITERAL_MESSAGE`]).
 
-use super::errors::ApiError;
+use super::errors::{ApiError, CONDITION_LITERAL_MESSAGE, FieldError};
 use super::schema;
+use super::shape::View;
 use super::store::{Collection, fold_key};
-use crate::conditions::{self, CompareOp, Compiled, Expr, FieldPath, Literal};
+use crate::conditions::{self, CompareOp, Compiled, Expr, FieldPath, Literal, ValidationError};
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::cmp::Ordering;
 
 pub const DEFAULT_PAGE_SIZE: usize = 25;
@@ -99,6 +108,11 @@ pub struct Query {
     after_id: Option<i64>,
     /// Top-level `path = "text"` terms of `conditions`, for the text indexes.
     eq_terms: Vec<(Vec<String>, String)>,
+    /// Whether `eq_terms` are the whole query: then the text indexes give the
+    /// matches exactly, without evaluating a record.
+    eq_terms_only: bool,
+    /// Every field path `conditions`, `childConditions` and `orderBy` read.
+    paths: Vec<Vec<String>>,
 }
 
 /// The page a query produced.
@@ -106,14 +120,38 @@ pub struct Page {
     pub items: Vec<Value>,
     /// Whether at least one more record matches after this page.
     pub more: bool,
-    /// Every match, when the scan had to see them all anyway.
-    pub total: Option<usize>,
+    /// How many records match in all.
+    pub total: usize,
     /// The id of the page's last record (for forward-only paging's `pageId`).
     pub last_id: Option<i64>,
 }
 
 fn parse_conditions(text: &str, parameter: &str, resource: &str) -> Result<Expr, ApiError> {
     conditions::parse(text).map_err(|e| ApiError::bad_parameter(resource, parameter, e.to_string()))
+}
+
+/// A condition that does not fit the schema: ConnectWise's words for a
+/// literal of the wrong kind, ours (naming the field) for the rest.
+fn invalid_condition(e: ValidationError, parameter: &str, resource: &str) -> ApiError {
+    match e {
+        ValidationError::TypeMismatch { .. } => {
+            ApiError::new(400, "InvalidObject", CONDITION_LITERAL_MESSAGE).with_errors(vec![FieldError::new(
+                "InvalidParameter",
+                e.to_string(),
+                resource,
+                parameter,
+            )])
+        }
+        e => ApiError::bad_parameter(resource, parameter, e.to_string()),
+    }
+}
+
+/// Every field path an expression reads.
+fn collect_paths(expr: &Expr, out: &mut Vec<Vec<String>>) {
+    match expr {
+        Expr::And(terms) | Expr::Or(terms) => terms.iter().for_each(|t| collect_paths(t, out)),
+        Expr::Compare { field, .. } | Expr::In { field, .. } => out.push(field.0.clone()),
+    }
 }
 
 impl Query {
@@ -128,12 +166,14 @@ impl Query {
         let spec = crate::spec::document();
         let record_schema = schema_name.and_then(schema::schema_named);
         let mut eq_terms = Vec::new();
+        let mut eq_terms_only = false;
+        let mut paths = Vec::new();
         let conditions = match &params.conditions {
             Some(text) => {
                 let mut expr = parse_conditions(text, "conditions", resource)?;
                 if let Some(name) = schema_name {
                     let split = conditions::validate(&expr, spec, name)
-                        .map_err(|e| ApiError::bad_parameter(resource, "conditions", e.to_string()))?;
+                        .map_err(|e| invalid_condition(e, "conditions", resource))?;
                     if let Some(child) = &split.child_conditions {
                         return Err(ApiError::bad_parameter(
                             resource,
@@ -149,6 +189,8 @@ impl Query {
                 }
                 let expr = audit_fields_under_info(expr, record_schema);
                 collect_eq_terms(&expr, &mut eq_terms);
+                eq_terms_only = conjunction_len(&expr) == eq_terms.len();
+                collect_paths(&expr, &mut paths);
                 Some(expr.compile())
             }
             None => None,
@@ -158,11 +200,12 @@ impl Query {
                 let mut expr = parse_conditions(text, "childConditions", resource)?;
                 if let Some(name) = schema_name {
                     let split = conditions::validate(&expr, spec, name)
-                        .map_err(|e| ApiError::bad_parameter(resource, "childConditions", e.to_string()))?;
+                        .map_err(|e| invalid_condition(e, "childConditions", resource))?;
                     if let Some(e) = Expr::all(split.conditions.into_iter().chain(split.child_conditions)) {
                         expr = e;
                     }
                 }
+                collect_paths(&expr, &mut paths);
                 Some(expr.compile())
             }
             None => None,
@@ -212,6 +255,7 @@ impl Query {
         if order_by.len() == 1 && order_by[0].0 == ["id"] && !order_by[0].1 {
             order_by.clear();
         }
+        paths.extend(order_by.iter().map(|(p, _)| p.clone()));
         let fields = params.fields.as_deref().map(FieldTree::parse);
         Ok(Query {
             conditions,
@@ -224,67 +268,103 @@ impl Query {
             } else {
                 None
             },
+            eq_terms_only: eq_terms_only
+                && params.child_conditions.is_none()
+                && params.custom_field_conditions.is_none()
+                && !forward_only,
             eq_terms,
+            paths,
         })
     }
 
-    fn matches(&self, id: i64, record: &Value) -> bool {
+    /// The top-level keys to serve before testing or sorting records, when
+    /// some path reads a served-only part (`None`: the stored records do).
+    fn served_keys(&self, view: &View) -> Option<Vec<String>> {
+        let derived = view.odd_shapes || self.paths.iter().any(|p| view.shape.is_derived(p));
+        derived.then(|| {
+            let mut keys: Vec<String> = self.paths.iter().filter_map(|p| p.first().cloned()).collect();
+            keys.sort();
+            keys.dedup();
+            keys
+        })
+    }
+
+    /// A record as the query tests it: stored, or served (the keys it reads;
+    /// all of it when odd shapes may move keys).
+    fn seen<'a>(&self, record: &'a Value, keys: Option<&[String]>, view: &View) -> Cow<'a, Value> {
+        match keys {
+            None => Cow::Borrowed(record),
+            Some(_) if view.odd_shapes => Cow::Owned(view.serve(record)),
+            Some(keys) => Cow::Owned(view.serve_keys(record, keys)),
+        }
+    }
+
+    /// Whether the record matches; `seen` is the record as the query tests it.
+    fn matches(&self, id: i64, record: &Value, seen: &Value, view: &View) -> bool {
         if self.after_id.is_some_and(|after| id <= after) {
             return false;
         }
         if let Some(e) = &self.conditions
-            && !e.matches(record)
+            && !e.matches(seen)
         {
             return false;
         }
         if let Some(e) = &self.child_conditions
-            && !e.matches(record)
+            && !e.matches(seen)
         {
             return false;
         }
-        if let Some(e) = &self.custom_field_conditions {
-            let any = record
-                .get("customFields")
-                .and_then(Value::as_array)
-                .is_some_and(|fields| fields.iter().any(|f| e.matches(f)));
-            if !any {
-                return false;
-            }
+        if let Some(e) = &self.custom_field_conditions
+            && !view.custom_fields(record).iter().any(|f| e.matches(f))
+        {
+            return false;
         }
         true
     }
 
-    /// The positions of the records that can match, in id order, when a
-    /// text index narrows the scan (`None`: every record can).
-    fn candidates(&self, collection: &Collection) -> Option<Vec<u32>> {
-        let mut best: Option<Vec<u32>> = None;
+    /// The positions of the records that can match, in id order, when the
+    /// text indexes on stored values narrow the scan (`None`: every record
+    /// can): the intersection of each term's candidates. `exact` when those
+    /// are exactly the matches (see [`Query::eq_terms_only`]).
+    fn candidates(&self, collection: &Collection, view: &View) -> Option<Candidates> {
+        if view.odd_shapes || self.eq_terms.is_empty() {
+            return None;
+        }
+        let mut exact = self.eq_terms_only;
+        let mut lists: Vec<Vec<u32>> = Vec::new();
         for (path, key) in &self.eq_terms {
-            let index = collection.text_index(path);
-            let hits = index.by_text.get(key).map(Vec::as_slice).unwrap_or(&[]);
-            if best.as_ref().is_some_and(|b| b.len() <= hits.len()) {
+            if view.shape.is_derived(path) {
+                exact = false;
                 continue;
             }
+            let index = collection.text_index(path);
+            let hits = index.by_text.get(key).map(Vec::as_slice).unwrap_or(&[]);
             let mut list = Vec::with_capacity(hits.len() + index.other.len());
             list.extend_from_slice(hits);
             if !index.other.is_empty() {
+                // Values the index cannot fold: candidates, to be tested.
+                exact = false;
                 list.extend_from_slice(&index.other);
                 list.sort_unstable();
             }
-            if best.as_ref().is_none_or(|b| list.len() < b.len()) {
-                best = Some(list);
-            }
+            lists.push(list);
         }
-        best
+        lists.sort_by_key(Vec::len);
+        let mut lists = lists.into_iter();
+        let first = lists.next()?;
+        let positions = lists.fold(first, |acc, list| intersect(&acc, &list));
+        Some(Candidates { positions, exact })
     }
 
     /// The records a scan must test, in id order.
     fn scan<'a>(
         &self,
         collection: &'a Collection,
+        view: &View,
     ) -> Box<dyn DoubleEndedIterator<Item = &'a (i64, Value)> + 'a> {
         let records = &collection.records;
-        match self.candidates(collection) {
-            Some(positions) => Box::new(positions.into_iter().map(move |p| &records[p as usize])),
+        match self.candidates(collection, view) {
+            Some(c) => Box::new(c.positions.into_iter().map(move |p| &records[p as usize])),
             None => {
                 // Forward-only paging starts right after `pageId`.
                 let start = self
@@ -295,63 +375,87 @@ impl Query {
         }
     }
 
-    /// Number of matching records.
-    pub fn count(&self, collection: &Collection) -> usize {
-        self.scan(collection)
-            .filter(|(id, r)| self.matches(*id, r))
-            .count()
+    /// The matching records, in id order (reversed for `orderBy=id desc`),
+    /// each with the form the query tested.
+    fn matching<'a>(
+        &'a self,
+        collection: &'a Collection,
+        view: &'a View,
+    ) -> impl Iterator<Item = (i64, &'a Value, Cow<'a, Value>)> + 'a {
+        let keys = self.served_keys(view);
+        let scan = if self.is_id_desc() {
+            Box::new(self.scan(collection, view).rev())
+        } else {
+            self.scan(collection, view)
+        };
+        scan.filter_map(move |(id, record)| {
+            let seen = self.seen(record, keys.as_deref(), view);
+            self.matches(*id, record, &seen, view)
+                .then_some((*id, record, seen))
+        })
     }
 
-    /// One page (1-based) of `page_size` matching records, projected.
-    /// Without `orderBy` the scan stops once it has seen one record past the page.
-    pub fn page(&self, collection: &Collection, page: usize, page_size: usize) -> Page {
+    /// The matches, in id order, when the text indexes give them exactly.
+    fn exact_matches(&self, collection: &Collection, view: &View) -> Option<Vec<u32>> {
+        self.candidates(collection, view)
+            .filter(|c| c.exact)
+            .map(|c| c.positions)
+    }
+
+    /// Number of matching records.
+    pub fn count(&self, collection: &Collection, view: &View) -> usize {
+        match self.exact_matches(collection, view) {
+            Some(positions) => positions.len(),
+            None => self.matching(collection, view).count(),
+        }
+    }
+
+    /// One page (1-based) of `page_size` matching records, served and projected.
+    pub fn page(&self, collection: &Collection, page: usize, page_size: usize, view: &View) -> Page {
         let skip = page.saturating_sub(1).saturating_mul(page_size);
-        if self.order_by.is_empty() || self.is_id_desc() {
-            let desc = self.is_id_desc();
-            let mut items = Vec::with_capacity(page_size.min(collection.records.len()));
-            let mut seen = 0usize;
-            let mut more = false;
-            let mut last_id = None;
-            let iter = if desc {
-                Box::new(self.scan(collection).rev())
-            } else {
-                self.scan(collection)
+        if self.order_by.is_empty()
+            && let Some(positions) = self.exact_matches(collection, view)
+        {
+            let window: Vec<&(i64, Value)> = positions
+                .iter()
+                .skip(skip)
+                .take(page_size)
+                .map(|&p| &collection.records[p as usize])
+                .collect();
+            return Page {
+                items: window.iter().map(|(_, r)| self.project(r, view)).collect(),
+                more: skip.saturating_add(page_size) < positions.len(),
+                total: positions.len(),
+                last_id: window.last().map(|(id, _)| *id),
             };
-            for (id, record) in iter {
-                if !self.matches(*id, record) {
-                    continue;
+        }
+        if self.order_by.is_empty() || self.is_id_desc() {
+            let mut items = Vec::with_capacity(page_size.min(collection.records.len()));
+            let mut total = 0usize;
+            let mut last_id = None;
+            for (id, record, _) in self.matching(collection, view) {
+                total += 1;
+                if total > skip && items.len() < page_size {
+                    items.push(self.project(record, view));
+                    last_id = Some(id);
                 }
-                seen += 1;
-                if seen <= skip {
-                    continue;
-                }
-                if items.len() == page_size {
-                    more = true;
-                    break;
-                }
-                items.push(self.project(record));
-                last_id = Some(*id);
             }
-            let total = if more { None } else { Some(seen) };
             return Page {
                 items,
-                more,
+                more: skip.saturating_add(page_size) < total,
                 total,
                 last_id,
             };
         }
-        let mut matched: Vec<&(i64, Value)> = self
-            .scan(collection)
-            .filter(|(id, r)| self.matches(*id, r))
-            .collect();
-        matched.sort_by(|a, b| self.compare(a, b));
+        let mut matched: Vec<(i64, &Value, Cow<Value>)> = self.matching(collection, view).collect();
+        matched.sort_by(|a, b| self.compare((a.0, &a.2), (b.0, &b.2)));
         let total = matched.len();
-        let window: Vec<&&(i64, Value)> = matched.iter().skip(skip).take(page_size).collect();
+        let window = &matched[skip.min(total)..skip.saturating_add(page_size).min(total)];
         Page {
-            items: window.iter().map(|(_, r)| self.project(r)).collect(),
+            items: window.iter().map(|(_, r, _)| self.project(r, view)).collect(),
             more: skip.saturating_add(page_size) < total,
-            total: Some(total),
-            last_id: window.last().map(|(id, _)| *id),
+            total,
+            last_id: window.last().map(|(id, _, _)| *id),
         }
     }
 
@@ -359,9 +463,9 @@ impl Query {
         self.order_by.len() == 1 && self.order_by[0].0 == ["id"] && self.order_by[0].1
     }
 
-    fn compare(&self, a: &(i64, Value), b: &(i64, Value)) -> Ordering {
+    fn compare(&self, a: (i64, &Value), b: (i64, &Value)) -> Ordering {
         for (path, desc) in &self.order_by {
-            let ord = compare_values(lookup(&a.1, path), lookup(&b.1, path));
+            let ord = compare_values(lookup(a.1, path), lookup(b.1, path));
             let ord = if *desc { ord.reverse() } else { ord };
             if ord != Ordering::Equal {
                 return ord;
@@ -370,12 +474,46 @@ impl Query {
         a.0.cmp(&b.0)
     }
 
-    /// The record as the response shows it: the `fields` projection, or all of it.
-    pub fn project(&self, record: &Value) -> Value {
+    /// The record as the response shows it: served, then the `fields`
+    /// projection (only the top-level fields it names are served).
+    pub fn project(&self, record: &Value, view: &View) -> Value {
         match &self.fields {
-            Some(tree) => tree.project(record),
-            None => record.clone(),
+            Some(tree) => tree.project(&view.serve_keys(record, &tree.top_level())),
+            None => view.serve(record),
         }
+    }
+}
+
+/// Candidate positions from the text indexes.
+struct Candidates {
+    positions: Vec<u32>,
+    /// Whether every candidate matches.
+    exact: bool,
+}
+
+/// The positions in both sorted lists.
+fn intersect(a: &[u32], b: &[u32]) -> Vec<u32> {
+    let (mut i, mut j) = (0, 0);
+    let mut out = Vec::with_capacity(a.len().min(b.len()));
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            Ordering::Less => i += 1,
+            Ordering::Greater => j += 1,
+            Ordering::Equal => {
+                out.push(a[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out
+}
+
+/// How many terms a top-level `and` has (1 for anything else).
+fn conjunction_len(expr: &Expr) -> usize {
+    match expr {
+        Expr::And(terms) => terms.iter().map(conjunction_len).sum(),
+        _ => 1,
     }
 }
 
@@ -521,6 +659,11 @@ impl FieldTree {
 
     fn is_leaf(&self) -> bool {
         self.children.len() == 1 && self.children[0].0.is_empty()
+    }
+
+    /// The top-level fields the tree names.
+    pub fn top_level(&self) -> Vec<String> {
+        self.children.iter().map(|(k, _)| k.clone()).collect()
     }
 
     pub fn project(&self, value: &Value) -> Value {

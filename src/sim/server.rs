@@ -1,11 +1,18 @@
 //! The HTTP side: one axum fallback handler that serves every path of the
 //! spec under [`API_ROOT`].
+//!
+//! Every answer from ConnectWise carries `api-current-version` (the version
+//! the tenant reports, [`Faults::version`]) and, when it has a body, the
+//! vendor media type. Answers from the edge in front of ConnectWise (a rate
+//! limit, a gateway error) carry neither: their bodies are HTML from the
+//! edge, 429 and 503 with `Retry-After` ([`edge_response`]).
 
-use super::errors::{ApiError, CLIENT_ID_REQUIRED_MESSAGE, resource_name};
+use super::errors::{ApiError, resource_name};
 use super::faults::Faults;
 use super::query::{ListParams, Query};
 use super::routes::{Kind, Matched, RouteTable, Seg};
 use super::schema;
+use super::shape::{View, custom_fields};
 use super::store::{Collection, Store};
 use super::write::{self, WriteContext};
 use super::{LoggedRequest, SimOptions};
@@ -25,6 +32,12 @@ pub const CONTENT_TYPE: &str = "application/vnd.connectwise.com+json; version=20
 
 /// Largest request body accepted.
 const MAX_BODY: usize = 16 * 1024 * 1024;
+
+/// The `Retry-After` of a 503 from the edge.
+pub const EDGE_RETRY_AFTER_SECS: u64 = 30;
+
+/// The header every ConnectWise answer carries.
+pub const VERSION_HEADER: &str = "api-current-version";
 
 /// Shared state of a running simulator.
 #[derive(Clone)]
@@ -57,75 +70,77 @@ fn error_response(e: &ApiError) -> Response {
     json_response(e.status, &e.body(), &e.headers)
 }
 
+/// An answer from the edge (Cloudflare) in front of ConnectWise: an HTML
+/// page, not ConnectWise JSON, and none of ConnectWise's headers.
+pub fn edge_response(status: u16, retry_after_secs: Option<u64>) -> Response {
+    let (title, text) = match status {
+        429 => (
+            "Error 1015: You are being rate limited",
+            "The owner of this website has banned you temporarily from accessing this website.",
+        ),
+        502 => ("502 Bad Gateway", "The web server reported a bad gateway error."),
+        503 => (
+            "503 Service Temporarily Unavailable",
+            "The server is temporarily unable to service your request. Please try again later.",
+        ),
+        _ => (
+            "504 Gateway Timeout",
+            "The web server reported a gateway time-out error.",
+        ),
+    };
+    let html = format!(
+        "<!DOCTYPE html>\n<html lang=\"en-US\">\n<head><title>{title}</title></head>\n<body>\n<h1>{title}</h1>\n<p>{text}</p>\n<p>Cloudflare Ray ID: 8f3a2c1d9e7b6a54</p>\n</body>\n</html>\n"
+    );
+    let mut response = Response::new(Body::from(html));
+    *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=UTF-8"),
+    );
+    headers.insert(header::SERVER, HeaderValue::from_static("cloudflare"));
+    if let Some(secs) = retry_after_secs {
+        headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    }
+    response
+}
+
 async fn handle(State(app): State<App>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let body = axum::body::to_bytes(body, MAX_BODY).await.unwrap_or_default();
-    let path = parts.uri.path().to_string();
-    let query = parts.uri.query().unwrap_or("").to_string();
     app.record(&parts.method, &parts.uri, &parts.headers, &body);
-
-    let Some(rel) = strip_root(&path) else {
-        return error_response(&unknown_path(&parts.method, &path));
-    };
-
-    // Faults a proxy or throttle would answer before ConnectWise sees the request.
-    let decision = app.faults.decide();
-    if !decision.latency.is_zero() {
-        tokio::time::sleep(decision.latency).await;
+    if strip_root(parts.uri.path()).is_some() {
+        // What the edge or a throttle answers before ConnectWise sees the request.
+        let decision = app.faults.decide();
+        if !decision.latency.is_zero() {
+            tokio::time::sleep(decision.latency).await;
+        }
+        if decision.hang {
+            std::future::pending::<()>().await;
+        }
+        if let Some(retry_after) = decision.rate_limited {
+            return edge_response(429, Some(retry_after));
+        }
+        match decision.server_error {
+            Some(500) => {
+                let e = ApiError::new(
+                    500,
+                    "InternalServerError",
+                    "An error has occurred. The server could not complete the request.",
+                );
+                return app.versioned(error_response(&e));
+            }
+            Some(status) => {
+                return edge_response(status, (status == 503).then_some(EDGE_RETRY_AFTER_SECS));
+            }
+            None => {}
+        }
     }
-    if decision.hang {
-        std::future::pending::<()>().await;
-    }
-    if let Some(retry_after) = decision.rate_limited {
-        return error_response(
-            &ApiError::new(429, "TooManyRequests", "Too many requests. Wait before retrying.")
-                .with_header("retry-after", retry_after.to_string()),
-        );
-    }
-    if let Some(status) = decision.server_error {
-        return error_response(&ApiError::new(
-            status,
-            "InternalServerError",
-            "An error has occurred. The server could not complete the request.",
-        ));
-    }
-
-    let member = match app.authenticate(&parts.headers) {
-        Ok(member) => member,
-        Err(e) => return error_response(&e),
-    };
-    if app.faults.is_forbidden(rel) {
-        return error_response(&ApiError::new(
-            403,
-            "Forbidden",
-            format!("The member's security role does not allow access to {rel}."),
-        ));
-    }
-
-    let host = parts
-        .headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("127.0.0.1")
-        .to_string();
-    let forward_only = parts
-        .headers
-        .get("pagination-type")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.trim().eq_ignore_ascii_case("forward-only"));
-    let ctx = Ctx {
-        method: parts.method.clone(),
-        rel: rel.to_string(),
-        query,
-        host,
-        forward_only,
-        body,
-        member,
-    };
-    match app.dispatch(&ctx) {
+    let response = match app.answer(&parts, body) {
         Ok(response) => response,
         Err(e) => error_response(&e),
-    }
+    };
+    app.versioned(response)
 }
 
 fn strip_root(path: &str) -> Option<&str> {
@@ -151,7 +166,8 @@ struct Ctx {
     method: Method,
     rel: String,
     query: String,
-    host: String,
+    /// The API root as the client reached it: `http://host/v4_6_release/apis/3.0`.
+    base: String,
     forward_only: bool,
     body: Bytes,
     /// Identifier of the member whose keys authenticated the request.
@@ -188,6 +204,51 @@ impl Ctx {
 }
 
 impl App {
+    /// Adds the `api-current-version` header ConnectWise puts on every answer.
+    fn versioned(&self, mut response: Response) -> Response {
+        if let Ok(v) = HeaderValue::from_str(&self.faults.version()) {
+            response.headers_mut().insert(VERSION_HEADER, v);
+        }
+        response
+    }
+
+    /// ConnectWise's answer: authentication, permissions, then the operation.
+    fn answer(&self, parts: &axum::http::request::Parts, body: Bytes) -> Result<Response, ApiError> {
+        let path = parts.uri.path();
+        let Some(rel) = strip_root(path) else {
+            return Err(unknown_path(&parts.method, path));
+        };
+        let member = self.authenticate(&parts.headers)?;
+        if self.faults.is_forbidden(rel) {
+            return Err(ApiError::security());
+        }
+        let host = parts
+            .headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("127.0.0.1");
+        let forward_only = parts
+            .headers
+            .get("pagination-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("forward-only"));
+        let ctx = Ctx {
+            method: parts.method.clone(),
+            rel: rel.to_string(),
+            query: parts.uri.query().unwrap_or("").to_string(),
+            base: format!("http://{host}{API_ROOT}"),
+            forward_only,
+            body,
+            member,
+        };
+        self.dispatch(&ctx)
+    }
+
+    /// How the records of the concrete collection `path` are served to this request.
+    fn view<'a>(&self, store: &'a Store, base: &'a str, path: &'a str) -> View<'a> {
+        View::of(store, base, path, self.faults.odd_shapes())
+    }
+
     fn record(&self, method: &Method, uri: &axum::http::Uri, headers: &HeaderMap, body: &Bytes) {
         let entry = LoggedRequest {
             method: method.to_string(),
@@ -208,49 +269,54 @@ impl App {
     }
 
     /// The identifier of the member whose keys the request carries.
+    ///
+    /// A missing or unregistered `clientId` is refused first (a 400 naming
+    /// it), then missing
+    /// or malformed credentials (401 `Unauthorized`), then keys that match no
+    /// member (401 `ConnectWiseApi` / `UserNotAuthenticated`).
     fn authenticate(&self, headers: &HeaderMap) -> Result<String, ApiError> {
         let o = &self.options;
-        let failed = || {
-            ApiError::unauthorized(
-                "Authentication failed: send HTTP Basic credentials {companyId}+{publicKey}:{privateKey}.",
-            )
-        };
-        let value = headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .ok_or_else(failed)?;
-        let (scheme, encoded) = value.trim().split_once(' ').ok_or_else(failed)?;
-        if !scheme.eq_ignore_ascii_case("basic") {
-            return Err(failed());
-        }
-        let decoded = base64::engine::general_purpose::STANDARD
-            .decode(encoded.trim())
-            .ok()
-            .and_then(|b| String::from_utf8(b).ok())
-            .ok_or_else(failed)?;
-        let (user, private) = decoded.split_once(':').ok_or_else(failed)?;
-        let (company, public) = user.split_once('+').ok_or_else(failed)?;
-        if !company.eq_ignore_ascii_case(&o.company_id) {
-            return Err(failed());
-        }
-        let member = if public == o.public_key && private == o.private_key {
-            o.member_identifier.clone()
-        } else {
-            o.member_keys
-                .iter()
-                .find(|k| k.public_key == public && k.private_key == private)
-                .map(|k| k.member_identifier.clone())
-                .ok_or_else(failed)?
-        };
         let client_id = headers
             .get("clientid")
             .and_then(|v| v.to_str().ok())
             .map(str::trim)
             .filter(|v| !v.is_empty());
-        if client_id.is_none() {
-            return Err(ApiError::unauthorized(CLIENT_ID_REQUIRED_MESSAGE));
+        match client_id {
+            None => return Err(ApiError::client_id_required()),
+            Some(id) if !id.eq_ignore_ascii_case(&o.client_id) => return Err(ApiError::client_id_unknown()),
+            Some(_) => {}
         }
-        Ok(member)
+        let malformed = || {
+            ApiError::unauthorized(
+                "Authorization has been denied for this request: send HTTP Basic credentials {companyId}+{publicKey}:{privateKey}.",
+            )
+        };
+        let value = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .ok_or_else(malformed)?;
+        let (scheme, encoded) = value.trim().split_once(' ').ok_or_else(malformed)?;
+        if !scheme.eq_ignore_ascii_case("basic") {
+            return Err(malformed());
+        }
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(encoded.trim())
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+            .ok_or_else(malformed)?;
+        let (user, private) = decoded.split_once(':').ok_or_else(malformed)?;
+        let (company, public) = user.split_once('+').ok_or_else(malformed)?;
+        if !company.eq_ignore_ascii_case(&o.company_id) {
+            return Err(ApiError::user_not_authenticated());
+        }
+        if public == o.public_key && private == o.private_key {
+            return Ok(o.member_identifier.clone());
+        }
+        o.member_keys
+            .iter()
+            .find(|k| k.public_key == public && k.private_key == private)
+            .map(|k| k.member_identifier.clone())
+            .ok_or_else(ApiError::user_not_authenticated)
     }
 
     fn write_context<'a>(&'a self, ctx: &'a Ctx) -> WriteContext<'a> {
@@ -270,7 +336,7 @@ impl App {
             .eq_ignore_ascii_case("/system/myAccount")
             && ctx.method == Method::GET
         {
-            return self.my_account(&ctx.member);
+            return self.my_account(ctx);
         }
         let Some(matched) = table.matches(&ctx.rel) else {
             return Err(unknown_path(&ctx.method, &format!("{API_ROOT}{}", ctx.rel)));
@@ -313,7 +379,7 @@ impl App {
             (Kind::Item, "put") => self.replace(ctx, &matched, op.request_schema.as_deref(), &resource),
             (Kind::Item, "patch") => self.patch(ctx, &matched, &resource),
             (Kind::Item, "delete") => self.delete(&matched, &resource),
-            (Kind::Other, "get") => self.singleton(&matched),
+            (Kind::Other, "get") => self.singleton(ctx, &matched),
             (Kind::Other, "post") if matched.route.template.ends_with("/search") => {
                 self.search(ctx, &matched)
             }
@@ -362,10 +428,8 @@ impl App {
                     .methods
                     .get("get")
                     .and_then(|o| o.response_schema.clone())
-                    .unwrap_or_else(|| "record".into());
-                return Err(ApiError::not_found(format!(
-                    "{parent_schema} with id {id} was not found."
-                )));
+                    .unwrap_or_else(|| "Record".into());
+                return Err(ApiError::record_not_found(&parent_schema, &id.to_string()));
             }
         }
         Ok(())
@@ -384,68 +448,14 @@ impl App {
         let store = self.read();
         self.check_parents(&store, matched)?;
         let path = matched.collection_path();
+        let view = self.view(&store, &ctx.base, &path);
         let empty = Collection::default();
         let collection = store.collection(&path).unwrap_or(&empty);
         let page_number = if ctx.forward_only { 1 } else { params.page };
-        let page = query.page(collection, page_number, params.page_size);
+        let page = query.page(collection, page_number, params.page_size, &view);
         drop(store);
-        let mut links = Vec::new();
-        let base = format!("http://{}{API_ROOT}{}", ctx.host, ctx.rel);
-        let keep: Vec<&(String, String)> = pairs
-            .iter()
-            .filter(|(k, _)| !matches!(k.to_ascii_lowercase().as_str(), "page" | "pagesize" | "pageid"))
-            .collect();
-        let url = |extra: &[(&str, String)]| {
-            let mut s = form_urlencoded::Serializer::new(String::new());
-            for (k, v) in &keep {
-                s.append_pair(k, v);
-            }
-            for (k, v) in extra {
-                s.append_pair(k, v);
-            }
-            format!("{base}?{}", s.finish())
-        };
-        let size = params.page_size.to_string();
-        if ctx.forward_only {
-            if page.more
-                && let Some(last_id) = page.last_id
-            {
-                links.push(format!(
-                    "<{}>; rel=\"next\"",
-                    url(&[("pageSize", size.clone()), ("pageId", last_id.to_string())])
-                ));
-            }
-        } else {
-            let n = params.page;
-            if n > 1 {
-                links.push(format!(
-                    "<{}>; rel=\"first\"",
-                    url(&[("pageSize", size.clone()), ("page", "1".into())])
-                ));
-                links.push(format!(
-                    "<{}>; rel=\"prev\"",
-                    url(&[("pageSize", size.clone()), ("page", (n - 1).to_string())])
-                ));
-            }
-            if page.more {
-                links.push(format!(
-                    "<{}>; rel=\"next\"",
-                    url(&[("pageSize", size.clone()), ("page", (n + 1).to_string())])
-                ));
-                if let Some(total) = page.total {
-                    let last = total.div_ceil(params.page_size).max(1);
-                    links.push(format!(
-                        "<{}>; rel=\"last\"",
-                        url(&[("pageSize", size.clone()), ("page", last.to_string())])
-                    ));
-                }
-            }
-        }
-        let extra: Vec<(&'static str, String)> = if links.is_empty() {
-            Vec::new()
-        } else {
-            vec![("link", links.join(", "))]
-        };
+        let link = link_header(ctx, &pairs, &params, &page);
+        let extra: Vec<(&'static str, String)> = link.into_iter().map(|l| ("link", l)).collect();
         Ok(json_response(200, &Value::Array(page.items), &extra))
     }
 
@@ -486,9 +496,10 @@ impl App {
         let query = Query::compile(&params, schema_name.as_deref(), &resource, false)?;
         let path = matched.concrete.trim_end_matches("/search").to_string();
         let store = self.read();
+        let view = self.view(&store, &ctx.base, &path);
         let empty = Collection::default();
         let collection = store.collection(&path).unwrap_or(&empty);
-        let page = query.page(collection, params.page, params.page_size);
+        let page = query.page(collection, params.page, params.page_size, &view);
         Ok(json_response(200, &Value::Array(page.items), &[]))
     }
 
@@ -507,7 +518,8 @@ impl App {
         let store = self.read();
         self.check_parents(&store, matched)?;
         let path = matched.collection_path();
-        let n = store.collection(&path).map_or(0, |c| query.count(c));
+        let view = self.view(&store, &ctx.base, &path);
+        let n = store.collection(&path).map_or(0, |c| query.count(c, &view));
         Ok(json_response(200, &json!({ "count": n }), &[]))
     }
 
@@ -535,25 +547,25 @@ impl App {
             .get("get")
             .and_then(|o| o.response_schema.clone())
             .unwrap_or_else(|| resource.to_string());
-        Err(ApiError::not_found(format!(
-            "{schema} with id {key} was not found."
-        )))
+        Err(ApiError::record_not_found(&schema, key))
     }
 
     fn get_item(&self, ctx: &Ctx, matched: &Matched, resource: &str) -> Result<Response, ApiError> {
         let store = self.read();
         self.check_parents(&store, matched)?;
         let id = self.item_id(&store, matched, resource)?;
-        let record = store.get(&matched.collection_path(), id).unwrap_or(&Value::Null);
+        let path = matched.collection_path();
+        let view = self.view(&store, &ctx.base, &path);
+        let record = view.serve(store.get(&path, id).unwrap_or(&Value::Null));
         // Item GETs honour `fields` too, as ConnectWise does.
         let fields = ctx
             .pairs()
             .into_iter()
-            .find(|(k, _)| k == "fields")
+            .find(|(k, _)| k.eq_ignore_ascii_case("fields"))
             .map(|(_, v)| v);
         let record = match fields.as_deref().map(str::trim).filter(|f| !f.is_empty()) {
-            Some(f) => crate::sim::query::FieldTree::parse(f).project(record),
-            None => record.clone(),
+            Some(f) => crate::sim::query::FieldTree::parse(f).project(&record),
+            None => record,
         };
         Ok(json_response(200, &record, &[]))
     }
@@ -566,15 +578,34 @@ impl App {
             .and_then(|(_, v)| v.parse().ok())
     }
 
-    /// The JSON body, checked against the operation's request schema
-    /// (every problem an `errors[]` entry naming the field).
-    fn validated_body(ctx: &Ctx, request_schema: Option<&str>, resource: &str) -> Result<Value, ApiError> {
-        let body = ctx.json_body(resource)?;
-        if let Some(schema_name) = request_schema {
-            let errors = schema::validate_body(schema_name, &body, resource, true);
-            if !errors.is_empty() {
-                return Err(ApiError::invalid_object(resource, errors));
+    /// The JSON body of a POST or PUT, checked against the operation's
+    /// request schema (every problem an `errors[]` entry naming the field; a
+    /// too-long text alone, as ConnectWise's `MaxLengthField`) and its
+    /// `customFields` against the tenant's definitions, which it is stored as.
+    fn validated_body(
+        ctx: &Ctx,
+        request_schema: Option<&str>,
+        resource: &str,
+        template: &str,
+    ) -> Result<Value, ApiError> {
+        let mut body = ctx.json_body(resource)?;
+        let given_fields = body.as_object_mut().and_then(|o| o.remove("customFields"));
+        let mut errors = match request_schema {
+            Some(schema_name) => schema::validate_body(schema_name, &body, resource, true),
+            None => Vec::new(),
+        };
+        if let Some(too_long) = errors.iter().find(|e| e.code == "MaxLengthField") {
+            return Err(ApiError::new(400, "MaxLengthField", too_long.message.clone()));
+        }
+        if let Some(given) = given_fields {
+            match custom_fields::stored_form(template, &given, resource) {
+                Ok(Some(stored)) => body["customFields"] = stored,
+                Ok(None) => {}
+                Err(more) => errors.extend(more),
             }
+        }
+        if !errors.is_empty() {
+            return Err(ApiError::invalid_object(resource, errors));
         }
         Ok(body)
     }
@@ -586,10 +617,10 @@ impl App {
         request_schema: Option<&str>,
         resource: &str,
     ) -> Result<Response, ApiError> {
-        let body = Self::validated_body(ctx, request_schema, resource)?;
+        let template = matched.route.collection.clone().unwrap_or_default();
+        let body = Self::validated_body(ctx, request_schema, resource, &template)?;
         let wctx = self.write_context(ctx);
         let path = matched.collection_path();
-        let template = matched.route.collection.clone().unwrap_or_default();
         let mut record = body;
         if let Some(object) = record.as_object_mut() {
             object.remove("id");
@@ -613,6 +644,7 @@ impl App {
         if let Some(object) = record.as_object_mut() {
             object.insert("id".into(), Value::from(id));
         }
+        self.view(&store, &ctx.base, &path).stored_form(&mut record);
         store.insert(&path, record.clone());
         for (child_path, child) in extra {
             let child_path = if child_path.is_empty() {
@@ -626,7 +658,8 @@ impl App {
             }
             store.insert(&child_path, child);
         }
-        Ok(json_response(201, &record, &[]))
+        let served = self.view(&store, &ctx.base, &path).serve(&record);
+        Ok(json_response(201, &served, &[]))
     }
 
     fn replace(
@@ -636,10 +669,10 @@ impl App {
         request_schema: Option<&str>,
         resource: &str,
     ) -> Result<Response, ApiError> {
-        let body = Self::validated_body(ctx, request_schema, resource)?;
+        let template = matched.route.collection.clone().unwrap_or_default();
+        let body = Self::validated_body(ctx, request_schema, resource, &template)?;
         let wctx = self.write_context(ctx);
         let path = matched.collection_path();
-        let template = matched.route.collection.clone().unwrap_or_default();
         let mut store = self.write();
         self.check_parents(&store, matched)?;
         let id = self.item_id(&store, matched, resource)?;
@@ -660,12 +693,25 @@ impl App {
         if let Some(object) = record.as_object_mut() {
             object.insert("id".into(), Value::from(id));
         }
+        self.view(&store, &ctx.base, &path).stored_form(&mut record);
         store.insert(&path, record.clone());
-        Ok(json_response(200, &record, &[]))
+        let served = self.view(&store, &ctx.base, &path).serve(&record);
+        Ok(json_response(200, &served, &[]))
     }
 
     fn patch(&self, ctx: &Ctx, matched: &Matched, resource: &str) -> Result<Response, ApiError> {
         let body = ctx.json_body(resource)?;
+        if !body.is_array() {
+            return Err(ApiError::invalid_object(
+                resource,
+                vec![super::errors::FieldError::new(
+                    "InvalidObject",
+                    "The request body must be a JSON Patch array: [{\"op\": \"replace\", \"path\": \"status\", \"value\": {\"id\": 5}}].",
+                    resource,
+                    "",
+                )],
+            ));
+        }
         let wctx = self.write_context(ctx);
         let path = matched.collection_path();
         let template = matched.route.collection.clone().unwrap_or_default();
@@ -686,9 +732,31 @@ impl App {
         let id = self.item_id(&store, matched, resource)?;
         let previous = store.get(&path, id).cloned().unwrap_or(Value::Null);
         let mut record = previous.clone();
+        let touches_custom_fields = write::patch_paths(&body)
+            .iter()
+            .any(|p| p.eq_ignore_ascii_case("customFields"));
+        if touches_custom_fields {
+            // Patch paths index the custom fields as served.
+            let served = self.view(&store, &ctx.base, &path).custom_fields(&previous);
+            record["customFields"] = Value::Array(served);
+        }
         if let Some(schema_name) = &schema_name {
             let changed = write::apply_patch(schema_name, &mut record, &body, resource)?;
             write::resolve_references(&store, schema_name, &mut record, Some(&changed), resource)?;
+        }
+        if touches_custom_fields {
+            let given = record.get("customFields").cloned().unwrap_or(Value::Null);
+            let stored = custom_fields::stored_form(&template, &given, resource)
+                .map_err(|errors| ApiError::invalid_object(resource, errors))?;
+            match (stored, record.as_object_mut()) {
+                (Some(stored), Some(object)) => {
+                    object.insert("customFields".into(), stored);
+                }
+                (None, Some(object)) => {
+                    object.remove("customFields");
+                }
+                _ => {}
+            }
         }
         write::apply_rules(
             &store,
@@ -702,8 +770,10 @@ impl App {
         if let Some(object) = record.as_object_mut() {
             object.insert("id".into(), Value::from(id));
         }
+        self.view(&store, &ctx.base, &path).stored_form(&mut record);
         store.insert(&path, record.clone());
-        Ok(json_response(200, &record, &[]))
+        let served = self.view(&store, &ctx.base, &path).serve(&record);
+        Ok(json_response(200, &served, &[]))
     }
 
     fn delete(&self, matched: &Matched, resource: &str) -> Result<Response, ApiError> {
@@ -718,36 +788,41 @@ impl App {
         Ok(response)
     }
 
-    fn my_account(&self, member: &str) -> Result<Response, ApiError> {
+    fn my_account(&self, ctx: &Ctx) -> Result<Response, ApiError> {
+        const MEMBERS: &str = "/system/members";
         let store = self.read();
-        let me = store.collection("/system/members").and_then(|c| {
+        let me = store.collection(MEMBERS).and_then(|c| {
             c.records
                 .iter()
                 .map(|(_, r)| r)
-                .find(|r| r.get("identifier").and_then(Value::as_str) == Some(member))
+                .find(|r| r.get("identifier").and_then(Value::as_str) == Some(ctx.member.as_str()))
         });
         match me {
-            Some(member) => Ok(json_response(200, member, &[])),
+            Some(member) => {
+                let served = self.view(&store, &ctx.base, MEMBERS).serve(member);
+                Ok(json_response(200, &served, &[]))
+            }
             None => Err(ApiError::not_found(
                 "The member behind these API keys was not found.",
             )),
         }
     }
 
-    fn singleton(&self, matched: &Matched) -> Result<Response, ApiError> {
+    fn singleton(&self, ctx: &Ctx, matched: &Matched) -> Result<Response, ApiError> {
         let store = self.read();
         let template = matched.route.template.as_str();
         if let Some((_, first)) = store
             .collection(&matched.concrete)
             .and_then(|c| c.records.first())
         {
-            return Ok(json_response(200, first, &[]));
+            let served = self.view(&store, &ctx.base, &matched.concrete).serve(first);
+            return Ok(json_response(200, &served, &[]));
         }
         if template == "/system/info" {
             return Ok(json_response(
                 200,
                 &json!({
-                    "version": "v2022.1.0",
+                    "version": format!("v{}.{SERVER_BUILD}", self.faults.version()),
                     "isCloud": true,
                     "serverTimeZone": "Eastern Standard Time",
                     "licenseBits": [],
@@ -761,6 +836,57 @@ impl App {
             matched.concrete
         )))
     }
+}
+
+/// The build number `/system/info` reports after the version (`v2022.1.93017`).
+const SERVER_BUILD: u32 = 93017;
+
+/// The `Link` header of a list answer. Navigable paging: `first` and `prev`
+/// past page 1, `next` and `last` before the last page, each link ending in
+/// `page`; none when one page holds everything. Forward-only paging: `next`
+/// with the last record's id as `pageId` while more records follow, and an
+/// empty header on the last page (clients follow links until it is empty).
+fn link_header(
+    ctx: &Ctx,
+    pairs: &[(String, String)],
+    params: &ListParams,
+    page: &crate::sim::query::Page,
+) -> Option<String> {
+    let base = format!("{}{}", ctx.base, ctx.rel);
+    let keep: Vec<&(String, String)> = pairs
+        .iter()
+        .filter(|(k, _)| !matches!(k.to_ascii_lowercase().as_str(), "page" | "pagesize" | "pageid"))
+        .collect();
+    let size = params.page_size.to_string();
+    let link = |rel: &str, last: (&str, String)| {
+        let mut s = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in &keep {
+            s.append_pair(k, v);
+        }
+        s.append_pair("pageSize", &size);
+        s.append_pair(last.0, &last.1);
+        format!("<{base}?{}>; rel=\"{rel}\"", s.finish())
+    };
+    let mut links = Vec::new();
+    if ctx.forward_only {
+        if page.more
+            && let Some(last_id) = page.last_id
+        {
+            links.push(link("next", ("pageId", last_id.to_string())));
+        }
+        return Some(links.join(", "));
+    }
+    let n = params.page;
+    let last = page.total.div_ceil(params.page_size).max(1);
+    if n > 1 {
+        links.push(link("first", ("page", "1".into())));
+        links.push(link("prev", ("page", (n - 1).min(last).to_string())));
+    }
+    if n < last {
+        links.push(link("next", ("page", (n + 1).to_string())));
+        links.push(link("last", ("page", last.to_string())));
+    }
+    (!links.is_empty()).then(|| links.join(", "))
 }
 
 /// The template of the first `i` segments of `route` (the parent collection

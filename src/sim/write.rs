@@ -1,5 +1,12 @@
 //! Writes: references resolved to full reference objects, JSON Patch, and
 //! the business rules ConnectWise applies to tickets, notes and time entries.
+//!
+//! A reference to a record that does not exist is ConnectWise's `NotFound`
+//! on the reference's `id` (`status/id`: "Service Status 17 not found for
+//! Service Board 21"). A ticket's `initialDescription` (and
+//! `initialInternalAnalysis`, `initialResolution`) is taken on create only and
+//! becomes its first note; sending one on an update is a 400 (the stricter
+//! reading: what ConnectWise does with it is not known).
 
 use super::errors::{ApiError, CLOSED_PERIOD_MESSAGE, FieldError};
 use super::schema;
@@ -17,23 +24,66 @@ pub struct WriteContext<'a> {
     pub now: String,
 }
 
-/// Where records a reference schema points to live. `{parentId}` is the
-/// record's board.
-const REFERENCES: &[(&str, &str)] = &[
-    ("BoardReference", "/service/boards"),
-    ("ServiceStatusReference", "/service/boards/{parentId}/statuses"),
-    ("ServiceTypeReference", "/service/boards/{parentId}/types"),
-    ("CompanyReference", "/company/companies"),
-    ("ContactReference", "/company/contacts"),
-    ("SiteReference", "/company/companies/{company}/sites"),
-    ("PriorityReference", "/service/priorities"),
-    ("MemberReference", "/system/members"),
-    ("WorkTypeReference", "/time/workTypes"),
-    ("WorkRoleReference", "/time/workRoles"),
-    ("TicketReference", "/service/tickets"),
-    ("AgreementReference", "/finance/agreements"),
-    ("ProjectReference", "/project/projects"),
+/// Where records a reference schema points to live, and what ConnectWise
+/// calls them in messages. `{parentId}` is the record's board, `{company}`
+/// its company.
+const REFERENCES: &[(&str, &str, &str)] = &[
+    ("BoardReference", "/service/boards", "Service Board"),
+    (
+        "ServiceStatusReference",
+        "/service/boards/{parentId}/statuses",
+        "Service Status",
+    ),
+    (
+        "ServiceTypeReference",
+        "/service/boards/{parentId}/types",
+        "Service Type",
+    ),
+    (
+        "ServiceTeamReference",
+        "/service/boards/{parentId}/teams",
+        "Service Team",
+    ),
+    ("CompanyReference", "/company/companies", "Company"),
+    ("ContactReference", "/company/contacts", "Contact"),
+    (
+        "SiteReference",
+        "/company/companies/{company}/sites",
+        "Company Site",
+    ),
+    ("PriorityReference", "/service/priorities", "Priority"),
+    ("ServiceSourceReference", "/service/sources", "Source"),
+    (
+        "ServiceLocationReference",
+        "/service/locations",
+        "Service Location",
+    ),
+    ("SLAReference", "/service/SLAs", "SLA"),
+    ("MemberReference", "/system/members", "Member"),
+    ("SystemDepartmentReference", "/system/departments", "Department"),
+    ("SystemLocationReference", "/system/locations", "Location"),
+    ("WorkTypeReference", "/time/workTypes", "Work Type"),
+    ("WorkRoleReference", "/time/workRoles", "Work Role"),
+    ("TicketReference", "/service/tickets", "Ticket"),
+    ("AgreementReference", "/finance/agreements", "Agreement"),
+    ("ProjectReference", "/project/projects", "Project"),
 ];
+
+/// The scope a reference is looked up in, for messages: "for Service Board 21".
+fn scope_words(template: &str, record: &Value) -> String {
+    let id = |key: &str| record.get(key).and_then(|r| r.get("id")).map(Value::to_string);
+    if template.contains("{parentId}") {
+        id("board")
+            .map(|b| format!(" for Service Board {b}"))
+            .unwrap_or_default()
+    } else if template.contains("{company}") {
+        id("company")
+            .map(|c| format!(" for Company {c}"))
+            .unwrap_or_default()
+    } else {
+        String::new()
+    }
+}
 
 fn concrete_reference_path(template: &str, record: &Value) -> Option<String> {
     if template.contains("{parentId}") {
@@ -58,6 +108,7 @@ fn reference_object(ref_schema: &str, target: &Value) -> Value {
             continue;
         }
         let value = match prop {
+            "sort" => target.get("sort").or_else(|| target.get("sortOrder")).cloned(),
             "name" => target.get("name").cloned().or_else(|| {
                 let first = target.get("firstName").and_then(Value::as_str)?;
                 let last = target.get("lastName").and_then(Value::as_str).unwrap_or("");
@@ -65,6 +116,15 @@ fn reference_object(ref_schema: &str, target: &Value) -> Value {
             }),
             "summary" => target.get("summary").cloned(),
             other => target.get(other).cloned(),
+        };
+        // A text property of a reference holds the name of what the target
+        // keeps as a reference (an agreement reference's `type`).
+        let text_prop = schema::schema_named(ref_schema)
+            .and_then(|s| schema::at_path(s, &[prop]))
+            .is_some_and(|p| p.get("type").and_then(Value::as_str) == Some("string"));
+        let value = match value {
+            Some(Value::Object(o)) if text_prop => o.get("name").cloned(),
+            v => v,
         };
         if let Some(v) = value.filter(|v| !v.is_null()) {
             out.insert(prop.to_string(), v);
@@ -105,7 +165,7 @@ pub fn resolve_references(
         let Some(ref_schema) = schema::ref_name(prop) else {
             continue;
         };
-        let Some((_, template)) = REFERENCES.iter().find(|(s, _)| *s == ref_schema) else {
+        let Some((_, template, kind)) = REFERENCES.iter().find(|(s, _, _)| *s == ref_schema) else {
             continue;
         };
         let Some(value) = object.get(field.as_str()) else {
@@ -144,22 +204,18 @@ pub fn resolve_references(
                 object.insert(field.clone(), reference);
             }
             None => {
-                let what = value
-                    .get("id")
-                    .map(|id| format!("id {id}"))
-                    .or_else(|| value.get("identifier").map(|i| format!("identifier {i}")))
-                    .or_else(|| value.get("name").map(|n| format!("name {n}")))
-                    .unwrap_or_else(|| "that reference".into());
-                let scope = if template.contains("{parentId}") {
-                    " on this board"
-                } else {
-                    ""
-                };
+                let (key, what) = ["id", "identifier", "name"]
+                    .iter()
+                    .find_map(|k| {
+                        let v = value.get(*k)?;
+                        Some((*k, v.as_str().map_or_else(|| v.to_string(), str::to_string)))
+                    })
+                    .unwrap_or(("id", String::new()));
                 errors.push(FieldError::new(
-                    "InvalidReference",
-                    format!("{field}: no record with {what} exists{scope}."),
+                    "NotFound",
+                    format!("{kind} {what} not found{}", scope_words(template, &snapshot)),
                     resource,
-                    field.as_str(),
+                    format!("{field}/{key}"),
                 ));
             }
         }
@@ -182,13 +238,12 @@ pub fn apply_patch(
 ) -> Result<Vec<String>, ApiError> {
     let ops = match patch {
         Value::Array(ops) => ops.clone(),
-        Value::Object(_) => vec![patch.clone()],
         _ => {
             return Err(ApiError::invalid_object(
                 resource,
                 vec![FieldError::new(
                     "InvalidObject",
-                    "A PATCH body must be a JSON Patch list: [{\"op\": \"replace\", \"path\": \"status\", \"value\": {\"id\": 5}}].",
+                    "The request body must be a JSON Patch array: [{\"op\": \"replace\", \"path\": \"status\", \"value\": {\"id\": 5}}].",
                     resource,
                     "",
                 )],
@@ -261,7 +316,10 @@ pub fn apply_patch(
                         &field_path,
                     ));
                 };
-                if let Some(sub) = sub {
+                // Custom field values are checked against their definitions
+                // afterwards (the spec types `value` as an object; real values are not).
+                let custom_field = segs[0].eq_ignore_ascii_case("customFields");
+                if let Some(sub) = sub.filter(|_| !custom_field) {
                     let mut errors = Vec::new();
                     schema::check_value(sub, value, &field_path, resource, &mut errors);
                     if !errors.is_empty() {
@@ -286,6 +344,17 @@ pub fn apply_patch(
         }
     }
     Ok(changed)
+}
+
+/// The top-level fields a JSON Patch list names (`status` for `status/id`).
+pub fn patch_paths(patch: &Value) -> Vec<String> {
+    patch
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|op| op.get("path")?.as_str())
+        .filter_map(|p| p.trim_matches('/').split('/').next().map(str::to_string))
+        .collect()
 }
 
 fn set_path(record: &mut Value, segs: &[&str], value: Value) {
@@ -360,6 +429,13 @@ fn member_reference(store: &Store, identifier: &str) -> Value {
     }
 }
 
+/// A new ticket's fields that become its first notes, with the note's flag.
+const INITIAL_NOTES: [(&str, &str); 3] = [
+    ("initialDescription", "detailDescriptionFlag"),
+    ("initialInternalAnalysis", "internalAnalysisFlag"),
+    ("initialResolution", "resolutionFlag"),
+];
+
 /// The rules ConnectWise applies beyond the schema, per collection template.
 /// `parent_id` is the id in `{parentId}` for child collections; `previous`
 /// the stored record for updates. Extra records to create (the first notes of
@@ -374,14 +450,39 @@ pub fn apply_rules(
 ) -> Result<Vec<(String, Value)>, ApiError> {
     let creating = previous.is_none();
     match template {
-        "/service/tickets" => {
+        "/service/tickets" | "/project/tickets" => {
+            let resource = if template == "/service/tickets" {
+                "ticket"
+            } else {
+                "projectTicket"
+            };
             let Some(object) = record.as_object_mut() else {
                 return Ok(Vec::new());
             };
+            if !creating {
+                let given: Vec<&str> = INITIAL_NOTES
+                    .iter()
+                    .map(|(field, _)| *field)
+                    .filter(|f| object.contains_key(*f))
+                    .collect();
+                if !given.is_empty() {
+                    return Err(ApiError::invalid_object(
+                        resource,
+                        given
+                            .into_iter()
+                            .map(|f| {
+                                FieldError::new(
+                                    "InvalidField",
+                                    format!("{f} can only be set when the ticket is created; add a note to the ticket instead."),
+                                    resource,
+                                    f,
+                                )
+                            })
+                            .collect(),
+                    ));
+                }
+            }
             if creating {
-                object
-                    .entry("recordType")
-                    .or_insert_with(|| Value::from("ServiceTicket"));
                 object.entry("closedFlag").or_insert(Value::Bool(false));
                 if !object.contains_key("status")
                     && let Some(board) = object
@@ -400,11 +501,7 @@ pub fn apply_rules(
             }
             // Notes a new ticket starts with; never stored on the ticket itself.
             let mut notes = Vec::new();
-            for (field, flag) in [
-                ("initialDescription", "detailDescriptionFlag"),
-                ("initialInternalAnalysis", "internalAnalysisFlag"),
-                ("initialResolution", "resolutionFlag"),
-            ] {
+            for (field, flag) in INITIAL_NOTES {
                 if let Some(text) = object.remove(field).and_then(|t| t.as_str().map(str::to_string))
                     && creating
                     && !text.is_empty()
@@ -431,8 +528,8 @@ pub fn apply_rules(
                 return Err(ApiError::invalid_object(
                     "serviceTicketNote",
                     vec![FieldError::new(
-                        "NullValue",
-                        "The text field is required.",
+                        "MissingRequiredField",
+                        "text is required.",
                         "serviceTicketNote",
                         "text",
                     )],
@@ -557,8 +654,8 @@ fn time_entry_rules(
                 return Err(ApiError::invalid_object(
                     RESOURCE,
                     vec![FieldError::new(
-                        "InvalidReference",
-                        format!("chargeToId: no {kind} with id {id} exists."),
+                        "NotFound",
+                        format!("Ticket {id} not found"),
                         RESOURCE,
                         "chargeToId",
                     )],

@@ -1,7 +1,8 @@
 //! The ConnectWise OpenAPI document: the normalisation step shared with
 //! `build.rs` and `xtask`, and the normalised document embedded at build time.
 
-pub mod normalize;
+pub use spec_normalize as normalize;
+pub mod shape;
 pub mod validate;
 
 use serde_json::Value;

@@ -8,7 +8,9 @@
 //! seconds are rejected as ConnectWise does) and the "Max length: N;" the spec
 //! keeps in descriptions. Unknown properties are ignored, as ConnectWise's
 //! deserialiser ignores them. `null` is accepted for any field that is not
-//! required.
+//! required. Codes and texts are ConnectWise's where known
+//! (`MissingRequiredField` "summary is required.", `MaxLengthField` "The
+//! field summary must be a string with a maximum length of 100.").
 
 use serde_json::Value;
 
@@ -139,8 +141,8 @@ pub fn validate_body(
         for field in required.iter().filter_map(Value::as_str) {
             if body.get(field).is_none_or(Value::is_null) {
                 errors.push(FieldError::new(
-                    "NullValue",
-                    format!("The {field} field is required."),
+                    "MissingRequiredField",
+                    format!("{field} is required."),
                     resource,
                     field,
                 ));
@@ -221,8 +223,8 @@ pub fn check_value(
                 let len = s.chars().count();
                 if len > max {
                     errors.push(FieldError::new(
-                        "InvalidLength",
-                        format!("{path} is {len} characters long; the maximum is {max}."),
+                        "MaxLengthField",
+                        format!("The field {path} must be a string with a maximum length of {max}."),
                         resource,
                         path,
                     ));

@@ -4,11 +4,10 @@
 //! This crate must not depend on the root package: building the xtask must not
 //! build the generated ConnectWise client.
 
-/// The normalisation step, shared verbatim with `build.rs` and the library.
-#[path = "../../src/spec/normalize.rs"]
-#[allow(dead_code)]
-pub mod normalize;
+/// The normalisation step, shared with `build.rs` and the library.
+pub use spec_normalize as normalize;
 
+pub mod check;
 pub mod diff;
 pub mod regen;
 pub mod tools;

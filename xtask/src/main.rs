@@ -1,9 +1,9 @@
 //! `cargo xtask …`: the command line. The work is in the library.
 
 use clap::{Parser, Subcommand};
-use std::path::PathBuf;
-use std::process::ExitCode;
-use xtask::regen;
+use std::path::{Path, PathBuf};
+use std::process::{ExitCode, ExitStatus};
+use xtask::{check, regen};
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "Project automation for connectwise-mcp")]
@@ -16,15 +16,22 @@ struct Cli {
 enum Command {
     /// Take in a (new) ConnectWise OpenAPI document: normalise it, report the
     /// rules that fired and the API changes against the committed spec, copy
-    /// it over spec/manage.json, and regenerate the client (`cargo check`).
+    /// it over spec/manage.json, regenerate the curated tools and the client
+    /// (`cargo check`), and refresh the tool schema snapshots.
     Regen {
         /// The new upstream document (e.g. a downloaded All.json); default:
         /// the committed spec/manage.json.
-        #[arg(long, value_name = "PATH")]
+        #[arg(long, value_name = "PATH", conflicts_with = "check")]
         spec: Option<PathBuf>,
-        /// Skip the final `cargo check` (which regenerates the client).
+        /// Write nothing: fail with a diff when src/toolsets/curated/generated.rs or the
+        /// tool schema snapshots differ from what regen would make of the
+        /// committed spec and allow-list (CI runs this).
         #[arg(long)]
-        no_check: bool,
+        check: bool,
+        /// Skip the steps that run cargo: `cargo check` and the snapshot
+        /// refresh; with --check, the snapshot comparison.
+        #[arg(long, alias = "no-check")]
+        no_cargo: bool,
         /// The repository root; default: the workspace this xtask belongs to.
         #[arg(long, value_name = "DIR")]
         root: Option<PathBuf>,
@@ -32,48 +39,78 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match cli.command {
-        Command::Regen { spec, no_check, root } => {
-            let root = root.unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/..")));
-            let root = root.canonicalize().unwrap_or(root);
-            let options = regen::Options { root, spec };
-            let report = match regen::run(&options) {
-                Ok(report) => report,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    return ExitCode::FAILURE;
-                }
-            };
-            print!("{report}");
-            if no_check {
-                return ExitCode::SUCCESS;
-            }
-            println!("\nRegenerating the client: cargo check --package connectwise-mcp");
-            match regen::cargo_check(&options.root).and_then(|status| {
-                if status.success() && report.tools.is_some() {
-                    println!("\nRefreshing the tool schema snapshots: cargo test --test toolsnaps");
-                    regen::refresh_toolsnaps(&options.root)
-                } else {
-                    Ok(status)
-                }
-            }) {
-                Ok(status) if status.success() => ExitCode::SUCCESS,
-                Ok(status) => {
-                    eprintln!("error: cargo check failed ({status})");
-                    ExitCode::from(
-                        status
-                            .code()
-                            .and_then(|c| u8::try_from(c).ok())
-                            .filter(|c| *c != 0)
-                            .unwrap_or(1),
-                    )
-                }
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    ExitCode::FAILURE
-                }
-            }
+    let Command::Regen {
+        spec,
+        check,
+        no_cargo,
+        root,
+    } = Cli::parse().command;
+    let root = root.unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/..")));
+    let root = root.canonicalize().unwrap_or(root);
+    let outcome = if check {
+        run_check(&root, no_cargo)
+    } else {
+        run_regen(regen::Options { root, spec }, no_cargo)
+    };
+    outcome.unwrap_or_else(|message| {
+        eprintln!("error: {message}");
+        ExitCode::FAILURE
+    })
+}
+
+/// `regen --check`: the generated code in memory, then the snapshot test.
+fn run_check(root: &Path, no_cargo: bool) -> Result<ExitCode, String> {
+    let report = check::check(root).map_err(|e| e.to_string())?;
+    print!("{report}");
+    if !report.is_fresh() {
+        return Err(
+            "generated code is stale (diff above): run `cargo xtask regen` and commit the result".into(),
+        );
+    }
+    if no_cargo {
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("\nComparing the tool schema snapshots: cargo test --test toolsnaps");
+    let status = regen::compare_toolsnaps(root).map_err(|e| e.to_string())?;
+    if !status.success() {
+        return Err(format!(
+            "cargo test --test toolsnaps failed ({status}); a stale snapshot shows its diff above: \
+             run `cargo xtask regen` and commit the result"
+        ));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `regen`: normalise, report, copy, generate; then `cargo check` and the
+/// snapshots.
+fn run_regen(options: regen::Options, no_cargo: bool) -> Result<ExitCode, String> {
+    let report = regen::run(&options).map_err(|e| e.to_string())?;
+    print!("{report}");
+    if no_cargo {
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("\nRegenerating the client: cargo check --package connectwise-mcp");
+    let status = regen::cargo_check(&options.root).map_err(|e| e.to_string())?;
+    if !status.success() {
+        eprintln!("error: cargo check failed ({status})");
+        return Ok(exit_code(status));
+    }
+    if report.tools.is_some() {
+        println!("\nRefreshing the tool schema snapshots: cargo test --test toolsnaps");
+        let status = regen::refresh_toolsnaps(&options.root).map_err(|e| e.to_string())?;
+        if !status.success() {
+            eprintln!("error: cargo test --test toolsnaps failed ({status})");
+            return Ok(exit_code(status));
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A failed child's exit code, or 1.
+fn exit_code(status: ExitStatus) -> ExitCode {
+    let code = status
+        .code()
+        .and_then(|c| u8::try_from(c).ok())
+        .filter(|c| *c != 0);
+    ExitCode::from(code.unwrap_or(1))
 }

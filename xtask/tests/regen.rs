@@ -1,8 +1,9 @@
 //! `cargo xtask regen` on doctored copies of the shipped spec.
 //!
-//! Every test that writes works in its own temporary "repository root" holding
-//! just `spec/manage.json` (a copy of the shipped one): the real
-//! `spec/manage.json` is only ever read.
+//! Every test works in its own temporary "repository root" holding copies of
+//! what regen reads and writes (`spec/manage.json`, and where tools are
+//! involved `spec/tools.toml` and `src/toolsets/curated/generated.rs`): the real tree is
+//! only ever read, and `regen --check` on it is read-only by design.
 
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
@@ -69,15 +70,43 @@ impl Sandbox {
         })
     }
 
-    /// Runs the real binary, never `cargo check`.
+    /// Runs the real binary, never cargo.
     fn cli(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_xtask"))
-            .args(["regen", "--no-check", "--root"])
-            .arg(self.root())
-            .args(args)
-            .output()
-            .expect("the xtask binary runs")
+        xtask(self.root(), args)
     }
+
+    /// Every file under the root with its bytes, sorted by path.
+    fn listing(&self) -> Vec<(PathBuf, Vec<u8>)> {
+        listing(self.root())
+    }
+}
+
+/// Runs the real binary on `root` (`regen --no-cargo`), never cargo.
+fn xtask(root: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["regen", "--no-cargo", "--root"])
+        .arg(root)
+        .args(args)
+        .output()
+        .expect("the xtask binary runs")
+}
+
+/// Every file under `root` (recursively) with its bytes, sorted by path.
+fn listing(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut entries = Vec::new();
+    let mut dirs = vec![root.to_owned()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                entries.push((path.clone(), std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    entries.sort();
+    entries
 }
 
 fn operation<'a>(spec: &'a mut Value, path: &str, method: &str) -> &'a mut Value {
@@ -98,12 +127,17 @@ fn op_ref(id: &str, method: &str, path: &str) -> OperationRef {
 
 #[test]
 fn the_shipped_spec_fires_every_defect_rule_and_has_no_api_changes() {
-    // Read only: no --spec, so nothing is written to the real repository.
+    let sandbox = sandbox_with_tools();
+    let before = sandbox.listing();
     let report = regen::run(&Options {
-        root: repo_root(),
+        root: sandbox.root().to_owned(),
         spec: None,
     })
     .expect("the shipped spec normalises");
+    assert!(
+        sandbox.listing() == before,
+        "regen of the committed state writes nothing"
+    );
     let counts: Vec<(&str, usize)> = report.rules.iter().map(|r| (r.name, r.count)).collect();
     assert_eq!(
         counts,
@@ -118,6 +152,7 @@ fn the_shipped_spec_fires_every_defect_rule_and_has_no_api_changes() {
             ("required-not-a-property", 1),
             ("nullable-enum", 328),
             ("patch-operation-value", 1),
+            ("object-means-any-value", 5),
             ("operation-id-artefacts", 2),
             ("summary-type-names", 22),
             ("default-only-response", 1),
@@ -151,7 +186,7 @@ fn the_shipped_spec_fires_every_defect_rule_and_has_no_api_changes() {
     );
     assert!(text.contains("spec/manage.json: read, not written\n"), "{text}");
     assert!(
-        text.ends_with("src/tools/generated.rs: 37 curated tools, unchanged\n"),
+        text.ends_with("src/toolsets/curated/generated.rs: 37 curated tools, unchanged\n"),
         "{text}"
     );
 }
@@ -417,6 +452,32 @@ fn a_header_parameter_other_than_client_id_fails_naming_the_operation() {
 }
 
 #[test]
+fn a_dangling_ref_is_located_by_its_operation_and_a_readable_pointer() {
+    let sandbox = Sandbox::new();
+    let new = sandbox.doctored(|spec| {
+        let content = &mut operation(spec, "/service/boards", "get")["responses"]["200"]["content"];
+        let media = content.as_object_mut().unwrap().values_mut().next().unwrap();
+        media["schema"]["items"]["$ref"] = json!("#/components/schemas/BoardGone");
+    });
+    let out = sandbox.cli(&["--spec", new.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "  - operation getServiceBoards (GET /service/boards): refers to \
+             `#/components/schemas/BoardGone` at /responses/200/content/"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(" / service / "), "{stderr}");
+    assert_eq!(
+        sandbox.committed(),
+        shipped_bytes(),
+        "nothing is written on failure"
+    );
+}
+
+#[test]
 fn a_file_that_is_not_json_fails_clearly() {
     let sandbox = Sandbox::new();
     let bad = sandbox.write_new("All.json", b"<html>Service Unavailable</html>");
@@ -465,20 +526,7 @@ fn a_missing_file_fails_clearly() {
 fn regen_twice_with_a_copy_of_the_committed_spec_leaves_the_tree_unchanged() {
     let sandbox = Sandbox::new();
     let copy = sandbox.write_new("copy-of-manage.json", shipped_bytes());
-    let listing = |root: &Path| {
-        let mut entries: Vec<(PathBuf, Vec<u8>)> = Vec::new();
-        for dir in [root.to_owned(), root.join("spec")] {
-            for entry in std::fs::read_dir(dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_file() {
-                    entries.push((path.clone(), std::fs::read(&path).unwrap()));
-                }
-            }
-        }
-        entries.sort();
-        entries
-    };
-    let before = listing(sandbox.root());
+    let before = sandbox.listing();
     for _ in 0..2 {
         let out = sandbox.cli(&["--spec", copy.to_str().unwrap()]);
         let stdout = String::from_utf8_lossy(&out.stdout);
@@ -488,16 +536,19 @@ fn regen_twice_with_a_copy_of_the_committed_spec_leaves_the_tree_unchanged() {
             stdout.contains("spec/manage.json: already identical to "),
             "{stdout}"
         );
-        assert!(listing(sandbox.root()) == before, "the tree changed");
+        assert!(sandbox.listing() == before, "the tree changed");
     }
 }
 
-/// A sandbox that also holds the project's allow-list (and a src/tools/ to write into).
+/// A sandbox that also holds copies of the project's allow-list and
+/// generated tools.
 fn sandbox_with_tools() -> Sandbox {
     let sandbox = Sandbox::new();
-    let spec_dir = sandbox.root().join("spec");
-    std::fs::copy(repo_root().join("spec/tools.toml"), spec_dir.join("tools.toml")).unwrap();
-    std::fs::create_dir_all(sandbox.root().join("src/tools")).unwrap();
+    for file in ["spec/tools.toml", "src/toolsets/curated/generated.rs"] {
+        let to = sandbox.root().join(file);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(repo_root().join(file), to).unwrap();
+    }
     sandbox
 }
 
@@ -521,7 +572,7 @@ fn the_curated_tools_are_generated_and_regen_names_the_tools_an_api_change_reach
             .to_string()
             .contains("tools the API change reaches: cw_my_tickets, cw_search_tickets")
     );
-    let code = std::fs::read_to_string(sandbox.root().join("src/tools/generated.rs")).unwrap();
+    let code = std::fs::read_to_string(sandbox.root().join("src/toolsets/curated/generated.rs")).unwrap();
     assert!(code.starts_with("// generated by `cargo xtask regen` from spec/tools.toml; do not edit."));
     assert!(code.contains("fn cw_search_tickets<'a>("));
 
@@ -544,4 +595,151 @@ fn a_field_a_tool_filters_on_disappearing_fails_naming_the_tool() {
         "{err}"
     );
     assert_eq!(sandbox.committed(), shipped_bytes(), "nothing was written");
+}
+
+#[test]
+fn a_renamed_operation_names_the_operation_now_at_its_method_and_path() {
+    let sandbox = sandbox_with_tools();
+    let before = sandbox.listing();
+    let new = sandbox.doctored(|spec| {
+        operation(spec, "/service/tickets/{id}", "get")["operationId"] = json!("getServiceTicketById");
+    });
+    let err = sandbox.regen(&new).unwrap_err().to_string();
+    assert!(
+        err.contains(
+            "tool cw_get_ticket: operation getServiceTicketsById is not in the spec; \
+             GET /service/tickets/{id} is now getServiceTicketById"
+        ),
+        "{err}"
+    );
+    std::fs::remove_file(&new).unwrap();
+    assert!(sandbox.listing() == before, "nothing was written");
+}
+
+// ---------------------------------------------------------------------------
+// regen --check
+
+#[test]
+fn check_passes_on_the_real_tree_and_writes_nothing() {
+    let root = repo_root();
+    let watched = [
+        "spec/manage.json",
+        "spec/tools.toml",
+        "src/toolsets/curated/generated.rs",
+    ];
+    let read = || watched.map(|f| std::fs::read(root.join(f)).unwrap());
+    let before = read();
+    let out = xtask(&root, &["--check"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        stdout,
+        "src/toolsets/curated/generated.rs: up to date (37 curated tools)\n"
+    );
+    assert!(read() == before, "the tree changed");
+}
+
+/// `regen --check` on a copy of the tree after `edit`: fails with a diff,
+/// changes nothing. Returns stdout and stderr.
+fn check_after(edit: impl FnOnce(&Path)) -> (String, String) {
+    let sandbox = sandbox_with_tools();
+    edit(sandbox.root());
+    let before = sandbox.listing();
+    let out = sandbox.cli(&["--check"]);
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    );
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(sandbox.listing() == before, "--check wrote into the tree");
+    assert!(
+        stdout.starts_with(
+            "src/toolsets/curated/generated.rs is stale: `cargo xtask regen` would change it \
+             (from spec/manage.json and spec/tools.toml):\n\
+             --- src/toolsets/curated/generated.rs (committed)\n\
+             +++ src/toolsets/curated/generated.rs (regenerated)\n@@ "
+        ),
+        "{stdout}"
+    );
+    assert_eq!(
+        stderr,
+        "error: generated code is stale (diff above): run `cargo xtask regen` and commit the result\n"
+    );
+    (stdout, stderr)
+}
+
+fn replace_in(root: &Path, file: &str, from: &str, to: &str) {
+    let path = root.join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{file} has no {from:?}");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn check_fails_with_a_diff_after_a_hand_edit_of_the_generated_code() {
+    let (stdout, _) = check_after(|root| {
+        replace_in(
+            root,
+            "src/toolsets/curated/generated.rs",
+            "Box::pin(async move {",
+            "Box::pin(async move { todo!();",
+        );
+    });
+    assert!(
+        stdout.contains("\n-    Box::pin(async move { todo!();\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("\n+    Box::pin(async move {\n"), "{stdout}");
+    let changed = stdout
+        .lines()
+        .filter(|l| l.starts_with(['-', '+']) && !l.starts_with("---") && !l.starts_with("+++"));
+    assert_eq!(changed.count(), 2, "one line differs: {stdout}");
+}
+
+#[test]
+fn check_fails_with_a_diff_after_an_edit_of_the_allow_list() {
+    let (stdout, _) = check_after(|root| {
+        replace_in(
+            root,
+            "spec/tools.toml",
+            "description = \"Board name.\"",
+            "description = \"The board's name.\"",
+        );
+    });
+    assert!(
+        stdout.contains("\n-    /// Board name.\n+    /// The board's name.\n"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn check_reports_a_missing_generated_file_and_an_allow_list_error() {
+    let (stdout, _) =
+        check_after(|root| std::fs::remove_file(root.join("src/toolsets/curated/generated.rs")).unwrap());
+    assert!(
+        stdout.contains("+// generated by `cargo xtask regen`"),
+        "{stdout}"
+    );
+
+    let sandbox = sandbox_with_tools();
+    replace_in(
+        sandbox.root(),
+        "spec/tools.toml",
+        "condition = \"closedFlag\"",
+        "condition = \"closedFlag\"\npath = \"id\"",
+    );
+    let out = sandbox.cli(&["--check"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "tool cw_search_tickets: argument closed: \
+             give exactly one of condition, path, body, patch or choice (found 2)"
+        ),
+        "{stderr}"
+    );
 }

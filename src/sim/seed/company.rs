@@ -8,6 +8,7 @@ use super::names::{self, CITIES, CONTACT_TITLES, FIRST_NAMES, LAST_NAMES, STREET
 use super::time::{DAY, HOUR, START, date, ts};
 use super::world::{Company, Contact, Site, info, named, rec};
 use super::{Gen, configuration};
+use crate::sim::shape::custom_fields::{BACKUP_PROVIDERS, id as field};
 
 /// The MSP itself: company 1, (name, identifier).
 pub(crate) const MSP: (&str, &str) = ("Bluebird Technology Partners", "Bluebird");
@@ -221,7 +222,7 @@ fn company_record(g: &mut Gen, c: &Company, ci: usize, acquired: i64) -> Value {
         "phoneNumber": phone_for(g, main.city),
         "website": format!("www.{}", c.domain),
         "site": main.reference(),
-        "territory": named(1, "Main"),
+        "territory": super::reference_data::system_location(),
         "market": named(1, "Professional Services"),
         "accountNumber": format!("C-{:05}", 1000 + c.id),
         "dateAcquired": ts(acquired),
@@ -237,6 +238,15 @@ fn company_record(g: &mut Gen, c: &Company, ci: usize, acquired: i64) -> Value {
     if let Some(&first) = c.contacts.first() {
         v["defaultContact"] = g.contacts[first].reference();
         v["billingContact"] = g.contacts[first].reference();
+    }
+    if ci > 0 {
+        // The renewal date follows once the agreement exists (finance).
+        let provider = *g.rng.pick(BACKUP_PROVIDERS);
+        v["customFields"] = json!([
+            {"id": field::BACKUP_PROVIDER, "value": provider},
+            {"id": field::SEATS_COVERED, "value": c.contacts.len() * 2 + 3},
+            {"id": field::LINK, "value": format!("https://bluebird.itglue.com/{}", 2_400_000 + c.id * 13)},
+        ]);
     }
     v
 }

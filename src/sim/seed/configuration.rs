@@ -1,6 +1,8 @@
 //! Managed configurations (servers, workstations, network gear, printers) of customers.
 
-use serde_json::json;
+use serde_json::{Value, json};
+
+use crate::sim::shape::custom_fields::id as field;
 
 use super::Gen;
 use super::rng::Rng;
@@ -258,7 +260,6 @@ pub(super) fn generate(g: &mut Gen) {
             "manufacturer": named(1 + MANUFACTURERS.iter().position(|m| *m == model.0).unwrap_or(0) as i64, model.0),
             "osType": model.2,
             "osInfo": model.3,
-            "billFlag": true,
             "activeFlag": true,
             "notes": format!("{type_name} managed under the RMM agent since {}.", &ts(purchased)[..7]),
             "_info": info(purchased + 3 * DAY, installer.identifier.as_str(), purchased + 60 * DAY, "APIMember"),
@@ -267,6 +268,16 @@ pub(super) fn generate(g: &mut Gen) {
             v["ram"] = json!(model.4);
             v["localHardDrives"] = json!(model.5);
             v["cpuSpeed"] = json!(if kind == 0 { "2.8 GHz" } else { "3.2 GHz" });
+        }
+        // Servers and workstations report to the RMM; servers are backed up.
+        if kind <= 1 {
+            let mut fields = vec![
+                json!({"id": field::RMM_AGENT_ID, "value": format!("AGT-{}", &v["deviceIdentifier"].as_str().unwrap_or_default().to_uppercase())}),
+            ];
+            if kind == 0 {
+                fields.insert(0, json!({"id": field::BACKED_UP, "value": true}));
+            }
+            v["customFields"] = Value::Array(fields);
         }
         if let Some(contact) = user {
             let c = &g.contacts[contact];

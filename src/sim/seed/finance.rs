@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 use super::Gen;
 use super::time::{DAY, HOUR, NOW, date, ts};
 use super::world::{Agreement, cents, info, named, rec};
+use crate::sim::shape::custom_fields::id as field;
 
 /// (identifier, description, unit price, unit cost)
 const PRODUCTS: &[(&str, &str, f64, f64)] = &[
@@ -123,6 +124,7 @@ pub(super) fn agreements(g: &mut Gen) {
             "_info": info(start - 5 * DAY, "BCarter", start - 5 * DAY + 2 * HOUR, "BCarter"),
         }));
         g.put(&format!("/finance/agreements/{id}/additions"), additions);
+        renews(g, ci, start);
         g.companies[ci].agreement = Some(g.agreements.len());
         g.agreements.push(Agreement {
             id,
@@ -133,6 +135,26 @@ pub(super) fn agreements(g: &mut Gen) {
         });
     }
     g.put("/finance/agreements", records);
+}
+
+/// Records the agreement's next renewal (an anniversary of its start) in the
+/// company's "Contract Renewal" custom field.
+fn renews(g: &mut Gen, ci: usize, start: i64) {
+    let (y, m, d) = super::time::civil_from_days(start.div_euclid(DAY));
+    let renewal = (y..)
+        .map(|year| date(year, m, d))
+        .find(|&at| at > NOW)
+        .unwrap_or(NOW);
+    let company = g
+        .out
+        .get_mut("/company/companies")
+        .and_then(|records| records.get_mut(ci))
+        .and_then(|c| c.get_mut("customFields"))
+        .and_then(Value::as_array_mut);
+    if let Some(fields) = company {
+        fields.push(json!({"id": field::CONTRACT_RENEWAL, "value": ts(renewal)}));
+        fields.sort_by_key(|f| f["id"].as_i64());
+    }
 }
 
 /// Invoices: every agreement bills on the first of each month; customers without an

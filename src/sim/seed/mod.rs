@@ -2,9 +2,16 @@
 //!
 //! [`generate`] builds a coherent small MSP ("Bluebird Technology Partners", company 1) and
 //! its customers: companies with sites, contacts with communication items, managed
-//! configurations, service boards with statuses and types, priorities, members, service
-//! tickets with notes, time entries, agreements with additions, opportunities, projects
-//! with phases and project tickets, activities, schedule entries and invoices.
+//! configurations, service boards with statuses, types and teams, priorities, members,
+//! service tickets with notes, time entries, agreements with additions, opportunities,
+//! projects with phases and project tickets, activities, schedule entries and invoices,
+//! and the reference records they point to (SLA, currency, locations, custom field
+//! definitions).
+//!
+//! Records are stored in their *stored form*: what is distinctive about each one. What
+//! every record of a kind shares, what follows from other fields, and every link are
+//! added when a record is served ([`crate::sim::shape`]), which keeps the Large tenant's
+//! memory in line although its records are served at real size.
 //!
 //! Every collection is keyed by the concrete path the API serves it at, relative to
 //! `/v4_6_release/apis/3.0` (`/service/tickets`, `/service/tickets/17/notes`, ...), and its
@@ -17,6 +24,7 @@ mod configuration;
 mod finance;
 mod names;
 mod project;
+pub(crate) mod reference_data;
 mod rng;
 mod sales;
 mod service;
@@ -59,6 +67,7 @@ pub fn now() -> String {
 pub fn generate(seed: u64, size: Size) -> SeedData {
     let mut g = Gen::new(seed, size);
     setup::generate(&mut g);
+    reference_data::generate(&mut g);
     company::generate(&mut g);
     finance::agreements(&mut g);
     sales::opportunities(&mut g);
@@ -68,6 +77,7 @@ pub fn generate(seed: u64, size: Size) -> SeedData {
     sales::activities(&mut g);
     timesheet::schedule(&mut g);
     finance::invoices(&mut g);
+    reference_data::lookups(&mut g);
     SeedData { collections: g.out }
 }
 

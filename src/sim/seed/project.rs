@@ -207,13 +207,23 @@ pub(super) fn generate(g: &mut Gen) {
                     "budgetHours": 8.0,
                     "actualHours": 0.0,
                     "resources": &owner,
-                    "billTime": "Billable",
-                    "billExpenses": "Billable",
-                    "billProducts": "Billable",
                     "closedFlag": done,
-                    "initialDescription": format!("{task} for the {title} project at {}.", c.name),
                     "_info": info(entered, "SMartinez", if done { t_end } else { entered }, "SMartinez"),
                 });
+                // The task's description is its first note, as on every ticket.
+                let note = rec!({
+                    "id": ticket_id,
+                    "ticketId": ticket_id,
+                    "text": format!("{task} for the {title} project at {}.", c.name),
+                    "detailDescriptionFlag": true,
+                    "internalAnalysisFlag": false,
+                    "resolutionFlag": false,
+                    "issueFlag": false,
+                    "member": g.members[pm].reference(),
+                    "_info": info(entered, "SMartinez", entered, "SMartinez"),
+                });
+                g.out
+                    .insert(format!("/project/tickets/{ticket_id}/notes"), vec![note]);
                 if done {
                     v["closedDate"] = json!(ts(t_end));
                     v["closedBy"] = json!(owner);

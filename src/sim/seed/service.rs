@@ -4,9 +4,11 @@ use serde_json::{Value, json};
 
 use super::Gen;
 use super::names::{FIRST_NAMES, LAST_NAMES};
+use super::reference_data as data;
 use super::texts::{self, Template};
 use super::time::{DAY, HOUR, MINUTE, NOW, START, business, ts};
 use super::world::{Ticket, info, named, rec};
+use crate::sim::shape::custom_fields::id as field;
 
 /// (board index, share of tickets, templates)
 const BOARD_MIX: &[(usize, f64, &[Template])] = &[
@@ -87,7 +89,7 @@ pub(super) fn generate(g: &mut Gen) {
         };
         let owner =
             (status_name != "New" || g.rng.chance(0.5)).then(|| pick_owner(g, &techs, &preferred, board));
-        let (record, summary) = ticket_record(
+        let (record, summary, description) = ticket_record(
             g,
             id,
             ci,
@@ -111,7 +113,7 @@ pub(super) fn generate(g: &mut Gen) {
             project: None,
         });
         if i < g.n.tickets_with_notes {
-            notes(g, i, template);
+            notes(g, i, template, description);
         }
     }
 }
@@ -172,7 +174,7 @@ fn ticket_record(
     status_name: &str,
     owner: Option<usize>,
     techs: &[usize],
-) -> (Value, String) {
+) -> (Value, String, String) {
     let contact = {
         let c = &g.companies[ci].contacts;
         c[g.rng.index(c.len())]
@@ -199,8 +201,8 @@ fn ticket_record(
             resources = format!("{resources}, {other}");
         }
     }
-    let source = if board == 2 { 3 } else { g.rng.index(3) };
-    let source = named(source as i64 + 1, ["Email", "Phone", "Portal", "RMM"][source]);
+    let source = if board == 2 { 4 } else { 1 + g.rng.index(3) as i64 };
+    let on_site = board != 2 && g.rng.chance(0.12);
     let b = &g.boards[board];
     let status = b.status(status_name);
     debug_assert_eq!(
@@ -215,10 +217,13 @@ fn ticket_record(
     let (prio_id, prio_name, prio_sort) = g.priorities[priority];
     let entered_by = if board == 2 { "APIMember" } else { "LHall" };
     let updated_by = owner.map_or(entered_by, |o| g.members[o].identifier.as_str());
+    let (_, resolve_hours) = data::sla_hours(prio_id);
+    // What every ticket shares (recordType, billing defaults, the SLA, ...) and what
+    // follows from these fields (team, slaStatus, respondMinutes, ...) is added when
+    // the ticket is served; the description is the first note, never a field.
     let mut v = rec!({
         "id": id,
         "summary": &summary,
-        "recordType": "ServiceTicket",
         "board": b.reference(),
         "status": named(status.id, status.name),
         "company": c.reference(),
@@ -234,23 +239,22 @@ fn ticket_record(
         "contactEmailAddress": &ct.email,
         "type": named(type_id, t.3),
         "priority": rec!({"id": prio_id, "name": prio_name, "sort": prio_sort}),
-        "source": source,
+        "source": data::source(source),
         "severity": ["High", "Medium", "Medium", "Low"][priority],
         "impact": ["High", "High", "Medium", "Low"][priority],
-        "initialDescription": description,
-        "resources": resources,
         "closedFlag": closed.is_some(),
         "customerUpdatedFlag": closed.is_none() && status_name == "In Progress" && id % 7 == 0,
-        "approved": true,
         "actualHours": 0.0,
         "budgetHours": if board == 1 { 4.0 } else { 1.0 },
-        "billTime": "Billable",
-        "billExpenses": "Billable",
-        "billProducts": "Billable",
-        "isInSla": closed.is_none_or(|at| at - entered < [4, 8, 24, 72][priority] * HOUR),
-        "hasChildTicket": false,
+        "isInSla": closed.is_none_or(|at| at - entered < resolve_hours * HOUR),
         "_info": info(entered, entered_by, closed.unwrap_or(entered + HOUR).min(NOW), updated_by),
     });
+    if !resources.is_empty() {
+        v["resources"] = json!(resources);
+    }
+    if on_site {
+        v["serviceLocation"] = data::service_location(data::ON_SITE);
+    }
     if let Some(o) = owner {
         v["owner"] = g.members[o].reference();
         v["dateResponded"] = json!(ts(entered + 20 * MINUTE));
@@ -263,18 +267,40 @@ fn ticket_record(
     if let Some(a) = c.agreement {
         v["agreement"] = g.agreements[a].reference();
     }
-    (v, summary)
+    if let Some(fields) = custom_field_values(id, board, status_name, entered) {
+        v["customFields"] = fields;
+    }
+    (v, summary, description)
+}
+
+/// Values of the tickets' custom fields, where a ticket has any: network
+/// incidents escalated to a vendor carry the vendor's case number; tickets
+/// waiting on the client carry a follow-up date.
+fn custom_field_values(id: i64, board: usize, status: &str, entered: i64) -> Option<Value> {
+    let mut values = Vec::new();
+    if board == 1 && id % 5 == 0 {
+        values.push(
+            json!({"id": field::VENDOR_TICKET, "value": format!("CSC{:08}", 4_210_000 + id * 37 % 99_991)}),
+        );
+        values.push(json!({"id": field::ESCALATED_TO_VENDOR, "value": true}));
+    }
+    if status == "Waiting on Client" {
+        let follow_up = (entered + 3 * DAY).max(NOW + DAY);
+        values.push(
+            json!({"id": field::FOLLOW_UP_DATE, "value": ts(follow_up.div_euclid(DAY) * DAY + 16 * HOUR)}),
+        );
+    }
+    (!values.is_empty()).then_some(Value::Array(values))
 }
 
 /// The ticket's discussion: the initial description, technicians' updates and internal
 /// notes, the customer's replies, and a resolution once closed.
-fn notes(g: &mut Gen, i: usize, template: Template) {
+fn notes(g: &mut Gen, i: usize, template: Template, description: String) {
     let t = &g.tickets[i];
     let (id, entered, closed, owner, ci) = (t.id, t.entered, t.closed, t.owner, t.company);
     let v = &g.ticket_values[i];
     let contact_id = v["contact"]["id"].as_i64().expect("contact");
     let contact = (contact_id - 1) as usize;
-    let description = v["initialDescription"].as_str().unwrap_or_default().to_string();
     let tech = owner.unwrap_or_else(|| g.member_titled("Service Manager"));
     let end = closed.unwrap_or(NOW);
     let first = g.contacts[contact].first;

@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use super::Gen;
+use super::reference_data as data;
 use super::time::{START, date, ts};
 use super::world::{Board, Member, Status, info, named, rec};
 
@@ -132,13 +133,25 @@ pub(super) fn generate(g: &mut Gen) {
     time_setup(g, setup);
 }
 
+/// The member every other member reports to (the service manager, `LHall`).
+fn manager_reference() -> Value {
+    let (i, &(identifier, first, last, _, _)) = MEMBERS
+        .iter()
+        .enumerate()
+        .find(|(_, m)| m.3 == "Service Manager")
+        .expect("a service manager");
+    rec!({"id": i as i64 + 1, "identifier": identifier, "name": format!("{first} {last}")})
+}
+
 fn members(g: &mut Gen, setup: i64) {
+    let manager = manager_reference();
     let mut records = Vec::new();
     for (i, &(identifier, first, last, title, role)) in MEMBERS.iter().enumerate() {
         let id = i as i64 + 1;
         let api = title == "API Member";
         let email = format!("{}.{}@{MSP_DOMAIN}", first.to_lowercase(), last.to_lowercase());
         let hired = date(2016 + (i as i64 * 7) % 9, 1 + (i as i64 * 5) % 12, 1 + i as i64) + 16 * 3600;
+        let department = if title == "Project Manager" { 2 } else { 1 };
         records.push(rec!({
             "id": id,
             "identifier": identifier,
@@ -170,6 +183,46 @@ fn members(g: &mut Gen, setup: i64) {
             "requireStartAndEndTimeOnTimeEntryFlag": true,
             "enableMobileFlag": !api,
             "disableOnlineFlag": api,
+            "country": super::company::us(),
+            "defaultLocation": data::system_location(),
+            "defaultDepartment": data::department(department),
+            "serviceDefaultLocation": data::system_location(),
+            "serviceDefaultDepartment": data::department(1),
+            "projectDefaultLocation": data::system_location(),
+            "projectDefaultDepartment": data::department(2),
+            "scheduleDefaultLocation": data::system_location(),
+            "scheduleDefaultDepartment": data::department(department),
+            "salesDefaultLocation": data::system_location(),
+            "securityLocation": data::system_location(),
+            "reportsTo": manager.clone(),
+            "timeApprover": manager.clone(),
+            "expenseApprover": manager.clone(),
+            "timeSheetStartDate": ts(hired.min(START)),
+            "lastLogin": ts(START + 80 * 86_400 + 15 * 3600 + id * 7 * 60),
+            "billableForecast": if api { 0.0 } else { 75.0 },
+            "minimumHours": if api { 0.0 } else { 8.0 },
+            "scheduleCapacity": if api { 0.0 } else { 8.0 },
+            "daysTolerance": 1,
+            "enterTimeAgainstCompanyFlag": true,
+            "allowExpensesEnteredAgainstCompaniesFlag": true,
+            "allowInCellEntryOnTimeSheet": false,
+            "calendarSyncIntegrationFlag": false,
+            "enableLdapAuthenticationFlag": false,
+            "enableMobileGpsFlag": false,
+            "hideMemberInDispatchPortalFlag": api,
+            "requireExpenseEntryFlag": false,
+            "restrictDefaultSalesTerritoryFlag": false,
+            "restrictDefaultWarehouseBinFlag": false,
+            "restrictDefaultWarehouseFlag": false,
+            "restrictDepartmentFlag": false,
+            "restrictLocationFlag": false,
+            "restrictProjectDefaultDepartmentFlag": false,
+            "restrictProjectDefaultLocationFlag": false,
+            "restrictScheduleFlag": false,
+            "restrictServiceDefaultDepartmentFlag": false,
+            "restrictServiceDefaultLocationFlag": false,
+            "timeReminderEmailFlag": !api,
+            "toastNotificationFlag": false,
             "companyActivityTabFormat": "SummaryList",
             "invoiceTimeTabFormat": "SummaryList",
             "invoiceScreenDefaultTabFormat": "ShowInvoicingTab",
@@ -226,6 +279,8 @@ fn boards(g: &mut Gen, setup: i64) {
                 "board": &board_ref, "_info": info(setup, SETUP_BY, setup, SETUP_BY),
             }));
         }
+        let team = data::team(g, i, id);
+        g.put(&format!("/service/boards/{id}/teams"), vec![team]);
         g.put(&format!("/service/boards/{id}/statuses"), statuses);
         g.put(&format!("/service/boards/{id}/types"), type_records);
         boards.push(board_record(&board, project, &manager, setup));
@@ -238,8 +293,8 @@ fn board_record(board: &Board, project: bool, manager: &Value, setup: i64) -> Va
     rec!({
         "id": board.id,
         "name": board.name,
-        "location": named(1, "Main Office"),
-        "department": named(if project { 2 } else { 1 }, if project { "Projects" } else { "Service" }),
+        "location": data::system_location(),
+        "department": data::department(if project { 2 } else { 1 }),
         "inactiveFlag": false,
         "projectFlag": project,
         "serviceManagerMember": manager,
@@ -253,6 +308,30 @@ fn board_record(board: &Board, project: bool, manager: &Value, setup: i64) -> Va
         "timeEntryDiscussionFlag": true,
         "timeEntryResolutionFlag": false,
         "timeEntryInternalAnalysisFlag": false,
+        "dutyManagerMember": manager,
+        "oncallMember": manager,
+        "sendToContactFlag": !project,
+        "sendToResourceFlag": true,
+        "sendToCCFlag": false,
+        "autoAssignNewTicketsFlag": false,
+        "autoAssignNewECTicketsFlag": false,
+        "autoAssignNewPortalTicketsFlag": false,
+        "autoAssignTicketOwnerFlag": true,
+        "closedLoopDiscussionsFlag": false,
+        "closedLoopResolutionFlag": false,
+        "closedLoopInternalAnalysisFlag": false,
+        "closedLoopAllFlag": false,
+        "discussionsLockedFlag": false,
+        "timeEntryLockedFlag": false,
+        "markFirstNoteIssueFlag": false,
+        "restrictBoardByDefaultFlag": false,
+        "useMemberDisplayNameFlag": false,
+        "showDependenciesFlag": project,
+        "showEstimatesFlag": project,
+        "billTicketsAfterClosedFlag": false,
+        "billTicketSeparatelyFlag": false,
+        "billUnapprovedTimeExpenseFlag": false,
+        "overrideBillingSetupFlag": false,
         "problemSort": "Ascending",
         "resolutionSort": "Ascending",
         "internalAnalysisSort": "Ascending",

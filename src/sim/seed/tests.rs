@@ -88,6 +88,14 @@ fn check(schema: &'static Value, value: &Value, at: &str, errors: &mut Vec<Strin
     if value.is_null() {
         return errors.push(format!("{at}: null"));
     }
+    // The spec types a custom field's `value` as an object; real tenants send
+    // the text, number, boolean or date itself (shared/real-cw/README.md).
+    if at.contains(".customFields[") && at.ends_with(".value") {
+        if value.is_object() || value.is_array() {
+            errors.push(format!("{at}: {value} is not a scalar custom field value"));
+        }
+        return;
+    }
     if let Some(allowed) = schema.get("enum").and_then(Value::as_array)
         && !allowed.contains(value)
     {
@@ -307,7 +315,13 @@ fn notes_time_and_schedule_entries_point_at_existing_records() {
     let codes = by_id(records(d, "/time/chargeCodes"));
     for (path, notes) in d.collections.iter().filter(|(k, _)| k.ends_with("/notes")) {
         for n in notes {
-            assert_eq!(path, &format!("/service/tickets/{}/notes", n["ticketId"]));
+            let board = if path.starts_with("/project/") {
+                "project"
+            } else {
+                "service"
+            };
+            let expected = format!("/{board}/tickets/{}/notes", n["ticketId"]);
+            assert_eq!(path, &expected);
         }
     }
     let now = now();

@@ -79,6 +79,8 @@ pub(super) fn generate(g: &mut Gen) {
     g.put("/project/projects", projects);
 }
 
+/// One time entry, stored form: the flags every entry shares and the hours
+/// that follow from `actualHours` are added when it is served.
 fn entry(g: &mut Gen, id: i64, start: i64, dur: i64, member: usize, charge: Charge) -> Value {
     let hours = dur as f64 / HOUR as f64;
     let hour_of_day = start.rem_euclid(DAY) / HOUR;
@@ -90,15 +92,6 @@ fn entry(g: &mut Gen, id: i64, start: i64, dur: i64, member: usize, charge: Char
         "timeStart": ts(start),
         "timeEnd": ts(start + dur),
         "actualHours": hours,
-        "hoursDeduct": 0.0,
-        "addToDetailDescriptionFlag": true,
-        "addToInternalAnalysisFlag": false,
-        "addToResolutionFlag": false,
-        "emailResourceFlag": false,
-        "emailContactFlag": false,
-        "emailCcFlag": false,
-        "locationId": 1,
-        "businessUnitId": 1,
         "enteredBy": &m.identifier,
         "dateEntered": ts((start + dur + 5 * MINUTE).min(NOW)),
         "_info": info((start + dur + 5 * MINUTE).min(NOW), &m.identifier, (start + dur + 5 * MINUTE).min(NOW), &m.identifier),

@@ -63,16 +63,15 @@ pub struct CwSearchTicketsArgs {
 fn cw_search_tickets_schema(_: &ToolDef) -> Value {
     rt::schema::<CwSearchTicketsArgs>()
 }
-fn cw_search_tickets<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_search_tickets<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwSearchTicketsArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
-        rt::term(
-            &mut terms,
-            "company/identifier",
-            CompareOp::Eq,
-            args.company.clone(),
-        );
+        rt::term(&mut terms, "company/identifier", CompareOp::Eq, args.company.clone());
         rt::term(&mut terms, "board/name", CompareOp::Eq, args.board.clone());
         rt::term_in(&mut terms, "status/name", args.status.clone());
         rt::term(&mut terms, "priority/name", CompareOp::Eq, args.priority.clone());
@@ -119,21 +118,25 @@ fn cw_search_tickets<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> 
                 cursor: args.cursor.clone(),
             },
         )?;
-        let result = ctx
+        let records = ctx
             .cw
-            .api()
-            .get_service_tickets(
-                q.child_conditions(),
-                q.conditions(),
-                None,
-                q.fields(),
-                q.order_by(),
-                q.page(),
-                None,
-                q.page_size(),
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_service_tickets(
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
             )
-            .await;
-        let value = q.finish(ctx.cw.result(result).await?)?;
+            .await?;
+        let value = q.finish(records)?;
         Ok(value)
     })
 }
@@ -166,7 +169,11 @@ pub struct CwMyTicketsArgs {
 fn cw_my_tickets_schema(_: &ToolDef) -> Value {
     rt::schema::<CwMyTicketsArgs>()
 }
-fn cw_my_tickets<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_my_tickets<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwMyTicketsArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
@@ -191,21 +198,25 @@ fn cw_my_tickets<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> Tool
                 cursor: args.cursor.clone(),
             },
         )?;
-        let result = ctx
+        let records = ctx
             .cw
-            .api()
-            .get_service_tickets(
-                q.child_conditions(),
-                q.conditions(),
-                None,
-                q.fields(),
-                q.order_by(),
-                q.page(),
-                None,
-                q.page_size(),
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_service_tickets(
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
             )
-            .await;
-        let value = q.finish(ctx.cw.result(result).await?)?;
+            .await?;
+        let value = q.finish(records)?;
         Ok(value)
     })
 }
@@ -225,21 +236,83 @@ pub struct CwGetTicketArgs {
 fn cw_get_ticket_schema(_: &ToolDef) -> Value {
     rt::schema::<CwGetTicketArgs>()
 }
-fn cw_get_ticket<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_get_ticket<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwGetTicketArgs = rt::parse_args(args)?;
         let id = rt::id("id", args.id)?;
-        let fields = rt::fields_or(
+        let mut fields = rt::fields_or(
             args.fields.as_deref(),
-            "id,summary,company/identifier,company/name,contact/name,contactEmailAddress,board/name,status/name,priority/name,type/name,owner/identifier,resources,closedFlag,initialDescription,_info/dateEntered",
+            "id,summary,company/identifier,company/name,contact/name,contactEmailAddress,board/name,status/name,priority/name,type/name,owner/identifier,resources,closedFlag,_info/dateEntered",
         )?;
+        let want_description = rt::take_derived(
+            &mut fields,
+            args.fields.is_some(),
+            "description",
+        );
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let result = ctx
+        let mut record = ctx
             .cw
-            .api()
-            .get_service_tickets_by_id(id, None, None, None, fields.as_deref(), None, None, None, None)
-            .await;
-        let mut value = rt::finish_one(ctx.cw.result(result).await?, keep_info)?;
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_service_tickets_by_id(
+                        id,
+                        None,
+                        None,
+                        None,
+                        fields.as_deref(),
+                        None,
+                        None,
+                        None,
+                        None,
+                    ),
+            )
+            .await?;
+        if want_description {
+            let q = rt::ListQuery::new(
+                "ServiceNote",
+                "text",
+                1,
+                Vec::new(),
+                rt::ListArgs {
+                    conditions: Some("detailDescriptionFlag = true".into()),
+                    order_by: Some("id asc".into()),
+                    page_size: Some(1),
+                    ..Default::default()
+                },
+            )?;
+            let records = ctx
+                .cw
+                .read(
+                    ctx
+                        .cw
+                        .api()
+                        .get_service_tickets_by_parent_id_notes(
+                            id,
+                            None,
+                            q.conditions(),
+                            None,
+                            q.fields(),
+                            q.order_by(),
+                            q.page(),
+                            None,
+                            q.page_size(),
+                        ),
+                )
+                .await?;
+            if let (Some(found), Value::Object(map)) = (
+                rt::first_value(&records, "text"),
+                &mut record,
+            ) {
+                map.insert("description".into(), found);
+            }
+        }
+        let mut value = rt::finish_one(record, keep_info)?;
         if args.include_notes == Some(true) {
             let q = rt::ListQuery::new(
                 "ServiceNote",
@@ -248,22 +321,26 @@ fn cw_get_ticket<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> Tool
                 Vec::new(),
                 rt::ListArgs::default(),
             )?;
-            let result = ctx
+            let records = ctx
                 .cw
-                .api()
-                .get_service_tickets_by_parent_id_notes(
-                    id,
-                    None,
-                    q.conditions(),
-                    None,
-                    q.fields(),
-                    q.order_by(),
-                    q.page(),
-                    None,
-                    q.page_size(),
+                .read(
+                    ctx
+                        .cw
+                        .api()
+                        .get_service_tickets_by_parent_id_notes(
+                            id,
+                            None,
+                            q.conditions(),
+                            None,
+                            q.fields(),
+                            q.order_by(),
+                            q.page(),
+                            None,
+                            q.page_size(),
+                        ),
                 )
-                .await;
-            let list = q.finish(ctx.cw.result(result).await?)?;
+                .await?;
+            let list = q.finish(records)?;
             if let Value::Object(map) = &mut value {
                 map.insert("notes".into(), list);
             }
@@ -299,7 +376,11 @@ pub struct CwListTicketNotesArgs {
 fn cw_list_ticket_notes_schema(_: &ToolDef) -> Value {
     rt::schema::<CwListTicketNotesArgs>()
 }
-fn cw_list_ticket_notes<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_list_ticket_notes<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwListTicketNotesArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
@@ -318,22 +399,26 @@ fn cw_list_ticket_notes<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) 
                 cursor: args.cursor.clone(),
             },
         )?;
-        let result = ctx
+        let records = ctx
             .cw
-            .api()
-            .get_service_tickets_by_parent_id_notes(
-                ticket_id,
-                q.child_conditions(),
-                q.conditions(),
-                None,
-                q.fields(),
-                q.order_by(),
-                q.page(),
-                None,
-                q.page_size(),
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_service_tickets_by_parent_id_notes(
+                        ticket_id,
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
             )
-            .await;
-        let value = q.finish(ctx.cw.result(result).await?)?;
+            .await?;
+        let value = q.finish(records)?;
         Ok(value)
     })
 }
@@ -370,7 +455,11 @@ pub struct CwCreateTicketArgs {
 fn cw_create_ticket_schema(_: &ToolDef) -> Value {
     rt::schema::<CwCreateTicketArgs>()
 }
-fn cw_create_ticket<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_create_ticket<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwCreateTicketArgs = rt::parse_args(args)?;
         let mut body = rt::Body::new();
@@ -386,8 +475,8 @@ fn cw_create_ticket<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> T
         let body: types::Ticket = body.into_typed()?;
         let fields: Option<String> = None;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let result = ctx.cw.api().post_service_tickets(&body).await;
-        let mut value = rt::finish_one(ctx.cw.result(result).await?, keep_info)?;
+        let record = ctx.cw.read(ctx.cw.api().post_service_tickets(&body)).await?;
+        let mut value = rt::finish_one(record, keep_info)?;
         Ok(value)
     })
 }
@@ -416,7 +505,11 @@ pub struct CwUpdateTicketArgs {
 fn cw_update_ticket_schema(_: &ToolDef) -> Value {
     rt::schema::<CwUpdateTicketArgs>()
 }
-fn cw_update_ticket<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_update_ticket<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwUpdateTicketArgs = rt::parse_args(args)?;
         let mut patch = rt::Patch::new();
@@ -426,12 +519,15 @@ fn cw_update_ticket<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> T
         patch.replace("owner/identifier", args.owner.clone());
         patch.replace("board/id", args.board_id.clone());
         patch.replace("summary", args.summary.clone());
-        let patch: Vec<types::PatchOperation> =
-            patch.into_typed(&["status_id", "priority_id", "owner", "board_id", "summary"])?;
+        let patch: Vec<types::PatchOperation> = patch
+            .into_typed(&["status_id", "priority_id", "owner", "board_id", "summary"])?;
         let fields: Option<String> = None;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let result = ctx.cw.api().patch_service_tickets_by_id(id, &patch).await;
-        let mut value = rt::finish_one(ctx.cw.result(result).await?, keep_info)?;
+        let record = ctx
+            .cw
+            .read(ctx.cw.api().patch_service_tickets_by_id(id, &patch))
+            .await?;
+        let mut value = rt::finish_one(record, keep_info)?;
         Ok(value)
     })
 }
@@ -468,7 +564,11 @@ pub struct CwAddTicketNoteArgs {
 fn cw_add_ticket_note_schema(_: &ToolDef) -> Value {
     rt::schema::<CwAddTicketNoteArgs>()
 }
-fn cw_add_ticket_note<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_add_ticket_note<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwAddTicketNoteArgs = rt::parse_args(args)?;
         let mut body = rt::Body::new();
@@ -480,12 +580,11 @@ fn cw_add_ticket_note<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) ->
         let body: types::ServiceNote = body.into_typed()?;
         let fields: Option<String> = None;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let result = ctx
+        let record = ctx
             .cw
-            .api()
-            .post_service_tickets_by_parent_id_notes(ticket_id, &body)
-            .await;
-        let mut value = rt::finish_one(ctx.cw.result(result).await?, keep_info)?;
+            .read(ctx.cw.api().post_service_tickets_by_parent_id_notes(ticket_id, &body))
+            .await?;
+        let mut value = rt::finish_one(record, keep_info)?;
         Ok(value)
     })
 }
@@ -515,7 +614,11 @@ pub struct CwListBoardsArgs {
 fn cw_list_boards_schema(_: &ToolDef) -> Value {
     rt::schema::<CwListBoardsArgs>()
 }
-fn cw_list_boards<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_list_boards<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwListBoardsArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
@@ -533,21 +636,25 @@ fn cw_list_boards<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> Too
                 cursor: args.cursor.clone(),
             },
         )?;
-        let result = ctx
+        let records = ctx
             .cw
-            .api()
-            .get_service_boards(
-                q.child_conditions(),
-                q.conditions(),
-                None,
-                q.fields(),
-                q.order_by(),
-                q.page(),
-                None,
-                q.page_size(),
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_service_boards(
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
             )
-            .await;
-        let value = q.finish(ctx.cw.result(result).await?)?;
+            .await?;
+        let value = q.finish(records)?;
         Ok(value)
     })
 }
@@ -579,7 +686,11 @@ pub struct CwListBoardStatusesArgs {
 fn cw_list_board_statuses_schema(_: &ToolDef) -> Value {
     rt::schema::<CwListBoardStatusesArgs>()
 }
-fn cw_list_board_statuses<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_list_board_statuses<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwListBoardStatusesArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
@@ -598,22 +709,26 @@ fn cw_list_board_statuses<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value
                 cursor: args.cursor.clone(),
             },
         )?;
-        let result = ctx
+        let records = ctx
             .cw
-            .api()
-            .get_service_boards_by_parent_id_statuses(
-                board_id,
-                q.child_conditions(),
-                q.conditions(),
-                None,
-                q.fields(),
-                q.order_by(),
-                q.page(),
-                None,
-                q.page_size(),
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_service_boards_by_parent_id_statuses(
+                        board_id,
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
             )
-            .await;
-        let value = q.finish(ctx.cw.result(result).await?)?;
+            .await?;
+        let value = q.finish(records)?;
         Ok(value)
     })
 }
@@ -645,7 +760,11 @@ pub struct CwListBoardTypesArgs {
 fn cw_list_board_types_schema(_: &ToolDef) -> Value {
     rt::schema::<CwListBoardTypesArgs>()
 }
-fn cw_list_board_types<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_list_board_types<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwListBoardTypesArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
@@ -664,22 +783,26 @@ fn cw_list_board_types<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -
                 cursor: args.cursor.clone(),
             },
         )?;
-        let result = ctx
+        let records = ctx
             .cw
-            .api()
-            .get_service_boards_by_parent_id_types(
-                board_id,
-                q.child_conditions(),
-                q.conditions(),
-                None,
-                q.fields(),
-                q.order_by(),
-                q.page(),
-                None,
-                q.page_size(),
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_service_boards_by_parent_id_types(
+                        board_id,
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
             )
-            .await;
-        let value = q.finish(ctx.cw.result(result).await?)?;
+            .await?;
+        let value = q.finish(records)?;
         Ok(value)
     })
 }
@@ -709,7 +832,11 @@ pub struct CwListPrioritiesArgs {
 fn cw_list_priorities_schema(_: &ToolDef) -> Value {
     rt::schema::<CwListPrioritiesArgs>()
 }
-fn cw_list_priorities<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_list_priorities<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwListPrioritiesArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
@@ -727,21 +854,25 @@ fn cw_list_priorities<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) ->
                 cursor: args.cursor.clone(),
             },
         )?;
-        let result = ctx
+        let records = ctx
             .cw
-            .api()
-            .get_service_priorities(
-                q.child_conditions(),
-                q.conditions(),
-                None,
-                q.fields(),
-                q.order_by(),
-                q.page(),
-                None,
-                q.page_size(),
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_service_priorities(
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
             )
-            .await;
-        let value = q.finish(ctx.cw.result(result).await?)?;
+            .await?;
+        let value = q.finish(records)?;
         Ok(value)
     })
 }
@@ -777,7 +908,11 @@ pub struct CwCreateTimeEntryArgs {
 fn cw_create_time_entry_schema(_: &ToolDef) -> Value {
     rt::schema::<CwCreateTimeEntryArgs>()
 }
-fn cw_create_time_entry<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_create_time_entry<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwCreateTimeEntryArgs = rt::parse_args(args)?;
         let mut body = rt::Body::new();
@@ -791,7 +926,8 @@ fn cw_create_time_entry<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) 
         );
         body.set(
             "timeEnd",
-            args.time_end
+            args
+                .time_end
                 .as_deref()
                 .map(|v| rt::utc_timestamp("time_end", v))
                 .transpose()?,
@@ -804,8 +940,8 @@ fn cw_create_time_entry<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) 
         let body: types::TimeEntry = body.into_typed()?;
         let fields: Option<String> = None;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let result = ctx.cw.api().post_time_entries(&body).await;
-        let mut value = rt::finish_one(ctx.cw.result(result).await?, keep_info)?;
+        let record = ctx.cw.read(ctx.cw.api().post_time_entries(&body)).await?;
+        let mut value = rt::finish_one(record, keep_info)?;
         Ok(value)
     })
 }
@@ -868,21 +1004,25 @@ fn cw_my_time<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFut
                 cursor: args.cursor.clone(),
             },
         )?;
-        let result = ctx
+        let records = ctx
             .cw
-            .api()
-            .get_time_entries(
-                q.child_conditions(),
-                q.conditions(),
-                None,
-                q.fields(),
-                q.order_by(),
-                q.page(),
-                None,
-                q.page_size(),
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_time_entries(
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
             )
-            .await;
-        let value = q.finish(ctx.cw.result(result).await?)?;
+            .await?;
+        let value = q.finish(records)?;
         Ok(value)
     })
 }
@@ -914,16 +1054,15 @@ pub struct CwTicketTimeArgs {
 fn cw_ticket_time_schema(_: &ToolDef) -> Value {
     rt::schema::<CwTicketTimeArgs>()
 }
-fn cw_ticket_time<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_ticket_time<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwTicketTimeArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
-        rt::term(
-            &mut terms,
-            "chargeToId",
-            CompareOp::Eq,
-            Some(args.ticket_id.clone()),
-        );
+        rt::term(&mut terms, "chargeToId", CompareOp::Eq, Some(args.ticket_id.clone()));
         let q = rt::ListQuery::new(
             "TimeEntry",
             "id,member/identifier,timeStart,timeEnd,actualHours,notes,billableOption",
@@ -938,21 +1077,25 @@ fn cw_ticket_time<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> Too
                 cursor: args.cursor.clone(),
             },
         )?;
-        let result = ctx
+        let records = ctx
             .cw
-            .api()
-            .get_time_entries(
-                q.child_conditions(),
-                q.conditions(),
-                None,
-                q.fields(),
-                q.order_by(),
-                q.page(),
-                None,
-                q.page_size(),
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_time_entries(
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
             )
-            .await;
-        let value = q.finish(ctx.cw.result(result).await?)?;
+            .await?;
+        let value = q.finish(records)?;
         Ok(value)
     })
 }
@@ -997,28 +1140,17 @@ pub struct CwSearchTimeEntriesArgs {
 fn cw_search_time_entries_schema(_: &ToolDef) -> Value {
     rt::schema::<CwSearchTimeEntriesArgs>()
 }
-fn cw_search_time_entries<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_search_time_entries<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwSearchTimeEntriesArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
-        rt::term(
-            &mut terms,
-            "member/identifier",
-            CompareOp::Eq,
-            args.member.clone(),
-        );
-        rt::term(
-            &mut terms,
-            "company/identifier",
-            CompareOp::Eq,
-            args.company.clone(),
-        );
-        rt::term(
-            &mut terms,
-            "chargeToType",
-            CompareOp::Eq,
-            args.charge_to_type.clone(),
-        );
+        rt::term(&mut terms, "member/identifier", CompareOp::Eq, args.member.clone());
+        rt::term(&mut terms, "company/identifier", CompareOp::Eq, args.company.clone());
+        rt::term(&mut terms, "chargeToType", CompareOp::Eq, args.charge_to_type.clone());
         rt::term_date(
             &mut terms,
             "from",
@@ -1041,21 +1173,25 @@ fn cw_search_time_entries<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value
                 cursor: args.cursor.clone(),
             },
         )?;
-        let result = ctx
+        let records = ctx
             .cw
-            .api()
-            .get_time_entries(
-                q.child_conditions(),
-                q.conditions(),
-                None,
-                q.fields(),
-                q.order_by(),
-                q.page(),
-                None,
-                q.page_size(),
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_time_entries(
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
             )
-            .await;
-        let value = q.finish(ctx.cw.result(result).await?)?;
+            .await?;
+        let value = q.finish(records)?;
         Ok(value)
     })
 }
@@ -1091,17 +1227,16 @@ pub struct CwSearchCompaniesArgs {
 fn cw_search_companies_schema(_: &ToolDef) -> Value {
     rt::schema::<CwSearchCompaniesArgs>()
 }
-fn cw_search_companies<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_search_companies<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwSearchCompaniesArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
         rt::term(&mut terms, "identifier", CompareOp::Eq, args.identifier.clone());
-        rt::term(
-            &mut terms,
-            "name",
-            CompareOp::Contains,
-            args.name_contains.clone(),
-        );
+        rt::term(&mut terms, "name", CompareOp::Contains, args.name_contains.clone());
         let q = rt::ListQuery::new(
             "Company",
             "id,identifier,name,status/name,phoneNumber,city,state",
@@ -1116,21 +1251,25 @@ fn cw_search_companies<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -
                 cursor: args.cursor.clone(),
             },
         )?;
-        let result = ctx
+        let records = ctx
             .cw
-            .api()
-            .get_company_companies(
-                q.child_conditions(),
-                q.conditions(),
-                None,
-                q.fields(),
-                q.order_by(),
-                q.page(),
-                None,
-                q.page_size(),
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_company_companies(
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
             )
-            .await;
-        let value = q.finish(ctx.cw.result(result).await?)?;
+            .await?;
+        let value = q.finish(records)?;
         Ok(value)
     })
 }
@@ -1147,7 +1286,11 @@ pub struct CwGetCompanyArgs {
 fn cw_get_company_schema(_: &ToolDef) -> Value {
     rt::schema::<CwGetCompanyArgs>()
 }
-fn cw_get_company<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_get_company<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwGetCompanyArgs = rt::parse_args(args)?;
         let id = rt::id("id", args.id)?;
@@ -1156,12 +1299,26 @@ fn cw_get_company<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> Too
             "id,identifier,name,status/name,phoneNumber,website,addressLine1,city,state,zip,territory/name,defaultContact/name,types",
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let result = ctx
+        let record = ctx
             .cw
-            .api()
-            .get_company_companies_by_id(id, None, None, None, fields.as_deref(), None, None, None, None)
-            .await;
-        let mut value = rt::finish_one(ctx.cw.result(result).await?, keep_info)?;
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_company_companies_by_id(
+                        id,
+                        None,
+                        None,
+                        None,
+                        fields.as_deref(),
+                        None,
+                        None,
+                        None,
+                        None,
+                    ),
+            )
+            .await?;
+        let mut value = rt::finish_one(record, keep_info)?;
         Ok(value)
     })
 }
@@ -1200,16 +1357,15 @@ pub struct CwSearchContactsArgs {
 fn cw_search_contacts_schema(_: &ToolDef) -> Value {
     rt::schema::<CwSearchContactsArgs>()
 }
-fn cw_search_contacts<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_search_contacts<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwSearchContactsArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
-        rt::term(
-            &mut terms,
-            "company/identifier",
-            CompareOp::Eq,
-            args.company.clone(),
-        );
+        rt::term(&mut terms, "company/identifier", CompareOp::Eq, args.company.clone());
         rt::term(&mut terms, "firstName", CompareOp::Eq, args.first_name.clone());
         rt::term(&mut terms, "lastName", CompareOp::Eq, args.last_name.clone());
         let q = rt::ListQuery::new(
@@ -1226,21 +1382,25 @@ fn cw_search_contacts<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) ->
                 cursor: args.cursor.clone(),
             },
         )?;
-        let result = ctx
+        let records = ctx
             .cw
-            .api()
-            .get_company_contacts(
-                q.child_conditions(),
-                q.conditions(),
-                None,
-                q.fields(),
-                q.order_by(),
-                q.page(),
-                None,
-                q.page_size(),
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_company_contacts(
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
             )
-            .await;
-        let value = q.finish(ctx.cw.result(result).await?)?;
+            .await?;
+        let value = q.finish(records)?;
         Ok(value)
     })
 }
@@ -1257,7 +1417,11 @@ pub struct CwGetContactArgs {
 fn cw_get_contact_schema(_: &ToolDef) -> Value {
     rt::schema::<CwGetContactArgs>()
 }
-fn cw_get_contact<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_get_contact<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwGetContactArgs = rt::parse_args(args)?;
         let id = rt::id("id", args.id)?;
@@ -1266,12 +1430,26 @@ fn cw_get_contact<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> Too
             "id,firstName,lastName,title,company/identifier,company/name,site/name,communicationItems,inactiveFlag",
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let result = ctx
+        let record = ctx
             .cw
-            .api()
-            .get_company_contacts_by_id(id, None, None, None, fields.as_deref(), None, None, None, None)
-            .await;
-        let mut value = rt::finish_one(ctx.cw.result(result).await?, keep_info)?;
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_company_contacts_by_id(
+                        id,
+                        None,
+                        None,
+                        None,
+                        fields.as_deref(),
+                        None,
+                        None,
+                        None,
+                        None,
+                    ),
+            )
+            .await?;
+        let mut value = rt::finish_one(record, keep_info)?;
         Ok(value)
     })
 }
@@ -1313,28 +1491,17 @@ pub struct CwSearchConfigurationsArgs {
 fn cw_search_configurations_schema(_: &ToolDef) -> Value {
     rt::schema::<CwSearchConfigurationsArgs>()
 }
-fn cw_search_configurations<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_search_configurations<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwSearchConfigurationsArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
-        rt::term(
-            &mut terms,
-            "company/identifier",
-            CompareOp::Eq,
-            args.company.clone(),
-        );
-        rt::term(
-            &mut terms,
-            "name",
-            CompareOp::Contains,
-            args.name_contains.clone(),
-        );
-        rt::term(
-            &mut terms,
-            "serialNumber",
-            CompareOp::Eq,
-            args.serial_number.clone(),
-        );
+        rt::term(&mut terms, "company/identifier", CompareOp::Eq, args.company.clone());
+        rt::term(&mut terms, "name", CompareOp::Contains, args.name_contains.clone());
+        rt::term(&mut terms, "serialNumber", CompareOp::Eq, args.serial_number.clone());
         rt::term(&mut terms, "type/name", CompareOp::Eq, args.r#type.clone());
         let q = rt::ListQuery::new(
             "Company.Configuration",
@@ -1350,22 +1517,26 @@ fn cw_search_configurations<'a>(ctx: &'a Context, _: &'static ToolDef, args: Val
                 cursor: args.cursor.clone(),
             },
         )?;
-        let result = ctx
+        let records = ctx
             .cw
-            .api()
-            .get_company_configurations(
-                q.child_conditions(),
-                q.conditions(),
-                None,
-                q.fields(),
-                None,
-                q.order_by(),
-                q.page(),
-                None,
-                q.page_size(),
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_company_configurations(
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        None,
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
             )
-            .await;
-        let value = q.finish(ctx.cw.result(result).await?)?;
+            .await?;
+        let value = q.finish(records)?;
         Ok(value)
     })
 }
@@ -1382,7 +1553,11 @@ pub struct CwGetConfigurationArgs {
 fn cw_get_configuration_schema(_: &ToolDef) -> Value {
     rt::schema::<CwGetConfigurationArgs>()
 }
-fn cw_get_configuration<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_get_configuration<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwGetConfigurationArgs = rt::parse_args(args)?;
         let id = rt::id("id", args.id)?;
@@ -1391,12 +1566,26 @@ fn cw_get_configuration<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) 
             "id,name,type/name,status/name,company/identifier,contact/name,serialNumber,modelNumber,manufacturer/name,ipAddress,macAddress,osType,osInfo,warrantyExpirationDate,notes",
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let result = ctx
+        let record = ctx
             .cw
-            .api()
-            .get_company_configurations_by_id(id, None, None, None, fields.as_deref(), None, None, None, None)
-            .await;
-        let mut value = rt::finish_one(ctx.cw.result(result).await?, keep_info)?;
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_company_configurations_by_id(
+                        id,
+                        None,
+                        None,
+                        None,
+                        fields.as_deref(),
+                        None,
+                        None,
+                        None,
+                        None,
+                    ),
+            )
+            .await?;
+        let mut value = rt::finish_one(record, keep_info)?;
         Ok(value)
     })
 }
@@ -1435,16 +1624,15 @@ pub struct CwSearchOpportunitiesArgs {
 fn cw_search_opportunities_schema(_: &ToolDef) -> Value {
     rt::schema::<CwSearchOpportunitiesArgs>()
 }
-fn cw_search_opportunities<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_search_opportunities<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwSearchOpportunitiesArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
-        rt::term(
-            &mut terms,
-            "company/identifier",
-            CompareOp::Eq,
-            args.company.clone(),
-        );
+        rt::term(&mut terms, "company/identifier", CompareOp::Eq, args.company.clone());
         rt::term(&mut terms, "status/name", CompareOp::Eq, args.status.clone());
         rt::term(
             &mut terms,
@@ -1466,21 +1654,25 @@ fn cw_search_opportunities<'a>(ctx: &'a Context, _: &'static ToolDef, args: Valu
                 cursor: args.cursor.clone(),
             },
         )?;
-        let result = ctx
+        let records = ctx
             .cw
-            .api()
-            .get_sales_opportunities(
-                q.child_conditions(),
-                q.conditions(),
-                None,
-                q.fields(),
-                q.order_by(),
-                q.page(),
-                None,
-                q.page_size(),
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_sales_opportunities(
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
             )
-            .await;
-        let value = q.finish(ctx.cw.result(result).await?)?;
+            .await?;
+        let value = q.finish(records)?;
         Ok(value)
     })
 }
@@ -1497,7 +1689,11 @@ pub struct CwGetOpportunityArgs {
 fn cw_get_opportunity_schema(_: &ToolDef) -> Value {
     rt::schema::<CwGetOpportunityArgs>()
 }
-fn cw_get_opportunity<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_get_opportunity<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwGetOpportunityArgs = rt::parse_args(args)?;
         let id = rt::id("id", args.id)?;
@@ -1506,12 +1702,26 @@ fn cw_get_opportunity<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) ->
             "id,name,company/identifier,contact/name,status/name,stage/name,probability/name,primarySalesRep/identifier,expectedCloseDate,notes",
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let result = ctx
+        let record = ctx
             .cw
-            .api()
-            .get_sales_opportunities_by_id(id, None, None, None, fields.as_deref(), None, None, None, None)
-            .await;
-        let mut value = rt::finish_one(ctx.cw.result(result).await?, keep_info)?;
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_sales_opportunities_by_id(
+                        id,
+                        None,
+                        None,
+                        None,
+                        fields.as_deref(),
+                        None,
+                        None,
+                        None,
+                        None,
+                    ),
+            )
+            .await?;
+        let mut value = rt::finish_one(record, keep_info)?;
         Ok(value)
     })
 }
@@ -1547,16 +1757,15 @@ pub struct CwSearchActivitiesArgs {
 fn cw_search_activities_schema(_: &ToolDef) -> Value {
     rt::schema::<CwSearchActivitiesArgs>()
 }
-fn cw_search_activities<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_search_activities<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwSearchActivitiesArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
-        rt::term(
-            &mut terms,
-            "company/identifier",
-            CompareOp::Eq,
-            args.company.clone(),
-        );
+        rt::term(&mut terms, "company/identifier", CompareOp::Eq, args.company.clone());
         rt::term(
             &mut terms,
             "assignTo/identifier",
@@ -1577,21 +1786,25 @@ fn cw_search_activities<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) 
                 cursor: args.cursor.clone(),
             },
         )?;
-        let result = ctx
+        let records = ctx
             .cw
-            .api()
-            .get_sales_activities(
-                q.child_conditions(),
-                q.conditions(),
-                None,
-                q.fields(),
-                q.order_by(),
-                q.page(),
-                None,
-                q.page_size(),
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_sales_activities(
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
             )
-            .await;
-        let value = q.finish(ctx.cw.result(result).await?)?;
+            .await?;
+        let value = q.finish(records)?;
         Ok(value)
     })
 }
@@ -1608,7 +1821,11 @@ pub struct CwGetActivityArgs {
 fn cw_get_activity_schema(_: &ToolDef) -> Value {
     rt::schema::<CwGetActivityArgs>()
 }
-fn cw_get_activity<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_get_activity<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwGetActivityArgs = rt::parse_args(args)?;
         let id = rt::id("id", args.id)?;
@@ -1617,12 +1834,26 @@ fn cw_get_activity<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> To
             "id,name,type/name,status/name,company/identifier,contact/name,assignTo/identifier,dateStart,dateEnd,notes",
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let result = ctx
+        let record = ctx
             .cw
-            .api()
-            .get_sales_activities_by_id(id, None, None, None, fields.as_deref(), None, None, None, None)
-            .await;
-        let mut value = rt::finish_one(ctx.cw.result(result).await?, keep_info)?;
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_sales_activities_by_id(
+                        id,
+                        None,
+                        None,
+                        None,
+                        fields.as_deref(),
+                        None,
+                        None,
+                        None,
+                        None,
+                    ),
+            )
+            .await?;
+        let mut value = rt::finish_one(record, keep_info)?;
         Ok(value)
     })
 }
@@ -1661,16 +1892,15 @@ pub struct CwSearchAgreementsArgs {
 fn cw_search_agreements_schema(_: &ToolDef) -> Value {
     rt::schema::<CwSearchAgreementsArgs>()
 }
-fn cw_search_agreements<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_search_agreements<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwSearchAgreementsArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
-        rt::term(
-            &mut terms,
-            "company/identifier",
-            CompareOp::Eq,
-            args.company.clone(),
-        );
+        rt::term(&mut terms, "company/identifier", CompareOp::Eq, args.company.clone());
         rt::term(&mut terms, "type/name", CompareOp::Eq, args.r#type.clone());
         rt::term(&mut terms, "cancelledFlag", CompareOp::Eq, args.cancelled.clone());
         let q = rt::ListQuery::new(
@@ -1687,21 +1917,25 @@ fn cw_search_agreements<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) 
                 cursor: args.cursor.clone(),
             },
         )?;
-        let result = ctx
+        let records = ctx
             .cw
-            .api()
-            .get_finance_agreements(
-                q.child_conditions(),
-                q.conditions(),
-                None,
-                q.fields(),
-                q.order_by(),
-                q.page(),
-                None,
-                q.page_size(),
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_finance_agreements(
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
             )
-            .await;
-        let value = q.finish(ctx.cw.result(result).await?)?;
+            .await?;
+        let value = q.finish(records)?;
         Ok(value)
     })
 }
@@ -1718,7 +1952,11 @@ pub struct CwGetAgreementArgs {
 fn cw_get_agreement_schema(_: &ToolDef) -> Value {
     rt::schema::<CwGetAgreementArgs>()
 }
-fn cw_get_agreement<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_get_agreement<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwGetAgreementArgs = rt::parse_args(args)?;
         let id = rt::id("id", args.id)?;
@@ -1727,12 +1965,26 @@ fn cw_get_agreement<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> T
             "id,name,type/name,company/identifier,contact/name,agreementStatus,startDate,endDate,billAmount,billingCycle/name,internalNotes",
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let result = ctx
+        let record = ctx
             .cw
-            .api()
-            .get_finance_agreements_by_id(id, None, None, None, fields.as_deref(), None, None, None, None)
-            .await;
-        let mut value = rt::finish_one(ctx.cw.result(result).await?, keep_info)?;
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_finance_agreements_by_id(
+                        id,
+                        None,
+                        None,
+                        None,
+                        fields.as_deref(),
+                        None,
+                        None,
+                        None,
+                        None,
+                    ),
+            )
+            .await?;
+        let mut value = rt::finish_one(record, keep_info)?;
         Ok(value)
     })
 }
@@ -1771,16 +2023,15 @@ pub struct CwSearchInvoicesArgs {
 fn cw_search_invoices_schema(_: &ToolDef) -> Value {
     rt::schema::<CwSearchInvoicesArgs>()
 }
-fn cw_search_invoices<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_search_invoices<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwSearchInvoicesArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
-        rt::term(
-            &mut terms,
-            "company/identifier",
-            CompareOp::Eq,
-            args.company.clone(),
-        );
+        rt::term(&mut terms, "company/identifier", CompareOp::Eq, args.company.clone());
         rt::term(
             &mut terms,
             "invoiceNumber",
@@ -1802,21 +2053,25 @@ fn cw_search_invoices<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) ->
                 cursor: args.cursor.clone(),
             },
         )?;
-        let result = ctx
+        let records = ctx
             .cw
-            .api()
-            .get_finance_invoices(
-                q.child_conditions(),
-                q.conditions(),
-                None,
-                q.fields(),
-                q.order_by(),
-                q.page(),
-                None,
-                q.page_size(),
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_finance_invoices(
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
             )
-            .await;
-        let value = q.finish(ctx.cw.result(result).await?)?;
+            .await?;
+        let value = q.finish(records)?;
         Ok(value)
     })
 }
@@ -1833,7 +2088,11 @@ pub struct CwGetInvoiceArgs {
 fn cw_get_invoice_schema(_: &ToolDef) -> Value {
     rt::schema::<CwGetInvoiceArgs>()
 }
-fn cw_get_invoice<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_get_invoice<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwGetInvoiceArgs = rt::parse_args(args)?;
         let id = rt::id("id", args.id)?;
@@ -1842,12 +2101,26 @@ fn cw_get_invoice<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> Too
             "id,invoiceNumber,company/identifier,billToCompany/name,date,dueDate,subtotal,salesTax,total,balance,status/name,agreement/name",
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let result = ctx
+        let record = ctx
             .cw
-            .api()
-            .get_finance_invoices_by_id(id, None, None, None, fields.as_deref(), None, None, None, None)
-            .await;
-        let mut value = rt::finish_one(ctx.cw.result(result).await?, keep_info)?;
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_finance_invoices_by_id(
+                        id,
+                        None,
+                        None,
+                        None,
+                        fields.as_deref(),
+                        None,
+                        None,
+                        None,
+                        None,
+                    ),
+            )
+            .await?;
+        let mut value = rt::finish_one(record, keep_info)?;
         Ok(value)
     })
 }
@@ -1886,22 +2159,16 @@ pub struct CwSearchProjectsArgs {
 fn cw_search_projects_schema(_: &ToolDef) -> Value {
     rt::schema::<CwSearchProjectsArgs>()
 }
-fn cw_search_projects<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_search_projects<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwSearchProjectsArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
-        rt::term(
-            &mut terms,
-            "company/identifier",
-            CompareOp::Eq,
-            args.company.clone(),
-        );
-        rt::term(
-            &mut terms,
-            "manager/identifier",
-            CompareOp::Eq,
-            args.manager.clone(),
-        );
+        rt::term(&mut terms, "company/identifier", CompareOp::Eq, args.company.clone());
+        rt::term(&mut terms, "manager/identifier", CompareOp::Eq, args.manager.clone());
         rt::term(&mut terms, "closedFlag", CompareOp::Eq, args.closed.clone());
         let q = rt::ListQuery::new(
             "Project",
@@ -1917,21 +2184,25 @@ fn cw_search_projects<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) ->
                 cursor: args.cursor.clone(),
             },
         )?;
-        let result = ctx
+        let records = ctx
             .cw
-            .api()
-            .get_project_projects(
-                q.child_conditions(),
-                q.conditions(),
-                None,
-                q.fields(),
-                q.order_by(),
-                q.page(),
-                None,
-                q.page_size(),
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_project_projects(
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
             )
-            .await;
-        let value = q.finish(ctx.cw.result(result).await?)?;
+            .await?;
+        let value = q.finish(records)?;
         Ok(value)
     })
 }
@@ -1948,7 +2219,11 @@ pub struct CwGetProjectArgs {
 fn cw_get_project_schema(_: &ToolDef) -> Value {
     rt::schema::<CwGetProjectArgs>()
 }
-fn cw_get_project<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_get_project<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwGetProjectArgs = rt::parse_args(args)?;
         let id = rt::id("id", args.id)?;
@@ -1957,12 +2232,26 @@ fn cw_get_project<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> Too
             "id,name,company/identifier,contact/name,status/name,manager/identifier,board/name,estimatedStart,estimatedEnd,budgetHours,actualHours,percentComplete,description",
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let result = ctx
+        let record = ctx
             .cw
-            .api()
-            .get_project_projects_by_id(id, None, None, None, fields.as_deref(), None, None, None, None)
-            .await;
-        let mut value = rt::finish_one(ctx.cw.result(result).await?, keep_info)?;
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_project_projects_by_id(
+                        id,
+                        None,
+                        None,
+                        None,
+                        fields.as_deref(),
+                        None,
+                        None,
+                        None,
+                        None,
+                    ),
+            )
+            .await?;
+        let mut value = rt::finish_one(record, keep_info)?;
         Ok(value)
     })
 }
@@ -2001,7 +2290,11 @@ pub struct CwSearchProjectTicketsArgs {
 fn cw_search_project_tickets_schema(_: &ToolDef) -> Value {
     rt::schema::<CwSearchProjectTicketsArgs>()
 }
-fn cw_search_project_tickets<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_search_project_tickets<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwSearchProjectTicketsArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
@@ -2022,21 +2315,25 @@ fn cw_search_project_tickets<'a>(ctx: &'a Context, _: &'static ToolDef, args: Va
                 cursor: args.cursor.clone(),
             },
         )?;
-        let result = ctx
+        let records = ctx
             .cw
-            .api()
-            .get_project_tickets(
-                q.child_conditions(),
-                q.conditions(),
-                None,
-                q.fields(),
-                q.order_by(),
-                q.page(),
-                None,
-                q.page_size(),
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_project_tickets(
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
             )
-            .await;
-        let value = q.finish(ctx.cw.result(result).await?)?;
+            .await?;
+        let value = q.finish(records)?;
         Ok(value)
     })
 }
@@ -2053,21 +2350,83 @@ pub struct CwGetProjectTicketArgs {
 fn cw_get_project_ticket_schema(_: &ToolDef) -> Value {
     rt::schema::<CwGetProjectTicketArgs>()
 }
-fn cw_get_project_ticket<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_get_project_ticket<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwGetProjectTicketArgs = rt::parse_args(args)?;
         let id = rt::id("id", args.id)?;
-        let fields = rt::fields_or(
+        let mut fields = rt::fields_or(
             args.fields.as_deref(),
             "id,summary,project/name,phase/name,status/name,company/identifier,contact/name,budgetHours,actualHours,closedFlag",
         )?;
+        let want_description = rt::take_derived(
+            &mut fields,
+            args.fields.is_some(),
+            "description",
+        );
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let result = ctx
+        let mut record = ctx
             .cw
-            .api()
-            .get_project_tickets_by_id(id, None, None, None, fields.as_deref(), None, None, None, None)
-            .await;
-        let mut value = rt::finish_one(ctx.cw.result(result).await?, keep_info)?;
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_project_tickets_by_id(
+                        id,
+                        None,
+                        None,
+                        None,
+                        fields.as_deref(),
+                        None,
+                        None,
+                        None,
+                        None,
+                    ),
+            )
+            .await?;
+        if want_description {
+            let q = rt::ListQuery::new(
+                "TicketNote",
+                "text",
+                1,
+                Vec::new(),
+                rt::ListArgs {
+                    conditions: Some("detailDescriptionFlag = true".into()),
+                    order_by: Some("id asc".into()),
+                    page_size: Some(1),
+                    ..Default::default()
+                },
+            )?;
+            let records = ctx
+                .cw
+                .read(
+                    ctx
+                        .cw
+                        .api()
+                        .get_project_tickets_by_parent_id_notes(
+                            id,
+                            None,
+                            q.conditions(),
+                            None,
+                            q.fields(),
+                            q.order_by(),
+                            q.page(),
+                            None,
+                            q.page_size(),
+                        ),
+                )
+                .await?;
+            if let (Some(found), Value::Object(map)) = (
+                rt::first_value(&records, "text"),
+                &mut record,
+            ) {
+                map.insert("description".into(), found);
+            }
+        }
+        let mut value = rt::finish_one(record, keep_info)?;
         Ok(value)
     })
 }
@@ -2103,7 +2462,11 @@ pub struct CwSearchMembersArgs {
 fn cw_search_members_schema(_: &ToolDef) -> Value {
     rt::schema::<CwSearchMembersArgs>()
 }
-fn cw_search_members<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_search_members<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwSearchMembersArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
@@ -2128,21 +2491,25 @@ fn cw_search_members<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> 
                 cursor: args.cursor.clone(),
             },
         )?;
-        let result = ctx
+        let records = ctx
             .cw
-            .api()
-            .get_system_members(
-                q.child_conditions(),
-                q.conditions(),
-                None,
-                q.fields(),
-                q.order_by(),
-                q.page(),
-                None,
-                q.page_size(),
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_system_members(
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
             )
-            .await;
-        let value = q.finish(ctx.cw.result(result).await?)?;
+            .await?;
+        let value = q.finish(records)?;
         Ok(value)
     })
 }
@@ -2159,7 +2526,11 @@ pub struct CwGetMemberArgs {
 fn cw_get_member_schema(_: &ToolDef) -> Value {
     rt::schema::<CwGetMemberArgs>()
 }
-fn cw_get_member<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_get_member<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwGetMemberArgs = rt::parse_args(args)?;
         let id = rt::id("id", args.id)?;
@@ -2168,12 +2539,26 @@ fn cw_get_member<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> Tool
             "id,identifier,firstName,lastName,title,officeEmail,officePhone,defaultDepartment/name,inactiveFlag",
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let result = ctx
+        let record = ctx
             .cw
-            .api()
-            .get_system_members_by_id(id, None, None, None, fields.as_deref(), None, None, None, None)
-            .await;
-        let mut value = rt::finish_one(ctx.cw.result(result).await?, keep_info)?;
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_system_members_by_id(
+                        id,
+                        None,
+                        None,
+                        None,
+                        fields.as_deref(),
+                        None,
+                        None,
+                        None,
+                        None,
+                    ),
+            )
+            .await?;
+        let mut value = rt::finish_one(record, keep_info)?;
         Ok(value)
     })
 }
@@ -2212,16 +2597,15 @@ pub struct CwSearchScheduleEntriesArgs {
 fn cw_search_schedule_entries_schema(_: &ToolDef) -> Value {
     rt::schema::<CwSearchScheduleEntriesArgs>()
 }
-fn cw_search_schedule_entries<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_search_schedule_entries<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwSearchScheduleEntriesArgs = rt::parse_args(args)?;
         let mut terms = Vec::new();
-        rt::term(
-            &mut terms,
-            "member/identifier",
-            CompareOp::Eq,
-            args.member.clone(),
-        );
+        rt::term(&mut terms, "member/identifier", CompareOp::Eq, args.member.clone());
         rt::term_date(
             &mut terms,
             "from",
@@ -2244,21 +2628,25 @@ fn cw_search_schedule_entries<'a>(ctx: &'a Context, _: &'static ToolDef, args: V
                 cursor: args.cursor.clone(),
             },
         )?;
-        let result = ctx
+        let records = ctx
             .cw
-            .api()
-            .get_schedule_entries(
-                q.child_conditions(),
-                q.conditions(),
-                None,
-                q.fields(),
-                q.order_by(),
-                q.page(),
-                None,
-                q.page_size(),
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_schedule_entries(
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
             )
-            .await;
-        let value = q.finish(ctx.cw.result(result).await?)?;
+            .await?;
+        let value = q.finish(records)?;
         Ok(value)
     })
 }
@@ -2275,7 +2663,11 @@ pub struct CwGetScheduleEntryArgs {
 fn cw_get_schedule_entry_schema(_: &ToolDef) -> Value {
     rt::schema::<CwGetScheduleEntryArgs>()
 }
-fn cw_get_schedule_entry<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn cw_get_schedule_entry<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwGetScheduleEntryArgs = rt::parse_args(args)?;
         let id = rt::id("id", args.id)?;
@@ -2284,12 +2676,26 @@ fn cw_get_schedule_entry<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value)
             "id,name,member/identifier,type/identifier,objectId,dateStart,dateEnd,hours,status/name,where/name",
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let result = ctx
+        let record = ctx
             .cw
-            .api()
-            .get_schedule_entries_by_id(id, None, None, None, fields.as_deref(), None, None, None, None)
-            .await;
-        let mut value = rt::finish_one(ctx.cw.result(result).await?, keep_info)?;
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_schedule_entries_by_id(
+                        id,
+                        None,
+                        None,
+                        None,
+                        fields.as_deref(),
+                        None,
+                        None,
+                        None,
+                        None,
+                    ),
+            )
+            .await?;
+        let mut value = rt::finish_one(record, keep_info)?;
         Ok(value)
     })
 }
@@ -2301,6 +2707,9 @@ pub static TOOLS: &[ToolDef] = &[
         description: "Find service tickets by company, board, status, priority, owner, summary text, open/closed and dates. Newest first unless order_by says otherwise. Example: {\"company\": \"ACME\", \"closed\": false}.",
         toolset: "tickets",
         tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
         idempotent: true,
         operation_id: "getServiceTickets",
         input_schema: cw_search_tickets_schema,
@@ -2312,6 +2721,9 @@ pub static TOOLS: &[ToolDef] = &[
         description: "Tickets the configured member (CW_MEMBER_IDENTIFIER) owns or is a resource on. Example: {\"closed\": false}.",
         toolset: "tickets",
         tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
         idempotent: true,
         operation_id: "getServiceTickets",
         input_schema: cw_my_tickets_schema,
@@ -2320,9 +2732,12 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "cw_get_ticket",
         title: "Get a ticket",
-        description: "One service ticket by id, optionally with its notes. Example: {\"id\": 4711, \"include_notes\": true}.",
+        description: "One service ticket by id, with its description (the text of its first detail note) and optionally all its notes. Example: {\"id\": 4711, \"include_notes\": true}.",
         toolset: "tickets",
         tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
         idempotent: true,
         operation_id: "getServiceTicketsById",
         input_schema: cw_get_ticket_schema,
@@ -2334,6 +2749,9 @@ pub static TOOLS: &[ToolDef] = &[
         description: "Notes of a service ticket: discussion (customer-visible), internal and resolution. Example: {\"ticket_id\": 4711}.",
         toolset: "tickets",
         tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
         idempotent: true,
         operation_id: "getServiceTicketsByParentIdNotes",
         input_schema: cw_list_ticket_notes_schema,
@@ -2345,6 +2763,9 @@ pub static TOOLS: &[ToolDef] = &[
         description: "Open a service ticket for a company. Board, status, priority and type take ids (see cw_list_boards, cw_list_board_statuses, cw_list_priorities); omitted ones get the board's defaults. Example: {\"company\": \"ACME\", \"summary\": \"Printer offline\", \"board_id\": 1}.",
         toolset: "tickets",
         tier: Tier::Write,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
         idempotent: false,
         operation_id: "postServiceTickets",
         input_schema: cw_create_ticket_schema,
@@ -2356,6 +2777,9 @@ pub static TOOLS: &[ToolDef] = &[
         description: "Change a ticket's status, priority, owner, board or summary; only what you pass changes. Example: {\"id\": 4711, \"status_id\": 3}.",
         toolset: "tickets",
         tier: Tier::Write,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
         idempotent: true,
         operation_id: "patchServiceTicketsById",
         input_schema: cw_update_ticket_schema,
@@ -2367,6 +2791,9 @@ pub static TOOLS: &[ToolDef] = &[
         description: "Add a note to a service ticket. visibility: discussion (the customer can see it), internal (staff only) or resolution. Example: {\"ticket_id\": 4711, \"text\": \"Rebooted the printer\", \"visibility\": \"internal\"}.",
         toolset: "tickets",
         tier: Tier::Write,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
         idempotent: false,
         operation_id: "postServiceTicketsByParentIdNotes",
         input_schema: cw_add_ticket_note_schema,
@@ -2378,6 +2805,9 @@ pub static TOOLS: &[ToolDef] = &[
         description: "Service boards (ids and names), for filters and for creating or moving tickets.",
         toolset: "tickets",
         tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
         idempotent: true,
         operation_id: "getServiceBoards",
         input_schema: cw_list_boards_schema,
@@ -2389,6 +2819,9 @@ pub static TOOLS: &[ToolDef] = &[
         description: "Statuses of one board (ids, names, whether closed). Example: {\"board_id\": 1}.",
         toolset: "tickets",
         tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
         idempotent: true,
         operation_id: "getServiceBoardsByParentIdStatuses",
         input_schema: cw_list_board_statuses_schema,
@@ -2400,6 +2833,9 @@ pub static TOOLS: &[ToolDef] = &[
         description: "Ticket types of one board. Example: {\"board_id\": 1}.",
         toolset: "tickets",
         tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
         idempotent: true,
         operation_id: "getServiceBoardsByParentIdTypes",
         input_schema: cw_list_board_types_schema,
@@ -2411,6 +2847,9 @@ pub static TOOLS: &[ToolDef] = &[
         description: "Ticket priorities (ids and names).",
         toolset: "tickets",
         tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
         idempotent: true,
         operation_id: "getServicePriorities",
         input_schema: cw_list_priorities_schema,
@@ -2422,6 +2861,9 @@ pub static TOOLS: &[ToolDef] = &[
         description: "Log time against a service ticket, project ticket, charge code or activity. Give time_start and time_end, or time_start and hours. Times become whole-second UTC. Fails if the time period is closed. Example: {\"charge_to_type\": \"ServiceTicket\", \"charge_to_id\": 4711, \"time_start\": \"2026-11-20T14:00:00Z\", \"hours\": 0.5, \"notes\": \"Remote session\"}.",
         toolset: "time",
         tier: Tier::Write,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
         idempotent: false,
         operation_id: "postTimeEntries",
         input_schema: cw_create_time_entry_schema,
@@ -2433,6 +2875,9 @@ pub static TOOLS: &[ToolDef] = &[
         description: "Time logged by the configured member (CW_MEMBER_IDENTIFIER). Example: {\"from\": \"2026-11-16\"}.",
         toolset: "time",
         tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
         idempotent: true,
         operation_id: "getTimeEntries",
         input_schema: cw_my_time_schema,
@@ -2444,6 +2889,9 @@ pub static TOOLS: &[ToolDef] = &[
         description: "Time entries charged to one ticket. Example: {\"ticket_id\": 4711}.",
         toolset: "time",
         tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
         idempotent: true,
         operation_id: "getTimeEntries",
         input_schema: cw_ticket_time_schema,
@@ -2455,6 +2903,9 @@ pub static TOOLS: &[ToolDef] = &[
         description: "Time entries by member, company, charge type and dates. Example: {\"member\": \"JSmith\", \"from\": \"2026-11-01\"}.",
         toolset: "time",
         tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
         idempotent: true,
         operation_id: "getTimeEntries",
         input_schema: cw_search_time_entries_schema,
@@ -2466,6 +2917,9 @@ pub static TOOLS: &[ToolDef] = &[
         description: "Customers and other companies by name or identifier. Example: {\"name_contains\": \"acme\"}.",
         toolset: "companies",
         tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
         idempotent: true,
         operation_id: "getCompanyCompanies",
         input_schema: cw_search_companies_schema,
@@ -2477,6 +2931,9 @@ pub static TOOLS: &[ToolDef] = &[
         description: "One company by id. Example: {\"id\": 2}.",
         toolset: "companies",
         tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
         idempotent: true,
         operation_id: "getCompanyCompaniesById",
         input_schema: cw_get_company_schema,
@@ -2488,6 +2945,9 @@ pub static TOOLS: &[ToolDef] = &[
         description: "People at companies, with phones and emails. Example: {\"company\": \"ACME\", \"last_name\": \"Doe\"}.",
         toolset: "companies",
         tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
         idempotent: true,
         operation_id: "getCompanyContacts",
         input_schema: cw_search_contacts_schema,
@@ -2499,6 +2959,9 @@ pub static TOOLS: &[ToolDef] = &[
         description: "One contact by id, with phones and emails. Example: {\"id\": 12}.",
         toolset: "companies",
         tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
         idempotent: true,
         operation_id: "getCompanyContactsById",
         input_schema: cw_get_contact_schema,
@@ -2510,6 +2973,9 @@ pub static TOOLS: &[ToolDef] = &[
         description: "Devices and other configuration items (servers, workstations, firewalls): serial numbers, IPs, OS, warranty. Example: {\"company\": \"ACME\", \"name_contains\": \"srv\"}.",
         toolset: "companies",
         tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
         idempotent: true,
         operation_id: "getCompanyConfigurations",
         input_schema: cw_search_configurations_schema,
@@ -2521,6 +2987,9 @@ pub static TOOLS: &[ToolDef] = &[
         description: "One configuration item by id. Example: {\"id\": 7}.",
         toolset: "companies",
         tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
         idempotent: true,
         operation_id: "getCompanyConfigurationsById",
         input_schema: cw_get_configuration_schema,
@@ -2532,6 +3001,9 @@ pub static TOOLS: &[ToolDef] = &[
         description: "Sales opportunities by company, status and sales rep. Example: {\"company\": \"ACME\"}.",
         toolset: "sales",
         tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
         idempotent: true,
         operation_id: "getSalesOpportunities",
         input_schema: cw_search_opportunities_schema,
@@ -2543,6 +3015,9 @@ pub static TOOLS: &[ToolDef] = &[
         description: "One opportunity by id. Example: {\"id\": 3}.",
         toolset: "sales",
         tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
         idempotent: true,
         operation_id: "getSalesOpportunitiesById",
         input_schema: cw_get_opportunity_schema,
@@ -2554,6 +3029,9 @@ pub static TOOLS: &[ToolDef] = &[
         description: "CRM activities (calls, meetings, follow-ups) by company or assignee. Example: {\"assigned_to\": \"JSmith\"}.",
         toolset: "sales",
         tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
         idempotent: true,
         operation_id: "getSalesActivities",
         input_schema: cw_search_activities_schema,
@@ -2565,6 +3043,9 @@ pub static TOOLS: &[ToolDef] = &[
         description: "One activity by id. Example: {\"id\": 5}.",
         toolset: "sales",
         tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
         idempotent: true,
         operation_id: "getSalesActivitiesById",
         input_schema: cw_get_activity_schema,
@@ -2576,6 +3057,9 @@ pub static TOOLS: &[ToolDef] = &[
         description: "Service agreements (contracts) by company, type, and whether cancelled. Example: {\"company\": \"ACME\"}.",
         toolset: "finance",
         tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
         idempotent: true,
         operation_id: "getFinanceAgreements",
         input_schema: cw_search_agreements_schema,
@@ -2587,6 +3071,9 @@ pub static TOOLS: &[ToolDef] = &[
         description: "One agreement by id. Example: {\"id\": 4}.",
         toolset: "finance",
         tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
         idempotent: true,
         operation_id: "getFinanceAgreementsById",
         input_schema: cw_get_agreement_schema,
@@ -2598,6 +3085,9 @@ pub static TOOLS: &[ToolDef] = &[
         description: "Invoices by company, number and date. Example: {\"company\": \"ACME\", \"from\": \"2026-10-01\"}.",
         toolset: "finance",
         tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
         idempotent: true,
         operation_id: "getFinanceInvoices",
         input_schema: cw_search_invoices_schema,
@@ -2609,6 +3099,9 @@ pub static TOOLS: &[ToolDef] = &[
         description: "One invoice by id. Example: {\"id\": 9}.",
         toolset: "finance",
         tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
         idempotent: true,
         operation_id: "getFinanceInvoicesById",
         input_schema: cw_get_invoice_schema,
@@ -2620,6 +3113,9 @@ pub static TOOLS: &[ToolDef] = &[
         description: "Projects by company, manager and open/closed. Example: {\"company\": \"ACME\", \"closed\": false}.",
         toolset: "projects",
         tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
         idempotent: true,
         operation_id: "getProjectProjects",
         input_schema: cw_search_projects_schema,
@@ -2631,6 +3127,9 @@ pub static TOOLS: &[ToolDef] = &[
         description: "One project by id. Example: {\"id\": 2}.",
         toolset: "projects",
         tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
         idempotent: true,
         operation_id: "getProjectProjectsById",
         input_schema: cw_get_project_schema,
@@ -2642,6 +3141,9 @@ pub static TOOLS: &[ToolDef] = &[
         description: "Tickets (tasks) of projects, by project, phase or status. Example: {\"project_id\": 2}.",
         toolset: "projects",
         tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
         idempotent: true,
         operation_id: "getProjectTickets",
         input_schema: cw_search_project_tickets_schema,
@@ -2650,9 +3152,12 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "cw_get_project_ticket",
         title: "Get a project ticket",
-        description: "One project ticket by id. Example: {\"id\": 201}.",
+        description: "One project ticket by id, with its description (the text of its first detail note). Example: {\"id\": 201}.",
         toolset: "projects",
         tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
         idempotent: true,
         operation_id: "getProjectTicketsById",
         input_schema: cw_get_project_ticket_schema,
@@ -2664,6 +3169,9 @@ pub static TOOLS: &[ToolDef] = &[
         description: "Staff (members): identifiers, names, emails. Example: {\"name_contains\": \"smith\"}.",
         toolset: "members",
         tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
         idempotent: true,
         operation_id: "getSystemMembers",
         input_schema: cw_search_members_schema,
@@ -2675,6 +3183,9 @@ pub static TOOLS: &[ToolDef] = &[
         description: "One member by id. Example: {\"id\": 3}.",
         toolset: "members",
         tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
         idempotent: true,
         operation_id: "getSystemMembersById",
         input_schema: cw_get_member_schema,
@@ -2686,6 +3197,9 @@ pub static TOOLS: &[ToolDef] = &[
         description: "Calendar and dispatch entries by member and dates. Example: {\"member\": \"JSmith\", \"from\": \"2026-11-23\"}.",
         toolset: "schedule",
         tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
         idempotent: true,
         operation_id: "getScheduleEntries",
         input_schema: cw_search_schedule_entries_schema,
@@ -2697,6 +3211,9 @@ pub static TOOLS: &[ToolDef] = &[
         description: "One schedule entry by id. Example: {\"id\": 8}.",
         toolset: "schedule",
         tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
         idempotent: true,
         operation_id: "getScheduleEntriesById",
         input_schema: cw_get_schedule_entry_schema,

@@ -8,27 +8,16 @@
 //! query parameters and the body are checked against the spec; the
 //! transport refuses any URL outside the configured site.
 
-pub mod call;
 pub mod extra;
-pub mod path;
 
-use crate::catalog::{self, Method, Operation, browse, describe::describe, search::search};
-use crate::tools::runtime::{parse_args, schema};
-use crate::tools::{Context, Tier, ToolDef, ToolError, ToolFuture};
+use crate::catalog::{self, Method, Operation, browse, describe::describe, path, search::search};
+use crate::tool::args::{check_range, parse_args, schema};
+use crate::tool::{Context, Tier, ToolDef, ToolError, ToolFuture, call, invalid};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-/// The toolset of these tools.
+/// The toolset of these tools (and of saved queries).
 pub const TOOLSET: &str = "api";
-
-/// Tools whose tier depends on the call: listed in read-only sessions, they
-/// check the gate per call, and are not annotated read-only when the
-/// session allows writes or deletes.
-pub const TIER_PER_CALL: &[&str] = &["cw_call", "cw_run_saved_query"];
-
-fn invalid(message: impl Into<String>) -> ToolError {
-    ToolError::InvalidArguments(message.into())
-}
 
 /// Arguments of `cw_search_endpoints`.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
@@ -49,10 +38,10 @@ fn search_schema(_: &ToolDef) -> Value {
     schema::<SearchArgs>()
 }
 
-fn search_tool<'a>(_: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn search_tool<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: SearchArgs = parse_args(args)?;
-        crate::tools::runtime::check_range("limit", args.limit, 1, 25)?;
+        check_range("limit", args.limit, 1, 25)?;
         let limit = args.limit.unwrap_or(8) as usize;
         let query = args.query.as_deref().map(str::trim).filter(|q| !q.is_empty());
         let module = match args.module.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
@@ -65,7 +54,7 @@ fn search_tool<'a>(_: &'a Context, _: &'static ToolDef, args: Value) -> ToolFutu
             None => None,
         };
         Ok(match (query, module) {
-            (Some(query), module) => search_hits(query, module, limit),
+            (Some(query), module) => search_hits(ctx, query, module, limit),
             (None, Some(module)) => module_resources(module, limit),
             (None, None) => module_list(),
         })
@@ -78,7 +67,7 @@ fn module_names() -> Vec<&'static str> {
 
 /// Ranked operations for `query`, within `module` if one is given; a query
 /// that names one of the module's resources lists that resource.
-fn search_hits(query: &str, module: Option<&'static str>, limit: usize) -> Value {
+fn search_hits(ctx: &Context, query: &str, module: Option<&'static str>, limit: usize) -> Value {
     if let Some(module) = module {
         let squeezed: String = query.chars().filter(|c| !c.is_whitespace()).collect();
         let resources = browse::resources(module);
@@ -103,7 +92,7 @@ fn search_hits(query: &str, module: Option<&'static str>, limit: usize) -> Value
                 "summary": op.summary,
                 "tier": op.tier.as_str(),
             });
-            if let Some(tool) = catalog::curated_tool_for(op.id) {
+            if let Some(tool) = crate::tool::wrapping(ctx.tools, op.id) {
                 hit["curated_tool"] = json!(tool);
             }
             hit
@@ -174,7 +163,7 @@ fn describe_schema(_: &ToolDef) -> Value {
     schema::<DescribeArgs>()
 }
 
-fn describe_tool<'a>(_: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
+fn describe_tool<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: DescribeArgs = parse_args(args)?;
         let op = match (&args.operation_id, &args.method, &args.path) {
@@ -193,7 +182,7 @@ fn describe_tool<'a>(_: &'a Context, _: &'static ToolDef, args: Value) -> ToolFu
             }
             _ => return Err(invalid("give operation_id, or method and path")),
         };
-        Ok(describe(op))
+        Ok(describe(op, crate::tool::wrapping(ctx.tools, op.id)))
     })
 }
 
@@ -251,6 +240,9 @@ pub static TOOLS: &[ToolDef] = &[
                       Hits name a curated tool when one exists; prefer it. Then cw_describe_endpoint, then cw_call.",
         toolset: TOOLSET,
         tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
         idempotent: true,
         operation_id: "",
         input_schema: search_schema,
@@ -263,6 +255,9 @@ pub static TOOLS: &[ToolDef] = &[
                       cw_call for one operation. Example: {\"operation_id\": \"getProcurementPurchaseorders\"}.",
         toolset: TOOLSET,
         tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
         idempotent: true,
         operation_id: "",
         input_schema: describe_schema,
@@ -276,6 +271,9 @@ pub static TOOLS: &[ToolDef] = &[
                       \"query\": {\"conditions\": \"closedFlag=false\"}}.",
         toolset: TOOLSET,
         tier: Tier::Read,
+        tier_per_call: true,
+        per_caller: false,
+        always_selected: false,
         idempotent: false,
         operation_id: "",
         input_schema: call_schema,

@@ -1,37 +1,26 @@
-//! One call of any spec operation: the tier gate, query parameters checked
-//! against the operation, the body checked against its schema, the request
-//! sent through the client's [`Transport`](crate::client::Transport) (which
-//! adds auth and refuses any URL outside the configured site), and the
-//! answer shaped like a curated tool's.
+//! One call of any spec operation, the one path every raw call takes
+//! (`cw_call`, extra operations, saved queries): the session's access for the
+//! operation's tier, query parameters checked against the operation, the
+//! body checked against its schema, the request sent through the client's
+//! [`Transport`](crate::client::Transport) (which adds auth and refuses any
+//! URL outside the configured site), and the answer shaped like a curated
+//! tool's.
 
-use super::path::Resolved;
+use crate::catalog::path::Resolved;
 use crate::catalog::{Method, Operation};
-use crate::mcp::inventory::flag_for;
+use crate::client::read;
 use crate::spec::validate::{self, FieldError};
-use crate::tools::runtime::{ListArgs, ListQuery, finish_one};
-use crate::tools::{Context, ToolError};
+use crate::tool::list::{ListArgs, ListQuery, finish_one};
+use crate::tool::{Context, ToolError, invalid};
 use serde_json::{Map, Value, json};
 
 /// Lists come back 25 records at a time unless `pageSize` says otherwise.
 const DEFAULT_PAGE_SIZE: i32 = 25;
 
-fn invalid(message: impl Into<String>) -> ToolError {
-    ToolError::InvalidArguments(message.into())
-}
-
-/// Refuses an operation this session's gate does not allow, naming the switch.
-pub fn check_gate(ctx: &Context, op: &Operation) -> Result<(), ToolError> {
-    if ctx.gate.allows(op.tier) {
-        return Ok(());
-    }
-    Err(ToolError::NotAllowed(format!(
-        "{} {} is a {} call and this server does not allow {} calls: start it with {}",
-        op.method.as_str(),
-        op.path,
-        op.tier.as_str(),
-        op.tier.as_str(),
-        flag_for(op.tier)
-    )))
+/// Refuses an operation this session does not allow, saying what would.
+pub fn check_access(ctx: &Context, op: &Operation) -> Result<(), ToolError> {
+    ctx.access
+        .check(op.tier, &format!("{} {}", op.method.as_str(), op.path))
 }
 
 /// Checks everything, then sends the request and shapes the answer.
@@ -43,7 +32,7 @@ pub async fn execute(
     cursor: Option<&str>,
 ) -> Result<Value, ToolError> {
     let op = target.operation;
-    check_gate(ctx, op)?;
+    check_access(ctx, op)?;
     let (pairs, list) = query_pairs(op, query, cursor)?;
     let body = checked_body(op, body)?;
 
@@ -94,10 +83,10 @@ pub async fn execute(
             "note": "binary content is not shown",
         }));
     }
-    let value: Value = serde_json::from_slice(&bytes)
-        .map_err(|e| ToolError::Api(crate::client::ApiError::Decode(e.to_string())))?;
+    let expected = op.response_schema.map(|schema| read::Expected { schema });
+    let value = read::decode(&bytes, expected)?;
     match (list, value) {
-        (Some(list), Value::Array(records)) => list.finish(records),
+        (Some(list), records @ Value::Array(_)) => list.finish(records),
         (_, value) => finish_one(value, false),
     }
 }

@@ -7,20 +7,15 @@
 //! Saving and deleting change only the local database, never ConnectWise,
 //! so these tools are read-tier.
 
-pub mod store;
-
-pub use store::{SavedQuery, Store};
-
-use crate::catalog::Method;
-use crate::surface::{call, path};
-use crate::tools::runtime::parse_args;
-use crate::tools::{Context, Tier, ToolDef, ToolError, ToolFuture};
+use crate::catalog::{Method, path};
+use crate::store::SavedQuery;
+use crate::tool::args::{parse_args, schema};
+use crate::tool::{Context, Tier, ToolDef, ToolError, ToolFuture, call, invalid};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-fn invalid(message: impl Into<String>) -> ToolError {
-    ToolError::InvalidArguments(message.into())
-}
+/// Saved queries extend the `api` toolset: they are named `cw_call`s.
+const TOOLSET: &str = "api";
 
 fn storage(e: String) -> ToolError {
     ToolError::Api(crate::client::ApiError::Refused(e))
@@ -68,7 +63,7 @@ pub struct SaveArgs {
 }
 
 fn save_schema(_: &ToolDef) -> Value {
-    crate::tools::runtime::schema::<SaveArgs>()
+    schema::<SaveArgs>()
 }
 
 fn save<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
@@ -84,7 +79,7 @@ fn save<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a
         let target = path::resolve(method, &args.path).map_err(invalid)?;
         call::checked_body(target.operation, args.body.as_ref())?;
         let replaced = ctx
-            .saved
+            .store
             .save(SavedQuery {
                 name: name.clone(),
                 description: args.description,
@@ -115,7 +110,7 @@ fn list<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a
     Box::pin(async move {
         let _: Map<String, Value> = parse_args(args)?;
         let items: Vec<Value> = ctx
-            .saved
+            .store
             .list()
             .await
             .map_err(storage)?
@@ -154,14 +149,14 @@ pub struct NameArgs {
 }
 
 fn name_schema(_: &ToolDef) -> Value {
-    crate::tools::runtime::schema::<NameArgs>()
+    schema::<NameArgs>()
 }
 
 fn run<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: NameArgs = parse_args(args)?;
         let name = check_name(&args.name)?;
-        let Some(q) = ctx.saved.get(&name).await.map_err(storage)? else {
+        let Some(q) = ctx.store.get(&name).await.map_err(storage)? else {
             return Err(invalid(format!(
                 "name: no saved query {name:?}; cw_list_saved_queries lists them"
             )));
@@ -177,7 +172,7 @@ fn run<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a>
             args.cursor.as_deref(),
         )
         .await?;
-        ctx.saved.used(&name, now()).await.map_err(storage)?;
+        ctx.store.used(&name, now()).await.map_err(storage)?;
         Ok(value)
     })
 }
@@ -186,7 +181,7 @@ fn delete<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<
     Box::pin(async move {
         let args: NameArgs = parse_args(args)?;
         let name = check_name(&args.name)?;
-        if !ctx.saved.delete(&name).await.map_err(storage)? {
+        if !ctx.store.delete(&name).await.map_err(storage)? {
             return Err(invalid(format!("name: no saved query {name:?}")));
         }
         Ok(json!({ "deleted": name }))
@@ -201,8 +196,11 @@ pub static TOOLS: &[ToolDef] = &[
         description: "Saves a cw_call under a name to run again later (checked, not sent). \
                       Example: {\"name\": \"open POs\", \"method\": \"GET\", \"path\": \"/procurement/purchaseorders\", \
                       \"query\": {\"conditions\": \"closedFlag=false\"}}.",
-        toolset: crate::surface::TOOLSET,
+        toolset: TOOLSET,
         tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: true,
+        always_selected: false,
         idempotent: true,
         operation_id: "",
         input_schema: save_schema,
@@ -212,8 +210,11 @@ pub static TOOLS: &[ToolDef] = &[
         name: "cw_list_saved_queries",
         title: "List saved queries",
         description: "Saved queries, most used first.",
-        toolset: crate::surface::TOOLSET,
+        toolset: TOOLSET,
         tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: true,
+        always_selected: false,
         idempotent: true,
         operation_id: "",
         input_schema: empty_schema,
@@ -223,8 +224,11 @@ pub static TOOLS: &[ToolDef] = &[
         name: "cw_run_saved_query",
         title: "Run a saved query",
         description: "Runs a saved query by name, like cw_call (a saved write still needs --allow-writes).",
-        toolset: crate::surface::TOOLSET,
+        toolset: TOOLSET,
         tier: Tier::Read,
+        tier_per_call: true,
+        per_caller: true,
+        always_selected: false,
         idempotent: false,
         operation_id: "",
         input_schema: name_schema,
@@ -234,8 +238,11 @@ pub static TOOLS: &[ToolDef] = &[
         name: "cw_delete_saved_query",
         title: "Delete a saved query",
         description: "Deletes a saved query by name (local only; nothing in ConnectWise changes).",
-        toolset: crate::surface::TOOLSET,
+        toolset: TOOLSET,
         tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: true,
+        always_selected: false,
         idempotent: true,
         operation_id: "",
         input_schema: name_schema,

@@ -8,9 +8,9 @@
 //! message naming the operation or schema, instead of a panic deep inside
 //! progenitor.
 //!
-//! This one file is shared verbatim by `build.rs`, `xtask` and the library (each
-//! includes it with `#[path]`), so it depends on nothing but `std` and
-//! `serde_json`.
+//! This crate is the one home of normalisation for `build.rs` (a
+//! build-dependency), `xtask` and the library (re-exported as
+//! `spec::normalize`), so it depends on nothing but `std` and `serde_json`.
 
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, BTreeSet};
@@ -83,6 +83,11 @@ pub const RULES: &[Rule] = &[
         name: "patch-operation-value",
         reason: "`PatchOperation.value` is typed as an object, but JSON Patch values are any JSON value",
         apply: patch_operation_value,
+    },
+    Rule {
+        name: "object-means-any-value",
+        reason: "C# `object` fields (a custom field's `value`, a question's `answer`) are written `{type: object, additionalProperties: {}}`; real values are strings, numbers, booleans or null",
+        apply: object_means_any_value,
     },
     Rule {
         name: "operation-id-artefacts",
@@ -177,7 +182,7 @@ impl fmt::Display for NormalizeError {
                 write!(
                     f,
                     "the spec has {} defect(s) that no normalisation rule covers \
-                     (add a rule in src/spec/normalize.rs):",
+                     (add a rule in spec/normalize/src/lib.rs):",
                     defects.len()
                 )?;
                 for d in defects.iter().take(20) {
@@ -615,6 +620,33 @@ fn patch_operation_value(spec: &mut Value) -> Vec<String> {
     }
 }
 
+fn object_means_any_value(spec: &mut Value) -> Vec<String> {
+    let mut fixes = Vec::new();
+    let Some(schemas) = spec.pointer_mut("/components/schemas") else {
+        return fixes;
+    };
+    visit_objects_mut(schemas, &mut String::new(), &mut |at, obj| {
+        // A whole component schema left open is an object of unknown
+        // fields, not any value: only fields and items are C# `object`s.
+        let is_field = at.trim_start_matches('/').contains('/');
+        let untyped = is_field
+            && obj.get("type") == Some(&json!("object"))
+            && obj.get("additionalProperties") == Some(&json!({}))
+            && obj
+                .keys()
+                .all(|k| matches!(k.as_str(), "type" | "additionalProperties" | "description"));
+        if untyped {
+            obj.remove("type");
+            obj.remove("additionalProperties");
+            fixes.push(format!(
+                "schema {}",
+                at.trim_start_matches('/').replace("/properties/", ": ")
+            ));
+        }
+    });
+    fixes
+}
+
 /// `getSystemMembersByMemberIdentifier` from `get` and `/system/members/{memberIdentifier}`,
 /// following the upstream naming convention.
 pub fn operation_id_from_path(method: &str, path: &str) -> String {
@@ -852,20 +884,66 @@ pub fn audit(spec: &Value) -> Vec<Defect> {
         }
     }
 
-    // Every local $ref must resolve.
-    visit_objects(spec, &mut String::new(), &mut |at, obj| {
-        if let Some(Value::String(r)) = obj.get("$ref") {
+    defects.extend(dangling_refs(spec));
+    defects
+}
+
+/// Every local `$ref` that does not resolve, named by the operation or
+/// component it is in (`operation getFoo (GET /foo)`, `schema Foo`) and where
+/// inside it: path keys hold `/`, so a bare JSON pointer would not read.
+fn dangling_refs(spec: &Value) -> Vec<Defect> {
+    let mut defects = Vec::new();
+    let mut within = |location: String, part: &Value| {
+        visit_objects(part, &mut String::new(), &mut |at, obj| {
+            let Some(Value::String(r)) = obj.get("$ref") else {
+                return;
+            };
             let resolves = r
                 .strip_prefix('#')
                 .is_some_and(|pointer| spec.pointer(pointer).is_some());
             if !resolves {
+                let at = if at.is_empty() {
+                    String::new()
+                } else {
+                    format!(" at {at}")
+                };
                 defects.push(Defect {
-                    location: at.trim_start_matches('/').replace('/', " / "),
-                    problem: format!("refers to `{r}`, which does not exist"),
+                    location: location.clone(),
+                    problem: format!("refers to `{r}`{at}, which does not exist"),
                 });
             }
+        });
+    };
+    let Some(top) = spec.as_object() else {
+        return defects;
+    };
+    for (key, part) in top {
+        match (key.as_str(), part.as_object()) {
+            ("paths", Some(paths)) => {
+                for (path, item) in paths {
+                    for (key, part) in item.as_object().into_iter().flatten() {
+                        let location = match METHODS.contains(&key.as_str()) {
+                            true => operation_location(key, path, part),
+                            false => format!("path {path} ({key})"),
+                        };
+                        within(location, part);
+                    }
+                }
+            }
+            ("components", Some(components)) => {
+                for (kind, items) in components {
+                    for (name, item) in items.as_object().into_iter().flatten() {
+                        let location = match kind.as_str() {
+                            "schemas" => format!("schema {name}"),
+                            _ => format!("components/{kind}/{name}"),
+                        };
+                        within(location, item);
+                    }
+                }
+            }
+            _ => within(key.clone(), part),
         }
-    });
+    }
     defects
 }
 
@@ -1046,6 +1124,34 @@ mod tests {
     }
 
     #[test]
+    fn object_means_any_value_untypes_csharp_objects_only() {
+        let spec = doc(
+            json!({}),
+            json!({ "CustomFieldValue": { "type": "object", "properties": {
+                "caption": { "type": "string" },
+                "value": { "type": "object", "additionalProperties": {} },
+                "map": { "type": "object", "additionalProperties": { "type": "string" } } } },
+              "Opaque": { "type": "object", "additionalProperties": {} } }),
+        );
+        let (spec, fixes) = apply("object-means-any-value", spec);
+        assert_eq!(fixes, ["schema CustomFieldValue: value"]);
+        assert_eq!(
+            spec.pointer("/components/schemas/CustomFieldValue/properties/value"),
+            Some(&json!({}))
+        );
+        assert_eq!(
+            spec.pointer("/components/schemas/CustomFieldValue/properties/map/type"),
+            Some(&json!("object")),
+            "a map of strings keeps its type"
+        );
+        assert_eq!(
+            spec.pointer("/components/schemas/Opaque/type"),
+            Some(&json!("object")),
+            "a whole schema stays an object"
+        );
+    }
+
+    #[test]
     fn patch_operation_value_is_any_json() {
         let spec = doc(
             json!({}),
@@ -1140,14 +1246,27 @@ mod tests {
     }
 
     #[test]
-    fn a_dangling_ref_is_a_defect() {
+    fn a_dangling_ref_is_a_defect_named_by_its_operation_or_schema() {
+        let missing = json!({ "$ref": "#/components/schemas/Missing" });
         let spec = doc(
-            json!({}),
-            json!({ "A": { "$ref": "#/components/schemas/Missing" } }),
+            json!({ "/service/boards": {
+                "parameters": [{ "name": "x", "in": "query", "schema": missing }],
+                "get": { "operationId": "getBoards", "responses": {
+                    "200": { "description": "ok", "content": { "application/json": { "schema": missing } } } } } } }),
+            json!({ "A": missing, "B": { "properties": { "c": missing } } }),
         );
-        let defects = audit(&spec);
-        assert_eq!(defects.len(), 1);
-        assert!(defects[0].problem.contains("Missing"));
+        let defects: Vec<String> = audit(&spec).iter().map(ToString::to_string).collect();
+        assert_eq!(
+            defects,
+            [
+                "schema A: refers to `#/components/schemas/Missing`, which does not exist",
+                "schema B: refers to `#/components/schemas/Missing` at /properties/c, which does not exist",
+                "operation getBoards (GET /service/boards): refers to `#/components/schemas/Missing` \
+                 at /responses/200/content/application/json/schema, which does not exist",
+                "path /service/boards (parameters): refers to `#/components/schemas/Missing` \
+                 at /0/schema, which does not exist",
+            ]
+        );
     }
 
     #[test]

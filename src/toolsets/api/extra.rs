@@ -6,11 +6,10 @@
 //! from the spec's parameters and body. Calls go through the same checks as
 //! `cw_call`.
 
-use super::call;
-use super::path::{self, encode_segment};
+use crate::catalog::path::{self, encode_segment};
 use crate::catalog::{self, Method, Operation};
-use crate::tools::runtime::parse_args;
-use crate::tools::{Context, ToolDef, ToolError, ToolFuture};
+use crate::tool::args::parse_args;
+use crate::tool::{Context, ToolDef, ToolFuture, call, invalid};
 use heck::ToSnakeCase;
 use serde_json::{Map, Value, json};
 
@@ -66,6 +65,9 @@ pub fn tools(ids: &[String]) -> Result<Vec<ToolDef>, String> {
             description,
             toolset: TOOLSET,
             tier: op.tier,
+            tier_per_call: false,
+            per_caller: false,
+            always_selected: true,
             idempotent: op.method != Method::Post,
             operation_id: op.id,
             input_schema: schema,
@@ -130,12 +132,7 @@ fn call_extra<'a>(ctx: &'a Context, def: &'static ToolDef, args: Value) -> ToolF
                 Some(Value::String(s)) => encode_segment(s),
                 Some(Value::Number(n)) => n.to_string(),
                 Some(Value::Bool(b)) => b.to_string(),
-                _ => {
-                    return Err(ToolError::InvalidArguments(format!(
-                        "{}: required ({})",
-                        p.name, p.ty
-                    )));
-                }
+                _ => return Err(invalid(format!("{}: required ({})", p.name, p.ty))),
             };
             let start = concrete.find(&format!("{{{}", p.name)).unwrap_or(0);
             let end = concrete[start..]
@@ -144,7 +141,7 @@ fn call_extra<'a>(ctx: &'a Context, def: &'static ToolDef, args: Value) -> ToolF
                 .unwrap_or(start);
             concrete.replace_range(start..end, &value);
         }
-        let target = path::resolve(op.method, &concrete).map_err(ToolError::InvalidArguments)?;
+        let target = path::resolve(op.method, &concrete).map_err(invalid)?;
         let mut query = Map::new();
         for (key, value) in &args {
             let known = op.path_params().any(|p| p.name == key) || key == "body" || key == "cursor";
@@ -152,7 +149,7 @@ fn call_extra<'a>(ctx: &'a Context, def: &'static ToolDef, args: Value) -> ToolF
                 continue;
             }
             if !LIST_PARAMS.iter().any(|(n, _, _)| n == key) {
-                return Err(ToolError::InvalidArguments(format!(
+                return Err(invalid(format!(
                     "{key}: not an argument of {}; see its input schema",
                     def.name
                 )));

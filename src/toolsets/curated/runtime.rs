@@ -1,0 +1,138 @@
+//! What the generated curated tools share beyond the kernel: typed filters
+//! compiled to `conditions` (values always escaped by the printer, never
+//! pasted), and "me". Generated code calls everything through `rt::`, so the
+//! kernel's argument, list and body helpers are re-exported here.
+
+use crate::conditions::{CompareOp, Expr, FieldPath, Literal};
+pub use crate::tool::args::*;
+pub use crate::tool::body::*;
+pub use crate::tool::list::*;
+use crate::tool::{Context, ToolError, invalid};
+use serde_json::Value;
+
+/// The member "my tickets / my time" refer to.
+pub fn member(ctx: &Context) -> Result<&str, ToolError> {
+    ctx.member_identifier.as_deref().ok_or_else(|| {
+        invalid("this tool needs to know who \"me\" is: set CW_MEMBER_IDENTIFIER (e.g. JSmith) in the server's configuration, or use the search tool with an owner/member filter")
+    })
+}
+
+fn field(path: &str) -> FieldPath {
+    FieldPath::parse(path).expect("allow-list field paths are checked by cargo xtask regen")
+}
+
+/// Adds `path op value` to the filter when the argument was given.
+pub fn term(terms: &mut Vec<Expr>, path: &str, op: CompareOp, value: Option<impl Into<Literal>>) {
+    if let Some(value) = value {
+        terms.push(Expr::compare(field(path), op, value));
+    }
+}
+
+/// "Mine": `owner = me`, or also `me` in a text list of identifiers
+/// (`resources = "JSmith, TWilson"`), as ConnectWise's own "my tickets"
+/// counts tickets a member is assigned to as a resource.
+pub fn member_term(terms: &mut Vec<Expr>, path: &str, also_in: Option<&str>, me: &str) {
+    let own = Expr::eq(field(path), me);
+    terms.push(match also_in {
+        Some(list) => Expr::or(vec![own, Expr::contains(field(list), me)]),
+        None => own,
+    });
+}
+
+/// Adds `path in (…)` when the argument was given and is not empty.
+pub fn term_in<L: Into<Literal>>(terms: &mut Vec<Expr>, path: &str, values: Option<Vec<L>>) {
+    if let Some(values) = values.filter(|v| !v.is_empty()) {
+        terms.push(Expr::is_in(field(path), values));
+    }
+}
+
+/// Adds a date comparison when the argument was given.
+pub fn term_date(
+    terms: &mut Vec<Expr>,
+    arg: &str,
+    path: &str,
+    op: CompareOp,
+    value: Option<&str>,
+) -> Result<(), ToolError> {
+    if let Some(value) = value {
+        let stamp = utc_timestamp(arg, value)?;
+        let literal = Literal::date(&stamp).map_err(|e| invalid(format!("{arg}: {e}")))?;
+        terms.push(Expr::compare(field(path), op, literal));
+    }
+    Ok(())
+}
+
+/// Whether the answer should carry the derived value `key`
+/// (`[[tool.derived]]`): always with the default fields; with the caller's
+/// own `fields` only when they name it. ConnectWise has no such field, so it
+/// is taken out of the `fields` sent (a list of only derived keys sends `id`).
+pub fn take_derived(fields: &mut Option<String>, asked: bool, key: &str) -> bool {
+    if !asked {
+        return true;
+    }
+    let Some(list) = fields.as_deref() else {
+        return true;
+    };
+    let (named, rest): (Vec<&str>, Vec<&str>) = list.split(',').partition(|f| f.trim() == key);
+    if named.is_empty() {
+        return false;
+    }
+    *fields = Some(match rest.is_empty() {
+        true => "id".to_owned(),
+        false => rest.join(","),
+    });
+    true
+}
+
+/// `field` of the first record of a list answer, if it has one.
+pub fn first_value(records: &Value, field: &str) -> Option<Value> {
+    records
+        .as_array()?
+        .first()?
+        .get(field)
+        .filter(|v| !v.is_null())
+        .cloned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_derived_value_is_sent_as_no_field_and_kept_only_when_wanted() {
+        let mut fields = Some("id,summary".to_owned());
+        assert!(take_derived(&mut fields, false, "description"));
+        assert!(!take_derived(&mut fields, true, "description"));
+        assert_eq!(fields.as_deref(), Some("id,summary"));
+        let mut fields = Some("id,description,summary".to_owned());
+        assert!(take_derived(&mut fields, true, "description"));
+        assert_eq!(fields.as_deref(), Some("id,summary"));
+        let mut fields = Some("description".to_owned());
+        assert!(take_derived(&mut fields, true, "description"));
+        assert_eq!(fields.as_deref(), Some("id"));
+    }
+
+    #[test]
+    fn the_first_record_gives_the_value() {
+        let records = serde_json::json!([{"text": "first"}, {"text": "second"}]);
+        assert_eq!(first_value(&records, "text"), Some("first".into()));
+        assert_eq!(first_value(&serde_json::json!([]), "text"), None);
+        assert_eq!(first_value(&serde_json::json!([{"text": null}]), "text"), None);
+    }
+
+    #[test]
+    fn typed_filters_cannot_be_escaped_from() {
+        let mut terms = Vec::new();
+        term(
+            &mut terms,
+            "company/identifier",
+            CompareOp::Eq,
+            Some(r#"ACME" or id > 0 or name="x"#),
+        );
+        let q = ListQuery::new("Ticket", "id", 25, terms, ListArgs::default()).unwrap();
+        assert_eq!(
+            q.conditions(),
+            Some(r#"company/identifier = "ACME\" or id > 0 or name=\"x""#)
+        );
+    }
+}

@@ -1,0 +1,14 @@
+//! The toolsets: groups of tools built on the kernel ([`crate::tool`]) and
+//! the foundations only. None knows another, nor the MCP layer that
+//! composes them ([`crate::mcp::registry`]).
+//!
+//! - [`curated`]: one tool per everyday task, generated from `spec/tools.toml`
+//!   (toolsets `tickets`, `time`, `companies`, `sales`, `finance`,
+//!   `projects`, `members`, `schedule`).
+//! - [`api`]: the whole API: search, describe and call any operation, and
+//!   operations a deployment names as tools of their own (`extra`).
+//! - [`saved`]: saved queries, a named `cw_call` kept in the local store.
+
+pub mod api;
+pub mod curated;
+pub mod saved;

@@ -1,0 +1,968 @@
+//! Step 2: the allow-list checked against the normalised spec, into a plan.
+//!
+//! Everything the generated code relies on is checked here: the operation
+//! exists (and, when the committed spec had it under another name, the
+//! message names the operation now at the same method and path), path
+//! parameters, body, patch, condition, default and member fields, includes.
+//! Problems are collected per tool and argument, so one run reports them all.
+//! The plan is plain data: the emit step reads nothing else, and two plans
+//! compare equal exactly when they generate the same code.
+
+use super::ToolError;
+use super::allow_list::{
+    AllowList, ArgSpec, ArgType, DerivedSpec, IncludeSpec, Mapping, Operator, Tier, ToolSpec,
+};
+use super::openapi::{Api, Operation, Param};
+use heck::ToSnakeCase;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One curated tool, ready to emit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ToolPlan {
+    pub name: String,
+    pub title: String,
+    /// Trimmed.
+    pub description: String,
+    pub toolset: String,
+    pub operation_id: String,
+    /// Lower case (`get`).
+    pub method: String,
+    pub path: String,
+    pub tier: Tier,
+    pub idempotent: bool,
+    pub args: Vec<ArgPlan>,
+    pub shape: Shape,
+    /// For "my …" tools.
+    pub member: Option<MemberPlan>,
+    /// The typed request built before the call.
+    pub request: Request,
+    /// The client method's positional arguments.
+    pub call: Vec<CallArg>,
+    pub includes: Vec<IncludePlan>,
+    pub derived: Vec<DerivedPlan>,
+}
+
+/// One argument of the tool: its struct field and what it does.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArgPlan {
+    pub name: String,
+    pub kind: ArgType,
+    pub description: String,
+    pub required: bool,
+    /// `(min, max)`, checked before use.
+    pub range: Option<(i64, i64)>,
+    pub step: Step,
+}
+
+/// What an argument does to the request.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Step {
+    Condition(Condition),
+    /// Checked as an id and passed as the path parameter.
+    Path,
+    Body {
+        field: String,
+        datetime: bool,
+    },
+    Patch {
+        field: String,
+    },
+    /// `(value, body fields as JSON text)`, by value.
+    Choice(Vec<(String, String)>),
+}
+
+/// A term of the list query's `conditions`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Condition {
+    /// `field op value`; the operator is never `in`.
+    Term { field: String, op: Operator },
+    /// `field in (values)`, from a list argument.
+    In { field: String },
+    /// A date or date-time, normalised to UTC.
+    Date { field: String, op: Operator },
+}
+
+/// A list of records, or one record.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Shape {
+    List {
+        record: String,
+        default_fields: String,
+        page_size: i32,
+    },
+    /// `fields` is `Some(default projection)` for a GET, which takes a
+    /// `fields` argument; `None` otherwise.
+    One { fields: Option<String> },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MemberPlan {
+    pub field: String,
+    pub also_in: Option<String>,
+}
+
+/// The typed request body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Request {
+    None,
+    /// A body of this schema (its name as in the spec).
+    Body(String),
+    /// A JSON Patch, from these arguments.
+    Patch(Vec<String>),
+}
+
+/// One positional argument of a client call.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CallArg {
+    /// The id from the path argument of this name.
+    PathArg(String),
+    /// A query parameter the list query fills.
+    List(ListParam),
+    /// The checked `fields` projection of a GET of one record.
+    Fields,
+    /// A query parameter no argument sets.
+    None,
+    Body,
+    Patch,
+}
+
+/// The query parameters a list query fills.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListParam {
+    Conditions,
+    ChildConditions,
+    OrderBy,
+    Page,
+    PageSize,
+    Fields,
+}
+
+/// A list fetched on request and put under `key` of the result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IncludePlan {
+    pub arg: String,
+    pub description: String,
+    pub operation_id: String,
+    pub record: String,
+    pub fields: String,
+    pub key: String,
+    pub call: Vec<CallArg>,
+}
+
+/// One `[[tool.derived]]`, checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DerivedPlan {
+    pub key: String,
+    pub operation_id: String,
+    pub record: String,
+    pub conditions: String,
+    pub order_by: String,
+    pub field: String,
+    pub call: Vec<CallArg>,
+}
+
+/// Default page size of list tools.
+const PAGE_SIZE: i32 = 25;
+
+/// Plans every tool; `previous` (the committed spec, when a new one is
+/// read) names the operations a renamed one was. Errors name the tool.
+pub fn plan(
+    list: &AllowList,
+    spec: &serde_json::Value,
+    previous: Option<&serde_json::Value>,
+) -> Result<Vec<ToolPlan>, Vec<ToolError>> {
+    let specs = Specs {
+        api: Api::new(spec),
+        previous: previous.map(Api::new),
+    };
+    let mut errors = Vec::new();
+    let mut plans = Vec::new();
+    let mut seen = BTreeSet::new();
+    for tool in &list.tools {
+        let mut problems = Vec::new();
+        if !seen.insert(&tool.name) {
+            errors.push(ToolError::new(&tool.name, "is listed twice"));
+            continue;
+        }
+        if !is_snake_case(&tool.name) || !tool.name.starts_with("cw_") {
+            problems.push("names must be snake_case with the cw_ prefix".into());
+        }
+        match plan_tool(tool, &specs) {
+            Ok(plan) if problems.is_empty() => plans.push(plan),
+            Ok(_) => {}
+            Err(more) => problems.extend(more),
+        }
+        errors.extend(problems.into_iter().map(|p| ToolError::new(&tool.name, p)));
+    }
+    if errors.is_empty() { Ok(plans) } else { Err(errors) }
+}
+
+/// The spec the tools are generated from, and the committed one before it.
+struct Specs<'a> {
+    api: Api<'a>,
+    previous: Option<Api<'a>>,
+}
+
+impl<'a> Specs<'a> {
+    /// The operation, or why it cannot be had.
+    fn operation(&self, id: &str) -> Result<Operation<'a>, String> {
+        if let Some(op) = self.api.operation(id) {
+            return Ok(op);
+        }
+        let gone = format!("operation {id} is not in the spec");
+        let Some(was) = self.previous.as_ref().and_then(|p| p.operation(id)) else {
+            return Err(gone);
+        };
+        let at = format!("{} {}", was.method.to_uppercase(), was.path);
+        Err(match self.api.id_at(was.method, was.path) {
+            Some(now) => format!("{gone}; {at} is now {now}"),
+            None => format!("{gone} (it was {at}, which is gone too)"),
+        })
+    }
+}
+
+/// What the checks of one tool need to hand.
+struct Context<'s, 'a> {
+    tool: &'s ToolSpec,
+    specs: &'s Specs<'a>,
+    op: Operation<'a>,
+    record: String,
+    is_list: bool,
+    problems: Vec<String>,
+}
+
+impl Context<'_, '_> {
+    fn has_field(&self, schema: &str, field: &str) -> bool {
+        self.specs.api.has_field(schema, field)
+    }
+
+    /// A problem unless the tool's record has `field`.
+    fn need_field(&mut self, what: &str, field: &str) {
+        if !self.has_field(&self.record, field) {
+            let problem = format!("{what}: {} has no field {field}", self.record);
+            self.problems.push(problem);
+        }
+    }
+}
+
+fn plan_tool(tool: &ToolSpec, specs: &Specs<'_>) -> Result<ToolPlan, Vec<String>> {
+    let op = specs.operation(&tool.operation).map_err(|e| vec![e])?;
+    let Some((record, is_list)) = op.record() else {
+        return Err(vec![format!(
+            "operation {} has no JSON response to return",
+            tool.operation
+        )]);
+    };
+    let tier = match tool.tier.or_else(|| tier_of(op.method)) {
+        Some(tier) => tier,
+        None => {
+            return Err(vec![format!(
+                "a {} operation needs a `tier`",
+                op.method.to_uppercase()
+            )]);
+        }
+    };
+    let mut cx = Context {
+        tool,
+        specs,
+        op,
+        record,
+        is_list,
+        problems: Vec::new(),
+    };
+    let args: Vec<ArgPlan> = tool
+        .args
+        .iter()
+        .filter_map(|arg| plan_arg(&mut cx, arg))
+        .collect();
+    let member = plan_member(&mut cx);
+    let request = plan_request(&mut cx, &args);
+    let call = plan_call(&mut cx, &args, &request);
+    let shape = plan_shape(&mut cx);
+    let includes = tool
+        .includes
+        .iter()
+        .filter_map(|inc| plan_include(&mut cx, &args, inc))
+        .collect();
+    let derived = tool
+        .derived
+        .iter()
+        .filter_map(|d| plan_derived(&mut cx, &args, d))
+        .collect();
+    check_names(&mut cx);
+    if !cx.problems.is_empty() {
+        return Err(cx.problems);
+    }
+    Ok(ToolPlan {
+        name: tool.name.clone(),
+        title: tool.title.clone(),
+        description: tool.description.trim().to_owned(),
+        toolset: tool.toolset.clone(),
+        operation_id: tool.operation.clone(),
+        method: cx.op.method.to_owned(),
+        path: cx.op.path.to_owned(),
+        tier,
+        idempotent: matches!(cx.op.method, "get" | "put" | "delete" | "patch"),
+        args,
+        shape,
+        member,
+        request,
+        call,
+        includes,
+        derived,
+    })
+}
+
+/// The tier an HTTP method implies.
+fn tier_of(method: &str) -> Option<Tier> {
+    match method {
+        "get" => Some(Tier::Read),
+        "post" | "put" | "patch" => Some(Tier::Write),
+        "delete" => Some(Tier::Delete),
+        _ => None,
+    }
+}
+
+/// One argument; `None` (with the problem noted) when it cannot be planned.
+fn plan_arg(cx: &mut Context<'_, '_>, arg: &ArgSpec) -> Option<ArgPlan> {
+    let before = cx.problems.len();
+    let step = match &arg.mapping {
+        Mapping::Condition { field, op } => plan_condition(cx, arg, field, *op),
+        Mapping::Path(param) => plan_path(cx, arg, param),
+        Mapping::Body(field) => plan_body(cx, arg, field),
+        Mapping::Patch(field) => {
+            cx.need_field(&format!("argument {}", arg.name), field);
+            Some(Step::Patch { field: field.clone() })
+        }
+        Mapping::Choice(values) => {
+            plan_body_schema(cx, arg);
+            let values = values.iter().map(|(k, v)| (k.clone(), v.to_string())).collect();
+            Some(Step::Choice(values))
+        }
+    };
+    check_kind(cx, arg);
+    let range = (arg.min.is_some() || arg.max.is_some())
+        .then(|| (arg.min.unwrap_or(i64::MIN), arg.max.unwrap_or(i64::MAX)));
+    if range.is_some() && arg.kind != ArgType::Integer {
+        cx.problems
+            .push(format!("argument {}: min/max apply to integers only", arg.name));
+    }
+    let step = step.filter(|_| cx.problems.len() == before)?;
+    Some(ArgPlan {
+        name: arg.name.clone(),
+        kind: arg.kind,
+        description: arg.description.clone(),
+        required: arg.required,
+        range,
+        step,
+    })
+}
+
+/// `type = "choice"` goes with a `choice` table, and only with one.
+fn check_kind(cx: &mut Context<'_, '_>, arg: &ArgSpec) {
+    let is_choice = matches!(arg.mapping, Mapping::Choice(_));
+    if (arg.kind == ArgType::Choice) != is_choice {
+        let problem = if is_choice {
+            "a `choice` table needs type choice"
+        } else {
+            "type choice needs a `choice` table"
+        };
+        cx.problems.push(format!("argument {}: {problem}", arg.name));
+    }
+}
+
+fn plan_condition(
+    cx: &mut Context<'_, '_>,
+    arg: &ArgSpec,
+    field: &str,
+    op: Option<Operator>,
+) -> Option<Step> {
+    let name = &arg.name;
+    if !cx.is_list {
+        cx.problems.push(format!(
+            "argument {name}: conditions apply to list operations only"
+        ));
+    }
+    cx.need_field(&format!("argument {name}"), field);
+    let field = field.to_owned();
+    let default = if arg.kind.is_list() {
+        Operator::In
+    } else {
+        Operator::Eq
+    };
+    let condition = match (op.unwrap_or(default), arg.kind) {
+        (Operator::In, kind) if kind.is_list() => Condition::In { field },
+        (Operator::In, _) => {
+            cx.problems.push(format!(
+                "argument {name}: op in needs a list type, not {}",
+                arg.kind
+            ));
+            return None;
+        }
+        (op, ArgType::Datetime) => Condition::Date { field, op },
+        (op, _) => Condition::Term { field, op },
+    };
+    Some(Step::Condition(condition))
+}
+
+fn plan_path(cx: &mut Context<'_, '_>, arg: &ArgSpec, param: &str) -> Option<Step> {
+    if !cx.op.has_path_param(param) {
+        let problem = format!(
+            "argument {}: {} has no path parameter {param}",
+            arg.name, cx.tool.operation
+        );
+        cx.problems.push(problem);
+    }
+    if !arg.required || arg.kind != ArgType::Integer {
+        cx.problems.push(format!(
+            "argument {}: path arguments are required integers",
+            arg.name
+        ));
+    }
+    Some(Step::Path)
+}
+
+fn plan_body(cx: &mut Context<'_, '_>, arg: &ArgSpec, field: &str) -> Option<Step> {
+    if let Some(schema) = plan_body_schema(cx, arg)
+        && !cx.has_field(&schema, field)
+    {
+        cx.problems
+            .push(format!("argument {}: {schema} has no field {field}", arg.name));
+    }
+    Some(Step::Body {
+        field: field.to_owned(),
+        datetime: arg.kind == ArgType::Datetime,
+    })
+}
+
+/// The request body's schema name; a problem when the operation takes none.
+fn plan_body_schema(cx: &mut Context<'_, '_>, arg: &ArgSpec) -> Option<String> {
+    let schema = cx.op.body_record().map(str::to_owned);
+    if schema.is_none() && !cx.op.has_body() {
+        cx.problems.push(format!(
+            "argument {}: {} takes no body",
+            arg.name, cx.tool.operation
+        ));
+    }
+    schema
+}
+
+fn plan_member(cx: &mut Context<'_, '_>) -> Option<MemberPlan> {
+    let field = cx.tool.member_filter.clone()?;
+    cx.need_field("member_filter", &field);
+    let also_in = cx.tool.member_also_in.clone();
+    if let Some(list) = &also_in {
+        cx.need_field("member_also_in", list);
+    }
+    Some(MemberPlan { field, also_in })
+}
+
+/// A patch when an argument patches; else the body the operation takes.
+fn plan_request(cx: &mut Context<'_, '_>, args: &[ArgPlan]) -> Request {
+    let patched: Vec<String> = args
+        .iter()
+        .filter(|a| matches!(a.step, Step::Patch { .. }))
+        .map(|a| a.name.clone())
+        .collect();
+    if !patched.is_empty() {
+        return Request::Patch(patched);
+    }
+    if !cx.op.has_body() {
+        return Request::None;
+    }
+    match cx.op.body_record() {
+        Some(schema) => Request::Body(schema.to_owned()),
+        None => {
+            let problem = format!("{}: the request body is not a named schema", cx.tool.operation);
+            cx.problems.push(problem);
+            Request::None
+        }
+    }
+}
+
+/// The positional call: path values, then query parameters by name, then
+/// the body or patch.
+fn plan_call(cx: &mut Context<'_, '_>, args: &[ArgPlan], request: &Request) -> Vec<CallArg> {
+    let paths = path_args(cx.tool, args);
+    let mut call = Vec::new();
+    for param in cx.op.positional() {
+        match param {
+            Param::Path(param) => match paths.get(param.as_str()) {
+                Some(arg) => call.push(CallArg::PathArg((*arg).to_owned())),
+                None => {
+                    let problem = format!("path parameter {param} of {} has no argument", cx.tool.operation);
+                    cx.problems.push(problem);
+                }
+            },
+            Param::Query(name) => call.push(query_arg(&name, cx.is_list, cx.op.method == "get")),
+        }
+    }
+    match request {
+        Request::None => {}
+        Request::Body(_) => call.push(CallArg::Body),
+        Request::Patch(_) => call.push(CallArg::Patch),
+    }
+    call
+}
+
+/// Path parameter → the argument that gives it.
+fn path_args<'t>(tool: &'t ToolSpec, planned: &[ArgPlan]) -> BTreeMap<&'t str, &'t str> {
+    tool.args
+        .iter()
+        .filter(|a| planned.iter().any(|p| p.name == a.name))
+        .filter_map(|a| match &a.mapping {
+            Mapping::Path(param) => Some((param.as_str(), a.name.as_str())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// What fills a query parameter of the tool's own call.
+fn query_arg(name: &str, is_list: bool, is_get: bool) -> CallArg {
+    match (is_list, name) {
+        (true, "childConditions") => CallArg::List(ListParam::ChildConditions),
+        (true, _) => list_param(name).map_or(CallArg::None, CallArg::List),
+        (false, "fields") if is_get => CallArg::Fields,
+        (false, _) => CallArg::None,
+    }
+}
+
+/// The query parameters a list query fills (an include's call too).
+fn list_param(name: &str) -> Option<ListParam> {
+    Some(match name {
+        "conditions" => ListParam::Conditions,
+        "orderBy" => ListParam::OrderBy,
+        "page" => ListParam::Page,
+        "pageSize" => ListParam::PageSize,
+        "fields" => ListParam::Fields,
+        _ => return None,
+    })
+}
+
+fn plan_shape(cx: &mut Context<'_, '_>) -> Shape {
+    let default_fields = cx.tool.fields.clone().unwrap_or_default();
+    if !cx.is_list {
+        let fields = (cx.op.method == "get").then_some(default_fields);
+        return Shape::One { fields };
+    }
+    for field in default_fields.split(',').filter(|f| !f.is_empty()) {
+        if !cx.has_field(&cx.record, field.trim()) {
+            let problem = format!("fields: {} has no field {field}", cx.record);
+            cx.problems.push(problem);
+        }
+    }
+    Shape::List {
+        record: cx.record.clone(),
+        default_fields,
+        page_size: cx.tool.page_size.unwrap_or(PAGE_SIZE),
+    }
+}
+
+fn plan_include(cx: &mut Context<'_, '_>, args: &[ArgPlan], inc: &IncludeSpec) -> Option<IncludePlan> {
+    let what = format!("include {}", inc.arg);
+    let (record, call) = plan_child_list(cx, args, &what, &inc.operation)?;
+    Some(IncludePlan {
+        arg: inc.arg.clone(),
+        description: inc.description.clone(),
+        operation_id: inc.operation.clone(),
+        record,
+        fields: inc.fields.clone().unwrap_or_default(),
+        key: inc.key.clone(),
+        call,
+    })
+}
+
+fn plan_derived(cx: &mut Context<'_, '_>, args: &[ArgPlan], d: &DerivedSpec) -> Option<DerivedPlan> {
+    let what = format!("derived {}", d.key);
+    if cx.is_list {
+        cx.problems.push(format!(
+            "{what}: only a tool that reads one record can derive a value"
+        ));
+        return None;
+    }
+    let (record, call) = plan_child_list(cx, args, &what, &d.operation)?;
+    if !cx.has_field(&record, &d.field) {
+        cx.problems
+            .push(format!("{what}: {record} has no field {}", d.field));
+    }
+    let order_field = d.order_by.split_whitespace().next().unwrap_or_default();
+    if !cx.has_field(&record, order_field) {
+        cx.problems
+            .push(format!("{what}: order_by: {record} has no field {order_field}"));
+    }
+    if cx.has_field(&cx.record, &d.key) {
+        let problem = format!("{what}: {} already has a field {}", cx.record, d.key);
+        cx.problems.push(problem);
+    }
+    Some(DerivedPlan {
+        key: d.key.clone(),
+        operation_id: d.operation.clone(),
+        record,
+        conditions: d.conditions.clone(),
+        order_by: d.order_by.clone(),
+        field: d.field.clone(),
+        call,
+    })
+}
+
+/// The list `operation` answers under the tool's id (a ticket's notes):
+/// its record and the client call's arguments.
+fn plan_child_list(
+    cx: &mut Context<'_, '_>,
+    args: &[ArgPlan],
+    what: &str,
+    operation: &str,
+) -> Option<(String, Vec<CallArg>)> {
+    let op = match cx.specs.operation(operation) {
+        Ok(op) => op,
+        Err(e) => {
+            cx.problems.push(format!("{what}: {e}"));
+            return None;
+        }
+    };
+    let Some((record, true)) = op.record() else {
+        cx.problems
+            .push(format!("{what}: {operation} does not return a list"));
+        return None;
+    };
+    // The tool's id (its first path argument by parameter name) fills every
+    // path parameter of the list.
+    let id = path_args(cx.tool, args).into_values().next().map(str::to_owned);
+    let mut call = Vec::new();
+    for param in op.positional() {
+        call.push(match (param, &id) {
+            (Param::Path(_), Some(id)) => CallArg::PathArg(id.clone()),
+            (Param::Path(param), None) => {
+                cx.problems
+                    .push(format!("{what}: no id argument to pass as {param}"));
+                continue;
+            }
+            (Param::Query(name), _) => list_param(&name).map_or(CallArg::None, CallArg::List),
+        });
+    }
+    Some((record, call))
+}
+
+/// Every name becomes a Rust identifier: argument, include and choice names
+/// must be snake_case words, distinct from each other.
+fn check_names(cx: &mut Context<'_, '_>) {
+    let tool = cx.tool;
+    let mut seen = BTreeSet::new();
+    let names = tool.args.iter().map(|a| ("argument", &a.name));
+    for (what, name) in names.chain(tool.includes.iter().map(|i| ("include", &i.arg))) {
+        if !is_snake_case(name) || RESERVED.contains(&name.as_str()) {
+            cx.problems.push(format!(
+                "{what} {name}: names must be snake_case words other than self, super and crate"
+            ));
+        } else if !seen.insert(name) {
+            cx.problems.push(format!("{what} {name} is listed twice"));
+        }
+    }
+    for arg in &tool.args {
+        let Mapping::Choice(values) = &arg.mapping else {
+            continue;
+        };
+        for value in values.keys().filter(|v| !is_snake_case(v)) {
+            cx.problems.push(format!(
+                "argument {}: choice {value:?} must be a snake_case word",
+                arg.name
+            ));
+        }
+    }
+}
+
+/// Keywords that cannot be raw identifiers either.
+const RESERVED: [&str; 3] = ["self", "super", "crate"];
+
+/// A lower-case Rust identifier (`type` included: it becomes `r#type`).
+fn is_snake_case(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && *name == name.to_snake_case()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tools::allow_list;
+    use serde_json::{Value, json};
+
+    /// Tickets: a list, one by id, a create and a patch.
+    fn spec() -> Value {
+        let ok =
+            |schema: Value| json!({ "200": { "content": { "application/json": { "schema": schema } } } });
+        let t = json!({ "$ref": "#/components/schemas/T" });
+        let query = |names: &[&str]| -> Vec<Value> {
+            names
+                .iter()
+                .map(|n| json!({ "name": n, "in": "query" }))
+                .collect()
+        };
+        let id = json!({ "name": "id", "in": "path" });
+        let mut one_params = query(&["fields"]);
+        one_params.push(id.clone());
+        json!({
+            "paths": {
+                "/t": {
+                    "get": { "operationId": "getTs", "responses": ok(json!({ "type": "array", "items": t })),
+                             "parameters": query(&["pageSize", "conditions", "childConditions", "orderBy", "page", "fields", "customFieldConditions"]) },
+                    "post": { "operationId": "postT", "responses": ok(t.clone()),
+                              "requestBody": { "content": { "application/json": { "schema": t } } } },
+                },
+                "/t/{id}": {
+                    "get": { "operationId": "getT", "responses": ok(t.clone()), "parameters": one_params },
+                    "patch": { "operationId": "patchT", "responses": ok(t.clone()), "parameters": [id],
+                               "requestBody": { "content": { "application/json": { "schema": { "type": "array" } } } } },
+                },
+            },
+            "components": { "schemas": { "T": { "properties": {
+                "id": { "type": "integer" }, "_info": { "type": "object" },
+                "summary": { "type": "string" }, "closedFlag": { "type": "boolean" },
+                "owner": { "properties": { "identifier": { "type": "string" } } },
+                "resources": { "type": "string" },
+            } } } },
+        })
+    }
+
+    fn tool(operation: &str, rest: &str) -> String {
+        format!(
+            "[[tool]]\nname = \"cw_t\"\noperation = \"{operation}\"\ntoolset = \"t\"\ntitle = \"T\"\n\
+             description = \"  Tickets.  \"\n{rest}\n"
+        )
+    }
+
+    fn arg(name: &str, kind: &str, rest: &str) -> String {
+        format!("[[tool.arg]]\nname = \"{name}\"\ntype = \"{kind}\"\ndescription = \"d\"\n{rest}\n")
+    }
+
+    fn plan_of(text: &str, spec: &Value, previous: Option<&Value>) -> Result<ToolPlan, Vec<String>> {
+        let list = allow_list::read(text).expect("the allow-list reads");
+        plan(&list, spec, previous)
+            .map(|mut plans| plans.remove(0))
+            .map_err(|errors| errors.iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn a_list_tool_plans_its_terms_call_and_shape() {
+        let text = tool(
+            "getTs",
+            "fields = \"id,summary\"\nmember_filter = \"owner/identifier\"\nmember_also_in = \"resources\"",
+        ) + &arg("closed", "boolean", "condition = \"closedFlag\"")
+            + &arg(
+                "after",
+                "datetime",
+                "condition = \"_info/lastUpdated\"\nop = \">=\"",
+            )
+            + &arg("summaries", "string[]", "condition = \"summary\"");
+        let plan = plan_of(&text, &spec(), None).unwrap();
+        assert_eq!((plan.method.as_str(), plan.path.as_str()), ("get", "/t"));
+        assert_eq!((plan.tier, plan.idempotent), (Tier::Read, true));
+        assert_eq!(plan.description, "Tickets.");
+        let steps: Vec<&Step> = plan.args.iter().map(|a| &a.step).collect();
+        let field = |f: &str| f.to_owned();
+        assert_eq!(
+            steps,
+            [
+                &Step::Condition(Condition::Term {
+                    field: field("closedFlag"),
+                    op: Operator::Eq
+                }),
+                &Step::Condition(Condition::Date {
+                    field: field("_info/lastUpdated"),
+                    op: Operator::Ge
+                }),
+                &Step::Condition(Condition::In {
+                    field: field("summary")
+                }),
+            ]
+        );
+        assert_eq!(
+            plan.member,
+            Some(MemberPlan {
+                field: field("owner/identifier"),
+                also_in: Some(field("resources"))
+            })
+        );
+        use ListParam::*;
+        assert_eq!(
+            plan.call,
+            [ChildConditions, Conditions]
+                .map(CallArg::List)
+                .into_iter()
+                .chain([CallArg::None])
+                .chain([Fields, OrderBy, Page, PageSize].map(CallArg::List))
+                .collect::<Vec<_>>(),
+            "query parameters by name; ones no argument fills are None"
+        );
+        assert_eq!(
+            plan.shape,
+            Shape::List {
+                record: "T".into(),
+                default_fields: "id,summary".into(),
+                page_size: PAGE_SIZE
+            }
+        );
+        assert_eq!(plan.request, Request::None);
+    }
+
+    #[test]
+    fn one_record_tools_plan_path_ids_bodies_and_patches() {
+        let get = plan_of(
+            &(tool("getT", "") + &arg("id", "integer", "required = true\npath = \"id\"")),
+            &spec(),
+            None,
+        )
+        .unwrap();
+        assert_eq!(get.call, [CallArg::PathArg("id".into()), CallArg::Fields]);
+        assert_eq!(
+            get.shape,
+            Shape::One {
+                fields: Some(String::new())
+            }
+        );
+
+        let patch = tool("patchT", "")
+            + &arg("id", "integer", "required = true\npath = \"id\"")
+            + &arg("summary", "string", "patch = \"summary\"");
+        let patch = plan_of(&patch, &spec(), None).unwrap();
+        assert_eq!((patch.tier, patch.idempotent), (Tier::Write, true));
+        assert_eq!(patch.request, Request::Patch(vec!["summary".into()]));
+        assert_eq!(patch.call, [CallArg::PathArg("id".into()), CallArg::Patch]);
+        assert_eq!(patch.shape, Shape::One { fields: None });
+
+        let post = tool("postT", "tier = \"delete\"") + &arg("when", "datetime", "body = \"summary\"");
+        let post = plan_of(&post, &spec(), None).unwrap();
+        assert_eq!(
+            (post.tier, post.idempotent),
+            (Tier::Delete, false),
+            "the allow-list's tier wins"
+        );
+        assert_eq!(post.request, Request::Body("T".into()));
+        assert_eq!(
+            post.args[0].step,
+            Step::Body {
+                field: "summary".into(),
+                datetime: true
+            }
+        );
+        assert_eq!(post.call, [CallArg::Body]);
+    }
+
+    #[test]
+    fn every_problem_is_named_by_tool_and_argument() {
+        let text = tool("getT", "fields = \"id\"")
+            + &arg("id", "string", "path = \"ticketId\"")
+            + &arg("closed", "boolean", "condition = \"closedFlag\"")
+            + &arg("size", "string", "body = \"size\"\nmin = 1")
+            + &arg("kind", "choice", "body = \"kind\"")
+            + &arg("Bad-Name", "integer", "patch = \"nope\"");
+        let errors = plan_of(&text, &spec(), None).unwrap_err();
+        let expected = [
+            "argument id: getT has no path parameter ticketId",
+            "argument id: path arguments are required integers",
+            "argument closed: conditions apply to list operations only",
+            "argument size: getT takes no body",
+            "argument size: min/max apply to integers only",
+            "argument kind: getT takes no body",
+            "argument kind: type choice needs a `choice` table",
+            "argument Bad-Name: T has no field nope",
+            "path parameter id of getT has no argument",
+            "argument Bad-Name: names must be snake_case words other than self, super and crate",
+        ];
+        let expected: Vec<String> = expected
+            .iter()
+            .map(|p| format!("spec/tools.toml: tool cw_t: {p}"))
+            .collect();
+        assert_eq!(errors, expected);
+    }
+
+    fn derived(key: &str, field: &str, order_by: &str) -> String {
+        format!(
+            "[[tool.derived]]\nkey = \"{key}\"\noperation = \"getTs\"\nconditions = \"closedFlag = true\"\n\
+             order_by = \"{order_by}\"\nfield = \"{field}\"\n"
+        )
+    }
+
+    #[test]
+    fn a_derived_value_is_checked_against_both_records() {
+        let id = arg("id", "integer", "required = true\npath = \"id\"");
+        let ok = plan_of(
+            &(tool("getT", "") + &id + &derived("description", "summary", "id asc")),
+            &spec(),
+            None,
+        )
+        .unwrap();
+        assert_eq!(ok.derived[0].record, "T");
+        assert!(ok.derived[0].call.contains(&CallArg::List(ListParam::OrderBy)));
+        let bad = tool("getT", "") + &id + &derived("summary", "nope", "rank desc");
+        assert_eq!(
+            plan_of(&bad, &spec(), None).unwrap_err(),
+            [
+                "spec/tools.toml: tool cw_t: derived summary: T has no field nope",
+                "spec/tools.toml: tool cw_t: derived summary: order_by: T has no field rank",
+                "spec/tools.toml: tool cw_t: derived summary: T already has a field summary",
+            ]
+        );
+        assert_eq!(
+            plan_of(
+                &(tool("getTs", "") + &derived("d", "summary", "id")),
+                &spec(),
+                None
+            )
+            .unwrap_err(),
+            ["spec/tools.toml: tool cw_t: derived d: only a tool that reads one record can derive a value"]
+        );
+    }
+
+    #[test]
+    fn op_in_needs_a_list_and_lists_take_in_by_default() {
+        let text = tool("getTs", "") + &arg("summary", "string", "condition = \"summary\"\nop = \"in\"");
+        assert_eq!(
+            plan_of(&text, &spec(), None).unwrap_err(),
+            ["spec/tools.toml: tool cw_t: argument summary: op in needs a list type, not string"]
+        );
+    }
+
+    #[test]
+    fn a_renamed_operation_is_named_by_its_method_and_path() {
+        let mut renamed = spec();
+        renamed["paths"]["/t/{id}"]["get"]["operationId"] = json!("getTById");
+        let text = tool("getT", "") + &arg("id", "integer", "required = true\npath = \"id\"");
+        assert_eq!(
+            plan_of(&text, &renamed, Some(&spec())).unwrap_err(),
+            ["spec/tools.toml: tool cw_t: operation getT is not in the spec; GET /t/{id} is now getTById"]
+        );
+        let mut gone = spec();
+        gone["paths"]["/t/{id}"].as_object_mut().unwrap().remove("get");
+        assert_eq!(
+            plan_of(&text, &gone, Some(&spec())).unwrap_err(),
+            [
+                "spec/tools.toml: tool cw_t: operation getT is not in the spec (it was GET /t/{id}, which is gone too)"
+            ]
+        );
+        assert_eq!(
+            plan_of(&text, &gone, None).unwrap_err(),
+            ["spec/tools.toml: tool cw_t: operation getT is not in the spec"],
+            "without the committed spec there is nothing to compare with"
+        );
+    }
+
+    #[test]
+    fn a_tool_listed_twice_or_misnamed_is_refused() {
+        let text = tool("getTs", "").replace("cw_t", "cw_T") + &tool("getTs", "").repeat(2);
+        let errors: Vec<String> = plan(&allow_list::read(&text).unwrap(), &spec(), None)
+            .unwrap_err()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            errors,
+            [
+                "spec/tools.toml: tool cw_T: names must be snake_case with the cw_ prefix",
+                "spec/tools.toml: tool cw_t: is listed twice",
+            ]
+        );
+    }
+}
