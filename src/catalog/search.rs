@@ -847,9 +847,8 @@ pub fn search(query: &str, limit: usize) -> Vec<Hit> {
                 1.0
             } else if request.run_names(head) {
                 0.85
-            } else if names_resource {
-                0.7
             } else if ending.iter().any(|w| request.names(w)) {
+                // (the resource itself, or a word of its path)
                 0.7
             } else {
                 0.6
