@@ -46,7 +46,7 @@ async fn search_then_describe_then_call_a_list_shaped_with_a_cursor() {
         .await
         .unwrap(),
     );
-    let first = &found["items"][0];
+    let first = &records(&found)[0];
     assert_eq!(first["operation_id"], "getCompanyConfigurations", "{found}");
     assert_eq!(first["curated_tool"], "cw_search_configurations");
 

@@ -98,8 +98,19 @@ fn search_hits(ctx: &Context, query: &str, module: Option<&'static str>, limit: 
             hit
         })
         .collect();
-    json!({ "count": hits.len(), "items": hits })
+    // The same shape as every list (columns and rows).
+    crate::tool::table::Table::new(&hits, &HIT_COLUMNS).to_json()
 }
+
+/// The columns of a search hit.
+const HIT_COLUMNS: [&str; 6] = [
+    "operation_id",
+    "method",
+    "path",
+    "summary",
+    "tier",
+    "curated_tool",
+];
 
 /// The columns of an operation row in a browse answer.
 const OPERATION_COLUMNS: [&str; 4] = ["method", "path", "operation_id", "summary"];
