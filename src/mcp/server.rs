@@ -81,8 +81,7 @@ impl CwServer {
             .map(|def| {
                 let mut tool = tool_for(def);
                 if inventory.gate().output_schemas {
-                    let is_list = def.toolset != "api"
-                        && crate::catalog::by_id(def.operation_id).is_some_and(|op| op.is_list());
+                    let is_list = crate::catalog::by_id(def.operation_id).is_some_and(|op| op.is_list());
                     tool.output_schema = Some(Arc::new(output_schema(is_list)));
                 }
                 // A tool that decides its tier per call can change data

@@ -336,7 +336,9 @@ pub fn finish_one(mut value: Value, keep_info: bool, cap: AnswerCap) -> Result<V
         return Ok(value);
     };
     let mut left_out = Vec::new();
-    while size(&Value::Object(map.clone())) > cap.bytes() && map.len() > 1 {
+    let map_size =
+        |m: &serde_json::Map<String, Value>| serde_json::to_string(m).map(|s| s.len()).unwrap_or(0);
+    while map_size(map) > cap.bytes() && map.len() > 1 {
         let Some(largest) = map
             .iter()
             .filter(|(k, _)| k.as_str() != "id")

@@ -91,8 +91,11 @@ impl Table {
 
     /// The bytes the answer takes without any row.
     pub fn frame_len(&self) -> usize {
-        let mut frame = self.clone();
-        frame.rows.clear();
+        let frame = Table {
+            columns: self.columns.clone(),
+            rows: Vec::new(),
+            same: self.same.clone(),
+        };
         frame.to_json().to_string().len()
     }
 
