@@ -82,7 +82,7 @@ fn main() {
                     .get(&url)
                     .header("Authorization", &auth)
                     .header("clientId", DEMO_CLIENT_ID)
-                    .header("Accept", "application/vnd.connectwise.com+json; version=2022.1")
+                    .header("Accept", connectwise_mcp::spec::MEDIA_TYPE)
                     .send()
                     .await
                     .expect("simulator");

@@ -5,7 +5,8 @@
 
 mod mcp_support;
 
-use connectwise_mcp::sim::{API_ROOT, Simulator};
+use connectwise_mcp::sim::Simulator;
+use connectwise_mcp::spec::API_ROOT;
 use mcp_support::*;
 use serde_json::{Value, json};
 use std::time::Duration;

@@ -6,6 +6,7 @@ mod support;
 
 use connectwise_mcp::sim::errors::{CLIENT_ID_REQUIRED_MESSAGE, CLIENT_ID_UNKNOWN_MESSAGE};
 use connectwise_mcp::sim::{DEMO_CLIENT_ID, DEMO_COMPANY_ID, DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY};
+use connectwise_mcp::spec::API_ROOT;
 use serde_json::Value;
 use support::start;
 
@@ -120,7 +121,7 @@ async fn the_request_log_keeps_headers_but_not_authorization() {
     assert_eq!(log[0].method, "GET");
     assert_eq!(
         log[0].path_and_query,
-        "/v4_6_release/apis/3.0/service/boards?pageSize=2"
+        format!("{API_ROOT}/service/boards?pageSize=2")
     );
     assert_eq!(log[0].header("clientid"), Some(DEMO_CLIENT_ID));
     assert!(log[0].header("authorization").is_none());

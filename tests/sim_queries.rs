@@ -467,7 +467,7 @@ async fn responses_carry_the_connectwise_media_type() {
     let response = support::get(&sim, "/service/boards").send().await.unwrap();
     assert_eq!(
         response.headers()["content-type"],
-        "application/vnd.connectwise.com+json; version=2022.1"
+        connectwise_mcp::spec::MEDIA_TYPE
     );
 }
 

@@ -6,6 +6,7 @@
 #[path = "sim_support/mod.rs"]
 mod support;
 
+use connectwise_mcp::spec::API_ROOT;
 use reqwest::Method;
 use serde_json::{Value, json};
 use support::{get, list, send_json, start};
@@ -235,7 +236,7 @@ async fn links_are_built_against_the_host_the_request_came_in_on() {
     let t: Value = response.json().await.unwrap();
     let href = t["board"]["_info"]["board_href"].as_str().unwrap();
     assert!(
-        href.starts_with("http://cw.example.test/v4_6_release/apis/3.0//service/boards/"),
+        href.starts_with(&format!("http://cw.example.test{API_ROOT}//service/boards/")),
         "{href}"
     );
 }

@@ -9,9 +9,7 @@
 //! characters.
 
 use crate::catalog::{Method, Operation, operations};
-
-/// The API root a caller may paste in front of a path; it is dropped.
-const API_ROOT: &str = "/v4_6_release/apis/3.0";
+use crate::spec::API_ROOT;
 
 /// A path matched to its operation.
 #[derive(Debug, Clone)]
@@ -162,6 +160,7 @@ fn checked_segments(raw: &str) -> Result<Vec<String>, String> {
             ));
         }
     }
+    // The API root a caller may paste in front of a path is dropped.
     let path = path.strip_prefix(API_ROOT).unwrap_or(path);
     let mut segments = Vec::new();
     for seg in path.split('/').filter(|s| !s.is_empty()) {
@@ -271,7 +270,7 @@ mod tests {
             "getServiceTicketsCount"
         );
         assert_eq!(
-            ok(Method::Get, "/v4_6_release/apis/3.0/service/tickets").1,
+            ok(Method::Get, &format!("{API_ROOT}/service/tickets")).1,
             "getServiceTickets"
         );
         assert_eq!(ok(Method::Post, "/service/tickets").1, "postServiceTickets");

@@ -16,6 +16,7 @@ use super::shape::{View, custom_fields};
 use super::store::{Collection, Store};
 use super::write::{self, WriteContext};
 use super::{LoggedRequest, SimOptions};
+use crate::spec::{API_ROOT, MEDIA_TYPE};
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -23,12 +24,6 @@ use axum::response::Response;
 use base64::Engine;
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex, RwLock};
-
-/// The path every API request starts with.
-pub const API_ROOT: &str = "/v4_6_release/apis/3.0";
-
-/// The media type of every JSON response.
-pub const CONTENT_TYPE: &str = "application/vnd.connectwise.com+json; version=2022.1";
 
 /// Largest request body accepted.
 const MAX_BODY: usize = 16 * 1024 * 1024;
@@ -57,7 +52,7 @@ fn json_response(status: u16, body: &Value, extra: &[(&'static str, String)]) ->
     let mut response = Response::new(Body::from(bytes));
     *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE));
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(MEDIA_TYPE));
     for (name, value) in extra {
         if let Ok(v) = HeaderValue::from_str(value) {
             headers.append(*name, v);

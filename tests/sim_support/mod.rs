@@ -24,7 +24,7 @@ pub fn request(sim: &Simulator, method: reqwest::Method, path: &str) -> reqwest:
             Some(DEMO_PRIVATE_KEY),
         )
         .header("clientId", DEMO_CLIENT_ID)
-        .header("Accept", "application/vnd.connectwise.com+json; version=2022.1")
+        .header("Accept", connectwise_mcp::spec::MEDIA_TYPE)
 }
 
 pub fn get(sim: &Simulator, path: &str) -> reqwest::RequestBuilder {
