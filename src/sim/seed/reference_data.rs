@@ -221,9 +221,7 @@ pub(super) fn lookups(g: &mut Gen) {
     let at = setup_time();
     for (collection, references) in found {
         let schema = RouteTable::global()
-            .get(&collection)
-            .and_then(|r| r.methods.get("get"))
-            .and_then(|o| o.response_schema.as_deref())
+            .record_schema(&collection)
             .and_then(crate::sim::schema::schema_named);
         let props = schema.map(crate::sim::schema::property_names).unwrap_or_default();
         let records = references

@@ -88,11 +88,9 @@ fn dress_of(prop: &'static Value, depth: usize) -> Option<Dress> {
 
 impl Shape {
     fn build(template: &str) -> Shape {
-        let schema_name = RouteTable::global()
-            .get(template)
-            .and_then(|r| r.methods.get("get"))
-            .and_then(|o| o.response_schema.clone());
-        let schema = schema_name.as_deref().and_then(schema::schema_named);
+        let schema = RouteTable::global()
+            .record_schema(template)
+            .and_then(schema::schema_named);
         let dress = schema
             .map(schema::resolve)
             .and_then(|s| s.get("properties"))
