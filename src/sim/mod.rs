@@ -1,9 +1,9 @@
 //! A simulated ConnectWise Manage server, for tests, `--demo` and benchmarks.
 //!
 //! No machine here can reach ConnectWise, so the project carries its own. It
-//! serves the whole API *generically* from the normalised OpenAPI document
-//! ([`crate::spec::document`]) under [`crate::spec::API_ROOT`]
-//! (`/v4_6_release/apis/3.0`): a request path
+//! serves the whole API *generically* from the spec's operations
+//! ([`crate::catalog`]) and schemas ([`crate::spec::schema`]) under
+//! [`crate::spec::API_ROOT`] (`/v4_6_release/apis/3.0`): a request path
 //! is matched against the spec's path templates, so every collection works,
 //! and each template is a collection (`/service/tickets`,
 //! `/service/tickets/{parentId}/notes`), an item (`…/{id}`), a count

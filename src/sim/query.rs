@@ -163,7 +163,7 @@ impl Query {
         resource: &str,
         forward_only: bool,
     ) -> Result<Query, ApiError> {
-        let spec = crate::spec::document();
+        let spec = &crate::spec::Embedded;
         let record_schema = schema_name.and_then(schema::schema_named);
         let mut eq_terms = Vec::new();
         let mut eq_terms_only = false;

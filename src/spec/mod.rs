@@ -12,8 +12,9 @@ use std::sync::OnceLock;
 const NORMALIZED_JSON: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/manage.normalized.json"));
 
 /// The normalised OpenAPI document, parsed on first use. It is large (2.8 MB
-/// of JSON, ~50 MB parsed) and only the simulator needs all of it; the
-/// server reads single schemas through [`schema`].
+/// of JSON, ~50 MB parsed) and only tests read all of it; the server and
+/// the simulator read single schemas through [`schema`], and operations
+/// through [`crate::catalog`].
 pub fn document() -> &'static Value {
     static DOCUMENT: OnceLock<Value> = OnceLock::new();
     DOCUMENT.get_or_init(|| serde_json::from_slice(NORMALIZED_JSON).expect("build.rs wrote valid JSON"))
