@@ -135,7 +135,6 @@ pub mod errors;
 pub mod faults;
 pub mod query;
 pub mod routes;
-pub use crate::spec::validate as schema;
 pub mod seed;
 pub mod server;
 pub mod shape;

@@ -11,12 +11,12 @@ use super::errors::{ApiError, resource_name};
 use super::faults::Faults;
 use super::query::{ListParams, Query};
 use super::routes::{Kind, Matched, Route, RouteTable, is_id, object_body_schema};
-use super::schema;
 use super::shape::{View, custom_fields};
 use super::store::{Collection, Store};
 use super::write::{self, WriteContext};
 use super::{LoggedRequest, SimOptions};
 use crate::catalog::template::Segment;
+use crate::spec::validate;
 use crate::spec::{API_ROOT, MEDIA_TYPE};
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -579,7 +579,7 @@ impl App {
         let mut body = ctx.json_body(resource)?;
         let given_fields = body.as_object_mut().and_then(|o| o.remove("customFields"));
         let mut errors = match request_schema {
-            Some(schema_name) => schema::validate_body(schema_name, &body, resource, true),
+            Some(schema_name) => validate::validate_body(schema_name, &body, resource, true),
             None => Vec::new(),
         };
         if let Some(too_long) = errors.iter().find(|e| e.code == "MaxLengthField") {

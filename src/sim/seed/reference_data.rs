@@ -222,8 +222,10 @@ pub(super) fn lookups(g: &mut Gen) {
     for (collection, references) in found {
         let schema = RouteTable::global()
             .record_schema(&collection)
-            .and_then(crate::sim::schema::schema_named);
-        let props = schema.map(crate::sim::schema::property_names).unwrap_or_default();
+            .and_then(crate::spec::validate::schema_named);
+        let props = schema
+            .map(crate::spec::validate::property_names)
+            .unwrap_or_default();
         let records = references
             .into_values()
             .map(|reference| {
@@ -247,7 +249,7 @@ pub(super) fn lookups(g: &mut Gen) {
 /// record's name (or identifier), an enum its first value, a number 0, a
 /// flag `false`.
 fn fill_required(record: &mut Map<String, Value>, schema: Option<&'static Value>) {
-    let Some(schema) = schema.map(crate::sim::schema::resolve) else {
+    let Some(schema) = schema.map(crate::spec::validate::resolve) else {
         return;
     };
     let label = record
@@ -265,7 +267,7 @@ fn fill_required(record: &mut Map<String, Value>, schema: Option<&'static Value>
         if record.contains_key(field) {
             continue;
         }
-        let Some(prop) = crate::sim::schema::at_path(schema, &[field]) else {
+        let Some(prop) = crate::spec::validate::at_path(schema, &[field]) else {
             continue;
         };
         let value = match (
