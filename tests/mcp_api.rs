@@ -3,32 +3,18 @@
 //! gate, body validation), extra operations from a config file, and saved
 //! queries that survive a restart.
 
-mod mcp_support;
+mod support;
 
-use mcp_support::*;
-use rmcp::model::CallToolResult;
-use serde_json::{Value, json};
-
-fn structured(result: &CallToolResult) -> Value {
-    assert_ne!(result.is_error, Some(true), "tool failed: {}", text(result));
-    result.structured_content.clone().expect("structured content")
-}
-
-fn failed(result: &CallToolResult) -> String {
-    assert_eq!(
-        result.is_error,
-        Some(true),
-        "expected a failure: {}",
-        text(result)
-    );
-    text(result)
-}
+use serde_json::json;
+use support::bin::{offline_env, run, temp_path};
+use support::mcp::{call, connect, failed, list_tools, names, structured, tool_names};
+use support::sim::{sim_env, start_sim};
 
 #[tokio::test]
 async fn search_then_describe_then_call_a_list_shaped_with_a_cursor() {
     let sim = start_sim().await;
     let client = connect(&[], &sim_env(&sim)).await;
-    let names = names(&list(&client).await);
+    let names = tool_names(&client).await;
     for tool in [
         "cw_search_endpoints",
         "cw_describe_endpoint",
@@ -229,7 +215,7 @@ async fn an_extra_operation_from_the_config_file_is_a_tool_of_its_own() {
     )
     .unwrap();
     let client = connect(&["--config", config.to_str().unwrap()], &sim_env(&sim)).await;
-    let tools = list(&client).await;
+    let tools = list_tools(&client).await;
     let names = names(&tools);
     assert!(
         names.contains(&"cw_get_procurement_purchaseorders".to_owned()),

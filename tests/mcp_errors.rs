@@ -3,23 +3,20 @@
 //! ConnectWise's message and a hint; bad arguments are refused before any
 //! request is sent.
 
-mod mcp_support;
+mod support;
 
 use connectwise_mcp::sim::Simulator;
 use connectwise_mcp::spec::API_ROOT;
-use mcp_support::*;
 use serde_json::{Value, json};
 use std::time::Duration;
+use support::bin::with_env;
+use support::mcp::{Client, call, connect, list_tools, simple_read_tool, text};
+use support::sim::{sim_env, start_sim};
 
 /// A server on `sim`, and the read tool the tests call.
 async fn session(sim: &Simulator, extra_env: &[(&str, &str)]) -> (Client, String) {
-    let mut env = sim_env(sim);
-    for (k, v) in extra_env {
-        env.retain(|(key, _)| key != k);
-        env.push((k.to_string(), v.to_string()));
-    }
-    let client = connect(&[], &env).await;
-    let tool = simple_read_tool(&list(&client).await);
+    let client = connect(&[], &with_env(sim_env(sim), extra_env)).await;
+    let tool = simple_read_tool(&list_tools(&client).await);
     (client, tool)
 }
 

@@ -7,12 +7,13 @@
 //! asked for, the filter applied, the write stored); a failure must be an
 //! `isError` result whose text names what went wrong.
 
-mod mcp_support;
+mod support;
 
 use connectwise_mcp::sim::Simulator;
 use connectwise_mcp::toolsets::curated;
-use mcp_support::*;
 use serde_json::{Value, json};
+use support::mcp::{call, connect, structured, text};
+use support::sim::{sim_env, start_sim};
 
 /// What a happy result must show, given the simulator after the call.
 type Check = Box<dyn Fn(&Value, &Simulator)>;
@@ -564,8 +565,7 @@ async fn a_filter_value_cannot_change_the_condition_it_is_put_in() {
         let result = call(&client, "cw_search_companies", json!({"identifier": sneaky}))
             .await
             .unwrap();
-        let value = result.structured_content.clone().unwrap_or_default();
-        assert_eq!(result.is_error, Some(false), "{}", text(&result));
+        let value = structured(&result);
         assert!(
             items(&value).is_empty(),
             "{sneaky:?} matched {} of {all} companies",

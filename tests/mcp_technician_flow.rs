@@ -4,15 +4,11 @@
 //! "What's open for ACME? Add an internal note to the first one, log 30
 //! minutes on it, and move it to In Progress."
 
-mod mcp_support;
+mod support;
 
-use mcp_support::*;
-use serde_json::{Value, json};
-
-fn structured(result: &rmcp::model::CallToolResult) -> Value {
-    assert_ne!(result.is_error, Some(true), "tool failed: {}", text(result));
-    result.structured_content.clone().expect("structured content")
-}
+use serde_json::json;
+use support::mcp::{call, connect, structured, text};
+use support::sim::{sim_env, start_sim};
 
 #[tokio::test]
 async fn find_note_log_time_and_move_a_customer_ticket() {
