@@ -128,7 +128,7 @@ impl RouteTable {
                 _ => {
                     let get_array = route.operation(Method::Get).is_some_and(|o| o.response_is_array);
                     let has_items = by_template.keys().any(|t| {
-                        t.len() > route.template.len() + 1 && t.starts_with(&route.template) && {
+                        t.len() > route.template.len() + 1 && t.starts_with(route.template) && {
                             let rest = &t[route.template.len()..];
                             rest.starts_with("/{") && rest.ends_with('}') && !rest[1..].contains('/')
                         }

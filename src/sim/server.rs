@@ -364,12 +364,9 @@ impl App {
             .response_schema
             .or(request_schema)
             .or_else(|| collection_schema(&matched));
-        let resource = schema_name
-            .as_deref()
-            .map(resource_name)
-            .unwrap_or_else(|| "object".into());
+        let resource = schema_name.map(resource_name).unwrap_or_else(|| "object".into());
         match (matched.route.kind, method.as_str()) {
-            (Kind::Collection, "get") => self.list(ctx, &matched, schema_name.as_deref(), &resource),
+            (Kind::Collection, "get") => self.list(ctx, &matched, schema_name, &resource),
             (Kind::Collection, "post") => self.create(ctx, &matched, request_schema, &resource),
             (Kind::Count, "get") => self.count(ctx, &matched, &resource),
             (Kind::Item, "get") => self.get_item(ctx, &matched, &resource),
@@ -425,7 +422,7 @@ impl App {
             let Ok(id) = parts[i].parse::<i64>() else { continue };
             if store.get(&parent_collection, id).is_none() {
                 let parent_schema = parent_route.record_schema().unwrap_or("Record");
-                return Err(ApiError::record_not_found(&parent_schema, &id.to_string()));
+                return Err(ApiError::record_not_found(parent_schema, &id.to_string()));
             }
         }
         Ok(())
@@ -468,10 +465,7 @@ impl App {
             ));
         };
         let schema_name = route.record_schema();
-        let resource = schema_name
-            .as_deref()
-            .map(resource_name)
-            .unwrap_or_else(|| "object".into());
+        let resource = schema_name.map(resource_name).unwrap_or_else(|| "object".into());
         let body = if ctx.body.is_empty() {
             json!({})
         } else {
@@ -489,7 +483,7 @@ impl App {
             }
         }
         let params = ListParams::from_pairs(&pairs, &resource)?;
-        let query = Query::compile(&params, schema_name.as_deref(), &resource, false)?;
+        let query = Query::compile(&params, schema_name, &resource, false)?;
         let path = matched.concrete.trim_end_matches("/search").to_string();
         let store = self.read();
         let view = self.view(&store, &ctx.base, &path);
@@ -503,11 +497,10 @@ impl App {
         let collection_template = matched.route.collection.unwrap_or_default();
         let schema_name = RouteTable::global().record_schema(collection_template);
         let resource = schema_name
-            .as_deref()
             .map(resource_name)
             .unwrap_or_else(|| resource.to_string());
         let params = ListParams::from_pairs(&ctx.pairs(), &resource)?;
-        let query = Query::compile(&params, schema_name.as_deref(), &resource, false)?;
+        let query = Query::compile(&params, schema_name, &resource, false)?;
         let store = self.read();
         self.check_parents(&store, matched)?;
         let path = matched.collection_path();
@@ -606,7 +599,7 @@ impl App {
         resource: &str,
     ) -> Result<Response, ApiError> {
         let template = matched.route.collection.unwrap_or_default();
-        let body = Self::validated_body(ctx, request_schema, resource, &template)?;
+        let body = Self::validated_body(ctx, request_schema, resource, template)?;
         let wctx = self.write_context(ctx);
         let path = matched.collection_path();
         let mut record = body;
@@ -621,7 +614,7 @@ impl App {
         }
         let extra = write::apply_rules(
             &store,
-            &template,
+            template,
             Self::parent_id(matched),
             &mut record,
             None,
@@ -658,7 +651,7 @@ impl App {
         resource: &str,
     ) -> Result<Response, ApiError> {
         let template = matched.route.collection.unwrap_or_default();
-        let body = Self::validated_body(ctx, request_schema, resource, &template)?;
+        let body = Self::validated_body(ctx, request_schema, resource, template)?;
         let wctx = self.write_context(ctx);
         let path = matched.collection_path();
         let mut store = self.write();
@@ -671,7 +664,7 @@ impl App {
         }
         write::apply_rules(
             &store,
-            &template,
+            template,
             Self::parent_id(matched),
             &mut record,
             previous.as_ref(),
@@ -728,7 +721,7 @@ impl App {
         }
         if touches_custom_fields {
             let given = record.get("customFields").cloned().unwrap_or(Value::Null);
-            let stored = custom_fields::stored_form(&template, &given, resource)
+            let stored = custom_fields::stored_form(template, &given, resource)
                 .map_err(|errors| ApiError::invalid_object(resource, errors))?;
             match (stored, record.as_object_mut()) {
                 (Some(stored), Some(object)) => {
@@ -742,7 +735,7 @@ impl App {
         }
         write::apply_rules(
             &store,
-            &template,
+            template,
             Self::parent_id(matched),
             &mut record,
             Some(&previous),
@@ -913,7 +906,7 @@ fn find_template_by_shape(template: &str) -> Option<String> {
     table
         .routes
         .iter()
-        .find(|r| r.kind == Kind::Collection && shape(&r.template) == wanted)
+        .find(|r| r.kind == Kind::Collection && shape(r.template) == wanted)
         .map(|r| r.template.to_owned())
 }
 
