@@ -19,6 +19,8 @@ fn bench(c: &mut Criterion) {
         "unbilled time for a client",
         "devices with serial numbers",
         "contracts renewing next month",
+        "open POs",
+        "create API keys for a technician",
     ] {
         c.bench_function(&format!("search {query:?}"), |b| {
             b.iter(|| search(black_box(query), 8))

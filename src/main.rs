@@ -68,6 +68,15 @@ struct Cli {
     /// (with --demo: in memory, unless given).
     #[arg(long, global = true, env = "CW_SAVED_QUERIES_DB", value_name = "PATH")]
     saved_queries_db: Option<PathBuf>,
+    /// The most one answer may take, in tokens (500 to 200000); a longer
+    /// list ends with a cursor, a longer record names what it left out.
+    #[arg(long, global = true, env = "CW_MAX_RESULT_TOKENS", value_name = "TOKENS")]
+    max_result_tokens: Option<usize>,
+    /// Declare an output schema on every tool and send structuredContent
+    /// (for clients that use them; otherwise results are text only).
+    #[arg(long, global = true, env = "MCP_OUTPUT_SCHEMAS", num_args = 0..=1, require_equals = true,
+          default_missing_value = "true", value_parser = BoolishValueParser::new(), value_name = "BOOL")]
+    output_schemas: Option<bool>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -397,6 +406,8 @@ fn inventory(cli: &Cli, file: Option<&ConfigFile>) -> Result<Inventory, Failure>
         tools: cli.tools.clone(),
         extra_operations: cli.extra_operations.clone(),
         saved_queries_db: cli.saved_queries_db.clone(),
+        max_result_tokens: cli.max_result_tokens,
+        output_schemas: cli.output_schemas,
     });
     // The demo must not write into the user's real saved queries.
     let gate = match (cli.demo, &gate.saved_queries_db) {

@@ -1,9 +1,18 @@
-//! Search quality: the committed set of technicians' requests
-//! (`tests/fixtures/endpoint_queries.toml`) must find the right operation in
-//! the top 3 for at least 90% of them. Misses are printed.
+//! Search quality: two committed sets of requests must find the right
+//! operation in the top 3 for at least 95% of them each. The first
+//! (`endpoint_queries.toml`) was written with the engine; the second
+//! (`endpoint_queries_heldout.toml`) before it was tuned, and it is never
+//! tuned on: it measures whether the method generalises. Misses are printed.
+//! A third set (`endpoint_queries_third.toml`, written after tuning) is
+//! measured and printed only. Then browsing by module, through the real
+//! binary over MCP.
+
+mod support;
 
 use connectwise_mcp::catalog::search::search;
 use serde::Deserialize;
+use serde_json::{Value, json};
+use support::mcp::{Client, call, connect_offline, json_of, records, text};
 
 #[derive(Deserialize)]
 struct Fixture {
@@ -16,15 +25,11 @@ struct Query {
     expect: Vec<String>,
 }
 
-#[test]
-fn the_right_endpoint_is_in_the_top_three_for_nine_in_ten_requests() {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/endpoint_queries.toml"
-    ))
-    .expect("fixture");
-    let fixture: Fixture = toml::from_str(&text).expect("fixture parses");
-    assert!(fixture.query.len() >= 40, "at least 40 queries");
+/// Top-3 accuracy over one fixture, with its misses.
+fn top_three_accuracy(file: &str) -> (f64, Vec<String>, usize) {
+    let path = format!("{}/tests/fixtures/{file}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let fixture: Fixture = toml::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
     let mut misses = Vec::new();
     for q in &fixture.query {
         let top: Vec<&str> = search(&q.text, 3).iter().map(|h| h.operation.id).collect();
@@ -35,14 +40,128 @@ fn the_right_endpoint_is_in_the_top_three_for_nine_in_ten_requests() {
     let total = fixture.query.len();
     let hits = total - misses.len();
     let accuracy = hits as f64 / total as f64;
-    println!("top-3 accuracy: {hits}/{total} = {:.1}%", accuracy * 100.0);
+    println!("{file}: top-3 accuracy {hits}/{total} = {:.1}%", accuracy * 100.0);
     for m in &misses {
         println!("  miss: {m}");
     }
+    (accuracy, misses, total)
+}
+
+fn assert_top_three(file: &str) {
+    let (accuracy, misses, total) = top_three_accuracy(file);
+    assert!(total >= 40, "{file}: at least 40 queries");
     assert!(
-        accuracy >= 0.9,
-        "top-3 accuracy {:.1}% < 90%:\n{}",
+        accuracy >= 0.95,
+        "{file}: top-3 accuracy {:.1}% < 95%:\n{}",
         accuracy * 100.0,
         misses.join("\n")
+    );
+}
+
+#[test]
+fn the_right_endpoint_is_in_the_top_three_for_the_first_set() {
+    assert_top_three("endpoint_queries.toml");
+}
+
+#[test]
+fn the_right_endpoint_is_in_the_top_three_for_the_held_out_set() {
+    assert_top_three("endpoint_queries_heldout.toml");
+}
+
+/// Too few requests for the 95% bar; the floor guards against a change
+/// that helps the first two sets at the expense of requests never tuned on.
+#[test]
+fn the_third_set_stays_above_a_floor() {
+    let (accuracy, misses, _) = top_three_accuracy("endpoint_queries_third.toml");
+    assert!(
+        accuracy >= 0.8,
+        "third set: {:.1}%:\n{}",
+        accuracy * 100.0,
+        misses.join("\n")
+    );
+}
+
+async fn browse(client: &Client, args: Value) -> Value {
+    json_of(&call(client, "cw_search_endpoints", args).await.unwrap())
+}
+
+#[tokio::test]
+async fn browsing_lists_modules_then_a_modules_resources_then_one_resource() {
+    let client = connect_offline(&[]).await;
+
+    let modules = browse(&client, json!({})).await;
+    assert_eq!(modules["columns"], json!(["module", "resources", "operations"]));
+    let rows = modules["items"].as_array().unwrap();
+    let procurement = rows.iter().find(|r| r[0] == "procurement").expect("procurement");
+    assert!(
+        procurement[1].as_u64().unwrap() > 10 && procurement[2].as_u64().unwrap() > 100,
+        "{procurement}"
+    );
+    let total: u64 = rows.iter().map(|r| r[2].as_u64().unwrap()).sum();
+    assert!(total > 2500, "every operation is in a module: {total}");
+    assert!(
+        modules.to_string().len() < 1200,
+        "modules in few tokens: {modules}"
+    );
+
+    let module = browse(&client, json!({"module": "Procurement", "limit": 3})).await;
+    assert_eq!(module["module"], "procurement");
+    assert_eq!(
+        module["columns"],
+        json!(["method", "path", "operation_id", "summary"])
+    );
+    let shown = module["items"].as_object().unwrap();
+    assert_eq!(shown.len(), 3);
+    let more = module["more"].as_array().unwrap();
+    assert_eq!(
+        shown.len() + more.len(),
+        module["resources"].as_u64().unwrap() as usize
+    );
+    for row in shown.values().flat_map(|ops| ops.as_array().unwrap()) {
+        let path = row[1].as_str().unwrap();
+        assert!(
+            path.starts_with("/procurement/") && !path.ends_with("/count"),
+            "{row}"
+        );
+    }
+
+    // A resource named in `more` is listed with `query`.
+    let orders = browse(
+        &client,
+        json!({"module": "procurement", "query": "Purchase Orders"}),
+    )
+    .await;
+    let ops = orders["items"]["PurchaseOrders"]
+        .as_array()
+        .expect("PurchaseOrders");
+    let row = ops
+        .iter()
+        .find(|r| r[2] == "getProcurementPurchaseorders")
+        .expect("list");
+    assert_eq!(
+        (&row[0], &row[1]),
+        (&json!("GET"), &json!("/procurement/purchaseorders"))
+    );
+    assert!(ops.iter().any(|r| r[0] == "POST"), "{orders}");
+
+    // A query within a module stays in the module.
+    let hits = browse(&client, json!({"module": "finance", "query": "statuses"})).await;
+    let items = records(&hits);
+    assert!(!items.is_empty());
+    assert!(
+        items
+            .iter()
+            .all(|h| h["path"].as_str().unwrap().starts_with("/finance/")),
+        "{hits}"
+    );
+
+    let bad = call(&client, "cw_search_endpoints", json!({"module": "nope"}))
+        .await
+        .unwrap();
+    assert_eq!(bad.is_error, Some(true));
+    let message = text(&bad);
+    assert!(
+        message.contains("module: no module \"nope\"") && message.contains("procurement"),
+        "{message}"
     );
 }

@@ -7,7 +7,7 @@ mod support;
 
 use serde_json::json;
 use support::bin::{offline_env, run, temp_path};
-use support::mcp::{call, connect, failed, list_tools, names, structured, tool_names};
+use support::mcp::{call, connect, failed, json_of, list_tools, names, records, text, tool_names};
 use support::sim::{sim_env, start_sim};
 
 #[tokio::test]
@@ -24,7 +24,7 @@ async fn search_then_describe_then_call_a_list_shaped_with_a_cursor() {
         assert!(names.iter().any(|n| n == tool), "{tool} is listed by default");
     }
 
-    let found = structured(
+    let found = json_of(
         &call(
             &client,
             "cw_search_endpoints",
@@ -33,11 +33,11 @@ async fn search_then_describe_then_call_a_list_shaped_with_a_cursor() {
         .await
         .unwrap(),
     );
-    let first = &found["items"][0];
+    let first = &records(&found)[0];
     assert_eq!(first["operation_id"], "getCompanyConfigurations", "{found}");
     assert_eq!(first["curated_tool"], "cw_search_configurations");
 
-    let described = structured(
+    let described = json_of(
         &call(
             &client,
             "cw_describe_endpoint",
@@ -53,7 +53,7 @@ async fn search_then_describe_then_call_a_list_shaped_with_a_cursor() {
         "{summary}"
     );
 
-    let page = structured(
+    let page = json_of(
         &call(
             &client,
             "cw_call",
@@ -62,13 +62,14 @@ async fn search_then_describe_then_call_a_list_shaped_with_a_cursor() {
         .await
         .unwrap(),
     );
-    assert_eq!(page["count"], 2);
-    assert!(page["items"][0].get("_info").is_none(), "_info is dropped");
+    let rows = records(&page);
+    assert_eq!(rows.len(), 2);
+    assert!(rows[0].get("_info").is_none(), "_info is dropped");
     let cursor = page["cursor"]
         .as_str()
         .expect("a full page offers a cursor")
         .to_owned();
-    let next = structured(
+    let next = json_of(
         &call(
             &client,
             "cw_call",
@@ -77,12 +78,9 @@ async fn search_then_describe_then_call_a_list_shaped_with_a_cursor() {
         .await
         .unwrap(),
     );
-    assert_ne!(
-        next["items"][0]["id"], page["items"][0]["id"],
-        "the cursor moves on"
-    );
+    assert_ne!(records(&next)[0]["id"], rows[0]["id"], "the cursor moves on");
 
-    let one = structured(
+    let one = json_of(
         &call(
             &client,
             "cw_call",
@@ -185,7 +183,7 @@ async fn writes_need_the_switch_and_bodies_are_checked_naming_the_field() {
     assert!(failed(&r).contains("body.0.path: Ticket has no field \"sumary\""));
     assert_eq!(sim.records("/service/tickets").len(), before);
 
-    let created = structured(
+    let created = json_of(
         &call(
             &writer,
             "cw_call",
@@ -230,7 +228,7 @@ async fn an_extra_operation_from_the_config_file_is_a_tool_of_its_own() {
         .find(|t| t.name == "cw_get_procurement_purchaseorders")
         .unwrap();
     assert!(tool.input_schema["properties"].get("conditions").is_some());
-    let found = structured(
+    let found = json_of(
         &call(
             &client,
             "cw_get_procurement_purchaseorders",
@@ -239,7 +237,7 @@ async fn an_extra_operation_from_the_config_file_is_a_tool_of_its_own() {
         .await
         .unwrap(),
     );
-    assert_eq!(found["items"][0]["poNumber"], "PO-0042", "{found}");
+    assert_eq!(records(&found)[0]["poNumber"], "PO-0042", "{found}");
 
     std::fs::write(
         &config,
@@ -264,7 +262,7 @@ async fn saved_queries_survive_a_restart_and_a_saved_write_still_needs_the_switc
     let args = ["--saved-queries-db", db_arg.as_str()];
     {
         let client = connect(&args, &sim_env(&sim)).await;
-        let saved = structured(
+        let saved = json_of(
             &call(
                 &client,
                 "cw_save_query",
@@ -274,7 +272,7 @@ async fn saved_queries_survive_a_restart_and_a_saved_write_still_needs_the_switc
             .unwrap(),
         );
         assert_eq!(saved["operation_id"], "getServiceTickets");
-        structured(
+        json_of(
             &call(
                 &client,
                 "cw_save_query",
@@ -286,13 +284,13 @@ async fn saved_queries_survive_a_restart_and_a_saved_write_still_needs_the_switc
         client.cancel().await.unwrap();
     }
     let client = connect(&args, &sim_env(&sim)).await;
-    let ran = structured(
+    let ran = json_of(
         &call(&client, "cw_run_saved_query", json!({"name": "two tickets"}))
             .await
             .unwrap(),
     );
-    assert_eq!(ran["count"], 2);
-    let listed = structured(&call(&client, "cw_list_saved_queries", json!({})).await.unwrap());
+    assert_eq!(records(&ran).len(), 2);
+    let listed = json_of(&call(&client, "cw_list_saved_queries", json!({})).await.unwrap());
     assert_eq!(
         listed["items"][0]["name"], "two tickets",
         "most used first: {listed}"
@@ -305,12 +303,59 @@ async fn saved_queries_survive_a_restart_and_a_saved_write_still_needs_the_switc
     assert!(failed(&r).contains("--allow-deletes"));
     assert!(sim.get("/service/tickets", 1).is_some());
 
-    structured(
+    json_of(
         &call(&client, "cw_delete_saved_query", json!({"name": "drop ticket 1"}))
             .await
             .unwrap(),
     );
-    let listed = structured(&call(&client, "cw_list_saved_queries", json!({})).await.unwrap());
+    let listed = json_of(&call(&client, "cw_list_saved_queries", json!({})).await.unwrap());
     assert_eq!(listed["count"], 1);
     let _ = std::fs::remove_file(db);
+}
+
+/// A list far over the answer cap comes in pieces, each under the cap and
+/// ending with a cursor; following the cursors returns every record exactly
+/// once.
+#[tokio::test]
+async fn a_list_over_the_cap_comes_in_pieces_and_the_cursors_return_every_record_once() {
+    let sim = start_sim().await;
+    let cap = 1000;
+    let client = connect(&["--max-result-tokens", &cap.to_string()], &sim_env(&sim)).await;
+    let mut args = json!({"page_size": 100, "fields": "id,summary,company/identifier,status/name"});
+    let (mut ids, mut answers) = (Vec::new(), 0);
+    loop {
+        let result = call(&client, "cw_search_tickets", args.clone()).await.unwrap();
+        let page = json_of(&result);
+        answers += 1;
+        let bytes = text(&result).len();
+        assert!(
+            connectwise_mcp::tool::AnswerCap::estimate(bytes) <= cap,
+            "answer {answers}: {bytes} bytes"
+        );
+        ids.extend(records(&page).into_iter().map(|r| r["id"].as_i64().unwrap()));
+        match page["cursor"].as_str() {
+            Some(cursor) => args["cursor"] = json!(cursor),
+            None => break,
+        }
+    }
+    let mut want: Vec<i64> = sim
+        .records("/service/tickets")
+        .iter()
+        .map(|t| t["id"].as_i64().unwrap())
+        .collect();
+    want.sort_unstable_by(|a, b| b.cmp(a));
+    assert!(
+        answers > want.len() / 100 + 1,
+        "the cap cut pages: {answers} answers"
+    );
+    assert_eq!(ids, want, "every ticket once, newest first");
+}
+
+/// `--max-result-tokens` out of range is refused at start-up, by name.
+#[test]
+fn an_answer_cap_out_of_range_is_refused() {
+    let out = run(&["--max-result-tokens", "10", "tools"], &offline_env());
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("max_result_tokens") && err.contains("500"), "{err}");
 }

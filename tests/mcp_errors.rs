@@ -10,12 +10,14 @@ use connectwise_mcp::spec::API_ROOT;
 use serde_json::{Value, json};
 use std::time::Duration;
 use support::bin::with_env;
-use support::mcp::{Client, call, connect, list_tools, simple_read_tool, text};
+use support::mcp::{Client, call, connect, json_of, list_tools, simple_read_tool, text};
 use support::sim::{sim_env, start_sim};
 
-/// A server on `sim`, and the read tool the tests call.
+/// A server on `sim` that also sends `structuredContent` (so that the
+/// error's facts can be checked one by one), and the read tool the tests call.
 async fn session(sim: &Simulator, extra_env: &[(&str, &str)]) -> (Client, String) {
-    let client = connect(&[], &with_env(sim_env(sim), extra_env)).await;
+    let env = with_env(sim_env(sim), &[("MCP_OUTPUT_SCHEMAS", "true")]);
+    let client = connect(&[], &with_env(env, extra_env)).await;
     let tool = simple_read_tool(&list_tools(&client).await);
     (client, tool)
 }
@@ -46,6 +48,23 @@ async fn failing_call(client: &Client, tool: &str) -> (String, Value) {
         text(&result)
     );
     (text(&result), result.structured_content.unwrap_or_default())
+}
+
+#[tokio::test]
+async fn a_call_returns_compact_json_text_only_unless_output_schemas_are_on() {
+    let sim = start_sim().await;
+    let client = connect(&[], &sim_env(&sim)).await;
+    let tool = simple_read_tool(&list_tools(&client).await);
+    let tools = list_tools(&client).await;
+    assert!(tools.iter().all(|t| t.output_schema.is_none()));
+    let result = call(&client, &tool, json!({})).await.unwrap();
+    assert_eq!(
+        result.structured_content, None,
+        "the model would pay for the data twice"
+    );
+    assert!(json_of(&result).is_object());
+    let failed = call(&client, &tool, json!({"page_size": 0})).await.unwrap();
+    assert_eq!((failed.is_error, failed.structured_content), (Some(true), None));
 }
 
 #[tokio::test]

@@ -12,7 +12,7 @@ mod support;
 use connectwise_mcp::sim::Simulator;
 use connectwise_mcp::toolsets::curated;
 use serde_json::{Value, json};
-use support::mcp::{call, connect, structured, text};
+use support::mcp::{at_path, call, connect, json_of, list_tools, records, text};
 use support::sim::{sim_env, start_sim};
 
 /// What a happy result must show, given the simulator after the call.
@@ -50,8 +50,9 @@ fn first_id(sim: &Simulator, collection: &str) -> i64 {
         .unwrap_or_else(|| panic!("the seed has {collection}"))
 }
 
-fn items(result: &Value) -> &Vec<Value> {
-    result["items"].as_array().expect("a list result has items")
+/// A list result's records, nested again (see `support::mcp::records`).
+fn items(result: &Value) -> Vec<Value> {
+    records(result)
 }
 
 /// A list result with at least one item, each carrying an id.
@@ -65,7 +66,13 @@ fn all_items(path: &'static str, want: Value) -> impl Fn(&Value, &Simulator) {
     move |result, sim| {
         nonempty_list(result, sim);
         for item in items(result) {
-            let got = path.split('/').fold(item, |v, key| &v[key]);
+            let got = at_path(&item, path);
+            // A flag left out is false.
+            let got = if got.is_null() && want == json!(false) {
+                &want
+            } else {
+                got
+            };
             assert_eq!(got, &want, "{path} of {item}");
         }
     }
@@ -89,6 +96,7 @@ fn is_record(collection: &'static str, id: i64) -> impl Fn(&Value, &Simulator) {
     move |result, sim| {
         assert_eq!(result["id"], json!(id), "{result}");
         let stored = sim.get(collection, id).expect("the record exists");
+        // Keys are field paths (`company/identifier`).
         for (key, value) in result.as_object().unwrap() {
             // A derived value (a ticket's description) is no field of the
             // record; its own case checks it.
@@ -96,7 +104,11 @@ fn is_record(collection: &'static str, id: i64) -> impl Fn(&Value, &Simulator) {
                 continue;
             }
             if value.is_string() || value.is_number() || value.is_boolean() {
-                assert_eq!(&stored[key], value, "{key} differs from the simulator's record");
+                assert_eq!(
+                    at_path(&stored, key),
+                    value,
+                    "{key} differs from the simulator's record"
+                );
             }
         }
     }
@@ -143,8 +155,10 @@ fn cases(sim: &Simulator, ticket: i64, me: &str) -> Vec<Case> {
                     want.iter().any(|t| t["owner"]["identifier"] != json!(me_owned)),
                     "the seed has a ticket {me_owned} is only a resource on"
                 );
-                let got: Vec<&Value> = items(r).iter().map(|i| &i["id"]).collect();
-                assert_eq!(got, want.iter().map(|t| &t["id"]).collect::<Vec<_>>());
+                // Newest first.
+                let got: Vec<Value> = items(r).iter().map(|i| i["id"].clone()).collect();
+                let want: Vec<Value> = want.iter().rev().map(|t| t["id"].clone()).collect();
+                assert_eq!(got, want);
             },
             json!({"closed": 1}),
             &["invalid arguments", "closed"],
@@ -155,17 +169,10 @@ fn cases(sim: &Simulator, ticket: i64, me: &str) -> Vec<Case> {
             move |r, s| {
                 is_record("/service/tickets", ticket)(r, s);
                 let notes = s.records(&format!("/service/tickets/{ticket}/notes"));
-                assert_eq!(
-                    r["notes"]["items"].as_array().map(Vec::len),
-                    Some(notes.len()),
-                    "{r}"
-                );
-                // The description is the first detail note's text.
-                let first_detail = notes
-                    .iter()
-                    .filter(|n| n["detailDescriptionFlag"] == true)
-                    .min_by_key(|n| n["id"].as_i64());
-                assert_eq!(r.get("description"), first_detail.map(|n| &n["text"]), "{r}");
+                assert_eq!(records(&r["notes"]).len(), notes.len(), "{r}");
+                // The notes hold the description (the oldest detail note):
+                // it is not fetched and sent twice.
+                assert!(r.get("description").is_none(), "{r}");
             },
             json!({"id": 987_654_321}),
             NOT_FOUND,
@@ -483,6 +490,77 @@ fn cases(sim: &Simulator, ticket: i64, me: &str) -> Vec<Case> {
 
 #[tokio::test]
 async fn every_curated_tool_succeeds_once_and_fails_once_with_a_useful_error() {
+    every_case(&[]).await;
+}
+
+/// With `--output-schemas`, every tool declares one and every happy result
+/// is valid under it (checked by a JSON Schema validator), and carries the
+/// same value as its text.
+#[tokio::test]
+async fn with_output_schemas_every_result_matches_its_tools_schema() {
+    every_case(&["--output-schemas"]).await;
+}
+
+/// Each list tool's `order_by` in `spec/tools.toml`.
+fn default_orders() -> std::collections::HashMap<String, String> {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/spec/tools.toml")).unwrap();
+    let file: toml::Table = toml::from_str(&text).unwrap();
+    file["tool"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|t| {
+            Some((
+                t["name"].as_str()?.to_owned(),
+                t.get("order_by")?.as_str()?.to_owned(),
+            ))
+        })
+        .collect()
+}
+
+/// A list tool sends its promised `orderBy` (ConnectWise's own order is
+/// oldest first), and the rows come in that order where the answer shows
+/// the field.
+fn sends_and_keeps_its_order(tool: &str, order: &str, sim: &Simulator, value: &Value) {
+    let first = sim
+        .request_log()
+        .into_iter()
+        .find(|r| r.method == "GET")
+        .unwrap_or_else(|| panic!("{tool} sent no GET"));
+    let query = first
+        .path_and_query
+        .split_once('?')
+        .map(|(_, q)| q)
+        .unwrap_or_default();
+    let sent: Vec<String> = url::form_urlencoded::parse(query.as_bytes())
+        .filter(|(k, _)| k == "orderBy")
+        .map(|(_, v)| v.into_owned())
+        .collect();
+    assert_eq!(sent, [order], "{tool}: orderBy sent");
+    let mut words = order.split(',').next().unwrap().split_whitespace();
+    let (field, descending) = (words.next().unwrap(), words.next() == Some("desc"));
+    let keys: Vec<Value> = items(value).iter().map(|r| at_path(r, field).clone()).collect();
+    if keys.iter().any(Value::is_null) || !(field == "id" || field.ends_with("Start") || field == "date") {
+        return;
+    }
+    let as_key = |v: &Value| {
+        v.as_i64()
+            .map(|n| format!("{n:020}"))
+            .unwrap_or_else(|| v.to_string())
+    };
+    let mut sorted: Vec<String> = keys.iter().map(as_key).collect();
+    sorted.sort();
+    if descending {
+        sorted.reverse();
+    }
+    assert_eq!(
+        keys.iter().map(as_key).collect::<Vec<_>>(),
+        sorted,
+        "{tool}: rows in {order} order"
+    );
+}
+
+async fn every_case(extra_args: &[&str]) {
     let sim = start_sim().await;
     // An open ACME ticket with an owner; "me" is its owner, so that "my
     // tickets" has some.
@@ -500,14 +578,20 @@ async fn every_curated_tool_succeeds_once_and_fails_once_with_a_useful_error() {
     let mut env = sim_env(&sim);
     env.retain(|(k, _)| k != "CW_MEMBER_IDENTIFIER");
     env.push(("CW_MEMBER_IDENTIFIER".into(), me.clone()));
-    let client = connect(&["--toolsets", "all", "--allow-writes"], &env).await;
+    let mut args = vec!["--toolsets", "all", "--allow-writes"];
+    args.extend_from_slice(extra_args);
+    let client = connect(&args, &env).await;
+    let tools = list_tools(&client).await;
+    let schemas = !extra_args.is_empty();
 
     let cases = cases(&sim, ticket, &me);
     let mut untested: Vec<&str> = curated::tools().iter().map(|t| t.name).collect();
     untested.retain(|name| !cases.iter().any(|c| c.tool == *name));
     assert!(untested.is_empty(), "tools without a case: {untested:?}");
 
+    let orders = default_orders();
     for case in &cases {
+        sim.clear_request_log();
         let ok = call(&client, case.tool, case.happy.clone())
             .await
             .expect("a result");
@@ -519,8 +603,29 @@ async fn every_curated_tool_succeeds_once_and_fails_once_with_a_useful_error() {
             case.happy,
             text(&ok)
         );
-        let value = ok.structured_content.clone().expect("structured content");
+        let value = json_of(&ok);
+        if schemas {
+            let tool = tools.iter().find(|t| t.name == case.tool).expect("listed");
+            let schema = Value::Object((**tool.output_schema.as_ref().expect("an output schema")).clone());
+            let structured = ok.structured_content.clone().expect("structuredContent");
+            assert_eq!(structured, value, "{}: the same value as the text", case.tool);
+            let validator = jsonschema::validator_for(&schema).expect("a valid JSON Schema");
+            let errors: Vec<String> = validator
+                .iter_errors(&structured)
+                .map(|e| e.to_string())
+                .collect();
+            assert!(errors.is_empty(), "{}: {errors:?} in {structured}", case.tool);
+        } else {
+            assert_eq!(
+                ok.structured_content, None,
+                "{}: text only without --output-schemas",
+                case.tool
+            );
+        }
         (case.check)(&value, &sim);
+        if let Some(order) = orders.get(case.tool) {
+            sends_and_keeps_its_order(case.tool, order, &sim, &value);
+        }
 
         let sent = sim.request_log().len();
         let failed = call(&client, case.tool, case.failure.clone())
@@ -565,7 +670,8 @@ async fn a_filter_value_cannot_change_the_condition_it_is_put_in() {
         let result = call(&client, "cw_search_companies", json!({"identifier": sneaky}))
             .await
             .unwrap();
-        let value = structured(&result);
+        assert_eq!(result.is_error, Some(false), "{}", text(&result));
+        let value = json_of(&result);
         assert!(
             items(&value).is_empty(),
             "{sneaky:?} matched {} of {all} companies",

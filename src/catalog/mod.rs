@@ -8,10 +8,12 @@
 //! Nothing here costs anything at start-up: the array is in the binary's
 //! read-only data; the search index is built on the first search.
 
+pub mod browse;
 pub mod describe;
 pub mod path;
 pub mod search;
 pub mod template;
+pub mod vocabulary;
 
 /// What an operation does, from its HTTP method: GET reads; POST, PUT and
 /// PATCH write; DELETE deletes. Reads are on by default; writes and deletes

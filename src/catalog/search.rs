@@ -2,162 +2,40 @@
 //!
 //! BM25F: each operation is one document whose fields carry weights (path
 //! words and schema names count most, then the tag, the summary, and field
-//! names least). Query words go through a synonym table from MSP language to
-//! ConnectWise's names (device → configuration, client → company, contract →
-//! agreement…), then the ranking is nudged by intent: a verb such as
-//! "create" or "close" prefers POST or PATCH, "how many" prefers `/count`,
-//! and without such a word reads of lists come first.
+//! names least). The vocabulary is the spec's own, made searchable: names
+//! are split at camelCase and acronym boundaries (`RMADispositions`),
+//! run-together path words are split by the tag or schema that spells them
+//! in camelCase (`onhandserialnumbers` ↔ `OnHandSerialNumbers`), and every
+//! word is stemmed (Snowball English), so "approval" meets `approve`.
+//!
+//! A query's words go through [`super::vocabulary`] (acronyms, everyday
+//! words, ConnectWise's screen words, phrases); a word the index lacks
+//! matches the indexed words it begins or shares its stem's family with
+//! (`excluded` ~ `exclusions`). The ranking then weighs how much of the
+//! request a document covers, whether it names the resource the path ends
+//! on, and intent: a verb such as "create" or "close" prefers POST or
+//! PATCH, "how many" prefers `/count`, an action path (`/approve`,
+//! `/merge`, `/tokens`) ranks high when the query names its action, and
+//! without such a word reads of lists come first.
 //!
 //! The index is built once, on the first search (~9 ms in release).
 
+use super::vocabulary::{
+    ACRONYMS, EVERYDAY, OWN_WORDS, PERSON_WORDS, PHRASES, PLACE_WORDS, SCREENS, STOP_WORDS,
+};
 use super::{Method, Operation, operations};
+use rust_stemmers::{Algorithm, Stemmer};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::sync::OnceLock;
 
 const K1: f32 = 1.2;
 const B: f32 = 0.5;
-
-/// MSP words → the ConnectWise words (already tokenised) they stand for.
-const SYNONYMS: &[(&str, &[&str])] = &[
-    ("device", &["configuration"]),
-    ("asset", &["configuration"]),
-    ("machine", &["configuration"]),
-    ("computer", &["configuration"]),
-    ("server", &["configuration"]),
-    ("workstation", &["configuration"]),
-    ("laptop", &["configuration"]),
-    ("hardware", &["configuration"]),
-    ("config", &["configuration"]),
-    ("warranty", &["configuration", "warranty"]),
-    ("serial", &["serial", "configuration"]),
-    ("customer", &["company"]),
-    ("client", &["company"]),
-    ("account", &["company", "account"]),
-    ("org", &["company"]),
-    ("organisation", &["company"]),
-    ("organization", &["company"]),
-    ("vendor", &["vendor", "company"]),
-    ("supplier", &["vendor"]),
-    ("contract", &["agreement"]),
-    ("renew", &["agreement", "end"]),
-    ("renewal", &["agreement", "end"]),
-    ("tech", &["member"]),
-    ("technician", &["member"]),
-    ("staff", &["member"]),
-    ("employee", &["member"]),
-    ("engineer", &["member"]),
-    ("user", &["member"]),
-    ("people", &["member"]),
-    ("po", &["purchase", "order"]),
-    ("rma", &["rma"]),
-    ("return", &["rma"]),
-    ("issue", &["ticket"]),
-    ("incident", &["ticket"]),
-    ("case", &["ticket"]),
-    ("request", &["ticket"]),
-    ("deal", &["opportunity"]),
-    ("lead", &["opportunity"]),
-    ("pipeline", &["opportunity"]),
-    ("kb", &["knowledge", "article"]),
-    ("article", &["knowledge", "article"]),
-    ("unbilled", &["time", "entry", "billable"]),
-    ("billing", &["invoice", "billing"]),
-    ("bill", &["invoice"]),
-    ("calendar", &["schedule", "entry"]),
-    ("dispatch", &["schedule", "entry"]),
-    ("appointment", &["schedule", "entry"]),
-    ("visit", &["schedule", "entry"]),
-    ("onsite", &["schedule", "entry"]),
-    ("queue", &["board"]),
-    ("product", &["catalog", "product"]),
-    ("sku", &["catalog"]),
-    ("part", &["catalog", "product"]),
-    ("stock", &["inventory", "hand"]),
-    ("history", &["audit", "trail"]),
-    ("attachment", &["document"]),
-    ("file", &["document"]),
-    ("webhook", &["callback"]),
-    ("timesheet", &["time", "sheet"]),
-    ("hours", &["time", "entry"]),
-    ("logged", &["time", "entry"]),
-    ("phone", &["communication"]),
-    ("email", &["email"]),
-    ("addon", &["addition"]),
-    ("licence", &["addition"]),
-    ("license", &["addition"]),
-    ("task", &["task"]),
-    ("job", &["project"]),
-    ("milestone", &["phase"]),
-];
-
-/// Words that say nothing about which endpoint.
-const STOP_WORDS: &[&str] = &[
-    "a",
-    "an",
-    "the",
-    "for",
-    "of",
-    "with",
-    "to",
-    "in",
-    "on",
-    "by",
-    "my",
-    "me",
-    "all",
-    "and",
-    "or",
-    "show",
-    "find",
-    "which",
-    "what",
-    "that",
-    "is",
-    "are",
-    "per",
-    "from",
-    "their",
-    "our",
-    "i",
-    "we",
-    "it",
-    "its",
-    "this",
-    "next",
-    "last",
-    "month",
-    "week",
-    "today",
-    "yesterday",
-    "any",
-    "some",
-    "do",
-    "does",
-    "have",
-    "has",
-    "get",
-    "list",
-    "lists",
-    "see",
-    "look",
-    "up",
-    "who",
-    "where",
-    "when",
-    "about",
-    "into",
-    "at",
-    "be",
-    "been",
-    "there",
-    "them",
-    "they",
-    "so",
-    "can",
-    "want",
-    "need",
-    "please",
-];
+/// The weight of words after the request's first run of nouns.
+const QUALIFIER: f32 = 0.6;
+/// A record with at most this many fields is described by them.
+const SMALL_RECORD: usize = 6;
+/// Stems shorter than this have no family (too many words share them).
+const FAMILY_PREFIX: usize = 5;
 
 /// A query's intent from its verbs.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -169,36 +47,55 @@ enum Intent {
     Count,
 }
 
-const COUNT_WORDS: &[&str] = &["many", "count", "total"];
 const DELETE_WORDS: &[&str] = &["delete", "remove", "erase", "purge"];
 const CREATE_WORDS: &[&str] = &[
-    "create", "add", "new", "log", "enter", "raise", "submit", "make", "upload", "schedule",
+    "create", "add", "new", "log", "enter", "raise", "submit", "make", "upload", "book",
 ];
 const CHANGE_WORDS: &[&str] = &[
     "update", "change", "edit", "set", "modify", "close", "assign", "move", "rename", "reassign",
 ];
-/// Verbs that choose the method; they are not searched for themselves.
-const INTENT_WORDS: &[&str] = &[
-    "many", "count", "total", "delete", "remove", "erase", "purge", "create", "add", "new", "log", "enter",
-    "raise", "submit", "make", "upload", "update", "change", "edit", "set", "modify", "assign", "move",
-    "rename", "reassign",
+/// Words that are verbs only at the start of a request ("schedule a visit",
+/// "count open tickets"), nouns elsewhere ("stock count"). ("Open" is left
+/// out: "open tickets" is far more common than "open a ticket".)
+const LEADING_VERBS: &[(&str, Intent)] = &[
+    ("schedule", Intent::Create),
+    ("count", Intent::Count),
+    ("total", Intent::Count),
 ];
 
-fn intent_of(words: &[String]) -> Intent {
-    let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
-    // "schedule" is a verb only at the start ("schedule a visit").
-    let first = words.first().map(String::as_str);
-    if has(COUNT_WORDS) {
+/// The intent of a request from its words as written.
+fn intent_of(words: &[Word]) -> Intent {
+    let has = |list: &[&str]| {
+        words
+            .iter()
+            .any(|w| !w.from_phrase && list.contains(&w.raw.as_str()))
+    };
+    let pair = |a: &str, b: &str| words.windows(2).any(|w| w[0].raw == a && w[1].raw == b);
+    let leading = words
+        .first()
+        .and_then(|w| LEADING_VERBS.iter().find(|(v, _)| *v == w.raw))
+        .map(|(_, intent)| *intent);
+    if pair("how", "many") || pair("number", "of") || leading == Some(Intent::Count) {
         Intent::Count
     } else if has(DELETE_WORDS) {
         Intent::Delete
-    } else if has(&CREATE_WORDS[..CREATE_WORDS.len() - 1]) || first == Some("schedule") {
+    } else if has(CREATE_WORDS) || leading == Some(Intent::Create) {
         Intent::Create
     } else if has(CHANGE_WORDS) {
         Intent::Change
     } else {
         Intent::Read
     }
+}
+
+/// Is this raw word a verb that chooses the method (not searched for itself
+/// unless an action path is named by it)?
+fn is_intent_word(word: &str, first: bool) -> bool {
+    DELETE_WORDS.contains(&word)
+        || CREATE_WORDS.contains(&word)
+        || CHANGE_WORDS.contains(&word)
+        || matches!(word, "many" | "number")
+        || (first && LEADING_VERBS.iter().any(|(v, _)| *v == word))
 }
 
 /// One search hit.
@@ -213,11 +110,22 @@ struct Index {
     terms: FxHashMap<Box<str>, u32>,
     /// Per term: (document, weighted term frequency), documents ascending.
     postings: Vec<Vec<(u32, f32)>>,
+    /// The first [`FAMILY_PREFIX`] letters of a term → the terms that start so.
+    families: FxHashMap<Box<str>, Vec<Box<str>>>,
     lengths: Vec<f32>,
     average_length: f32,
-    /// Per document: the head word of the resource the path ends on
-    /// (`/service/boards/{id}/statuses` → `status`, `/service/ticketSyncs` → `sync`).
-    resource: Vec<String>,
+    /// Per document: the words of what the path ends on, its head first
+    /// (`/service/boards/{id}/statuses` → `status`, `/time/sheets/{id}/approve`
+    /// → `approv`, `/system/ldapConfigurations` → `configur`, `ldap`).
+    resource: Vec<Box<[Box<str>]>>,
+    /// Per document: its path has no GET, so it does one thing (an action
+    /// such as `/approve`, or a resource that is only ever created).
+    action: Vec<bool>,
+    /// The heads of action paths: intent verbs that name one are searched.
+    action_heads: FxHashSet<Box<str>>,
+    /// Words of paths: ConnectWise's own names for things.
+    path_words: FxHashSet<Box<str>>,
+    vocabulary: Vocabulary,
 }
 
 impl Index {
@@ -228,52 +136,215 @@ impl Index {
     }
 }
 
-/// Lower-case words of a text, camelCase split, naive singulars.
+/// One word of a request: as written (lower-case), stemmed, and whether a
+/// phrase put it there (then it is neither a stop word nor a verb).
+#[derive(Clone, Debug)]
+struct Word {
+    raw: String,
+    stem: String,
+    from_phrase: bool,
+}
+
+impl Word {
+    fn new(raw: &str, from_phrase: bool) -> Word {
+        let raw = raw.to_ascii_lowercase();
+        Word {
+            stem: stem(&raw),
+            raw,
+            from_phrase,
+        }
+    }
+}
+
+/// [`super::vocabulary`], split and stemmed like the index.
+struct Vocabulary {
+    /// Stemmed word → the stemmed words it stands for.
+    synonyms: FxHashMap<String, Vec<String>>,
+    /// Stemmed phrases → the words that replace them, longest first.
+    phrases: Vec<(Vec<String>, Vec<Word>)>,
+    persons: FxHashSet<String>,
+    places: FxHashSet<String>,
+    stop: FxHashSet<String>,
+}
+
+impl Vocabulary {
+    fn new() -> Vocabulary {
+        let mut synonyms: FxHashMap<String, Vec<String>> = FxHashMap::default();
+        for (key, value) in ACRONYMS.iter().chain(EVERYDAY).chain(SCREENS) {
+            let targets = synonyms.entry(stem(key)).or_default();
+            for w in words(value) {
+                if !targets.contains(&w) {
+                    targets.push(w);
+                }
+            }
+        }
+        let mut phrases: Vec<_> = PHRASES
+            .iter()
+            .map(|(key, value)| {
+                (
+                    words(key),
+                    raw_words(value).iter().map(|w| Word::new(w, true)).collect(),
+                )
+            })
+            .collect();
+        phrases.sort_by_key(|(key, _)| std::cmp::Reverse(key.len()));
+        Vocabulary {
+            synonyms,
+            phrases,
+            persons: PERSON_WORDS.iter().map(|w| stem(w)).collect(),
+            places: PLACE_WORDS.iter().map(|w| stem(w)).collect(),
+            stop: STOP_WORDS.iter().map(|w| stem(w)).collect(),
+        }
+    }
+
+    /// The words of a request, every phrase replaced by the words it stands
+    /// for ("add-on" is a noun, not the verb "add").
+    /// Where `key` ends if it starts at `words[start]`; stop words may come
+    /// between its words ("my own account" is "my account").
+    fn phrase_end(&self, words: &[Word], start: usize, key: &[String]) -> Option<usize> {
+        let mut i = start;
+        for (k, part) in key.iter().enumerate() {
+            while k > 0 && i < words.len() && words[i].stem != *part && self.stop.contains(&words[i].stem) {
+                i += 1;
+            }
+            if words.get(i)?.stem != *part {
+                return None;
+            }
+            i += 1;
+        }
+        Some(i)
+    }
+
+    fn request_words(&self, query: &str) -> Vec<Word> {
+        let mut words = Vec::new();
+        for chunk in query.split(|c: char| !c.is_ascii_alphanumeric()) {
+            let pieces = raw_words(chunk);
+            // "ConnectWise" is one (stop) word to the reader, two to camelCase.
+            if pieces.len() > 1 && self.stop.contains(&stem(chunk)) {
+                continue;
+            }
+            words.extend(pieces.iter().map(|w| Word::new(w, false)));
+        }
+        let mut out = Vec::with_capacity(words.len());
+        let mut i = 0;
+        'words: while i < words.len() {
+            for (key, value) in &self.phrases {
+                if let Some(end) = self.phrase_end(&words, i, key) {
+                    out.extend(value.iter().cloned());
+                    i = end;
+                    continue 'words;
+                }
+            }
+            out.push(words[i].clone());
+            i += 1;
+        }
+        out
+    }
+}
+
+fn stemmer() -> &'static Stemmer {
+    static STEMMER: OnceLock<Stemmer> = OnceLock::new();
+    STEMMER.get_or_init(|| Stemmer::create(Algorithm::English))
+}
+
+/// One lower-case word, stemmed.
+fn stem(word: &str) -> String {
+    stemmer().stem(&word.to_ascii_lowercase()).into_owned()
+}
+
+/// Lower-case words of a text, split at camelCase and acronym boundaries,
+/// stemmed.
 pub fn words(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     for_each_word(text, |w| out.push(w.to_owned()));
     out
 }
 
-/// [`words`] without an allocation per word: `f` sees each word in turn
-/// (the index is built from ~2,800 operations' worth of them).
-fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
-    let mut word = String::new();
-    let mut emit = |word: &mut String| {
-        stem(word);
-        f(word);
-        word.clear();
-    };
-    for chunk in text.split(|c: char| !c.is_ascii_alphanumeric()) {
-        let mut prev_lower = false;
-        for c in chunk.chars() {
-            if c.is_ascii_uppercase() && prev_lower && !word.is_empty() {
-                emit(&mut word);
+/// [`raw_words`] stemmed, without an allocation per word: `f` sees each word
+/// in turn (the index is built from ~2,800 operations' worth of them).
+fn for_each_word(text: &str, f: impl FnMut(&str)) {
+    STEMS.with_borrow_mut(|stems| stems.each(text, f));
+}
+
+thread_local! {
+    /// Stems already computed: the spec says the same few thousand words
+    /// over and over (stemming each anew was most of the index's build).
+    static STEMS: std::cell::RefCell<Stems> = std::cell::RefCell::default();
+}
+
+/// Lower-case word → its stem, for words seen before.
+#[derive(Default)]
+struct Stems {
+    memo: FxHashMap<Box<str>, Box<str>>,
+    word: String,
+}
+
+impl Stems {
+    /// Past this many words, new ones are stemmed but not kept (requests
+    /// must not grow the memo without bound).
+    const CAPACITY: usize = 20_000;
+
+    fn each(&mut self, text: &str, mut f: impl FnMut(&str)) {
+        for_each_raw_word(text, |raw| {
+            self.word.clear();
+            self.word.push_str(raw);
+            self.word.make_ascii_lowercase();
+            if let Some(stem) = self.memo.get(self.word.as_str()) {
+                return f(stem);
             }
-            prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-            word.push(c.to_ascii_lowercase());
-        }
-        if !word.is_empty() {
-            emit(&mut word);
+            let stem = stemmer().stem(&self.word);
+            f(&stem);
+            if self.memo.len() < Self::CAPACITY {
+                self.memo.insert(self.word.as_str().into(), stem.into());
+            }
+        });
+    }
+}
+
+/// Lower-case words of a text, unstemmed (for the verbs of intent).
+fn raw_words(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for_each_raw_word(text, |w| out.push(w.to_ascii_lowercase()));
+    out
+}
+
+/// The words of `text` as written: split at anything not alphanumeric, at
+/// camelCase (`workRoles`) and where an acronym meets a word
+/// (`RMADispositions`); an acronym's plural loses its `s` (`SLAs`, `POs`).
+fn for_each_raw_word<'a>(text: &'a str, mut f: impl FnMut(&'a str)) {
+    for chunk in text.split(|c: char| !c.is_ascii_alphanumeric()) {
+        let b = chunk.as_bytes();
+        let mut start = 0;
+        for i in 1..=b.len() {
+            if i == b.len() || boundary(b, i) {
+                f(acronym_singular(&chunk[start..i]));
+                start = i;
+            }
         }
     }
 }
 
-/// Plural and verb endings off, in place, so "entries" meets "entry" and
-/// "renewing" "renew".
-fn stem(w: &mut String) {
-    let n = w.len();
-    if n > 4 && w.ends_with("ies") {
-        w.truncate(n - 3);
-        w.push('y');
-    } else if n > 5
-        && (w.ends_with("sses") || w.ends_with("xes") || w.ends_with("ches") || w.ends_with("uses"))
-    {
-        w.truncate(n - 2);
-    } else if n > 5 && w.ends_with("ing") {
-        w.truncate(n - 3);
-    } else if n > 3 && w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is") {
-        w.truncate(n - 1);
+/// Is there a word boundary before byte `i` of an ASCII-alphanumeric chunk?
+fn boundary(b: &[u8], i: usize) -> bool {
+    let (prev, cur) = (b[i - 1], b[i]);
+    if cur.is_ascii_uppercase() && (prev.is_ascii_lowercase() || prev.is_ascii_digit()) {
+        return true;
+    }
+    // "RMADispositions": a new word starts at the last capital of a run
+    // that a lower-case letter follows, unless that is a plural "s" ("SLAs").
+    let next = b.get(i + 1).copied();
+    if prev.is_ascii_uppercase() && cur.is_ascii_uppercase() && next.is_some_and(|n| n.is_ascii_lowercase()) {
+        let plural = next == Some(b's') && b.get(i + 2).is_none_or(|n| !n.is_ascii_lowercase());
+        return !plural;
+    }
+    false
+}
+
+/// `SLAs` → `SLA`: capitals and a final lower-case `s`.
+fn acronym_singular(word: &'_ str) -> &'_ str {
+    match word.strip_suffix('s') {
+        Some(stem) if stem.len() >= 2 && stem.bytes().all(|b| b.is_ascii_uppercase()) => stem,
+        _ => word,
     }
 }
 
@@ -283,10 +354,11 @@ fn index() -> &'static Index {
 }
 
 /// Raw camelCase pieces of every name in the catalog: the dictionary that
-/// splits ConnectWise's run-together path words (`purchaseorders`).
+/// splits ConnectWise's run-together path words (`purchaseorders`) when no
+/// name of the operation itself spells them.
 fn dictionary() -> FxHashSet<String> {
-    let mut out = FxHashSet::default();
-    let mut piece = String::new();
+    let mut out: FxHashSet<String> = FxHashSet::default();
+    let (mut pieces, mut lower) = (Vec::new(), String::new());
     // Operations on one resource share their texts (the field list above
     // all): each distinct text is read once.
     let mut seen: FxHashSet<&str> = FxHashSet::default();
@@ -295,20 +367,17 @@ fn dictionary() -> FxHashSet<String> {
             if !seen.insert(text) {
                 continue;
             }
+            // Pieces of a name only: a whole run-together segment is what
+            // the dictionary is for splitting.
             for chunk in text.split(|c: char| !c.is_ascii_alphanumeric()) {
-                let mut start = 0;
-                let b = chunk.as_bytes();
-                for i in 1..=b.len() {
-                    if i == b.len() || (b[i].is_ascii_uppercase() && b[i - 1].is_ascii_lowercase()) {
-                        if i - start >= 3 && i - start < chunk.len() {
-                            piece.clear();
-                            piece.push_str(&chunk[start..i]);
-                            piece.make_ascii_lowercase();
-                            if !out.contains(&piece) {
-                                out.insert(piece.clone());
-                            }
-                        }
-                        start = i;
+                pieces.clear();
+                for_each_raw_word(chunk, |p| pieces.push(p));
+                for piece in pieces.iter().filter(|p| p.len() >= 3 && pieces.len() >= 2) {
+                    lower.clear();
+                    lower.push_str(piece);
+                    lower.make_ascii_lowercase();
+                    if !out.contains(&lower) {
+                        out.insert(lower.clone());
                     }
                 }
             }
@@ -317,14 +386,38 @@ fn dictionary() -> FxHashSet<String> {
     out
 }
 
+/// `onhandserialnumbers` → `On Hand Serial Numbers` when `name` (a tag or
+/// schema of the same operation) spells the segment in camelCase.
+fn split_by_name(segment: &str, name: &str) -> Option<String> {
+    let mut rest = segment;
+    let mut out = String::new();
+    for_each_raw_word(name, |piece| {
+        if rest.is_empty() {
+            return;
+        }
+        let piece = piece.to_ascii_lowercase();
+        let take = if rest.starts_with(&piece) {
+            piece.len()
+        } else if piece.starts_with(rest) {
+            rest.len() // "numbers" in "Numberses"
+        } else {
+            return;
+        };
+        out.push_str(&rest[..take]);
+        out.push(' ');
+        rest = &rest[take..];
+    });
+    let pieces = out.split_whitespace().count();
+    (matches!(rest, "" | "s" | "es") && pieces >= 2).then(|| out.trim_end().to_owned())
+}
+
 /// `purchaseorders` → `purchase orders` when both halves are known words.
 fn split_compound(segment: &str, dictionary: &FxHashSet<String>) -> Option<String> {
-    let lower = segment.to_ascii_lowercase();
-    if lower != segment || lower.len() < 8 || dictionary.contains(&lower) {
+    if segment.len() < 8 || dictionary.contains(segment) {
         return None;
     }
-    for cut in (3..lower.len() - 2).rev() {
-        let (head, tail) = lower.split_at(cut);
+    for cut in (3..segment.len() - 2).rev() {
+        let (head, tail) = segment.split_at(cut);
         if dictionary.contains(head) {
             if dictionary.contains(tail) || dictionary.contains(tail.trim_end_matches('s')) {
                 return Some(format!("{head} {tail}"));
@@ -335,6 +428,25 @@ fn split_compound(segment: &str, dictionary: &FxHashSet<String>) -> Option<Strin
         }
     }
     None
+}
+
+/// The literal segments of an operation's path, run-together words split.
+fn path_literals(op: &Operation, dictionary: &FxHashSet<String>) -> Vec<String> {
+    op.path
+        .split('/')
+        .filter(|s| !s.is_empty() && !s.starts_with('{'))
+        .map(|s| {
+            if s.bytes().any(|b| b.is_ascii_uppercase()) || s.len() < 6 {
+                return s.to_owned();
+            }
+            [Some(op.tag), op.response_schema, op.request_schema]
+                .into_iter()
+                .flatten()
+                .find_map(|name| split_by_name(s, name))
+                .or_else(|| split_compound(s, dictionary))
+                .unwrap_or_else(|| s.to_owned())
+        })
+        .collect()
 }
 
 /// The terms and postings being built, and the term frequencies of the
@@ -351,22 +463,30 @@ struct Counter {
 }
 
 impl Counter {
-    /// Counts every word of `text` (numbers aside) with `weight`.
-    fn add(&mut self, text: &str, weight: f32) {
+    /// Counts every word of `text` (numbers aside) with `weight`; returns
+    /// how many words there were.
+    fn add(&mut self, text: &str, weight: f32) -> usize {
+        let mut words = 0;
         for_each_word(text, |w| {
+            words += 1;
             if let Some(term) = self.term(w) {
                 self.count(term, weight);
             }
         });
+        words
     }
 
     /// [`Counter::add`] for a field list, tokenised once per distinct list.
+    /// A word counts once however many fields share it (`officePhone`,
+    /// `officeEmail`… say "office" once).
     fn add_fields(&mut self, fields: &'static str, weight: f32) {
         let mut terms = match self.field_terms.remove(fields) {
             Some(terms) => terms,
             None => {
                 let mut terms = Vec::new();
                 for_each_word(fields, |w| terms.extend(self.term(w)));
+                terms.sort_unstable();
+                terms.dedup();
                 terms
             }
         };
@@ -412,67 +532,234 @@ impl Counter {
     }
 }
 
+/// Paths that have a GET.
+fn readable_paths() -> FxHashSet<&'static str> {
+    operations()
+        .iter()
+        .filter(|op| op.method == Method::Get)
+        .map(|op| op.path)
+        .collect()
+}
+
+/// An action: a path with no GET that ends on a verb, not on a collection
+/// (`/time/sheets/{id}/approve`, `/service/tickets/search`; not
+/// `/service/teamMembers`, whose plural names things).
+fn is_action(op: &Operation, readable: &FxHashSet<&str>) -> bool {
+    let last = op
+        .path
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or_default();
+    !readable.contains(op.path) && !last.starts_with('{') && !last.ends_with('s')
+}
+
+/// The words of what a path ends on, head first: the last word of its last
+/// resource (`workRoleExclusions` → `exclus`, `work`, `role`), or the first
+/// of an action's (`convertToProject` → `convert`, `to`, `project`).
+fn ending_of(literals: &[String], action: bool) -> Box<[Box<str>]> {
+    let last = literals
+        .iter()
+        .rev()
+        .find(|s| !matches!(s.as_str(), "count" | "info" | "list" | "usages" | "default"));
+    let mut words: Vec<Box<str>> = last
+        .map(|s| words(s))
+        .unwrap_or_default()
+        .into_iter()
+        .map(Into::into)
+        .collect();
+    if !action {
+        words.reverse();
+    }
+    words.into()
+}
+
 fn build() -> Index {
     let dictionary = dictionary();
+    let readable = readable_paths();
     let mut counter = Counter::default();
-    let mut lengths = Vec::with_capacity(operations().len());
-    let mut resource = Vec::with_capacity(operations().len());
+    let n = operations().len();
+    let (mut lengths, mut resource, mut action) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    let mut action_heads = FxHashSet::default();
+    let mut path_words: FxHashSet<Box<str>> = FxHashSet::default();
     for (doc, op) in operations().iter().enumerate() {
-        let literals: Vec<String> = op
-            .path
-            .split('/')
-            .filter(|s| !s.is_empty() && !s.starts_with('{'))
-            .map(|s| split_compound(s, &dictionary).unwrap_or_else(|| s.to_owned()))
-            .collect();
-        counter.add(&literals.join(" "), 3.0);
-        let last = literals
-            .iter()
-            .rev()
-            .find(|s| !matches!(s.as_str(), "count" | "info" | "list" | "usages" | "default"));
-        resource.push(last.and_then(|s| words(s).pop()).unwrap_or_default());
-        counter.add(op.tag, 1.5);
-        counter.add(op.summary, 1.0);
+        let literals = path_literals(op, &dictionary);
+        let path_text = literals.join(" ");
+        for_each_word(&path_text, |w| {
+            if !path_words.contains(w) {
+                path_words.insert(w.into());
+            }
+        });
+        let mut length = counter.add(&path_text, 3.0) as f32;
+        let is_action = is_action(op, &readable);
+        let ending = ending_of(&literals, is_action);
+        if let (true, Some(head)) = (is_action, ending.first()) {
+            action_heads.insert(head.clone());
+        }
+        resource.push(ending);
+        action.push(is_action);
+        length += counter.add(op.tag, 1.5) as f32;
+        length += counter.add(op.summary, 1.0) as f32;
         for schema in [op.response_schema, op.request_schema].into_iter().flatten() {
             counter.add(schema, 1.5);
         }
         // Field names help find a record by what it holds, but a record with
-        // many fields is not a longer document: they stay out of its length.
-        let mut length = 0.0;
-        for text in [op.path, op.tag, op.summary] {
-            for_each_word(text, |_| length += 1.0);
-        }
-        counter.add_fields(op.fields, 0.3);
+        // many fields is not a longer document: they stay out of its length
+        // (as do schema names, which repeat the tag).
+        // The fields of a small record are most of what it is about
+        // (`/system/info`: version, serverTimeZone, cloudRegion…).
+        let small = op.fields.split(' ').count() <= SMALL_RECORD;
+        counter.add_fields(op.fields, if small { 1.0 } else { 0.3 });
         counter.finish(doc as u32);
         lengths.push(length);
     }
     let average_length = lengths.iter().sum::<f32>() / lengths.len().max(1) as f32;
+    let mut families: FxHashMap<Box<str>, Vec<Box<str>>> = FxHashMap::default();
+    for term in counter.terms.keys() {
+        if let Some(prefix) = term.get(..FAMILY_PREFIX) {
+            families.entry(prefix.into()).or_default().push(term.clone());
+        }
+    }
     Index {
         terms: counter.terms,
         postings: counter.postings,
+        families,
         lengths,
         average_length,
         resource,
+        action,
+        action_heads,
+        path_words,
+        vocabulary: Vocabulary::new(),
     }
 }
 
+/// A term to look up, its weight, and which of the request's words it
+/// stands for (documents are credited for how many of those they cover).
+struct QueryTerm {
+    term: String,
+    weight: f32,
+    word: usize,
+}
+
+/// Indexed words of the same family as `word` (a stem longer than
+/// [`FAMILY_PREFIX`]): a shared start of at least [`FAMILY_PREFIX`]
+/// letters, each side at most two letters longer (`exclud` ~ `exclus`,
+/// `convert` ~ `convers`; not `count` ~ `countri`).
+fn family<'a>(index: &'a Index, word: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+    let terms = word
+        .get(..FAMILY_PREFIX)
+        .filter(|_| word.len() > FAMILY_PREFIX)
+        .and_then(|p| index.families.get(p))
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    terms.iter().map(|t| &**t).filter(move |t| {
+        let shared = t.bytes().zip(word.bytes()).take_while(|(a, b)| a == b).count();
+        *t != word && t.len() - shared <= 2 && word.len() - shared <= 2
+    })
+}
+
 /// Query terms with their weights: the words themselves, their synonyms,
-/// and for a word the index does not know, the indexed words it begins.
-fn query_terms(index: &Index, words: &[String]) -> Vec<(String, f32)> {
-    let mut terms: Vec<(String, f32)> = Vec::new();
-    let mut push = |t: &str, w: f32| match terms.iter_mut().find(|(x, _)| x == t) {
-        Some(existing) => existing.1 = existing.1.max(w),
-        None => terms.push((t.to_owned(), w)),
-    };
-    for word in words
-        .iter()
-        .filter(|w| !STOP_WORDS.contains(&w.as_str()) && !INTENT_WORDS.contains(&w.as_str()))
-    {
-        let synonyms = SYNONYMS.iter().find(|(k, _)| k == word).map(|(_, v)| *v);
-        if index.terms.contains_key(word.as_str()) {
+/// their families, and for a word the index does not know, the indexed
+/// words it begins.
+/// What a request asks for: its terms, how many of its words found terms,
+/// and which of those words is its head noun.
+struct Request {
+    terms: Vec<QueryTerm>,
+    slots: usize,
+    head: Option<usize>,
+    /// The words before this one are the first run of nouns.
+    run_end: usize,
+    /// About the MSP itself ("our locations"), not a customer.
+    own: bool,
+}
+
+impl Request {
+    fn names(&self, term: &str) -> bool {
+        self.terms.iter().any(|q| q.term == term)
+    }
+
+    fn head_names(&self, term: &str) -> bool {
+        self.terms
+            .iter()
+            .any(|q| Some(q.word) == self.head && q.term == term)
+    }
+
+    /// Named by the request's first run of nouns, not only by what
+    /// qualifies it ("devices with serial numbers": not by "numbers").
+    fn run_names(&self, term: &str) -> bool {
+        self.terms.iter().any(|q| q.word < self.run_end && q.term == term)
+    }
+}
+
+fn query_terms(index: &Index, words: &[Word]) -> Request {
+    let vocabulary = &index.vocabulary;
+    let company = words.iter().any(|w| {
+        w.stem == "compani"
+            || vocabulary
+                .synonyms
+                .get(&w.stem)
+                .is_some_and(|s| s.iter().any(|t| t == "compani"))
+    });
+    let own = words.iter().any(|w| OWN_WORDS.contains(&w.raw.as_str()));
+    let mut terms: Vec<QueryTerm> = Vec::new();
+    let mut slots = 0;
+    // The head noun is the last word of the first run of nouns ("tech
+    // calendar for tomorrow" → calendar; "invoices that are past due" →
+    // invoices); a stop word, a verb or a participle ends the run.
+    let (mut head, mut run_over) = (None, false);
+    let mut run_end = usize::MAX;
+    for (i, w) in words.iter().enumerate() {
+        let word = &w.stem;
+        let stop = !w.from_phrase && vocabulary.stop.contains(word);
+        let verb = !w.from_phrase && is_intent_word(&w.raw, i == 0);
+        if head.is_some() && !run_over && (stop || verb || w.raw.ends_with("ed")) {
+            run_over = true;
+            run_end = slots;
+        }
+        if stop {
+            continue;
+        }
+        // A verb of intent chooses the method; it is searched only where it
+        // names an action ("submit" → `/time/sheets/{id}/submit`).
+        if verb && !index.action_heads.contains(word.as_str()) {
+            continue;
+        }
+        let before = terms.len();
+        let mut push = |t: &str, w: f32| match terms.iter_mut().find(|q| q.term == t) {
+            Some(existing) => existing.weight = existing.weight.max(w),
+            None => terms.push(QueryTerm {
+                term: t.to_owned(),
+                weight: w,
+                word: slots,
+            }),
+        };
+        let person = vocabulary.persons.contains(word);
+        let place = vocabulary.places.contains(word);
+        // A phrase's words are ConnectWise's already.
+        let synonyms: &[String] = match vocabulary.synonyms.get(word) {
+            Some(s) if !w.from_phrase => s,
+            _ => &[],
+        };
+        let known = index.terms.contains_key(word.as_str());
+        if known {
             // A word with a synonym is MSP language: ConnectWise's own name
-            // for the thing counts more than the word itself.
-            push(word, if synonyms.is_some() { 0.4 } else { 1.0 });
-        } else if synonyms.is_none() && word.len() >= 4 {
+            // for the thing counts more than the word itself, unless
+            // ConnectWise names things so too (`allowedfiletypes`).
+            let plain = synonyms.is_empty() && !person && !place;
+            let weight = if plain || (place && own) {
+                1.0
+            } else if index.path_words.contains(word.as_str()) {
+                0.7
+            } else {
+                0.4
+            };
+            push(word, weight);
+        } else if synonyms.is_empty() && word.len() >= 4 {
             // "config" → "configuration"; "procure" → "procurement".
             let mut longer: Vec<&str> = index
                 .terms
@@ -485,48 +772,101 @@ fn query_terms(index: &Index, words: &[String]) -> Vec<(String, f32)> {
                 push(k, 0.7);
             }
         }
-        for s in synonyms.into_iter().flatten() {
+        for t in family(index, word) {
+            push(t, 0.6);
+        }
+        for s in synonyms {
             push(s, 1.0);
         }
+        if person {
+            push(if company && !own { "contact" } else { "member" }, 1.0);
+        }
+        if place && !own {
+            push("site", 1.0);
+        }
+        if terms.len() > before {
+            if !run_over && !verb {
+                head = Some(slots);
+            }
+            slots += 1;
+        }
     }
-    terms
+    Request {
+        terms,
+        slots,
+        head,
+        run_end,
+        own,
+    }
 }
 
 /// The best `limit` operations for `query`, best first.
 pub fn search(query: &str, limit: usize) -> Vec<Hit> {
     let index = index();
-    // "add-on" is a noun, not the verb "add".
-    let query = query
-        .to_ascii_lowercase()
-        .replace("add-on", "addon")
-        .replace("add on", "addon");
-    let words = words(&query);
+    let words = index.vocabulary.request_words(query);
     let intent = intent_of(&words);
-    let terms = query_terms(index, &words);
+    let request = query_terms(index, &words);
     let n = operations().len() as f32;
-    let mut scores: FxHashMap<u32, f32> = FxHashMap::default();
-    for (term, weight) in &terms {
-        let Some(list) = index.postings(term) else {
+    // Per document: its score, and which of the request's words it covers.
+    let mut scores: FxHashMap<u32, (f32, u64)> = FxHashMap::default();
+    for q in &request.terms {
+        let Some(list) = index.postings(&q.term) else {
             continue;
         };
         let idf = ((n - list.len() as f32 + 0.5) / (list.len() as f32 + 0.5) + 1.0).ln();
+        // What qualifies the request ("with serial numbers") counts less
+        // than what it asks for ("devices").
+        let weight = if q.word >= request.run_end {
+            q.weight * QUALIFIER
+        } else {
+            q.weight
+        };
         for &(doc, tf) in list {
             let norm = K1 * (1.0 - B + B * index.lengths[doc as usize] / index.average_length);
-            *scores.entry(doc).or_default() += weight * idf * tf * (K1 + 1.0) / (tf + norm);
+            let entry = scores.entry(doc).or_default();
+            entry.0 += weight * idf * tf * (K1 + 1.0) / (tf + norm);
+            // Named by its path, tag, summary or schema, not only a field.
+            if tf >= 1.0 {
+                entry.1 |= 1 << q.word.min(63);
+            }
         }
     }
     let mut hits: Vec<Hit> = scores
         .into_iter()
-        .map(|(doc, score)| {
-            let operation = &operations()[doc as usize];
-            // An operation on a resource the query never names (the
-            // statuses of a board, when the query asks for boards) ranks lower.
-            let head = &index.resource[doc as usize];
-            let names_resource = terms.iter().any(|(t, _)| t == head);
-            let focus = if names_resource { 1.0 } else { 0.6 };
+        .map(|(doc, (score, covered))| {
+            let doc = doc as usize;
+            let operation = &operations()[doc];
+            // An operation on what the request asks for first; then on
+            // something else it names; then on something it names only a
+            // modifier of (`ldap` of `ldapConfigurations`); last, on what it
+            // never names (the statuses of a board, when it asks for boards).
+            let ending = &index.resource[doc];
+            let head = ending.first().map(|h| &**h).unwrap_or_default();
+            let names_resource = request.names(head);
+            let focus = if request.head_names(head) {
+                1.0
+            } else if request.run_names(head) {
+                0.85
+            } else if ending.iter().any(|w| request.names(w)) {
+                // (the resource itself, or a word of its path)
+                0.7
+            } else {
+                0.6
+            };
+            let coverage = covered.count_ones() as f32 / request.slots.max(1) as f32;
+            let prior = if index.action[doc] && names_resource {
+                1.4
+            } else {
+                prior(operation, intent)
+            };
+            let own = if request.own && operation.module == "system" {
+                1.25
+            } else {
+                1.0
+            };
             Hit {
                 operation,
-                score: score * prior(operation, intent) * focus,
+                score: score * prior * focus * own * (0.5 + 0.5 * coverage),
             }
         })
         .collect();
@@ -574,10 +914,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn words_split_camel_case_and_singularise() {
-        assert_eq!(words("getServiceTickets"), ["get", "service", "ticket"]);
-        assert_eq!(words("/time/entries"), ["time", "entry"]);
-        assert_eq!(words("serialNumber statuses"), ["serial", "number", "status"]);
+    fn words_split_camel_case_and_acronyms_and_stem() {
+        assert_eq!(words("getServiceTickets"), ["get", "servic", "ticket"]);
+        assert_eq!(words("/time/entries"), ["time", "entri"]);
+        assert_eq!(words("RMADispositions"), ["rma", "disposit"]);
+        assert_eq!(words("ServiceSLAs open POs"), ["servic", "sla", "open", "po"]);
+        assert_eq!(words("approval approved"), words("approve approves"));
+    }
+
+    #[test]
+    fn run_together_path_words_split_by_the_operations_own_names() {
+        assert_eq!(
+            split_by_name("onhandserialnumbers", "OnHandSerialNumberses").as_deref(),
+            Some("on hand serial numbers")
+        );
+        assert_eq!(
+            split_by_name("workroles", "AgreementWorkRoles").as_deref(),
+            Some("work roles")
+        );
+        assert_eq!(split_by_name("purchaseorders", "Tickets"), None);
     }
 
     #[test]

@@ -208,7 +208,7 @@ impl ServerHandler for HttpSession {
         }
         let limit = self.shared.call_timeout();
         match tokio::time::timeout(limit, server.call(&request.name, request.arguments)).await {
-            Ok(result) => result.map(CallToolResponse::from),
+            Ok(result) => result.map(|r| CallToolResponse::from(server.deliver(r))),
             Err(_) => {
                 let text = format!(
                     "the call did not finish within {} s (MCP_REQUEST_TIMEOUT_SECS); try a narrower query",
@@ -216,7 +216,7 @@ impl ServerHandler for HttpSession {
                 );
                 let mut result = CallToolResult::error(vec![ContentBlock::text(text.clone())]);
                 result.structured_content = Some(json!({"error": {"kind": "timeout", "message": text}}));
-                Ok(CallToolResponse::from(result))
+                Ok(CallToolResponse::from(server.deliver(result)))
             }
         }
     }

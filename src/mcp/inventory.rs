@@ -24,7 +24,7 @@
 //! (read-only, default toolsets): see [`Gate::from_file`] and [`Gate::or`].
 
 use crate::settings::ConfigFile;
-use crate::tool::{Access, Tier, ToolDef};
+use crate::tool::{Access, AnswerCap, Tier, ToolDef};
 use serde::Deserialize;
 
 /// The toolsets a session gets when none are named: what a technician does
@@ -53,6 +53,14 @@ pub struct Gate {
     /// the session only). `None`: the user's data directory.
     #[serde(default)]
     pub saved_queries_db: Option<std::path::PathBuf>,
+    /// The most an answer may take, in tokens; `None`: [`AnswerCap::DEFAULT`].
+    #[serde(default)]
+    pub max_result_tokens: Option<usize>,
+    /// Every tool declares an output schema and results carry
+    /// `structuredContent`, for clients that use them; off, results are
+    /// text only (a model is not sent the same data twice).
+    #[serde(default)]
+    pub output_schemas: bool,
 }
 
 /// Settings given on the command line or in the environment: each one that
@@ -65,6 +73,8 @@ pub struct GateOverrides {
     pub tools: Option<Vec<String>>,
     pub extra_operations: Option<Vec<String>>,
     pub saved_queries_db: Option<std::path::PathBuf>,
+    pub max_result_tokens: Option<usize>,
+    pub output_schemas: Option<bool>,
 }
 
 impl Gate {
@@ -90,6 +100,21 @@ impl Gate {
             tools: over.tools.or(self.tools),
             extra_operations: over.extra_operations.unwrap_or(self.extra_operations),
             saved_queries_db: over.saved_queries_db.or(self.saved_queries_db),
+            max_result_tokens: over.max_result_tokens.or(self.max_result_tokens),
+            output_schemas: over.output_schemas.unwrap_or(self.output_schemas),
+        }
+    }
+
+    /// The answer cap, checked against [`AnswerCap::RANGE`].
+    pub fn answer_cap(&self) -> Result<AnswerCap, String> {
+        match self.max_result_tokens {
+            None => Ok(AnswerCap::DEFAULT),
+            Some(tokens) if AnswerCap::RANGE.contains(&tokens) => Ok(AnswerCap { tokens }),
+            Some(tokens) => Err(format!(
+                "max_result_tokens (--max-result-tokens / CW_MAX_RESULT_TOKENS) is {tokens}; it must be {} to {}",
+                AnswerCap::RANGE.start(),
+                AnswerCap::RANGE.end()
+            )),
         }
     }
 
@@ -145,6 +170,7 @@ impl Inventory {
     /// gate's own access, narrowed for a caller, e.g. by an HTTP token's
     /// role): a tool is enabled only when `access` allows its tier.
     pub fn narrowed(all: &'static [ToolDef], gate: Gate, access: Access) -> Result<Inventory, String> {
+        gate.answer_cap()?;
         let known = toolsets_of(all);
         let mut toolsets: Vec<&'static str> = Vec::new();
         let requested: Vec<String> = match (&gate.toolsets, &gate.tools) {

@@ -1,12 +1,13 @@
 //! What a tool's outcome becomes in MCP: a value as a result (compact JSON
 //! text plus `structuredContent`), a failure as an `isError` result with
 //! ConnectWise's message, its field errors and a hint saying what to do
-//! next.
+//! next; and what of it a session sends ([`deliver`]): the text under the
+//! answer cap, `structuredContent` only when tools declare output schemas.
 
 use crate::client::ApiError;
-use crate::tool::ToolError;
+use crate::tool::{AnswerCap, ToolError};
 use rmcp::model::{CallToolResult, ContentBlock};
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 /// A tool's value as a result: compact JSON text and the same as
 /// `structuredContent` (an object).
@@ -17,6 +18,57 @@ pub fn success_result(value: Value) -> CallToolResult {
         other => json!({ "result": other }),
     };
     CallToolResult::structured(structured)
+}
+
+/// What a session sends of `result`. Without output schemas the model would
+/// get the same data twice (text and `structuredContent`), so only the text
+/// goes. Any text over the `cap` (a tool that shapes its own answer never
+/// gets there) is cut, and says so and how to get less.
+pub fn deliver(mut result: CallToolResult, cap: AnswerCap, output_schemas: bool) -> CallToolResult {
+    if !output_schemas {
+        result.structured_content = None;
+    }
+    for block in &mut result.content {
+        if let ContentBlock::Text(t) = block
+            && t.text.len() > cap.bytes()
+        {
+            let total = t.text.len();
+            let mut end = cap.bytes().saturating_sub(300);
+            while !t.text.is_char_boundary(end) {
+                end -= 1;
+            }
+            t.text.truncate(end);
+            t.text.push_str(&format!(
+                "\n[answer cut at ~{} tokens: {end} of {total} bytes shown; ask for less: fewer `fields`, narrower filters, a smaller `page_size`]",
+                cap.tokens
+            ));
+        }
+    }
+    result
+}
+
+/// The output schema of a tool: a list tool's [`crate::tool::table::Table`],
+/// any JSON object otherwise (every result is an object).
+pub fn output_schema(is_list: bool) -> Map<String, Value> {
+    let schema = if is_list {
+        json!({
+            "type": "object",
+            "properties": {
+                "columns": {"type": "array", "items": {"type": "string"}},
+                "rows": {"type": "array", "items": {"type": "array"}},
+                "same": {"type": "object"},
+                "cursor": {"type": "string"},
+                "truncated": {"type": "string"},
+            },
+            "required": ["columns", "rows"],
+        })
+    } else {
+        json!({"type": "object"})
+    };
+    match schema {
+        Value::Object(map) => map,
+        _ => unreachable!("a JSON object literal"),
+    }
 }
 
 /// An `isError` result: readable text for the model, the same facts as
@@ -116,6 +168,26 @@ mod tests {
 
     fn text(r: &CallToolResult) -> String {
         r.content[0].as_text().map(|t| t.text.clone()).unwrap_or_default()
+    }
+
+    #[test]
+    fn structured_content_goes_only_with_output_schemas_and_text_is_capped() {
+        let value = json!({"columns": ["id"], "rows": [[1]]});
+        let plain = deliver(success_result(value.clone()), AnswerCap::DEFAULT, false);
+        assert_eq!(
+            (plain.structured_content.clone(), text(&plain)),
+            (None, value.to_string())
+        );
+        let typed = deliver(success_result(value.clone()), AnswerCap::DEFAULT, true);
+        assert_eq!(typed.structured_content, Some(value));
+        let cap = AnswerCap { tokens: 500 };
+        let long = deliver(success_result(json!({"text": "é".repeat(5000)})), cap, false);
+        let t = text(&long);
+        assert!(
+            t.len() <= cap.bytes() && t.contains("answer cut at ~500 tokens"),
+            "{}",
+            t.len()
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@
 
 use super::audit::{Audit, Caller, Entry, Outcome};
 use super::inventory::{Inventory, Lookup};
-use super::results::{error_result, success_result, tool_error_result};
+use super::results::{deliver, error_result, output_schema, success_result, tool_error_result};
 use crate::client::{ApiError, Config, ConnectWise};
 use crate::tool::{Context, Tier, ToolDef, ToolError};
 use rmcp::model::{
@@ -25,12 +25,13 @@ use std::time::Instant;
 /// What the model is told once, at `initialize`. Short: every token is paid
 /// for in every conversation.
 pub const INSTRUCTIONS: &str = "ConnectWise Manage (PSA) for an MSP technician. \
-Search tools take typed filters; `conditions` adds a raw ConnectWise filter: \
-`status/name=\"New\" and company/identifier=\"ACME\" and dateEntered>[2024-01-01T00:00:00Z]` \
-(strings in double quotes, dates in [], and/or/(), contains, like \"%x%\", in (1,2)). \
-`fields` picks what comes back (`id,summary,status/name`); ask only for what you need. \
-Lists return a page: if the result has `cursor` (`more` or `truncated`), pass it back for the rest. \
-Records refer to others by id: search, then use the id. Times are UTC.";
+Search tools take typed filters; `conditions` adds a raw filter: \
+`status/name='New' and dateEntered>[2024-01-01T00:00:00Z]` (dates in [], and/or/(), contains, like '%x%', in (1,2)). \
+`fields` picks what comes back (`id,summary,status/name`). \
+Lists are `columns` (field paths) and `rows` (one array per record); `same` holds a column's value shared by every row. \
+Keys without a value are left out (a missing flag is false). \
+Text ending …[+N] was clipped: get that record by id with that field alone for all of it. \
+A `cursor` means more: pass it back. Records refer to others by id. Times are UTC.";
 
 /// Where the tools' ConnectWise client comes from.
 pub enum Connection {
@@ -79,6 +80,11 @@ impl CwServer {
             .iter()
             .map(|def| {
                 let mut tool = tool_for(def);
+                if inventory.gate().output_schemas {
+                    let is_list = def.toolset != "api"
+                        && crate::catalog::by_id(def.operation_id).is_some_and(|op| op.is_list());
+                    tool.output_schema = Some(Arc::new(output_schema(is_list)));
+                }
                 // A tool that decides its tier per call can change data
                 // when the session allows it: never announce it read-only then.
                 if def.tier_per_call && may_change {
@@ -233,6 +239,13 @@ impl CwServer {
         Ok(result)
     }
 
+    /// What this session sends of a tool's result (see [`deliver`]): every
+    /// transport answers `tools/call` through here.
+    pub fn deliver(&self, result: CallToolResult) -> CallToolResult {
+        let gate = self.inner.inventory.gate();
+        deliver(result, gate.answer_cap().unwrap_or_default(), gate.output_schemas)
+    }
+
     /// Whose per-caller state (saved queries) this caller sees: on stdio
     /// the one user's (`None`); over HTTP the token's label, or without
     /// tokens the member whose keys were brought.
@@ -310,7 +323,7 @@ impl ServerHandler for CwServer {
     ) -> Result<CallToolResponse, McpError> {
         self.call(&request.name, request.arguments)
             .await
-            .map(CallToolResponse::from)
+            .map(|result| CallToolResponse::from(self.deliver(result)))
     }
 }
 
@@ -328,6 +341,7 @@ pub fn session_context(
         inventory.access().clone(),
         store,
         inventory.all(),
+        inventory.gate().answer_cap().unwrap_or_default(),
     )
 }
 

@@ -86,8 +86,8 @@ pub async fn execute(
     let expected = op.response_schema.map(|schema| read::Expected { schema });
     let value = read::decode(&bytes, expected)?;
     match (list, value) {
-        (Some(list), records @ Value::Array(_)) => list.finish(records),
-        (_, value) => finish_one(value, false),
+        (Some(list), records @ Value::Array(_)) => list.finish(records, ctx.answer_cap),
+        (_, value) => finish_one(value, false, ctx.answer_cap),
     }
 }
 

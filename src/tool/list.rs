@@ -1,14 +1,56 @@
 //! Lists and records shaped for a model: `fields` and `orderBy` checked
 //! against the record's schema, raw `conditions` parsed and validated,
-//! paging, `_info` dropped unless asked for, a size cap, and a cursor for
+//! paging, `_info` dropped unless asked for, lists as a [`Table`], long
+//! text clipped, answers held under the [`AnswerCap`], and a cursor for
 //! whatever was cut.
 
+use super::table::{Table, flat_record};
 use super::{ToolError, args::check_range, invalid};
 use crate::conditions::{self, Expr, FieldPath};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
-/// Results larger than this (bytes of compact JSON) are cut, with a cursor.
-pub const RESULT_CAP_BYTES: usize = 24 * 1024;
+/// The most an answer may take of a model's context, in tokens. Sizes are
+/// estimated from bytes ([`AnswerCap::estimate`]), never by running a
+/// tokenizer per answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AnswerCap {
+    pub tokens: usize,
+}
+
+impl AnswerCap {
+    /// About 6,000 tokens: a long answer, a small share of any context.
+    pub const DEFAULT: AnswerCap = AnswerCap { tokens: 6000 };
+    /// The range a deployment may set.
+    pub const RANGE: std::ops::RangeInclusive<usize> = 500..=200_000;
+
+    /// Tokens of `bytes` of compact JSON, rounded up: at
+    /// [`BYTES_PER_10_TOKENS`] bytes per ten tokens, the fewest measured.
+    pub fn estimate(bytes: usize) -> usize {
+        (bytes * 10).div_ceil(BYTES_PER_10_TOKENS)
+    }
+
+    /// The bytes the cap allows.
+    pub fn bytes(self) -> usize {
+        self.tokens * BYTES_PER_10_TOKENS / 10
+    }
+}
+
+impl Default for AnswerCap {
+    fn default() -> Self {
+        AnswerCap::DEFAULT
+    }
+}
+
+/// Bytes per ten o200k_base tokens: the fewest measured on the answers of
+/// `benches/answers.rs` (2.8 on a schedule list; 3.2 on average), so an
+/// estimate errs high, and the cap holds.
+pub const BYTES_PER_10_TOKENS: usize = 27;
+
+/// Text in a list is clipped at this many characters, with a marker.
+pub const LIST_TEXT_CHARS: usize = 1000;
+/// Text in one record is clipped at this many characters when the record
+/// would not fit the cap otherwise.
+pub const RECORD_TEXT_CHARS: usize = 4000;
 /// ConnectWise's hard maximum page size.
 pub const MAX_PAGE_SIZE: i32 = 1000;
 
@@ -73,6 +115,7 @@ impl ListQuery {
         if let Some(raw) = args.conditions.as_deref().filter(|c| !c.trim().is_empty()) {
             all.push(conditions::parse(raw).map_err(|e| invalid(format!("conditions: {e}")))?);
         }
+
         let (conditions, child_conditions) = match Expr::all(all) {
             None => (None, None),
             Some(expr) if args.conditions.is_some() => {
@@ -125,61 +168,67 @@ impl ListQuery {
         Some(self.page_size)
     }
 
-    /// Shapes a page of records: `_info` dropped unless `fields` asked for
-    /// it, cut to the size cap; says what was cut and how to get the rest.
-    /// A list is expected; anything else ConnectWise sent in its place is
-    /// taken as a list of that one record (`null`: none).
-    pub fn finish(self, records: Value) -> Result<Value, ToolError> {
+    /// Shapes a page of records as a [`Table`]: `_info` dropped unless
+    /// `fields` asked for it, long text clipped, cut to the `cap`; says what
+    /// was cut and how to get the rest. A list is expected; anything else
+    /// ConnectWise sent in its place is taken as a list of that one record
+    /// (`null`: none).
+    pub fn finish(self, records: Value, cap: AnswerCap) -> Result<Value, ToolError> {
         let records = match records {
             Value::Array(items) => items,
             Value::Null => Vec::new(),
             other => vec![other],
         };
         let full_page = records.len() as i32 >= self.page_size;
-        let mut items = Vec::new();
-        let mut size = 2;
-        let mut cut_at = None;
-        for (i, mut value) in records.into_iter().enumerate().skip(self.skip) {
+        let mut page: Vec<Value> = records.into_iter().skip(self.skip).collect();
+        for record in &mut page {
             if !self.keep_info {
-                drop_info(&mut value);
+                drop_info(record);
             }
-            let len = serde_json::to_string(&value).map(|s| s.len()).unwrap_or(0) + 1;
-            if size + len > RESULT_CAP_BYTES && !items.is_empty() {
-                cut_at = Some(i);
-                break;
-            }
-            size += len;
-            items.push(value);
+            clip_text(record, LIST_TEXT_CHARS);
         }
-        let mut out = Map::new();
-        out.insert("count".into(), json!(items.len()));
-        out.insert("items".into(), Value::Array(items));
-        out.insert("page".into(), json!(self.page));
-        if let Some(skip) = cut_at {
+        let fields: Vec<&str> = self
+            .fields
+            .split(',')
+            .map(str::trim)
+            .filter(|f| !f.is_empty())
+            .collect();
+        let mut table = Table::new(&page, &fields);
+        // Room for the cursor and the note of a cut.
+        let mut size = table.frame_len() + 200;
+        let total = table.rows.len();
+        let keep = table
+            .rows
+            .iter()
+            .take_while(|row| {
+                size += Table::row_len(row);
+                size <= cap.bytes()
+            })
+            .count()
+            .max(1)
+            .min(total);
+        table.rows.truncate(keep);
+        let mut out = table.to_json();
+        if keep < total {
             let cursor = Cursor {
                 page: self.page,
                 page_size: self.page_size,
-                skip,
+                skip: self.skip + keep,
             };
-            out.insert(
-                "truncated".into(),
-                json!({
-                    "reason": format!("result cut at {} KB", RESULT_CAP_BYTES / 1024),
-                    "returned": skip - self.skip,
-                    "hint": "pass `cursor` to get the rest, or narrow `fields`/filters",
-                }),
-            );
-            out.insert("cursor".into(), json!(cursor.to_string()));
+            out["cursor"] = json!(cursor.to_string());
+            out["truncated"] = json!(format!(
+                "cut at ~{} tokens: {keep} of this page's {total} rows shown; pass `cursor` for the rest, or ask for fewer `fields`",
+                cap.tokens
+            ));
         } else if full_page {
             let cursor = Cursor {
                 page: self.page + 1,
                 page_size: self.page_size,
                 skip: 0,
             };
-            out.insert("more".into(), json!(true));
-            out.insert("cursor".into(), json!(cursor.to_string()));
+            out["cursor"] = json!(cursor.to_string());
         }
-        Ok(Value::Object(out))
+        Ok(out)
     }
 }
 
@@ -269,33 +318,63 @@ fn check_fields(text: &str, schema: Option<&str>) -> Result<String, ToolError> {
     Ok(out.join(","))
 }
 
-/// One record, shaped like a list item; long texts cut to fit the cap.
-pub fn finish_one(mut value: Value, keep_info: bool) -> Result<Value, ToolError> {
+/// One record, shaped for a model: `_info` dropped unless asked for, path
+/// keys and no key without a value ([`flat_record`]); when it would not fit
+/// the `cap`, long text clipped (with a marker) and, if still too large, its
+/// largest fields left out and named.
+pub fn finish_one(mut value: Value, keep_info: bool, cap: AnswerCap) -> Result<Value, ToolError> {
     if !keep_info {
         drop_info(&mut value);
     }
-    let size = serde_json::to_string(&value).map(|s| s.len()).unwrap_or(0);
-    if size > RESULT_CAP_BYTES
-        && let Value::Object(map) = &mut value
-    {
-        let mut cut = Vec::new();
-        for (k, v) in map.iter_mut() {
-            if let Value::String(s) = v
-                && s.len() > 2000
-            {
-                let keep: String = s.chars().take(2000).collect();
-                *s = format!("{keep}…");
-                cut.push(k.clone());
-            }
-        }
-        if !cut.is_empty() {
-            map.insert(
-                "truncated".into(),
-                json!({ "reason": "long text fields cut to 2,000 characters", "fields": cut }),
-            );
-        }
+    let mut value = flat_record(&value);
+    let size = |v: &Value| serde_json::to_string(v).map(|s| s.len()).unwrap_or(0);
+    if size(&value) <= cap.bytes() {
+        return Ok(value);
+    }
+    clip_text(&mut value, RECORD_TEXT_CHARS);
+    let Value::Object(map) = &mut value else {
+        return Ok(value);
+    };
+    let mut left_out = Vec::new();
+    while size(&Value::Object(map.clone())) > cap.bytes() && map.len() > 1 {
+        let Some(largest) = map
+            .iter()
+            .filter(|(k, _)| k.as_str() != "id")
+            .max_by_key(|(_, v)| size(v))
+            .map(|(k, _)| k.clone())
+        else {
+            break;
+        };
+        map.remove(&largest);
+        left_out.push(largest);
+    }
+    if !left_out.is_empty() {
+        map.insert(
+            "truncated".into(),
+            json!(format!(
+                "cut at ~{} tokens: left out {}; ask for them with `fields`",
+                cap.tokens,
+                left_out.join(", ")
+            )),
+        );
     }
     Ok(value)
+}
+
+/// Clips every text longer than `max` characters inside `value`, ending it
+/// with the marker `…[+N]`: N more characters (the server instructions say
+/// once how to read all of it, rather than every clipped cell).
+pub fn clip_text(value: &mut Value, max: usize) {
+    match value {
+        Value::String(s) if s.chars().count() > max => {
+            let total = s.chars().count();
+            let keep: String = s.chars().take(max).collect();
+            *s = format!("{keep}…[+{}]", total - max);
+        }
+        Value::Object(map) => map.values_mut().for_each(|v| clip_text(v, max)),
+        Value::Array(items) => items.iter_mut().for_each(|v| clip_text(v, max)),
+        _ => {}
+    }
 }
 
 /// `_info` (links, audit stamps) is noise for a model unless asked for.
@@ -344,38 +423,46 @@ mod tests {
 
     #[test]
     fn a_full_page_offers_a_cursor_and_a_cut_one_says_what_was_cut() {
+        let cap = AnswerCap::DEFAULT;
         let q = ListQuery::new("Ticket", "id", 2, Vec::new(), ListArgs::default()).unwrap();
         let out = q
-            .finish(json!([{"id": 1, "_info": {"x": 1}}, {"id": 2}]))
+            .finish(json!([{"id": 1, "_info": {"x": 1}}, {"id": 2}]), cap)
             .unwrap();
-        assert_eq!(out["items"], json!([{"id": 1}, {"id": 2}]));
-        assert_eq!(
-            (out["more"].clone(), out["cursor"].clone()),
-            (json!(true), json!("p2.s2.k0"))
-        );
+        assert_eq!(out["columns"], json!(["id"]));
+        assert_eq!(out["rows"], json!([[1], [2]]));
+        assert_eq!(out["cursor"], json!("p2.s2.k0"));
 
-        let big = "y".repeat(RESULT_CAP_BYTES / 3);
-        let q = ListQuery::new("Ticket", "id", 25, Vec::new(), ListArgs::default()).unwrap();
-        let records: Vec<Value> = (1..=5).map(|id| json!({"id": id, "notes": big})).collect();
-        let out = q.finish(Value::Array(records.clone())).unwrap();
-        assert_eq!(out["count"], json!(2));
-        assert_eq!(out["cursor"], json!("p1.s25.k2"));
+        let big = "y".repeat(LIST_TEXT_CHARS);
+        let small = AnswerCap { tokens: 1000 };
+        let q = ListQuery::new("Ticket", "id,notes", 25, Vec::new(), ListArgs::default()).unwrap();
+        let records: Vec<Value> = (1..=5)
+            .map(|id| json!({"id": id, "notes": format!("{id}{big}")}))
+            .collect();
+        let out = q.finish(Value::Array(records.clone()), small).unwrap();
+        let shown = out["rows"].as_array().unwrap().len();
+        assert!((1..5).contains(&shown), "{out}");
+        assert!(
+            AnswerCap::estimate(out.to_string().len()) <= small.tokens,
+            "{out}"
+        );
+        assert_eq!(out["cursor"], json!(format!("p1.s25.k{shown}")));
+        assert!(out["truncated"].as_str().unwrap().contains("cursor"));
         let rest = ListQuery::new(
             "Ticket",
-            "id",
+            "id,notes",
             25,
             Vec::new(),
             ListArgs {
-                cursor: Some("p1.s25.k2".into()),
+                cursor: Some(format!("p1.s25.k{shown}")),
                 ..Default::default()
             },
         )
         .unwrap()
-        .finish(Value::Array(records))
+        .finish(Value::Array(records), small)
         .unwrap();
         assert_eq!(
-            rest["items"][0]["id"],
-            json!(3),
+            rest["rows"][0][0],
+            json!(shown + 1),
             "the cursor continues where the cut was"
         );
         assert!(
@@ -391,5 +478,49 @@ mod tests {
             )
             .is_err()
         );
+    }
+
+    #[test]
+    fn columns_the_filter_fixed_are_said_once() {
+        let terms = vec![Expr::eq(FieldPath::parse("member/identifier").unwrap(), "JSmith")];
+        let q = ListQuery::new(
+            "TimeEntry",
+            "id,member/identifier,notes",
+            25,
+            terms,
+            ListArgs::default(),
+        )
+        .unwrap();
+        let out = q
+            .finish(
+                json!([{"id": 1, "member": {"identifier": "JSmith"}, "notes": "a"},
+                       {"id": 2, "member": {"identifier": "JSmith"}, "notes": "b"}]),
+                AnswerCap::DEFAULT,
+            )
+            .unwrap();
+        assert_eq!(out["columns"], json!(["id", "notes"]));
+        assert_eq!(out["same"], json!({"member/identifier": "JSmith"}));
+    }
+
+    #[test]
+    fn long_text_is_clipped_with_a_marker_that_says_how_to_get_it() {
+        let q = ListQuery::new("ServiceNote", "id,text", 25, Vec::new(), ListArgs::default()).unwrap();
+        let long = "word ".repeat(LIST_TEXT_CHARS);
+        let out = q
+            .finish(json!([{"id": 1, "text": long}]), AnswerCap::DEFAULT)
+            .unwrap();
+        let text = out["rows"][0][1].as_str().unwrap();
+        assert!(
+            text.ends_with(&format!("…[+{}]", long.len() - LIST_TEXT_CHARS)),
+            "{text}"
+        );
+        let one = finish_one(
+            json!({"id": 1, "text": long.repeat(10)}),
+            false,
+            AnswerCap { tokens: 2000 },
+        )
+        .unwrap();
+        assert!(one["text"].as_str().unwrap().ends_with(']'), "{one}");
+        assert!(AnswerCap::estimate(one.to_string().len()) <= 2000);
     }
 }

@@ -22,9 +22,11 @@ pub mod args;
 pub mod body;
 pub mod call;
 pub mod list;
+pub mod table;
 
 pub use crate::catalog::Tier;
 use crate::client::{ApiError, ConnectWise};
+pub use list::AnswerCap;
 use serde_json::Value;
 use std::future::Future;
 use std::pin::Pin;
@@ -122,6 +124,8 @@ pub struct Context {
     pub store: crate::store::Store,
     /// Every tool of this build, for "which tool already does this".
     pub tools: &'static [ToolDef],
+    /// The most an answer may take, in tokens.
+    pub answer_cap: AnswerCap,
 }
 
 impl Context {
@@ -132,6 +136,7 @@ impl Context {
         access: Access,
         store: crate::store::Store,
         tools: &'static [ToolDef],
+        answer_cap: AnswerCap,
     ) -> Context {
         Context {
             cw,
@@ -139,6 +144,7 @@ impl Context {
             access,
             store,
             tools,
+            answer_cap,
         }
     }
 

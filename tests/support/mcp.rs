@@ -63,12 +63,6 @@ pub fn text(result: &CallToolResult) -> String {
         .join("\n")
 }
 
-/// The structured content of a result that must have succeeded.
-pub fn structured(result: &CallToolResult) -> Value {
-    assert_ne!(result.is_error, Some(true), "tool failed: {}", text(result));
-    result.structured_content.clone().expect("structured content")
-}
-
 /// The text of a result that must have failed.
 pub fn failed(result: &CallToolResult) -> String {
     assert_eq!(
@@ -140,4 +134,63 @@ pub fn listed(args: &[&str]) -> Vec<Listed> {
 /// Every tool of the build.
 pub fn everything() -> Vec<Listed> {
     listed(&["--toolsets", "all", "--allow-writes", "--allow-deletes"])
+}
+
+/// A successful result as JSON: its text. (Results carry no
+/// `structuredContent` unless the server runs with `--output-schemas`.)
+pub fn json_of(result: &CallToolResult) -> Value {
+    assert_ne!(result.is_error, Some(true), "tool failed: {}", text(result));
+    serde_json::from_str(&text(result)).unwrap_or_else(|e| panic!("not JSON ({e}): {}", text(result)))
+}
+
+/// The records of a list answer (`columns` and `rows`, and the `same`
+/// values), nested again the way ConnectWise sends them.
+pub fn records(list: &Value) -> Vec<Value> {
+    let columns: Vec<&str> = list["columns"]
+        .as_array()
+        .unwrap_or_else(|| panic!("a list answer has columns: {list}"))
+        .iter()
+        .map(|c| c.as_str().expect("column names are text"))
+        .collect();
+    let same = list.get("same").and_then(Value::as_object);
+    list["rows"]
+        .as_array()
+        .expect("a list answer has rows")
+        .iter()
+        .map(|row| {
+            let mut record = Value::Object(serde_json::Map::new());
+            let cells = row.as_array().expect("a row is an array");
+            for (column, cell) in columns.iter().zip(cells).filter(|(_, c)| !c.is_null()) {
+                set_path(&mut record, column, cell.clone());
+            }
+            for (column, value) in same.into_iter().flatten() {
+                set_path(&mut record, column, value.clone());
+            }
+            record
+        })
+        .collect()
+}
+
+/// A record's value at a field path (`company/identifier`), nested or flat.
+pub fn at_path<'a>(record: &'a Value, path: &str) -> &'a Value {
+    if let Some(flat) = record.get(path) {
+        return flat;
+    }
+    path.split('/').fold(record, |at, key| &at[key])
+}
+
+fn set_path(record: &mut Value, path: &str, value: Value) {
+    let mut at = record;
+    let mut keys = path.split('/').peekable();
+    while let Some(key) = keys.next() {
+        if keys.peek().is_none() {
+            at[key] = value;
+            return;
+        }
+        at = at
+            .as_object_mut()
+            .expect("a path runs through objects")
+            .entry(key)
+            .or_insert_with(|| Value::Object(serde_json::Map::new()));
+    }
 }

@@ -10,7 +10,7 @@
 
 pub mod extra;
 
-use crate::catalog::{self, Method, describe::describe, path, search::search};
+use crate::catalog::{self, Method, Operation, browse, describe::describe, path, search::search};
 use crate::tool::args::{check_range, parse_args, schema};
 use crate::tool::{Context, Tier, ToolDef, ToolError, ToolFuture, call, invalid};
 use serde::Deserialize;
@@ -24,7 +24,11 @@ pub const TOOLSET: &str = "api";
 #[serde(deny_unknown_fields)]
 pub struct SearchArgs {
     /// What you want, in plain words, e.g. "unbilled time for a client".
-    pub query: String,
+    #[serde(default)]
+    pub query: Option<String>,
+    /// Browse: a module (service, finance…) alone lists its resources; neither argument: the modules.
+    #[serde(default)]
+    pub module: Option<String>,
     /// 1-25, default 8.
     #[serde(default)]
     pub limit: Option<i64>,
@@ -38,28 +42,117 @@ fn search_tool<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFu
     Box::pin(async move {
         let args: SearchArgs = parse_args(args)?;
         check_range("limit", args.limit, 1, 25)?;
-        if args.query.trim().is_empty() {
-            return Err(invalid("query: empty; say what you are looking for"));
-        }
-        let hits: Vec<Value> = search(&args.query, args.limit.unwrap_or(8) as usize)
-            .into_iter()
-            .map(|h| {
-                let op = h.operation;
-                let mut hit = json!({
-                    "operation_id": op.id,
-                    "method": op.method.as_str(),
-                    "path": op.path,
-                    "summary": op.summary,
-                    "tier": op.tier.as_str(),
-                });
-                if let Some(tool) = crate::tool::wrapping(ctx.tools, op.id) {
-                    hit["curated_tool"] = json!(tool);
-                }
-                hit
-            })
-            .collect();
-        Ok(json!({ "count": hits.len(), "items": hits }))
+        let limit = args.limit.unwrap_or(8) as usize;
+        let query = args.query.as_deref().map(str::trim).filter(|q| !q.is_empty());
+        let module = match args.module.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
+            Some(name) => Some(browse::module(name).ok_or_else(|| {
+                invalid(format!(
+                    "module: no module {name:?}; modules: {}",
+                    module_names().join(", ")
+                ))
+            })?),
+            None => None,
+        };
+        Ok(match (query, module) {
+            (Some(query), module) => search_hits(ctx, query, module, limit),
+            (None, Some(module)) => module_resources(module, limit),
+            (None, None) => module_list(),
+        })
     })
+}
+
+fn module_names() -> Vec<&'static str> {
+    browse::modules().into_iter().map(|m| m.name).collect()
+}
+
+/// Ranked operations for `query`, within `module` if one is given; a query
+/// that names one of the module's resources lists that resource.
+fn search_hits(ctx: &Context, query: &str, module: Option<&'static str>, limit: usize) -> Value {
+    if let Some(module) = module {
+        let squeezed: String = query.chars().filter(|c| !c.is_whitespace()).collect();
+        let resources = browse::resources(module);
+        if let Some(resource) = resources.iter().find(|r| r.name.eq_ignore_ascii_case(&squeezed)) {
+            let mut items = Map::new();
+            items.insert(resource.name.to_owned(), operation_rows(resource));
+            return json!({ "module": module, "columns": OPERATION_COLUMNS, "items": items });
+        }
+    }
+    // Hits outside the module are dropped, so look further down the ranking.
+    let pool = if module.is_some() { limit.max(200) } else { limit };
+    let hits: Vec<Value> = search(query, pool)
+        .into_iter()
+        .filter(|h| module.is_none_or(|m| h.operation.module == m))
+        .take(limit)
+        .map(|h| {
+            let op = h.operation;
+            let mut hit = json!({
+                "operation_id": op.id,
+                "method": op.method.as_str(),
+                "path": op.path,
+                "summary": op.summary,
+                "tier": op.tier.as_str(),
+            });
+            if let Some(tool) = crate::tool::wrapping(ctx.tools, op.id) {
+                hit["curated_tool"] = json!(tool);
+            }
+            hit
+        })
+        .collect();
+    // The same shape as every list (columns and rows).
+    crate::tool::table::Table::new(&hits, &HIT_COLUMNS).to_json()
+}
+
+/// The columns of a search hit.
+const HIT_COLUMNS: [&str; 6] = [
+    "operation_id",
+    "method",
+    "path",
+    "summary",
+    "tier",
+    "curated_tool",
+];
+
+/// The columns of an operation row in a browse answer.
+const OPERATION_COLUMNS: [&str; 4] = ["method", "path", "operation_id", "summary"];
+
+fn operation_rows(resource: &browse::Resource) -> Value {
+    let row = |op: &&Operation| json!([op.method.as_str(), op.path, op.id, op.summary]);
+    Value::Array(resource.operations.iter().map(row).collect())
+}
+
+/// The API's modules: name, resources, operations.
+fn module_list() -> Value {
+    let rows: Vec<Value> = browse::modules()
+        .into_iter()
+        .map(|m| json!([m.name, m.resources, m.operations]))
+        .collect();
+    json!({
+        "columns": ["module", "resources", "operations"],
+        "items": rows,
+        "next": "module: a name lists its resources and operations",
+    })
+}
+
+/// The first `limit` resources of `module` with their operations (side
+/// operations /count, /info, /usages left out), and the names of the rest.
+fn module_resources(module: &'static str, limit: usize) -> Value {
+    let resources = browse::resources(module);
+    let mut items = Map::new();
+    for r in resources.iter().take(limit) {
+        items.insert(r.name.to_owned(), operation_rows(r));
+    }
+    let more: Vec<&str> = resources.iter().skip(limit).map(|r| r.name).collect();
+    let mut out = json!({
+        "module": module,
+        "resources": resources.len(),
+        "columns": OPERATION_COLUMNS,
+        "items": items,
+    });
+    if !more.is_empty() {
+        out["more"] = json!(more);
+        out["next"] = json!("query: a resource name from more lists it; /count, /info, /usages are left out");
+    }
+    out
 }
 
 /// Arguments of `cw_describe_endpoint`.

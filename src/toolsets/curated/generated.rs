@@ -111,7 +111,7 @@ fn cw_search_tickets<'a>(
             terms,
             rt::ListArgs {
                 conditions: args.conditions.clone(),
-                order_by: args.order_by.clone(),
+                order_by: args.order_by.clone().or_else(|| Some("id desc".into())),
                 page: args.page,
                 page_size: args.page_size,
                 fields: args.fields.clone(),
@@ -136,7 +136,7 @@ fn cw_search_tickets<'a>(
                     ),
             )
             .await?;
-        let value = q.finish(records)?;
+        let value = q.finish(records, ctx.answer_cap)?;
         Ok(value)
     })
 }
@@ -191,7 +191,7 @@ fn cw_my_tickets<'a>(
             terms,
             rt::ListArgs {
                 conditions: args.conditions.clone(),
-                order_by: args.order_by.clone(),
+                order_by: args.order_by.clone().or_else(|| Some("id desc".into())),
                 page: args.page,
                 page_size: args.page_size,
                 fields: args.fields.clone(),
@@ -216,7 +216,7 @@ fn cw_my_tickets<'a>(
                     ),
             )
             .await?;
-        let value = q.finish(records)?;
+        let value = q.finish(records, ctx.answer_cap)?;
         Ok(value)
     })
 }
@@ -246,7 +246,7 @@ fn cw_get_ticket<'a>(
         let id = rt::id("id", args.id)?;
         let mut fields = rt::fields_or(
             args.fields.as_deref(),
-            "id,summary,company/identifier,company/name,contact/name,contactEmailAddress,board/name,status/name,priority/name,type/name,owner/identifier,resources,closedFlag,_info/dateEntered",
+            "id,summary,company/identifier,company/name,contact/name,board/name,status/name,priority/name,type/name,owner/identifier,closedFlag,_info/dateEntered",
         )?;
         let want_description = rt::take_derived(
             &mut fields,
@@ -273,7 +273,7 @@ fn cw_get_ticket<'a>(
                     ),
             )
             .await?;
-        if want_description {
+        if want_description && args.include_notes != Some(true) {
             let q = rt::ListQuery::new(
                 "ServiceNote",
                 "text",
@@ -312,7 +312,7 @@ fn cw_get_ticket<'a>(
                 map.insert("description".into(), found);
             }
         }
-        let mut value = rt::finish_one(record, keep_info)?;
+        let mut value = rt::finish_one(record, keep_info, ctx.answer_cap)?;
         if args.include_notes == Some(true) {
             let q = rt::ListQuery::new(
                 "ServiceNote",
@@ -340,7 +340,7 @@ fn cw_get_ticket<'a>(
                         ),
                 )
                 .await?;
-            let list = q.finish(records)?;
+            let list = q.finish(records, ctx.answer_cap)?;
             if let Value::Object(map) = &mut value {
                 map.insert("notes".into(), list);
             }
@@ -392,7 +392,7 @@ fn cw_list_ticket_notes<'a>(
             terms,
             rt::ListArgs {
                 conditions: args.conditions.clone(),
-                order_by: args.order_by.clone(),
+                order_by: args.order_by.clone().or_else(|| Some("id desc".into())),
                 page: args.page,
                 page_size: args.page_size,
                 fields: args.fields.clone(),
@@ -418,7 +418,7 @@ fn cw_list_ticket_notes<'a>(
                     ),
             )
             .await?;
-        let value = q.finish(records)?;
+        let value = q.finish(records, ctx.answer_cap)?;
         Ok(value)
     })
 }
@@ -476,7 +476,7 @@ fn cw_create_ticket<'a>(
         let fields: Option<String> = None;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
         let record = ctx.cw.read(ctx.cw.api().post_service_tickets(&body)).await?;
-        let mut value = rt::finish_one(record, keep_info)?;
+        let mut value = rt::finish_one(record, keep_info, ctx.answer_cap)?;
         Ok(value)
     })
 }
@@ -527,7 +527,7 @@ fn cw_update_ticket<'a>(
             .cw
             .read(ctx.cw.api().patch_service_tickets_by_id(id, &patch))
             .await?;
-        let mut value = rt::finish_one(record, keep_info)?;
+        let mut value = rt::finish_one(record, keep_info, ctx.answer_cap)?;
         Ok(value)
     })
 }
@@ -584,7 +584,7 @@ fn cw_add_ticket_note<'a>(
             .cw
             .read(ctx.cw.api().post_service_tickets_by_parent_id_notes(ticket_id, &body))
             .await?;
-        let mut value = rt::finish_one(record, keep_info)?;
+        let mut value = rt::finish_one(record, keep_info, ctx.answer_cap)?;
         Ok(value)
     })
 }
@@ -629,7 +629,7 @@ fn cw_list_boards<'a>(
             terms,
             rt::ListArgs {
                 conditions: args.conditions.clone(),
-                order_by: args.order_by.clone(),
+                order_by: args.order_by.clone().or_else(|| Some("name".into())),
                 page: args.page,
                 page_size: args.page_size,
                 fields: args.fields.clone(),
@@ -654,7 +654,7 @@ fn cw_list_boards<'a>(
                     ),
             )
             .await?;
-        let value = q.finish(records)?;
+        let value = q.finish(records, ctx.answer_cap)?;
         Ok(value)
     })
 }
@@ -702,7 +702,7 @@ fn cw_list_board_statuses<'a>(
             terms,
             rt::ListArgs {
                 conditions: args.conditions.clone(),
-                order_by: args.order_by.clone(),
+                order_by: args.order_by.clone().or_else(|| Some("sortOrder".into())),
                 page: args.page,
                 page_size: args.page_size,
                 fields: args.fields.clone(),
@@ -728,7 +728,7 @@ fn cw_list_board_statuses<'a>(
                     ),
             )
             .await?;
-        let value = q.finish(records)?;
+        let value = q.finish(records, ctx.answer_cap)?;
         Ok(value)
     })
 }
@@ -776,7 +776,7 @@ fn cw_list_board_types<'a>(
             terms,
             rt::ListArgs {
                 conditions: args.conditions.clone(),
-                order_by: args.order_by.clone(),
+                order_by: args.order_by.clone().or_else(|| Some("name".into())),
                 page: args.page,
                 page_size: args.page_size,
                 fields: args.fields.clone(),
@@ -802,7 +802,7 @@ fn cw_list_board_types<'a>(
                     ),
             )
             .await?;
-        let value = q.finish(records)?;
+        let value = q.finish(records, ctx.answer_cap)?;
         Ok(value)
     })
 }
@@ -847,7 +847,7 @@ fn cw_list_priorities<'a>(
             terms,
             rt::ListArgs {
                 conditions: args.conditions.clone(),
-                order_by: args.order_by.clone(),
+                order_by: args.order_by.clone().or_else(|| Some("sortOrder".into())),
                 page: args.page,
                 page_size: args.page_size,
                 fields: args.fields.clone(),
@@ -872,7 +872,7 @@ fn cw_list_priorities<'a>(
                     ),
             )
             .await?;
-        let value = q.finish(records)?;
+        let value = q.finish(records, ctx.answer_cap)?;
         Ok(value)
     })
 }
@@ -941,7 +941,7 @@ fn cw_create_time_entry<'a>(
         let fields: Option<String> = None;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
         let record = ctx.cw.read(ctx.cw.api().post_time_entries(&body)).await?;
-        let mut value = rt::finish_one(record, keep_info)?;
+        let mut value = rt::finish_one(record, keep_info, ctx.answer_cap)?;
         Ok(value)
     })
 }
@@ -997,7 +997,10 @@ fn cw_my_time<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFut
             terms,
             rt::ListArgs {
                 conditions: args.conditions.clone(),
-                order_by: args.order_by.clone(),
+                order_by: args
+                    .order_by
+                    .clone()
+                    .or_else(|| Some("timeStart desc".into())),
                 page: args.page,
                 page_size: args.page_size,
                 fields: args.fields.clone(),
@@ -1022,7 +1025,7 @@ fn cw_my_time<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFut
                     ),
             )
             .await?;
-        let value = q.finish(records)?;
+        let value = q.finish(records, ctx.answer_cap)?;
         Ok(value)
     })
 }
@@ -1070,7 +1073,10 @@ fn cw_ticket_time<'a>(
             terms,
             rt::ListArgs {
                 conditions: args.conditions.clone(),
-                order_by: args.order_by.clone(),
+                order_by: args
+                    .order_by
+                    .clone()
+                    .or_else(|| Some("timeStart desc".into())),
                 page: args.page,
                 page_size: args.page_size,
                 fields: args.fields.clone(),
@@ -1095,7 +1101,7 @@ fn cw_ticket_time<'a>(
                     ),
             )
             .await?;
-        let value = q.finish(records)?;
+        let value = q.finish(records, ctx.answer_cap)?;
         Ok(value)
     })
 }
@@ -1166,7 +1172,10 @@ fn cw_search_time_entries<'a>(
             terms,
             rt::ListArgs {
                 conditions: args.conditions.clone(),
-                order_by: args.order_by.clone(),
+                order_by: args
+                    .order_by
+                    .clone()
+                    .or_else(|| Some("timeStart desc".into())),
                 page: args.page,
                 page_size: args.page_size,
                 fields: args.fields.clone(),
@@ -1191,7 +1200,7 @@ fn cw_search_time_entries<'a>(
                     ),
             )
             .await?;
-        let value = q.finish(records)?;
+        let value = q.finish(records, ctx.answer_cap)?;
         Ok(value)
     })
 }
@@ -1239,12 +1248,12 @@ fn cw_search_companies<'a>(
         rt::term(&mut terms, "name", CompareOp::Contains, args.name_contains.clone());
         let q = rt::ListQuery::new(
             "Company",
-            "id,identifier,name,status/name,phoneNumber,city,state",
+            "id,identifier,name",
             25i32,
             terms,
             rt::ListArgs {
                 conditions: args.conditions.clone(),
-                order_by: args.order_by.clone(),
+                order_by: args.order_by.clone().or_else(|| Some("name".into())),
                 page: args.page,
                 page_size: args.page_size,
                 fields: args.fields.clone(),
@@ -1269,7 +1278,7 @@ fn cw_search_companies<'a>(
                     ),
             )
             .await?;
-        let value = q.finish(records)?;
+        let value = q.finish(records, ctx.answer_cap)?;
         Ok(value)
     })
 }
@@ -1318,7 +1327,7 @@ fn cw_get_company<'a>(
                     ),
             )
             .await?;
-        let mut value = rt::finish_one(record, keep_info)?;
+        let mut value = rt::finish_one(record, keep_info, ctx.answer_cap)?;
         Ok(value)
     })
 }
@@ -1375,7 +1384,10 @@ fn cw_search_contacts<'a>(
             terms,
             rt::ListArgs {
                 conditions: args.conditions.clone(),
-                order_by: args.order_by.clone(),
+                order_by: args
+                    .order_by
+                    .clone()
+                    .or_else(|| Some("lastName,firstName".into())),
                 page: args.page,
                 page_size: args.page_size,
                 fields: args.fields.clone(),
@@ -1400,7 +1412,7 @@ fn cw_search_contacts<'a>(
                     ),
             )
             .await?;
-        let value = q.finish(records)?;
+        let value = q.finish(records, ctx.answer_cap)?;
         Ok(value)
     })
 }
@@ -1449,7 +1461,7 @@ fn cw_get_contact<'a>(
                     ),
             )
             .await?;
-        let mut value = rt::finish_one(record, keep_info)?;
+        let mut value = rt::finish_one(record, keep_info, ctx.answer_cap)?;
         Ok(value)
     })
 }
@@ -1510,7 +1522,7 @@ fn cw_search_configurations<'a>(
             terms,
             rt::ListArgs {
                 conditions: args.conditions.clone(),
-                order_by: args.order_by.clone(),
+                order_by: args.order_by.clone().or_else(|| Some("name".into())),
                 page: args.page,
                 page_size: args.page_size,
                 fields: args.fields.clone(),
@@ -1536,7 +1548,7 @@ fn cw_search_configurations<'a>(
                     ),
             )
             .await?;
-        let value = q.finish(records)?;
+        let value = q.finish(records, ctx.answer_cap)?;
         Ok(value)
     })
 }
@@ -1585,7 +1597,7 @@ fn cw_get_configuration<'a>(
                     ),
             )
             .await?;
-        let mut value = rt::finish_one(record, keep_info)?;
+        let mut value = rt::finish_one(record, keep_info, ctx.answer_cap)?;
         Ok(value)
     })
 }
@@ -1647,7 +1659,7 @@ fn cw_search_opportunities<'a>(
             terms,
             rt::ListArgs {
                 conditions: args.conditions.clone(),
-                order_by: args.order_by.clone(),
+                order_by: args.order_by.clone().or_else(|| Some("id desc".into())),
                 page: args.page,
                 page_size: args.page_size,
                 fields: args.fields.clone(),
@@ -1672,7 +1684,7 @@ fn cw_search_opportunities<'a>(
                     ),
             )
             .await?;
-        let value = q.finish(records)?;
+        let value = q.finish(records, ctx.answer_cap)?;
         Ok(value)
     })
 }
@@ -1721,7 +1733,7 @@ fn cw_get_opportunity<'a>(
                     ),
             )
             .await?;
-        let mut value = rt::finish_one(record, keep_info)?;
+        let mut value = rt::finish_one(record, keep_info, ctx.answer_cap)?;
         Ok(value)
     })
 }
@@ -1779,7 +1791,10 @@ fn cw_search_activities<'a>(
             terms,
             rt::ListArgs {
                 conditions: args.conditions.clone(),
-                order_by: args.order_by.clone(),
+                order_by: args
+                    .order_by
+                    .clone()
+                    .or_else(|| Some("dateStart desc".into())),
                 page: args.page,
                 page_size: args.page_size,
                 fields: args.fields.clone(),
@@ -1804,7 +1819,7 @@ fn cw_search_activities<'a>(
                     ),
             )
             .await?;
-        let value = q.finish(records)?;
+        let value = q.finish(records, ctx.answer_cap)?;
         Ok(value)
     })
 }
@@ -1853,7 +1868,7 @@ fn cw_get_activity<'a>(
                     ),
             )
             .await?;
-        let mut value = rt::finish_one(record, keep_info)?;
+        let mut value = rt::finish_one(record, keep_info, ctx.answer_cap)?;
         Ok(value)
     })
 }
@@ -1910,7 +1925,7 @@ fn cw_search_agreements<'a>(
             terms,
             rt::ListArgs {
                 conditions: args.conditions.clone(),
-                order_by: args.order_by.clone(),
+                order_by: args.order_by.clone().or_else(|| Some("name".into())),
                 page: args.page,
                 page_size: args.page_size,
                 fields: args.fields.clone(),
@@ -1935,7 +1950,7 @@ fn cw_search_agreements<'a>(
                     ),
             )
             .await?;
-        let value = q.finish(records)?;
+        let value = q.finish(records, ctx.answer_cap)?;
         Ok(value)
     })
 }
@@ -1984,7 +1999,7 @@ fn cw_get_agreement<'a>(
                     ),
             )
             .await?;
-        let mut value = rt::finish_one(record, keep_info)?;
+        let mut value = rt::finish_one(record, keep_info, ctx.answer_cap)?;
         Ok(value)
     })
 }
@@ -2046,7 +2061,7 @@ fn cw_search_invoices<'a>(
             terms,
             rt::ListArgs {
                 conditions: args.conditions.clone(),
-                order_by: args.order_by.clone(),
+                order_by: args.order_by.clone().or_else(|| Some("date desc".into())),
                 page: args.page,
                 page_size: args.page_size,
                 fields: args.fields.clone(),
@@ -2071,7 +2086,7 @@ fn cw_search_invoices<'a>(
                     ),
             )
             .await?;
-        let value = q.finish(records)?;
+        let value = q.finish(records, ctx.answer_cap)?;
         Ok(value)
     })
 }
@@ -2120,7 +2135,7 @@ fn cw_get_invoice<'a>(
                     ),
             )
             .await?;
-        let mut value = rt::finish_one(record, keep_info)?;
+        let mut value = rt::finish_one(record, keep_info, ctx.answer_cap)?;
         Ok(value)
     })
 }
@@ -2177,7 +2192,7 @@ fn cw_search_projects<'a>(
             terms,
             rt::ListArgs {
                 conditions: args.conditions.clone(),
-                order_by: args.order_by.clone(),
+                order_by: args.order_by.clone().or_else(|| Some("name".into())),
                 page: args.page,
                 page_size: args.page_size,
                 fields: args.fields.clone(),
@@ -2202,7 +2217,7 @@ fn cw_search_projects<'a>(
                     ),
             )
             .await?;
-        let value = q.finish(records)?;
+        let value = q.finish(records, ctx.answer_cap)?;
         Ok(value)
     })
 }
@@ -2251,7 +2266,7 @@ fn cw_get_project<'a>(
                     ),
             )
             .await?;
-        let mut value = rt::finish_one(record, keep_info)?;
+        let mut value = rt::finish_one(record, keep_info, ctx.answer_cap)?;
         Ok(value)
     })
 }
@@ -2308,7 +2323,7 @@ fn cw_search_project_tickets<'a>(
             terms,
             rt::ListArgs {
                 conditions: args.conditions.clone(),
-                order_by: args.order_by.clone(),
+                order_by: args.order_by.clone().or_else(|| Some("id desc".into())),
                 page: args.page,
                 page_size: args.page_size,
                 fields: args.fields.clone(),
@@ -2333,7 +2348,7 @@ fn cw_search_project_tickets<'a>(
                     ),
             )
             .await?;
-        let value = q.finish(records)?;
+        let value = q.finish(records, ctx.answer_cap)?;
         Ok(value)
     })
 }
@@ -2426,7 +2441,7 @@ fn cw_get_project_ticket<'a>(
                 map.insert("description".into(), found);
             }
         }
-        let mut value = rt::finish_one(record, keep_info)?;
+        let mut value = rt::finish_one(record, keep_info, ctx.answer_cap)?;
         Ok(value)
     })
 }
@@ -2484,7 +2499,7 @@ fn cw_search_members<'a>(
             terms,
             rt::ListArgs {
                 conditions: args.conditions.clone(),
-                order_by: args.order_by.clone(),
+                order_by: args.order_by.clone().or_else(|| Some("identifier".into())),
                 page: args.page,
                 page_size: args.page_size,
                 fields: args.fields.clone(),
@@ -2509,7 +2524,7 @@ fn cw_search_members<'a>(
                     ),
             )
             .await?;
-        let value = q.finish(records)?;
+        let value = q.finish(records, ctx.answer_cap)?;
         Ok(value)
     })
 }
@@ -2558,7 +2573,7 @@ fn cw_get_member<'a>(
                     ),
             )
             .await?;
-        let mut value = rt::finish_one(record, keep_info)?;
+        let mut value = rt::finish_one(record, keep_info, ctx.answer_cap)?;
         Ok(value)
     })
 }
@@ -2621,7 +2636,10 @@ fn cw_search_schedule_entries<'a>(
             terms,
             rt::ListArgs {
                 conditions: args.conditions.clone(),
-                order_by: args.order_by.clone(),
+                order_by: args
+                    .order_by
+                    .clone()
+                    .or_else(|| Some("dateStart desc".into())),
                 page: args.page,
                 page_size: args.page_size,
                 fields: args.fields.clone(),
@@ -2646,7 +2664,7 @@ fn cw_search_schedule_entries<'a>(
                     ),
             )
             .await?;
-        let value = q.finish(records)?;
+        let value = q.finish(records, ctx.answer_cap)?;
         Ok(value)
     })
 }
@@ -2695,7 +2713,7 @@ fn cw_get_schedule_entry<'a>(
                     ),
             )
             .await?;
-        let mut value = rt::finish_one(record, keep_info)?;
+        let mut value = rt::finish_one(record, keep_info, ctx.answer_cap)?;
         Ok(value)
     })
 }
@@ -2718,7 +2736,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "cw_my_tickets",
         title: "My tickets",
-        description: "Tickets the configured member (CW_MEMBER_IDENTIFIER) owns or is a resource on. Example: {\"closed\": false}.",
+        description: "Tickets the configured member (CW_MEMBER_IDENTIFIER) owns or is a resource on. Newest first. Example: {\"closed\": false}.",
         toolset: "tickets",
         tier: Tier::Read,
         tier_per_call: false,
@@ -2732,7 +2750,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "cw_get_ticket",
         title: "Get a ticket",
-        description: "One service ticket by id, with its description (the text of its first detail note) and optionally all its notes. Example: {\"id\": 4711, \"include_notes\": true}.",
+        description: "One service ticket by id, with its description (the text of its first detail note) or, with include_notes, all its notes (the description is the oldest detail note). Example: {\"id\": 4711, \"include_notes\": true}.",
         toolset: "tickets",
         tier: Tier::Read,
         tier_per_call: false,
@@ -2746,7 +2764,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "cw_list_ticket_notes",
         title: "List a ticket's notes",
-        description: "Notes of a service ticket: discussion (customer-visible), internal and resolution. Example: {\"ticket_id\": 4711}.",
+        description: "Notes of a service ticket: discussion (customer-visible), internal and resolution. Newest first. Example: {\"ticket_id\": 4711}.",
         toolset: "tickets",
         tier: Tier::Read,
         tier_per_call: false,
@@ -2802,7 +2820,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "cw_list_boards",
         title: "List service boards",
-        description: "Service boards (ids and names), for filters and for creating or moving tickets.",
+        description: "Service boards (ids and names), for filters and for creating or moving tickets. By name.",
         toolset: "tickets",
         tier: Tier::Read,
         tier_per_call: false,
@@ -2816,7 +2834,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "cw_list_board_statuses",
         title: "List a board's statuses",
-        description: "Statuses of one board (ids, names, whether closed). Example: {\"board_id\": 1}.",
+        description: "Statuses of one board (ids, names, whether closed). In the board's own order. Example: {\"board_id\": 1}.",
         toolset: "tickets",
         tier: Tier::Read,
         tier_per_call: false,
@@ -2830,7 +2848,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "cw_list_board_types",
         title: "List a board's ticket types",
-        description: "Ticket types of one board. Example: {\"board_id\": 1}.",
+        description: "Ticket types of one board. By name. Example: {\"board_id\": 1}.",
         toolset: "tickets",
         tier: Tier::Read,
         tier_per_call: false,
@@ -2844,7 +2862,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "cw_list_priorities",
         title: "List ticket priorities",
-        description: "Ticket priorities (ids and names).",
+        description: "Ticket priorities (ids and names). In ConnectWise's own order.",
         toolset: "tickets",
         tier: Tier::Read,
         tier_per_call: false,
@@ -2872,7 +2890,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "cw_my_time",
         title: "My time entries",
-        description: "Time logged by the configured member (CW_MEMBER_IDENTIFIER). Example: {\"from\": \"2026-11-16\"}.",
+        description: "Time logged by the configured member (CW_MEMBER_IDENTIFIER). Newest first. Example: {\"from\": \"2026-11-16\"}.",
         toolset: "time",
         tier: Tier::Read,
         tier_per_call: false,
@@ -2886,7 +2904,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "cw_ticket_time",
         title: "Time on a ticket",
-        description: "Time entries charged to one ticket. Example: {\"ticket_id\": 4711}.",
+        description: "Time entries charged to one ticket. Newest first. Example: {\"ticket_id\": 4711}.",
         toolset: "time",
         tier: Tier::Read,
         tier_per_call: false,
@@ -2900,7 +2918,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "cw_search_time_entries",
         title: "Search time entries",
-        description: "Time entries by member, company, charge type and dates. Example: {\"member\": \"JSmith\", \"from\": \"2026-11-01\"}.",
+        description: "Time entries by member, company, charge type and dates. Newest first. Example: {\"member\": \"JSmith\", \"from\": \"2026-11-01\"}.",
         toolset: "time",
         tier: Tier::Read,
         tier_per_call: false,
@@ -2914,7 +2932,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "cw_search_companies",
         title: "Search companies",
-        description: "Customers and other companies by name or identifier. Example: {\"name_contains\": \"acme\"}.",
+        description: "Customers and other companies by name or identifier: ids, identifiers and names (phone and address: cw_get_company). By name. Example: {\"name_contains\": \"acme\"}.",
         toolset: "companies",
         tier: Tier::Read,
         tier_per_call: false,
@@ -2942,7 +2960,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "cw_search_contacts",
         title: "Search contacts",
-        description: "People at companies, with phones and emails. Example: {\"company\": \"ACME\", \"last_name\": \"Doe\"}.",
+        description: "People at companies, with phones and emails. By last name. Example: {\"company\": \"ACME\", \"last_name\": \"Doe\"}.",
         toolset: "companies",
         tier: Tier::Read,
         tier_per_call: false,
@@ -2970,7 +2988,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "cw_search_configurations",
         title: "Search configurations",
-        description: "Devices and other configuration items (servers, workstations, firewalls): serial numbers, IPs, OS, warranty. Example: {\"company\": \"ACME\", \"name_contains\": \"srv\"}.",
+        description: "Devices and other configuration items (servers, workstations, firewalls): serial numbers, IPs, OS, warranty. By name. Example: {\"company\": \"ACME\", \"name_contains\": \"srv\"}.",
         toolset: "companies",
         tier: Tier::Read,
         tier_per_call: false,
@@ -2998,7 +3016,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "cw_search_opportunities",
         title: "Search opportunities",
-        description: "Sales opportunities by company, status and sales rep. Example: {\"company\": \"ACME\"}.",
+        description: "Sales opportunities by company, status and sales rep. Newest first. Example: {\"company\": \"ACME\"}.",
         toolset: "sales",
         tier: Tier::Read,
         tier_per_call: false,
@@ -3026,7 +3044,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "cw_search_activities",
         title: "Search activities",
-        description: "CRM activities (calls, meetings, follow-ups) by company or assignee. Example: {\"assigned_to\": \"JSmith\"}.",
+        description: "CRM activities (calls, meetings, follow-ups) by company or assignee. Newest first. Example: {\"assigned_to\": \"JSmith\"}.",
         toolset: "sales",
         tier: Tier::Read,
         tier_per_call: false,
@@ -3054,7 +3072,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "cw_search_agreements",
         title: "Search agreements",
-        description: "Service agreements (contracts) by company, type, and whether cancelled. Example: {\"company\": \"ACME\"}.",
+        description: "Service agreements (contracts) by company, type, and whether cancelled. By name. Example: {\"company\": \"ACME\"}.",
         toolset: "finance",
         tier: Tier::Read,
         tier_per_call: false,
@@ -3082,7 +3100,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "cw_search_invoices",
         title: "Search invoices",
-        description: "Invoices by company, number and date. Example: {\"company\": \"ACME\", \"from\": \"2026-10-01\"}.",
+        description: "Invoices by company, number and date. Newest first. Example: {\"company\": \"ACME\", \"from\": \"2026-10-01\"}.",
         toolset: "finance",
         tier: Tier::Read,
         tier_per_call: false,
@@ -3110,7 +3128,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "cw_search_projects",
         title: "Search projects",
-        description: "Projects by company, manager and open/closed. Example: {\"company\": \"ACME\", \"closed\": false}.",
+        description: "Projects by company, manager and open/closed. By name. Example: {\"company\": \"ACME\", \"closed\": false}.",
         toolset: "projects",
         tier: Tier::Read,
         tier_per_call: false,
@@ -3138,7 +3156,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "cw_search_project_tickets",
         title: "Search project tickets",
-        description: "Tickets (tasks) of projects, by project, phase or status. Example: {\"project_id\": 2}.",
+        description: "Tickets (tasks) of projects, by project, phase or status. Newest first. Example: {\"project_id\": 2}.",
         toolset: "projects",
         tier: Tier::Read,
         tier_per_call: false,
@@ -3166,7 +3184,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "cw_search_members",
         title: "Search members",
-        description: "Staff (members): identifiers, names, emails. Example: {\"name_contains\": \"smith\"}.",
+        description: "Staff (members): identifiers, names, emails. By identifier. Example: {\"name_contains\": \"smith\"}.",
         toolset: "members",
         tier: Tier::Read,
         tier_per_call: false,
@@ -3194,7 +3212,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "cw_search_schedule_entries",
         title: "Search schedule entries",
-        description: "Calendar and dispatch entries by member and dates. Example: {\"member\": \"JSmith\", \"from\": \"2026-11-23\"}.",
+        description: "Calendar and dispatch entries by member and dates. Newest first. Example: {\"member\": \"JSmith\", \"from\": \"2026-11-23\"}.",
         toolset: "schedule",
         tier: Tier::Read,
         tier_per_call: false,

@@ -35,6 +35,10 @@ pub struct ToolSpec {
     pub fields: Option<String>,
     /// Default page size of list tools.
     pub page_size: Option<i32>,
+    /// The `orderBy` a list tool sends unless the caller gives one
+    /// (required of list tools: ConnectWise's own order is by id, oldest
+    /// first, which is rarely what a technician means).
+    pub order_by: Option<String>,
     /// For "my …" tools: the field that must equal the configured member.
     pub member_filter: Option<String>,
     /// For "my …" tools: a text list of member identifiers (`resources`)
@@ -237,6 +241,9 @@ pub struct DerivedSpec {
     pub order_by: String,
     /// The field of that record whose value it is.
     pub field: String,
+    /// An include (its `arg`) that already brings the value: when asked for,
+    /// the value is not fetched again (a ticket's notes hold its description).
+    pub unless: Option<String>,
 }
 
 /// Reads the allow-list; errors name the tool, and the argument or include.

@@ -378,18 +378,19 @@ fn call(plan: &ToolPlan) -> TokenStream {
         Shape::List {
             record,
             default_fields,
+            default_order,
             page_size,
         } => quote! {
             let q = rt::ListQuery::new(#record, #default_fields, #page_size, terms, rt::ListArgs {
                 conditions: args.conditions.clone(),
-                order_by: args.order_by.clone(),
+                order_by: args.order_by.clone().or_else(|| Some(#default_order.into())),
                 page: args.page,
                 page_size: args.page_size,
                 fields: args.fields.clone(),
                 cursor: args.cursor.clone(),
             })?;
             let records = #call;
-            let value = q.finish(records)?;
+            let value = q.finish(records, ctx.answer_cap)?;
         },
         Shape::One { fields } => {
             let fields = match fields {
@@ -418,7 +419,7 @@ fn call(plan: &ToolPlan) -> TokenStream {
                 let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
                 #record
                 #(#derived)*
-                let mut value = rt::finish_one(record, keep_info)?;
+                let mut value = rt::finish_one(record, keep_info, ctx.answer_cap)?;
             }
         }
     }
@@ -454,7 +455,7 @@ fn include_step(inc: &IncludePlan) -> TokenStream {
         if args.#ident == Some(true) {
             let q = rt::ListQuery::new(#record, #fields, 100, Vec::new(), rt::ListArgs::default())?;
             let records = ctx.cw.read(ctx.cw.api().#method(#(#args),*)).await?;
-            let list = q.finish(records)?;
+            let list = q.finish(records, ctx.answer_cap)?;
             if let Value::Object(map) = &mut value { map.insert(#key.into(), list); }
         }
     }
@@ -471,8 +472,15 @@ fn derived_step(d: &DerivedPlan) -> TokenStream {
     let args = d.call.iter().map(call_arg);
     let (record, field, key) = (&d.record, &d.field, &d.key);
     let (conditions, order_by) = (&d.conditions, &d.order_by);
+    let wanted = match &d.unless {
+        Some(include) => {
+            let include = field_ident(include);
+            quote!(#flag && args.#include != Some(true))
+        }
+        None => quote!(#flag),
+    };
     quote! {
-        if #flag {
+        if #wanted {
             let q = rt::ListQuery::new(#record, #field, 1, Vec::new(), rt::ListArgs {
                 conditions: Some(#conditions.into()),
                 order_by: Some(#order_by.into()),

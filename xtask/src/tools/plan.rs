@@ -88,6 +88,7 @@ pub enum Shape {
     List {
         record: String,
         default_fields: String,
+        default_order: String,
         page_size: i32,
     },
     /// `fields` is `Some(default projection)` for a GET, which takes a
@@ -159,6 +160,8 @@ pub struct DerivedPlan {
     pub order_by: String,
     pub field: String,
     pub call: Vec<CallArg>,
+    /// The include argument that makes it redundant.
+    pub unless: Option<String>,
 }
 
 /// Default page size of list tools.
@@ -542,6 +545,10 @@ fn list_param(name: &str) -> Option<ListParam> {
 fn plan_shape(cx: &mut Context<'_, '_>) -> Shape {
     let default_fields = cx.tool.fields.clone().unwrap_or_default();
     if !cx.is_list {
+        if cx.tool.order_by.is_some() {
+            cx.problems
+                .push("order_by: only list tools take a default order".into());
+        }
         let fields = (cx.op.method == "get").then_some(default_fields);
         return Shape::One { fields };
     }
@@ -551,9 +558,27 @@ fn plan_shape(cx: &mut Context<'_, '_>) -> Shape {
             cx.problems.push(problem);
         }
     }
+    let default_order = cx.tool.order_by.clone().unwrap_or_default();
+    if default_order.trim().is_empty() {
+        cx.problems.push(
+            "a list tool needs `order_by` (what its description promises: newest first, by name …)".into(),
+        );
+    }
+    for clause in default_order.split(',').filter(|c| !c.trim().is_empty()) {
+        let mut words = clause.split_whitespace();
+        let field = words.next().unwrap_or_default();
+        if !cx.has_field(&cx.record, field) {
+            let problem = format!("order_by: {} has no field {field}", cx.record);
+            cx.problems.push(problem);
+        }
+        if let Some(dir) = words.next().filter(|d| !matches!(*d, "asc" | "desc")) {
+            cx.problems.push(format!("order_by: {dir:?} is not asc or desc"));
+        }
+    }
     Shape::List {
         record: cx.record.clone(),
         default_fields,
+        default_order,
         page_size: cx.tool.page_size.unwrap_or(PAGE_SIZE),
     }
 }
@@ -590,6 +615,12 @@ fn plan_derived(cx: &mut Context<'_, '_>, args: &[ArgPlan], d: &DerivedSpec) -> 
         cx.problems
             .push(format!("{what}: order_by: {record} has no field {order_field}"));
     }
+    if let Some(unless) = &d.unless
+        && !cx.tool.includes.iter().any(|i| &i.arg == unless)
+    {
+        cx.problems
+            .push(format!("{what}: unless: the tool has no include {unless}"));
+    }
     if cx.has_field(&cx.record, &d.key) {
         let problem = format!("{what}: {} already has a field {}", cx.record, d.key);
         cx.problems.push(problem);
@@ -602,6 +633,7 @@ fn plan_derived(cx: &mut Context<'_, '_>, args: &[ArgPlan], d: &DerivedSpec) -> 
         order_by: d.order_by.clone(),
         field: d.field.clone(),
         call,
+        unless: d.unless.clone(),
     })
 }
 
@@ -726,10 +758,16 @@ mod tests {
         })
     }
 
+    /// A tool of `operation`; the list operation gets the order list tools need.
     fn tool(operation: &str, rest: &str) -> String {
+        let order = if operation == "getTs" {
+            "order_by = \"id desc\"\n"
+        } else {
+            ""
+        };
         format!(
             "[[tool]]\nname = \"cw_t\"\noperation = \"{operation}\"\ntoolset = \"t\"\ntitle = \"T\"\n\
-             description = \"  Tickets.  \"\n{rest}\n"
+             description = \"  Tickets.  \"\n{order}{rest}\n"
         )
     }
 
@@ -801,6 +839,7 @@ mod tests {
             Shape::List {
                 record: "T".into(),
                 default_fields: "id,summary".into(),
+                default_order: "id desc".into(),
                 page_size: PAGE_SIZE
             }
         );
@@ -913,6 +952,30 @@ mod tests {
             )
             .unwrap_err(),
             ["spec/tools.toml: tool cw_t: derived d: only a tool that reads one record can derive a value"]
+        );
+    }
+
+    #[test]
+    fn a_list_tool_says_its_order_and_the_order_is_checked() {
+        let unordered = tool("getTs", "").replace("order_by = \"id desc\"\n", "");
+        assert_eq!(
+            plan_of(&unordered, &spec(), None).unwrap_err(),
+            [
+                "spec/tools.toml: tool cw_t: a list tool needs `order_by` (what its description promises: newest first, by name …)"
+            ]
+        );
+        let bad = tool("getTs", "").replace("id desc", "rank upward");
+        assert_eq!(
+            plan_of(&bad, &spec(), None).unwrap_err(),
+            [
+                "spec/tools.toml: tool cw_t: order_by: T has no field rank",
+                "spec/tools.toml: tool cw_t: order_by: \"upward\" is not asc or desc",
+            ]
+        );
+        let one = tool("getT", "order_by = \"id\"") + &arg("id", "integer", "required = true\npath = \"id\"");
+        assert_eq!(
+            plan_of(&one, &spec(), None).unwrap_err(),
+            ["spec/tools.toml: tool cw_t: order_by: only list tools take a default order"]
         );
     }
 

@@ -1,0 +1,281 @@
+//! The words people use for ConnectWise's things, mapped onto the words
+//! the spec uses for them: the one home of the search's domain knowledge.
+//!
+//! Most of the search's vocabulary comes from the spec itself (paths, tags,
+//! schema and field names, split and stemmed; see [`super::search`]). What
+//! the spec cannot know is written here, in four kinds, each a general fact
+//! of MSP work or of ConnectWise, never a fix for one request:
+//!
+//! - [`ACRONYMS`]: the abbreviations of MSP and ITSM work, spelled out in
+//!   ConnectWise's words (CI → configuration, PTO → accrual);
+//! - [`EVERYDAY`]: everyday and MSP words for ConnectWise's entities
+//!   (device → configuration, branch → site, brand → manufacturer);
+//! - [`SCREENS`]: what ConnectWise's own screens call a thing the API names
+//!   otherwise (Receiving → purchase order line items, Standard Notes);
+//! - [`PHRASES`]: several words that mean one thing ("api key" → token).
+//!
+//! Every entry is text: keys and targets go through the same splitting and
+//! stemming as the spec, so "entries" here meets "entry" there.
+
+/// MSP and ITSM abbreviations → ConnectWise's words for them. An acronym
+/// that is ConnectWise's own name (SLA, RMA, KPI, SSO, LDAP) needs no
+/// entry: the spec has it.
+pub const ACRONYMS: &[(&str, &str)] = &[
+    ("po", "purchase order"),
+    ("ci", "configuration"),
+    ("cmdb", "configuration"),
+    ("kb", "knowledge base article"),
+    ("pto", "accrual"),
+    ("rmm", "managed devices integration"),
+    ("udf", "user defined field"),
+    ("gl", "gl account"),
+    ("ar", "invoice payment"),
+    ("mrr", "agreement addition"),
+    ("arr", "agreement addition"),
+    ("sow", "project"),
+    ("bom", "product component"),
+    ("uom", "unit measure"),
+    ("sku", "catalog item"),
+    ("csat", "survey result"),
+    ("nps", "survey result"),
+    ("ooo", "in out board"),
+    ("tz", "time zone"),
+    ("o365", "office365"),
+    ("m365", "office365"),
+];
+
+/// Everyday and MSP words → the ConnectWise entity they stand for.
+pub const EVERYDAY: &[(&str, &str)] = &[
+    ("device", "configuration"),
+    ("asset", "configuration"),
+    ("machine", "configuration"),
+    ("computer", "configuration"),
+    ("server", "configuration"),
+    ("workstation", "configuration"),
+    ("laptop", "configuration"),
+    ("desktop", "configuration"),
+    ("printer", "configuration"),
+    ("firewall", "configuration"),
+    ("hardware", "configuration"),
+    ("config", "configuration"),
+    ("warranty", "configuration warranty"),
+    ("serial", "serial configuration"),
+    ("customer", "company"),
+    ("client", "company"),
+    ("account", "company account"),
+    ("org", "company"),
+    ("organisation", "company"),
+    ("organization", "company"),
+    ("vendor", "vendor company"),
+    ("supplier", "vendor"),
+    ("distributor", "vendor"),
+    ("contract", "agreement"),
+    ("renew", "agreement end"),
+    ("renewal", "agreement end"),
+    ("tech", "member"),
+    ("technician", "member"),
+    ("engineer", "member"),
+    ("issue", "ticket"),
+    ("incident", "ticket"),
+    ("case", "ticket"),
+    ("request", "ticket"),
+    ("deal", "opportunity"),
+    ("lead", "opportunity"),
+    ("pipeline", "opportunity"),
+    ("quote", "opportunity"),
+    ("article", "knowledge base article"),
+    ("unbilled", "time entry billable"),
+    ("billing", "invoice billing"),
+    ("bill", "invoice"),
+    ("calendar", "schedule entry"),
+    ("appointment", "schedule entry"),
+    ("visit", "schedule entry"),
+    ("onsite", "schedule entry"),
+    ("queue", "board"),
+    ("product", "catalog product"),
+    ("part", "catalog product"),
+    ("stock", "inventory"),
+    ("brand", "manufacturer"),
+    ("maker", "manufacturer"),
+    ("history", "audit trail"),
+    ("attachment", "document"),
+    ("file", "document"),
+    ("webhook", "callback"),
+    ("timer", "stopwatch"),
+    ("hours", "time entry"),
+    ("logged", "time entry"),
+    ("phone", "communication"),
+    ("addon", "addition"),
+    ("licence", "addition"),
+    ("license", "addition"),
+    ("job", "project"),
+    ("milestone", "phase"),
+    ("urgency", "severity"),
+    ("permission", "security role"),
+    // A feature's settings are its `…Configurations` or `…Setups` in the
+    // API (ldapConfigurations, office365/emailSetups, timeZoneSetups).
+    ("setting", "setting setup configuration"),
+    ("turn", "convert"),
+    ("offboard", "deactivate"),
+    ("disable", "deactivate"),
+    ("leaver", "deactivate member"),
+    ("canned", "standard note"),
+    ("boilerplate", "standard note"),
+    ("snippet", "standard note"),
+];
+
+/// ConnectWise's screen and menu words → the API's words for the same thing.
+pub const SCREENS: &[(&str, &str)] = &[
+    ("timesheet", "time sheet"),
+    ("dispatch", "schedule entry"),
+    ("picking", "picking shipping detail"),
+    ("shipping", "picking shipping detail"),
+    ("invoicing", "invoice"),
+    ("helpdesk", "service ticket"),
+    ("funnel", "opportunity"),
+    ("portal", "portal"),
+];
+
+/// Several words that name one thing, and ConnectWise's words that replace
+/// them (taken as they are: neither stop words nor expanded again).
+pub const PHRASES: &[(&str, &str)] = &[
+    ("add on", "addition"),
+    ("api key", "token"),
+    ("access token", "token"),
+    ("service level agreement", "sla"),
+    ("return merchandise authorization", "rma"),
+    ("paid time off", "accrual"),
+    ("time off", "accrual"),
+    ("out of office", "in out board"),
+    ("help desk", "service ticket"),
+    ("configuration item", "configuration"),
+    ("canned response", "standard note"),
+    // ConnectWise's "My Account" and "My Company" screens: "my" is no stop
+    // word there.
+    ("my account", "my account"),
+    ("my company", "my company"),
+];
+
+/// Words for places: a customer's are its sites, the MSP's own its
+/// locations (ConnectWise's two kinds of place).
+pub const PLACE_WORDS: &[&str] = &["location", "office", "branch", "premises"];
+
+/// Words that say a request is about the MSP itself, not a customer: its
+/// own setup lives in the `system` module (My Company, locations,
+/// departments, members, security roles).
+pub const OWN_WORDS: &[&str] = &["our", "own", "we", "us", "internal", "inhouse"];
+
+/// Words for people: at a customer they are its contacts, at the MSP its
+/// members (ConnectWise's two kinds of person).
+pub const PERSON_WORDS: &[&str] = &[
+    "person",
+    "people",
+    "staff",
+    "employee",
+    "user",
+    "worker",
+    "colleague",
+];
+
+/// Words that say nothing about which endpoint.
+pub const STOP_WORDS: &[&str] = &[
+    "a",
+    "an",
+    "the",
+    "for",
+    "of",
+    "with",
+    "to",
+    "in",
+    "on",
+    "by",
+    "my",
+    "me",
+    "all",
+    "and",
+    "or",
+    "show",
+    "find",
+    "which",
+    "what",
+    "that",
+    "is",
+    "are",
+    "was",
+    "were",
+    "per",
+    "from",
+    "their",
+    "our",
+    "own",
+    "i",
+    "we",
+    "us",
+    "you",
+    "your",
+    "it",
+    "its",
+    "this",
+    "next",
+    "last",
+    "month",
+    "week",
+    "today",
+    "tomorrow",
+    "yesterday",
+    "year",
+    "quarter",
+    "any",
+    "some",
+    "do",
+    "does",
+    "have",
+    "has",
+    "get",
+    "list",
+    "lists",
+    "see",
+    "look",
+    "up",
+    "who",
+    "where",
+    "when",
+    "how",
+    "why",
+    "about",
+    "into",
+    "after",
+    "before",
+    "since",
+    "until",
+    "during",
+    "between",
+    "against",
+    "over",
+    "under",
+    "within",
+    "without",
+    "through",
+    "at",
+    "be",
+    "been",
+    "being",
+    "there",
+    "them",
+    "they",
+    "so",
+    "can",
+    "could",
+    "would",
+    "should",
+    "will",
+    "want",
+    "need",
+    "please",
+    "like",
+    "via",
+    "currently",
+    "connectwise",
+    "cw",
+    "psa",
+];
