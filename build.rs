@@ -50,6 +50,13 @@ fn generate() -> Result<(), String> {
         .and_then(Value::as_str)
         .ok_or("the spec has no info.version")?;
     println!("cargo::rustc-env=CW_SPEC_VERSION={version}");
+    println!(
+        "cargo::rustc-env=CW_MEDIA_TYPE={}; version={version}",
+        normalize::VENDOR_JSON
+    );
+    let (root, api_path) = api_root(&normalized.spec)?;
+    println!("cargo::rustc-env=CW_API_ROOT={root}");
+    println!("cargo::rustc-env=CW_API_PATH={api_path}");
     let minified = serde_json::to_vec(&normalized.spec).map_err(|e| e.to_string())?;
     write_if_changed(&out_dir.join("manage.normalized.json"), &minified)?;
     write_if_changed(
@@ -58,6 +65,26 @@ fn generate() -> Result<(), String> {
     )?;
     let catalog = catalog::catalog_source(&normalized.spec);
     write_if_changed(&out_dir.join("catalog.rs"), catalog.as_bytes())
+}
+
+/// The path of the spec's server URL (`/v4_6_release/apis/3.0`) and its end
+/// after the release segment, the REST API's own path (`/apis/3.0`).
+fn api_root(spec: &Value) -> Result<(String, String), String> {
+    let url = spec
+        .pointer("/servers/0/url")
+        .and_then(Value::as_str)
+        .ok_or("the spec has no servers[0].url")?;
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let root = after_scheme.find('/').map_or("", |i| &after_scheme[i..]);
+    let root = root.trim_end_matches('/');
+    match root.split('/').collect::<Vec<_>>()[..] {
+        ["", release, "apis", version] if !release.is_empty() && !version.is_empty() => {
+            Ok((root.to_owned(), format!("/apis/{version}")))
+        }
+        _ => Err(format!(
+            "the spec's server URL {url:?} does not end in /{{release}}/apis/{{version}}"
+        )),
+    }
 }
 
 /// `static SCHEMAS: &[(&str, &str)]`, each component schema as (name,

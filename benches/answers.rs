@@ -14,6 +14,8 @@
 //! `ANSWERS_BIN` runs another build of the server (an older commit) for a
 //! before/after comparison.
 
+mod support;
+
 use connectwise_mcp::sim::{
     DEMO_CLIENT_ID, DEMO_COMPANY_ID, DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY, SimOptions, Simulator,
 };
@@ -21,6 +23,7 @@ use rmcp::ServiceExt;
 use rmcp::model::CallToolRequestParams;
 use rmcp::transport::TokioChildProcess;
 use serde_json::{Map, Value, json};
+use support::{binary, command};
 
 /// The technician asking: "my tickets", "my time".
 const ME: &str = "JSmith";
@@ -151,17 +154,20 @@ async fn run() {
     let bpe = tiktoken_rs::o200k_base().expect("o200k_base");
     let tokens = |text: &str| bpe.encode_with_special_tokens(text).len();
     let sim = Simulator::start(SimOptions::default()).await;
-    let bin =
-        std::env::var("ANSWERS_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_connectwise-mcp").to_owned());
-    let mut cmd = tokio::process::Command::new(&bin);
-    cmd.args(["--toolsets", "all", "serve"])
-        .env_clear()
-        .env("CW_SITE", sim.site())
-        .env("CW_COMPANY_ID", DEMO_COMPANY_ID)
-        .env("CW_PUBLIC_KEY", DEMO_PUBLIC_KEY)
-        .env("CW_PRIVATE_KEY", DEMO_PRIVATE_KEY)
-        .env("CW_CLIENT_ID", DEMO_CLIENT_ID)
-        .env("CW_MEMBER_IDENTIFIER", ME);
+    let bin = binary("ANSWERS_BIN");
+    let site = sim.site();
+    let cmd = tokio::process::Command::from(command(
+        &bin,
+        &["--toolsets", "all", "serve"],
+        &[
+            ("CW_SITE", site.as_str()),
+            ("CW_COMPANY_ID", DEMO_COMPANY_ID),
+            ("CW_PUBLIC_KEY", DEMO_PUBLIC_KEY),
+            ("CW_PRIVATE_KEY", DEMO_PRIVATE_KEY),
+            ("CW_CLIENT_ID", DEMO_CLIENT_ID),
+            ("CW_MEMBER_IDENTIFIER", ME),
+        ],
+    ));
     let client = ().serve(TokioChildProcess::new(cmd).expect("spawn")).await.expect("initialize");
     println!("binary: {bin}\n");
     println!(

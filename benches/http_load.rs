@@ -5,16 +5,20 @@
 //! p50/p99 latency of a call through the server and of the same request sent
 //! straight to the simulator (the difference is the server's added latency),
 //! errors, and the server's peak resident memory. Settings:
-//! `HTTP_LOAD_SESSIONS` (200), `HTTP_LOAD_CALLS` (20).
+//! `HTTP_LOAD_SESSIONS` (200), `HTTP_LOAD_CALLS` (20); `HTTP_LOAD_BIN=path`
+//! measures another build of the binary.
 //!
 //! The server runs as the real binary with role tokens and an audit log
 //! (to a file); the simulator and the load generator share this process.
 
+mod support;
+
 use connectwise_mcp::sim::{self, SimOptions, Simulator};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
+use support::{binary, command, peak_rss_kib};
 
 const TOKEN: &str = "bench-viewer-token-0123456789";
 
@@ -190,17 +194,6 @@ fn base64_basic(text: &str) -> String {
     base64::engine::general_purpose::STANDARD.encode(text)
 }
 
-fn peak_rss_kib(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
-}
-
 fn main() {
     let sessions = env_usize("HTTP_LOAD_SESSIONS", 200);
     let calls = env_usize("HTTP_LOAD_CALLS", 20);
@@ -208,16 +201,22 @@ fn main() {
     runtime.block_on(async move {
         let sim = Simulator::start(SimOptions::default()).await;
         let audit = std::env::temp_dir().join(format!("http-load-audit-{}.jsonl", std::process::id()));
-        let mut child = Command::new(env!("CARGO_BIN_EXE_connectwise-mcp"))
-            .args(["serve", "--http", "--bind", "127.0.0.1:0"])
-            .env("CW_SITE", sim.site())
-            .env("CW_COMPANY_ID", sim::DEMO_COMPANY_ID)
-            .env("CW_PUBLIC_KEY", sim::DEMO_PUBLIC_KEY)
-            .env("CW_PRIVATE_KEY", sim::DEMO_PRIVATE_KEY)
-            .env("CW_CLIENT_ID", sim::DEMO_CLIENT_ID)
-            .env("MCP_TOKENS_VIEWER", format!("bench:{TOKEN}"))
-            .env("MCP_AUDIT", &audit)
-            .stdin(Stdio::null())
+        let (site, tokens) = (sim.site(), format!("bench:{TOKEN}"));
+        let audit_path = audit.to_string_lossy().into_owned();
+        let mut child = command(
+            &binary("HTTP_LOAD_BIN"),
+            &["serve", "--http", "--bind", "127.0.0.1:0"],
+            &[
+                ("CW_SITE", site.as_str()),
+                ("CW_COMPANY_ID", sim::DEMO_COMPANY_ID),
+                ("CW_PUBLIC_KEY", sim::DEMO_PUBLIC_KEY),
+                ("CW_PRIVATE_KEY", sim::DEMO_PRIVATE_KEY),
+                ("CW_CLIENT_ID", sim::DEMO_CLIENT_ID),
+                ("MCP_TOKENS_VIEWER", tokens.as_str()),
+                ("MCP_AUDIT", audit_path.as_str()),
+            ],
+        )
+        .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()

@@ -15,10 +15,11 @@
 //! No ConnectWise is contacted: the client is built on the first tool call.
 //! `MCP_STARTUP_BIN=path` measures another build of the binary.
 
+mod support;
+
 use serde_json::{Value, json};
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+use support::{StdioServer, binary, median, status_kib};
 
 const RUNS: usize = 10;
 
@@ -35,8 +36,7 @@ struct Sample {
 }
 
 fn main() {
-    let bin =
-        std::env::var("MCP_STARTUP_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_connectwise-mcp").to_owned());
+    let bin = binary("MCP_STARTUP_BIN");
     println!("binary: {bin}");
     let configurations: [(&str, &[&str]); 2] = [
         ("default", &[]),
@@ -80,79 +80,45 @@ fn main() {
     }
 }
 
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    let n = values.len();
-    if n % 2 == 1 {
-        values[n / 2]
-    } else {
-        (values[n / 2 - 1] + values[n / 2]) / 2.0
-    }
-}
-
 fn spawn_once(bin: &str, args: &[&str]) -> Sample {
     let started = Instant::now();
-    let mut child = Command::new(bin)
-        .args(args)
-        .arg("serve")
-        .env_clear()
-        .env("CW_SITE", "cw.example.com")
-        .env("CW_COMPANY_ID", "bench")
-        .env("CW_PUBLIC_KEY", "benchPublic")
-        .env("CW_PRIVATE_KEY", "benchPrivate")
-        .env("CW_CLIENT_ID", "00000000-0000-0000-0000-000000000000")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawning the server");
-    let pid = child.id();
-    let mut stdin = child.stdin.take().expect("stdin");
-    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
-    send(
-        &mut stdin,
-        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
-            "protocolVersion": "2025-06-18",
-            "capabilities": {},
-            "clientInfo": {"name": "mcp_startup bench", "version": "0"}
-        }}),
+    let mut server = StdioServer::spawn(
+        bin,
+        args,
+        &[
+            ("CW_SITE", "cw.example.com"),
+            ("CW_COMPANY_ID", "bench"),
+            ("CW_PUBLIC_KEY", "benchPublic"),
+            ("CW_PRIVATE_KEY", "benchPrivate"),
+            ("CW_CLIENT_ID", "00000000-0000-0000-0000-000000000000"),
+        ],
     );
-    let init = receive(&mut stdout);
+    let init = server.initialize("mcp_startup bench");
     let initialize = started.elapsed();
     assert!(init.get("result").is_some(), "initialize failed: {init}");
-    send(
-        &mut stdin,
-        json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
-    );
-    send(
-        &mut stdin,
-        json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list"}),
-    );
-    let list = receive(&mut stdout);
+    server.notify("notifications/initialized");
+    let list = server.request("tools/list", Value::Null);
     let tools_list = started.elapsed();
     let tools = list["result"]["tools"].clone();
-    let peak_rss_kb = status_kb(pid, "VmHWM:");
+    let peak_rss_kb = status_kib(server.pid(), "VmHWM").unwrap_or(0);
     // The first call of any tool builds the ConnectWise client; this one
     // fails its argument check before touching the catalog or the network.
-    let (first_call, _) = call(&mut stdin, &mut stdout, 3, "cw_get_ticket", json!({"id": -1}));
-    let rss_before_catalog = status_kb(pid, "VmRSS:");
-    let first_search = succeeded(call(
-        &mut stdin,
-        &mut stdout,
-        4,
+    let (first_call, _) = timed_call(&mut server, "cw_get_ticket", json!({"id": -1}));
+    let rss_before_catalog = status_kib(server.pid(), "VmRSS").unwrap_or(0);
+    let first_search = succeeded(timed_call(
+        &mut server,
         "cw_search_endpoints",
         json!({"query": "devices with serial numbers"}),
     ));
-    let first_describe = succeeded(call(
-        &mut stdin,
-        &mut stdout,
-        5,
+    let first_describe = succeeded(timed_call(
+        &mut server,
         "cw_describe_endpoint",
         json!({"operation_id": "postServiceTickets"}),
     ));
-    let catalog_rss_kb = status_kb(pid, "VmRSS:").saturating_sub(rss_before_catalog);
-    drop(stdin);
-    let _ = child.wait();
+    let catalog_rss_kb = status_kib(server.pid(), "VmRSS")
+        .unwrap_or(0)
+        .saturating_sub(rss_before_catalog);
+    server.stop();
     Sample {
         initialize,
         tools_list,
@@ -177,43 +143,8 @@ fn succeeded((took, answer): (Duration, Value)) -> Duration {
 }
 
 /// Calls a tool; returns how long it took and the answer.
-fn call(
-    stdin: &mut impl Write,
-    stdout: &mut impl BufRead,
-    id: u64,
-    tool: &str,
-    arguments: Value,
-) -> (Duration, Value) {
+fn timed_call(server: &mut StdioServer, tool: &str, arguments: Value) -> (Duration, Value) {
     let started = Instant::now();
-    send(
-        stdin,
-        json!({"jsonrpc": "2.0", "id": id, "method": "tools/call", "params": {"name": tool, "arguments": arguments}}),
-    );
-    let answer = receive(stdout);
+    let answer = server.call_tool(tool, &arguments);
     (started.elapsed(), answer)
-}
-
-/// A `kB` line of `/proc/<pid>/status` (`VmHWM:`, `VmRSS:`).
-fn status_kb(pid: u32, key: &str) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with(key))
-                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
-        })
-        .unwrap_or(0)
-}
-
-fn send(stdin: &mut impl Write, message: Value) {
-    let mut line = message.to_string();
-    line.push('\n');
-    stdin.write_all(line.as_bytes()).expect("writing to the server");
-    stdin.flush().expect("flushing");
-}
-
-fn receive(stdout: &mut impl BufRead) -> Value {
-    let mut line = String::new();
-    stdout.read_line(&mut line).expect("reading from the server");
-    serde_json::from_str::<Value>(&line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"))
 }

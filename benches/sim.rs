@@ -16,11 +16,14 @@
 //!
 //! Run: `cargo bench --bench sim`.
 
+mod support;
+
 use connectwise_mcp::sim::{
     DEMO_CLIENT_ID, DEMO_COMPANY_ID, DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY, SimOptions, Simulator, seed,
 };
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::time::{Duration, Instant};
+use support::peak_rss_kib;
 
 fn bench(c: &mut Criterion) {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -36,7 +39,7 @@ fn bench(c: &mut Criterion) {
     println!(
         "sim_large: seeded in {:.2} s, peak RSS {} MiB",
         started.elapsed().as_secs_f64(),
-        peak_rss_kib().map_or("?".into(), |k| format!("{:.0}", k as f64 / 1024.0))
+        peak_rss_kib("self").map_or("?".into(), |k| format!("{:.0}", k as f64 / 1024.0))
     );
     let client = reqwest::Client::new();
     let base = sim.base_url();
@@ -114,13 +117,6 @@ fn bench(c: &mut Criterion) {
     });
     group.finish();
     drop(sim);
-}
-
-/// This process's peak resident set (`VmHWM`), in KiB.
-fn peak_rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 criterion_group!(benches, bench);

@@ -10,14 +10,16 @@
 //!
 //! 1. **Foundations**, knowing nothing of tools or MCP:
 //!    - [`spec`]: the upstream OpenAPI document, normalised (one named rule
-//!      per upstream defect), its schemas one at a time, request bodies
-//!      checked against them ([`spec::validate`]), and how an answer
-//!      differs from them ([`spec::shape`]).
+//!      per upstream defect), its schemas one at a time, the API root and
+//!      media type it implies ([`spec::API_ROOT`], [`spec::MEDIA_TYPE`]),
+//!      request bodies checked against its schemas ([`spec::validate`]), and
+//!      how an answer differs from them ([`spec::shape`]).
 //!    - [`conditions`]: ConnectWise's filter language: parse, print with
 //!      every value escaped, evaluate, validate against the spec.
 //!    - [`catalog`]: every operation of the spec as static data (method,
-//!      path, tier, schemas), paths matched to templates ([`catalog::path`]),
-//!      endpoint search and description.
+//!      path, tier, schemas), path templates and percent-coding
+//!      ([`catalog::template`]), a caller's path matched to a template
+//!      ([`catalog::path`]), endpoint search and description.
 //!    - [`client`]: the typed client progenitor generates from the spec, its
 //!      transport (auth, headers, host guard, retries), errors, and the one
 //!      place answers are decoded, tolerant of any shape ([`client::read`]).
@@ -40,7 +42,8 @@
 //!    time, record shapes) and the command line (`src/main.rs`).
 //!
 //! Beside the stack, [`sim`] is a simulated ConnectWise tenant for tests,
-//! `--demo` and benchmarks; it uses the foundations only.
+//! `--demo` and benchmarks; it uses the foundations only (the catalog's
+//! operations and templates, the spec's schemas).
 
 // 1. Foundations
 pub mod catalog;

@@ -340,7 +340,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             eprintln!(
                 "simulated ConnectWise on http://{addr}{}\n  CW_SITE=http://{addr} CW_COMPANY_ID={} CW_PUBLIC_KEY={} \
                  CW_PRIVATE_KEY={} CW_CLIENT_ID={}",
-                sim::API_ROOT,
+                connectwise_mcp::spec::API_ROOT,
                 options.company_id,
                 options.public_key,
                 options.private_key,

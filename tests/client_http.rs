@@ -10,6 +10,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use connectwise_mcp::client::{ApiError, Config, ConnectWise};
+use connectwise_mcp::spec::{API_ROOT, MEDIA_TYPE};
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -65,10 +66,7 @@ async fn handle(State(script): State<Arc<Script>>, request: Request) -> Response
     tokio::time::sleep(next.delay).await;
     let mut response = (
         StatusCode::from_u16(next.status).unwrap(),
-        [(
-            "content-type",
-            "application/vnd.connectwise.com+json; version=2022.1",
-        )],
+        [("content-type", MEDIA_TYPE)],
         next.body,
     )
         .into_response();
@@ -140,7 +138,7 @@ async fn every_request_carries_basic_auth_client_id_and_the_versioned_accept() {
 
     let request = &seen(&script)[0];
     assert_eq!(request.method, "GET");
-    assert_eq!(request.path, "/v4_6_release/apis/3.0/service/tickets");
+    assert_eq!(request.path, format!("{API_ROOT}/service/tickets"));
     let expected_auth = format!(
         "Basic {}",
         base64_encode(format!("acme+pubkey:{PRIVATE_KEY}").as_bytes())
@@ -150,6 +148,8 @@ async fn every_request_carries_basic_auth_client_id_and_the_versioned_accept() {
         request.headers["clientid"],
         "0b7c0ffe-1234-4567-89ab-0123456789ab"
     );
+    // The one place the literal is spelled out: the 2022.1 spec's media type
+    // (`spec::MEDIA_TYPE`) is what goes on the wire.
     assert_eq!(
         request.headers["accept"],
         "application/vnd.connectwise.com+json; version=2022.1"
@@ -319,7 +319,7 @@ async fn a_500_on_a_write_is_never_retried() {
     assert_eq!(result.unwrap_err().status(), Some(500));
     let seen = seen(&script);
     assert_eq!(seen.len(), 1, "a write that may have landed is not repeated");
-    assert_eq!(seen[0].path, "/v4_6_release/apis/3.0/service/tickets/42/notes");
+    assert_eq!(seen[0].path, format!("{API_ROOT}/service/tickets/42/notes"));
 }
 
 #[tokio::test]
@@ -338,10 +338,10 @@ async fn requests_outside_the_configured_site_are_refused_before_sending() {
     let (script, cw) = setup(vec![], 5).await;
     let transport = cw.transport();
     for url in [
-        "http://evil.example.com/v4_6_release/apis/3.0/service/tickets",
-        "https://127.0.0.1/v4_6_release/apis/3.0/service/tickets",
+        &format!("http://evil.example.com{API_ROOT}/service/tickets"),
+        &format!("https://127.0.0.1{API_ROOT}/service/tickets"),
         &format!("{}../../admin", transport.base_url()),
-        &format!("{}", transport.base_url()).replace("/v4_6_release/apis/3.0/", "/other/"),
+        &format!("{}", transport.base_url()).replace(&format!("{API_ROOT}/"), "/other/"),
     ] {
         let request = transport.http().get(url).build().unwrap();
         let err = transport.execute(request).await.unwrap_err();

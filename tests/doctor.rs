@@ -2,11 +2,12 @@
 //! simulated tenant, once healthy and once per injected failure. Each failure
 //! must be named on its own line, with a fix, and set the exit code.
 
-mod mcp_support;
+mod support;
 
 use connectwise_mcp::sim::{DEMO_MEMBER_IDENTIFIER, Simulator};
-use mcp_support::{command, sim_env, start_sim};
 use serde_json::{Value, json};
+use support::bin::{command, with_env};
+use support::sim::{sim_env, start_sim};
 
 /// What one run printed and how it exited.
 struct Run {
@@ -50,12 +51,6 @@ async fn doctor(env: &[(String, String)]) -> Run {
         code: out.status.code().expect("exit code"),
         report,
     }
-}
-
-fn with(env: Vec<(String, String)>, key: &str, value: &str) -> Vec<(String, String)> {
-    let mut env: Vec<_> = env.into_iter().filter(|(k, _)| k != key).collect();
-    env.push((key.to_owned(), value.to_owned()));
-    env
 }
 
 /// A time sheet of the demo member that covers today, in `status`.
@@ -102,7 +97,7 @@ async fn a_healthy_tenant_is_all_good_and_exits_zero() {
 #[tokio::test]
 async fn bad_keys_are_named_with_the_settings_to_check() {
     let sim = start_sim().await;
-    let run = doctor(&with(sim_env(&sim), "CW_PRIVATE_KEY", "not-the-key")).await;
+    let run = doctor(&with_env(sim_env(&sim), &[("CW_PRIVATE_KEY", "not-the-key")])).await;
     assert_eq!(run.code, 1);
     run.find("site", "ok");
     let keys = run.find("keys", "fail");
@@ -116,10 +111,9 @@ async fn bad_keys_are_named_with_the_settings_to_check() {
 #[tokio::test]
 async fn an_unregistered_client_id_is_named() {
     let sim = start_sim().await;
-    let run = doctor(&with(
+    let run = doctor(&with_env(
         sim_env(&sim),
-        "CW_CLIENT_ID",
-        "11111111-2222-3333-4444-555555555555",
+        &[("CW_CLIENT_ID", "11111111-2222-3333-4444-555555555555")],
     ))
     .await;
     assert_eq!(run.code, 1);
@@ -211,7 +205,7 @@ async fn odd_shapes_are_listed_but_do_not_fail_the_run() {
 
 #[tokio::test]
 async fn a_site_that_does_not_answer_is_named_and_the_rest_skipped() {
-    let env = with(sim_env(&start_sim().await), "CW_SITE", "http://127.0.0.1:9");
+    let env = with_env(sim_env(&start_sim().await), &[("CW_SITE", "http://127.0.0.1:9")]);
     let run = doctor(&env).await;
     assert_eq!(run.code, 1);
     let site = run.find("site", "fail");

@@ -7,13 +7,12 @@
 //! measured and printed only. Then browsing by module, through the real
 //! binary over MCP.
 
-mod mcp_support;
+mod support;
 
 use connectwise_mcp::catalog::search::search;
-use mcp_support::*;
-use rmcp::model::CallToolResult;
 use serde::Deserialize;
 use serde_json::{Value, json};
+use support::mcp::{Client, call, connect_offline, json_of, records, text};
 
 #[derive(Deserialize)]
 struct Fixture {
@@ -82,12 +81,8 @@ fn the_third_set_stays_above_a_floor() {
     );
 }
 
-fn structured(result: &CallToolResult) -> Value {
-    json_of(result)
-}
-
 async fn browse(client: &Client, args: Value) -> Value {
-    structured(&call(client, "cw_search_endpoints", args).await.unwrap())
+    json_of(&call(client, "cw_search_endpoints", args).await.unwrap())
 }
 
 #[tokio::test]

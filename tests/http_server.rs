@@ -5,44 +5,20 @@
 //! ConnectWise not blocking other sessions, many sessions at once, the
 //! audit log and shutdown on SIGTERM.
 
-mod http_support;
-mod mcp_support;
+mod support;
 
-use http_support::*;
-use mcp_support::{sim_env, start_sim};
-use rmcp::model::CallToolRequestParams;
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
+use support::bin::{Env, command, temp_path, with_env};
+use support::http::*;
+use support::mcp::{call, tool_names};
+use support::sim::{sim_env, start_sim};
 
-fn env_with(sim: &connectwise_mcp::sim::Simulator, extra: &[(&str, &str)]) -> Vec<(String, String)> {
+/// A server on `sim` with the role tokens, no audit log, and `extra`.
+fn env_with(sim: &connectwise_mcp::sim::Simulator, extra: &[(&str, &str)]) -> Env {
     let mut env = sim_env(sim);
     env.extend(token_env());
-    env.push(("MCP_AUDIT".into(), "off".into()));
-    for (k, v) in extra {
-        env.retain(|(key, _)| key != k);
-        env.push(((*k).into(), (*v).into()));
-    }
-    env
-}
-
-async fn tool_names(client: &Client) -> Vec<String> {
-    client
-        .list_all_tools()
-        .await
-        .expect("tools/list")
-        .into_iter()
-        .map(|t| t.name.to_string())
-        .collect()
-}
-
-async fn call(
-    client: &Client,
-    name: &str,
-    args: Value,
-) -> Result<rmcp::model::CallToolResult, rmcp::ServiceError> {
-    let mut params = CallToolRequestParams::new(name.to_owned());
-    params.arguments = args.as_object().cloned();
-    client.call_tool(params).await
+    with_env(with_env(env, &[("MCP_AUDIT", "off")]), extra)
 }
 
 #[tokio::test]
@@ -170,7 +146,7 @@ async fn roles_filter_the_list_and_every_call() {
 #[tokio::test]
 async fn a_viewer_cannot_write_through_cw_call_or_a_saved_query() {
     let sim = start_sim().await;
-    let db = mcp_support::temp_path("http-saved.sqlite3");
+    let db = temp_path("http-saved.sqlite3");
     let db_path = db.display().to_string();
     let server = Server::start(
         &["--allow-writes"],
@@ -246,7 +222,7 @@ async fn a_viewer_cannot_write_through_cw_call_or_a_saved_query() {
 #[tokio::test]
 async fn own_keys_act_as_the_technician_and_bind_the_session() {
     let sim = start_sim().await;
-    let audit = mcp_support::temp_path("http-audit.jsonl");
+    let audit = temp_path("http-audit.jsonl");
     let _ = std::fs::remove_file(&audit);
     let env = env_with(&sim, &[("MCP_AUDIT", audit.to_str().unwrap())]);
     let server = Server::start(&["--allow-writes"], &[], &env);
@@ -408,11 +384,7 @@ async fn foreign_origins_and_hosts_and_big_bodies_are_refused() {
 
 #[tokio::test]
 async fn a_public_bind_without_tokens_is_refused_unless_insisted() {
-    let out = std::process::Command::new(BIN)
-        .args(["--demo", "serve", "--http", "--bind", "0.0.0.0:0"])
-        .env_remove("MCP_TOKENS_VIEWER")
-        .env_remove("MCP_TOKENS_EDITOR")
-        .env_remove("MCP_TOKENS_ADMIN")
+    let out = command(&["--demo", "serve", "--http", "--bind", "0.0.0.0:0"], &[])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
@@ -491,8 +463,7 @@ async fn sigterm_stops_the_server_cleanly() {
     assert!(!tool_names(&client).await.is_empty());
     // The container health check probes /health.
     let probe = |url: String| {
-        std::process::Command::new(BIN)
-            .args(["healthcheck", "--url", &url])
+        command(&["healthcheck", "--url", &url], &[])
             .output()
             .unwrap()
             .status

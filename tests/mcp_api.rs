@@ -3,31 +3,18 @@
 //! gate, body validation), extra operations from a config file, and saved
 //! queries that survive a restart.
 
-mod mcp_support;
+mod support;
 
-use mcp_support::*;
-use rmcp::model::CallToolResult;
-use serde_json::{Value, json};
-
-fn structured(result: &CallToolResult) -> Value {
-    json_of(result)
-}
-
-fn failed(result: &CallToolResult) -> String {
-    assert_eq!(
-        result.is_error,
-        Some(true),
-        "expected a failure: {}",
-        text(result)
-    );
-    text(result)
-}
+use serde_json::json;
+use support::bin::{offline_env, run, temp_path};
+use support::mcp::{call, connect, failed, json_of, list_tools, names, records, text, tool_names};
+use support::sim::{sim_env, start_sim};
 
 #[tokio::test]
 async fn search_then_describe_then_call_a_list_shaped_with_a_cursor() {
     let sim = start_sim().await;
     let client = connect(&[], &sim_env(&sim)).await;
-    let names = names(&list(&client).await);
+    let names = tool_names(&client).await;
     for tool in [
         "cw_search_endpoints",
         "cw_describe_endpoint",
@@ -37,7 +24,7 @@ async fn search_then_describe_then_call_a_list_shaped_with_a_cursor() {
         assert!(names.iter().any(|n| n == tool), "{tool} is listed by default");
     }
 
-    let found = structured(
+    let found = json_of(
         &call(
             &client,
             "cw_search_endpoints",
@@ -50,7 +37,7 @@ async fn search_then_describe_then_call_a_list_shaped_with_a_cursor() {
     assert_eq!(first["operation_id"], "getCompanyConfigurations", "{found}");
     assert_eq!(first["curated_tool"], "cw_search_configurations");
 
-    let described = structured(
+    let described = json_of(
         &call(
             &client,
             "cw_describe_endpoint",
@@ -66,7 +53,7 @@ async fn search_then_describe_then_call_a_list_shaped_with_a_cursor() {
         "{summary}"
     );
 
-    let page = structured(
+    let page = json_of(
         &call(
             &client,
             "cw_call",
@@ -82,7 +69,7 @@ async fn search_then_describe_then_call_a_list_shaped_with_a_cursor() {
         .as_str()
         .expect("a full page offers a cursor")
         .to_owned();
-    let next = structured(
+    let next = json_of(
         &call(
             &client,
             "cw_call",
@@ -93,7 +80,7 @@ async fn search_then_describe_then_call_a_list_shaped_with_a_cursor() {
     );
     assert_ne!(records(&next)[0]["id"], rows[0]["id"], "the cursor moves on");
 
-    let one = structured(
+    let one = json_of(
         &call(
             &client,
             "cw_call",
@@ -196,7 +183,7 @@ async fn writes_need_the_switch_and_bodies_are_checked_naming_the_field() {
     assert!(failed(&r).contains("body.0.path: Ticket has no field \"sumary\""));
     assert_eq!(sim.records("/service/tickets").len(), before);
 
-    let created = structured(
+    let created = json_of(
         &call(
             &writer,
             "cw_call",
@@ -226,7 +213,7 @@ async fn an_extra_operation_from_the_config_file_is_a_tool_of_its_own() {
     )
     .unwrap();
     let client = connect(&["--config", config.to_str().unwrap()], &sim_env(&sim)).await;
-    let tools = list(&client).await;
+    let tools = list_tools(&client).await;
     let names = names(&tools);
     assert!(
         names.contains(&"cw_get_procurement_purchaseorders".to_owned()),
@@ -241,7 +228,7 @@ async fn an_extra_operation_from_the_config_file_is_a_tool_of_its_own() {
         .find(|t| t.name == "cw_get_procurement_purchaseorders")
         .unwrap();
     assert!(tool.input_schema["properties"].get("conditions").is_some());
-    let found = structured(
+    let found = json_of(
         &call(
             &client,
             "cw_get_procurement_purchaseorders",
@@ -275,7 +262,7 @@ async fn saved_queries_survive_a_restart_and_a_saved_write_still_needs_the_switc
     let args = ["--saved-queries-db", db_arg.as_str()];
     {
         let client = connect(&args, &sim_env(&sim)).await;
-        let saved = structured(
+        let saved = json_of(
             &call(
                 &client,
                 "cw_save_query",
@@ -285,7 +272,7 @@ async fn saved_queries_survive_a_restart_and_a_saved_write_still_needs_the_switc
             .unwrap(),
         );
         assert_eq!(saved["operation_id"], "getServiceTickets");
-        structured(
+        json_of(
             &call(
                 &client,
                 "cw_save_query",
@@ -297,13 +284,13 @@ async fn saved_queries_survive_a_restart_and_a_saved_write_still_needs_the_switc
         client.cancel().await.unwrap();
     }
     let client = connect(&args, &sim_env(&sim)).await;
-    let ran = structured(
+    let ran = json_of(
         &call(&client, "cw_run_saved_query", json!({"name": "two tickets"}))
             .await
             .unwrap(),
     );
     assert_eq!(records(&ran).len(), 2);
-    let listed = structured(&call(&client, "cw_list_saved_queries", json!({})).await.unwrap());
+    let listed = json_of(&call(&client, "cw_list_saved_queries", json!({})).await.unwrap());
     assert_eq!(
         listed["items"][0]["name"], "two tickets",
         "most used first: {listed}"
@@ -316,12 +303,12 @@ async fn saved_queries_survive_a_restart_and_a_saved_write_still_needs_the_switc
     assert!(failed(&r).contains("--allow-deletes"));
     assert!(sim.get("/service/tickets", 1).is_some());
 
-    structured(
+    json_of(
         &call(&client, "cw_delete_saved_query", json!({"name": "drop ticket 1"}))
             .await
             .unwrap(),
     );
-    let listed = structured(&call(&client, "cw_list_saved_queries", json!({})).await.unwrap());
+    let listed = json_of(&call(&client, "cw_list_saved_queries", json!({})).await.unwrap());
     assert_eq!(listed["count"], 1);
     let _ = std::fs::remove_file(db);
 }
@@ -338,7 +325,7 @@ async fn a_list_over_the_cap_comes_in_pieces_and_the_cursors_return_every_record
     let (mut ids, mut answers) = (Vec::new(), 0);
     loop {
         let result = call(&client, "cw_search_tickets", args.clone()).await.unwrap();
-        let page = structured(&result);
+        let page = json_of(&result);
         answers += 1;
         let bytes = text(&result).len();
         assert!(

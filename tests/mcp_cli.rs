@@ -1,10 +1,11 @@
 //! The command line: `tools`, `call`, `serve` as the default, `--demo`, and
 //! what happens without credentials.
 
-mod mcp_support;
+mod support;
 
-use mcp_support::*;
 use serde_json::{Value, json};
+use support::bin::run;
+use support::mcp::{call, connect, everything, list_tools, listed, simple_read_tool, text};
 
 #[test]
 fn tools_prints_one_line_per_enabled_tool_with_its_tier_and_toolset() {
@@ -94,7 +95,7 @@ fn without_credentials_serve_and_call_stop_with_one_line() {
 #[tokio::test]
 async fn serve_is_the_default_and_demo_needs_no_credentials() {
     let client = connect(&["--demo"], &[]).await;
-    let tools = list(&client).await;
+    let tools = list_tools(&client).await;
     let tool = simple_read_tool(&tools);
     let result = call(&client, &tool, json!({})).await.unwrap();
     assert_eq!(result.is_error, Some(false), "{}", text(&result));

@@ -3,24 +3,22 @@
 //! ConnectWise's message and a hint; bad arguments are refused before any
 //! request is sent.
 
-mod mcp_support;
+mod support;
 
-use connectwise_mcp::sim::{API_ROOT, Simulator};
-use mcp_support::*;
+use connectwise_mcp::sim::Simulator;
+use connectwise_mcp::spec::API_ROOT;
 use serde_json::{Value, json};
 use std::time::Duration;
+use support::bin::with_env;
+use support::mcp::{Client, call, connect, json_of, list_tools, simple_read_tool, text};
+use support::sim::{sim_env, start_sim};
 
 /// A server on `sim` that also sends `structuredContent` (so that the
 /// error's facts can be checked one by one), and the read tool the tests call.
 async fn session(sim: &Simulator, extra_env: &[(&str, &str)]) -> (Client, String) {
-    let mut env = sim_env(sim);
-    env.push(("MCP_OUTPUT_SCHEMAS".into(), "true".into()));
-    for (k, v) in extra_env {
-        env.retain(|(key, _)| key != k);
-        env.push((k.to_string(), v.to_string()));
-    }
-    let client = connect(&[], &env).await;
-    let tool = simple_read_tool(&list(&client).await);
+    let env = with_env(sim_env(sim), &[("MCP_OUTPUT_SCHEMAS", "true")]);
+    let client = connect(&[], &with_env(env, extra_env)).await;
+    let tool = simple_read_tool(&list_tools(&client).await);
     (client, tool)
 }
 
@@ -56,8 +54,8 @@ async fn failing_call(client: &Client, tool: &str) -> (String, Value) {
 async fn a_call_returns_compact_json_text_only_unless_output_schemas_are_on() {
     let sim = start_sim().await;
     let client = connect(&[], &sim_env(&sim)).await;
-    let tool = simple_read_tool(&list(&client).await);
-    let tools = list(&client).await;
+    let tool = simple_read_tool(&list_tools(&client).await);
+    let tools = list_tools(&client).await;
     assert!(tools.iter().all(|t| t.output_schema.is_none()));
     let result = call(&client, &tool, json!({})).await.unwrap();
     assert_eq!(

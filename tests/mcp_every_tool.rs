@@ -7,12 +7,13 @@
 //! asked for, the filter applied, the write stored); a failure must be an
 //! `isError` result whose text names what went wrong.
 
-mod mcp_support;
+mod support;
 
 use connectwise_mcp::sim::Simulator;
 use connectwise_mcp::toolsets::curated;
-use mcp_support::*;
 use serde_json::{Value, json};
+use support::mcp::{at_path, call, connect, json_of, list_tools, records, text};
+use support::sim::{sim_env, start_sim};
 
 /// What a happy result must show, given the simulator after the call.
 type Check = Box<dyn Fn(&Value, &Simulator)>;
@@ -49,7 +50,7 @@ fn first_id(sim: &Simulator, collection: &str) -> i64 {
         .unwrap_or_else(|| panic!("the seed has {collection}"))
 }
 
-/// A list result's records, nested again (see `mcp_support::records`).
+/// A list result's records, nested again (see `support::mcp::records`).
 fn items(result: &Value) -> Vec<Value> {
     records(result)
 }
@@ -580,7 +581,7 @@ async fn every_case(extra_args: &[&str]) {
     let mut args = vec!["--toolsets", "all", "--allow-writes"];
     args.extend_from_slice(extra_args);
     let client = connect(&args, &env).await;
-    let tools = list(&client).await;
+    let tools = list_tools(&client).await;
     let schemas = !extra_args.is_empty();
 
     let cases = cases(&sim, ticket, &me);

@@ -2,11 +2,14 @@
 //! binary over stdio: read-only by default, `--allow-writes`, `--toolsets`,
 //! `--tools`, the environment equivalents, and a config file allow-list.
 
-mod mcp_support;
+mod support;
 
-use mcp_support::*;
 use rmcp::ServiceError;
 use serde_json::json;
+use support::bin::{offline_env, run, temp_path};
+use support::mcp::{
+    Listed, call, connect, connect_offline, everything, list_tools, listed, names, tool_names,
+};
 
 fn listed_names(listed: &[Listed]) -> Vec<String> {
     listed.iter().map(|l| l.name.clone()).collect()
@@ -27,7 +30,7 @@ async fn the_default_session_is_read_only_annotated_and_instructed() {
             && instructions.contains("cursor")
     );
 
-    let tools = list(&client).await;
+    let tools = list_tools(&client).await;
     assert!(!tools.is_empty(), "the default session lists tools");
     for t in &tools {
         let a = t
@@ -61,9 +64,9 @@ async fn the_default_session_is_read_only_annotated_and_instructed() {
 
 #[tokio::test]
 async fn allow_writes_adds_the_write_tools_and_nothing_else() {
-    let read_only = names(&list(&connect_offline(&["--toolsets", "all"]).await).await);
+    let read_only = tool_names(&connect_offline(&["--toolsets", "all"]).await).await;
     let client = connect_offline(&["--toolsets", "all", "--allow-writes"]).await;
-    let tools = list(&client).await;
+    let tools = list_tools(&client).await;
     let everything = everything();
     let writes: Vec<&Listed> = everything.iter().filter(|l| l.tier == "write").collect();
     assert!(!writes.is_empty(), "the build has write tools");
@@ -97,7 +100,7 @@ async fn allow_writes_adds_the_write_tools_and_nothing_else() {
 #[tokio::test]
 async fn toolsets_select_only_their_tools_and_the_environment_does_the_same() {
     let client = connect_offline(&["--toolsets", "tickets"]).await;
-    let tools = names(&list(&client).await);
+    let tools = tool_names(&client).await;
     let cli = listed(&["--toolsets", "tickets"]);
     assert!(!cli.is_empty());
     assert!(
@@ -109,7 +112,7 @@ async fn toolsets_select_only_their_tools_and_the_environment_does_the_same() {
     let mut env = offline_env();
     env.push(("CW_TOOLSETS".into(), "tickets".into()));
     env.push(("CW_ALLOW_WRITES".into(), "true".into()));
-    let by_env = names(&list(&connect(&[], &env).await).await);
+    let by_env = tool_names(&connect(&[], &env).await).await;
     let by_flags = listed_names(&listed(&["--toolsets", "tickets", "--allow-writes"]));
     assert_eq!(by_env, by_flags);
 }
@@ -125,12 +128,12 @@ async fn a_config_file_allow_lists_tools() {
     )
     .unwrap();
     let config = path.to_str().unwrap();
-    let tools = names(&list(&connect_offline(&["--config", config]).await).await);
+    let tools = tool_names(&connect_offline(&["--config", config]).await).await;
     let mut expected = chosen.clone();
     expected.sort_by_key(|n| reads.iter().position(|l| &l.name == n));
     assert_eq!(tools, expected);
     // A toolset from the command line: the file's tools are added to it.
-    let tools = names(&list(&connect_offline(&["--config", config, "--toolsets", "tickets"]).await).await);
+    let tools = tool_names(&connect_offline(&["--config", config, "--toolsets", "tickets"]).await).await;
     let expected: Vec<String> = reads
         .iter()
         .filter(|l| l.toolset == "tickets" || chosen.contains(&l.name))
@@ -147,7 +150,7 @@ async fn a_disabled_tool_is_not_callable_and_differs_from_an_unknown_one() {
         .find(|l| l.tier == "write")
         .expect("a write tool");
     let client = connect_offline(&["--toolsets", "all"]).await;
-    assert!(!names(&list(&client).await).contains(&write.name));
+    assert!(!tool_names(&client).await.contains(&write.name));
     match call(&client, &write.name, json!({})).await {
         Err(ServiceError::McpError(e)) => {
             assert!(

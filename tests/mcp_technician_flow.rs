@@ -4,14 +4,11 @@
 //! "What's open for ACME? Add an internal note to the first one, log 30
 //! minutes on it, and move it to In Progress."
 
-mod mcp_support;
+mod support;
 
-use mcp_support::*;
-use serde_json::{Value, json};
-
-fn structured(result: &rmcp::model::CallToolResult) -> Value {
-    json_of(result)
-}
+use serde_json::json;
+use support::mcp::{call, connect, json_of, records, text};
+use support::sim::{sim_env, start_sim};
 
 #[tokio::test]
 async fn find_note_log_time_and_move_a_customer_ticket() {
@@ -19,7 +16,7 @@ async fn find_note_log_time_and_move_a_customer_ticket() {
     let client = connect(&["--allow-writes"], &sim_env(&sim)).await;
 
     // 1. Find the customer's open tickets.
-    let found = structured(
+    let found = json_of(
         &call(
             &client,
             "cw_search_tickets",
@@ -37,7 +34,7 @@ async fn find_note_log_time_and_move_a_customer_ticket() {
     );
 
     // 2. An internal note.
-    let note = structured(
+    let note = json_of(
         &call(
             &client,
             "cw_add_ticket_note",
@@ -49,7 +46,7 @@ async fn find_note_log_time_and_move_a_customer_ticket() {
     assert_eq!(note["internalAnalysisFlag"], true);
 
     // 3. Thirty minutes, timestamps given with an offset and a fraction.
-    structured(
+    json_of(
         &call(
             &client,
             "cw_create_time_entry",
@@ -64,7 +61,7 @@ async fn find_note_log_time_and_move_a_customer_ticket() {
     let board_id = sim.get("/service/tickets", ticket_id).unwrap()["board"]["id"]
         .as_i64()
         .unwrap();
-    let statuses = structured(
+    let statuses = json_of(
         &call(&client, "cw_list_board_statuses", json!({"board_id": board_id}))
             .await
             .unwrap(),
@@ -75,7 +72,7 @@ async fn find_note_log_time_and_move_a_customer_ticket() {
         .expect("the board has In Progress")["id"]
         .as_i64()
         .unwrap();
-    structured(
+    json_of(
         &call(
             &client,
             "cw_update_ticket",
@@ -140,7 +137,7 @@ async fn a_new_tickets_description_is_shown_when_it_is_read_back() {
     let client = connect(&["--allow-writes"], &sim_env(&sim)).await;
     let board = sim.records("/service/boards")[0]["id"].as_i64().unwrap();
     let text_of_call = "Front-desk scanner shows offline since the power cut; printing works.";
-    let created = structured(
+    let created = json_of(
         &call(
             &client,
             "cw_create_ticket",
@@ -160,10 +157,10 @@ async fn a_new_tickets_description_is_shown_when_it_is_read_back() {
 
     // Read back: the description is there; with the notes, it is the
     // oldest detail note (and not sent twice).
-    let ticket = structured(&call(&client, "cw_get_ticket", json!({"id": id})).await.unwrap());
+    let ticket = json_of(&call(&client, "cw_get_ticket", json!({"id": id})).await.unwrap());
     assert_eq!(ticket["description"], text_of_call, "{ticket}");
     assert!(ticket.get("initialDescription").is_none());
-    let with_notes = structured(
+    let with_notes = json_of(
         &call(&client, "cw_get_ticket", json!({"id": id, "include_notes": true}))
             .await
             .unwrap(),
@@ -173,7 +170,7 @@ async fn a_new_tickets_description_is_shown_when_it_is_read_back() {
     assert_eq!(notes[0]["text"], text_of_call, "{with_notes}");
     assert_eq!(notes[0]["detailDescriptionFlag"], true);
     // Asked for by name among the caller's own fields; left out when not named.
-    let named = structured(
+    let named = json_of(
         &call(
             &client,
             "cw_get_ticket",
@@ -184,7 +181,7 @@ async fn a_new_tickets_description_is_shown_when_it_is_read_back() {
     );
     assert_eq!(named["summary"], "Scanner offline");
     assert_eq!(named["description"], text_of_call);
-    let without = structured(
+    let without = json_of(
         &call(&client, "cw_get_ticket", json!({"id": id, "fields": "summary"}))
             .await
             .unwrap(),

@@ -8,13 +8,14 @@
 //! binary is driven over MCP stdio. Every read tool must succeed and show
 //! the record it was asked for.
 
-mod mcp_support;
+mod support;
 
 use connectwise_mcp::sim::{SimOptions, Simulator};
 use connectwise_mcp::tool::Tier;
 use connectwise_mcp::toolsets::curated;
-use mcp_support::{call, connect, sim_env, text};
 use serde_json::{Value, json};
+use support::mcp::{call, connect, text};
+use support::sim::sim_env;
 
 fn fixtures() -> Value {
     let path = concat!(

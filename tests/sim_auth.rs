@@ -1,13 +1,13 @@
 //! Authentication: HTTP Basic `{companyId}+{publicKey}:{privateKey}` and the
 //! `clientId` header.
 
-#[path = "sim_support/mod.rs"]
 mod support;
 
 use connectwise_mcp::sim::errors::{CLIENT_ID_REQUIRED_MESSAGE, CLIENT_ID_UNKNOWN_MESSAGE};
 use connectwise_mcp::sim::{DEMO_CLIENT_ID, DEMO_COMPANY_ID, DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY};
+use connectwise_mcp::spec::API_ROOT;
 use serde_json::Value;
-use support::start;
+use support::sim::{bare_get, get, start_sim};
 
 async fn status_and_body(response: reqwest::Response) -> (u16, Value) {
     let status = response.status().as_u16();
@@ -16,16 +16,15 @@ async fn status_and_body(response: reqwest::Response) -> (u16, Value) {
 
 #[tokio::test]
 async fn the_configured_credentials_are_accepted() {
-    let sim = start().await;
-    let response = support::get(&sim, "/service/boards").send().await.unwrap();
+    let sim = start_sim().await;
+    let response = get(&sim, "/service/boards").send().await.unwrap();
     assert_eq!(response.status(), 200);
 }
 
 #[tokio::test]
 async fn a_wrong_private_key_is_a_401() {
-    let sim = start().await;
-    let response = support::client()
-        .get(format!("{}/service/boards", sim.base_url()))
+    let sim = start_sim().await;
+    let response = bare_get(&sim, "/service/boards")
         .basic_auth(format!("{DEMO_COMPANY_ID}+{DEMO_PUBLIC_KEY}"), Some("wrong"))
         .header("clientId", DEMO_CLIENT_ID)
         .send()
@@ -41,9 +40,8 @@ async fn a_wrong_private_key_is_a_401() {
 
 #[tokio::test]
 async fn a_wrong_company_id_is_a_401() {
-    let sim = start().await;
-    let response = support::client()
-        .get(format!("{}/service/boards", sim.base_url()))
+    let sim = start_sim().await;
+    let response = bare_get(&sim, "/service/boards")
         .basic_auth(format!("othercompany+{DEMO_PUBLIC_KEY}"), Some(DEMO_PRIVATE_KEY))
         .header("clientId", DEMO_CLIENT_ID)
         .send()
@@ -54,9 +52,8 @@ async fn a_wrong_company_id_is_a_401() {
 
 #[tokio::test]
 async fn a_request_without_basic_auth_is_a_401() {
-    let sim = start().await;
-    let response = support::client()
-        .get(format!("{}/service/boards", sim.base_url()))
+    let sim = start_sim().await;
+    let response = bare_get(&sim, "/service/boards")
         .header("clientId", DEMO_CLIENT_ID)
         .send()
         .await
@@ -68,9 +65,9 @@ async fn a_request_without_basic_auth_is_a_401() {
 
 #[tokio::test]
 async fn a_request_without_client_id_is_a_400_naming_it() {
-    let sim = start().await;
+    let sim = start_sim().await;
     for keys in [Some(DEMO_PRIVATE_KEY), Some("wrong"), None] {
-        let mut request = support::client().get(format!("{}/service/boards", sim.base_url()));
+        let mut request = bare_get(&sim, "/service/boards");
         if let Some(private) = keys {
             request = request.basic_auth(format!("{DEMO_COMPANY_ID}+{DEMO_PUBLIC_KEY}"), Some(private));
         }
@@ -84,9 +81,8 @@ async fn a_request_without_client_id_is_a_400_naming_it() {
 
 #[tokio::test]
 async fn an_unregistered_client_id_is_a_400_naming_it() {
-    let sim = start().await;
-    let request = support::client()
-        .get(format!("{}/service/boards", sim.base_url()))
+    let sim = start_sim().await;
+    let request = bare_get(&sim, "/service/boards")
         .basic_auth(
             format!("{DEMO_COMPANY_ID}+{DEMO_PUBLIC_KEY}"),
             Some(DEMO_PRIVATE_KEY),
@@ -97,8 +93,7 @@ async fn an_unregistered_client_id_is_a_400_naming_it() {
     assert_eq!(body["message"], CLIENT_ID_UNKNOWN_MESSAGE);
     assert_eq!(body["errors"][0]["field"], "clientId");
     // The registered one, in any case, is accepted.
-    let request = support::client()
-        .get(format!("{}/service/boards", sim.base_url()))
+    let request = bare_get(&sim, "/service/boards")
         .basic_auth(
             format!("{DEMO_COMPANY_ID}+{DEMO_PUBLIC_KEY}"),
             Some(DEMO_PRIVATE_KEY),
@@ -109,8 +104,8 @@ async fn an_unregistered_client_id_is_a_400_naming_it() {
 
 #[tokio::test]
 async fn the_request_log_keeps_headers_but_not_authorization() {
-    let sim = start().await;
-    support::get(&sim, "/service/boards")
+    let sim = start_sim().await;
+    get(&sim, "/service/boards")
         .query(&[("pageSize", "2")])
         .send()
         .await
@@ -120,7 +115,7 @@ async fn the_request_log_keeps_headers_but_not_authorization() {
     assert_eq!(log[0].method, "GET");
     assert_eq!(
         log[0].path_and_query,
-        "/v4_6_release/apis/3.0/service/boards?pageSize=2"
+        format!("{API_ROOT}/service/boards?pageSize=2")
     );
     assert_eq!(log[0].header("clientid"), Some(DEMO_CLIENT_ID));
     assert!(log[0].header("authorization").is_none());

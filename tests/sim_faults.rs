@@ -1,11 +1,10 @@
 //! Fault injection, switched on at run time.
 
-#[path = "sim_support/mod.rs"]
 mod support;
 
 use serde_json::Value;
 use std::time::{Duration, Instant};
-use support::{get, start};
+use support::sim::{get, start_sim};
 
 async fn status(sim: &connectwise_mcp::sim::Simulator, path: &str) -> u16 {
     get(sim, path).send().await.unwrap().status().as_u16()
@@ -13,7 +12,7 @@ async fn status(sim: &connectwise_mcp::sim::Simulator, path: &str) -> u16 {
 
 #[tokio::test]
 async fn rate_limit_answers_429_with_retry_after_after_n_requests() {
-    let sim = start().await;
+    let sim = start_sim().await;
     sim.faults().rate_limit(2, 1, 7);
     assert_eq!(status(&sim, "/service/boards").await, 200);
     assert_eq!(status(&sim, "/service/boards").await, 200);
@@ -38,7 +37,7 @@ async fn rate_limit_answers_429_with_retry_after_after_n_requests() {
 
 #[tokio::test]
 async fn server_errors_answer_5xx_for_the_next_k_requests() {
-    let sim = start().await;
+    let sim = start_sim().await;
     sim.faults().server_errors(0, 2, 500);
     let response = get(&sim, "/service/tickets/1").send().await.unwrap();
     assert_eq!(response.status(), 500);
@@ -50,7 +49,7 @@ async fn server_errors_answer_5xx_for_the_next_k_requests() {
 
 #[tokio::test]
 async fn a_503_comes_from_the_edge_as_html_with_retry_after() {
-    let sim = start().await;
+    let sim = start_sim().await;
     sim.faults().server_errors(0, 1, 503);
     let response = get(&sim, "/service/tickets/1").send().await.unwrap();
     assert_eq!(response.status(), 503);
@@ -65,7 +64,7 @@ async fn a_503_comes_from_the_edge_as_html_with_retry_after() {
 
 #[tokio::test]
 async fn latency_delays_every_response() {
-    let sim = start().await;
+    let sim = start_sim().await;
     sim.faults().set_latency(Duration::from_millis(300));
     let started = Instant::now();
     assert_eq!(status(&sim, "/service/boards").await, 200);
@@ -74,7 +73,7 @@ async fn latency_delays_every_response() {
 
 #[tokio::test]
 async fn a_hung_request_never_answers_so_the_client_times_out() {
-    let sim = start().await;
+    let sim = start_sim().await;
     sim.faults().hang(1);
     let result = get(&sim, "/service/boards")
         .timeout(Duration::from_millis(300))
@@ -90,7 +89,7 @@ async fn a_hung_request_never_answers_so_the_client_times_out() {
 
 #[tokio::test]
 async fn a_forbidden_prefix_answers_403() {
-    let sim = start().await;
+    let sim = start_sim().await;
     sim.faults().forbid_prefix("/finance");
     let response = get(&sim, "/finance/agreements").send().await.unwrap();
     assert_eq!(response.status(), 403);
@@ -104,7 +103,7 @@ async fn a_forbidden_prefix_answers_403() {
 
 #[tokio::test]
 async fn clear_switches_every_fault_off() {
-    let sim = start().await;
+    let sim = start_sim().await;
     sim.faults().server_errors(0, 100, 503);
     sim.faults().forbid_prefix("/service");
     sim.faults().clear();

@@ -1,14 +1,13 @@
 //! The simulator's list query parameters, each pinned by one test.
 
-#[path = "sim_support/mod.rs"]
 mod support;
 
 use serde_json::Value;
-use support::{ids, list, start};
+use support::sim::{get, ids, list, request, send_json, start_sim};
 
 #[tokio::test]
 async fn conditions_filter_records_with_connectwise_semantics() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let (status, _, body) = list(
         &sim,
         "/service/tickets",
@@ -30,7 +29,7 @@ async fn conditions_filter_records_with_connectwise_semantics() {
 
 #[tokio::test]
 async fn conditions_on_audit_fields_read_info() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let (status, _, body) = list(
         &sim,
         "/service/tickets",
@@ -52,7 +51,7 @@ async fn conditions_on_audit_fields_read_info() {
 
 #[tokio::test]
 async fn a_malformed_condition_is_a_400_saying_where() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let (status, _, body) = list(
         &sim,
         "/service/tickets",
@@ -71,7 +70,7 @@ async fn a_malformed_condition_is_a_400_saying_where() {
 
 #[tokio::test]
 async fn an_unknown_field_in_conditions_is_a_400_naming_it() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let (status, _, body) = list(
         &sim,
         "/service/tickets",
@@ -87,7 +86,7 @@ async fn an_unknown_field_in_conditions_is_a_400_naming_it() {
 
 #[tokio::test]
 async fn a_child_collection_field_in_conditions_is_a_400() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let (status, _, body) = list(
         &sim,
         "/company/contacts",
@@ -106,7 +105,7 @@ async fn a_child_collection_field_in_conditions_is_a_400() {
 
 #[tokio::test]
 async fn child_conditions_match_any_element_of_a_child_collection() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let (status, _, body) = list(
         &sim,
         "/company/contacts",
@@ -138,7 +137,7 @@ async fn child_conditions_match_any_element_of_a_child_collection() {
 
 #[tokio::test]
 async fn custom_field_conditions_match_a_caption_value_pair() {
-    let sim = start().await;
+    let sim = start_sim().await;
     sim.insert(
         "/company/companies",
         serde_json::json!({"id": 9001, "identifier": "West1", "name": "West One",
@@ -161,7 +160,7 @@ async fn custom_field_conditions_match_a_caption_value_pair() {
 
 #[tokio::test]
 async fn order_by_sorts_on_nested_fields_then_id() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let (status, _, body) = list(
         &sim,
         "/service/tickets",
@@ -190,7 +189,7 @@ async fn order_by_sorts_on_nested_fields_then_id() {
 
 #[tokio::test]
 async fn order_by_an_unknown_field_is_a_400() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let (status, _, body) = list(&sim, "/service/tickets", &[("orderBy", "nosuchfield desc")]).await;
     assert_eq!(status, 400);
     assert_eq!(body["errors"][0]["field"], "orderBy");
@@ -198,7 +197,7 @@ async fn order_by_an_unknown_field_is_a_400() {
 
 #[tokio::test]
 async fn fields_project_nested_paths() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let (status, _, body) = list(
         &sim,
         "/service/tickets",
@@ -223,7 +222,7 @@ async fn fields_project_nested_paths() {
 
 #[tokio::test]
 async fn fields_project_a_single_record_too() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let (status, _, body) = list(&sim, "/service/tickets/8", &[("fields", "id,status/name")]).await;
     assert_eq!(status, 200);
     let record = sim.get("/service/tickets", 8).unwrap();
@@ -235,21 +234,21 @@ async fn fields_project_a_single_record_too() {
 
 #[tokio::test]
 async fn page_size_defaults_to_25() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let (_, _, body) = list(&sim, "/service/tickets", &[]).await;
     assert_eq!(ids(&body), (1..=25).collect::<Vec<i64>>());
 }
 
 #[tokio::test]
 async fn page_and_page_size_select_a_window_in_id_order() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let (_, _, body) = list(&sim, "/service/tickets", &[("page", "3"), ("pageSize", "10")]).await;
     assert_eq!(ids(&body), (21..=30).collect::<Vec<i64>>());
 }
 
 #[tokio::test]
 async fn page_size_above_1000_is_clamped_to_1000() {
-    let sim = start().await;
+    let sim = start_sim().await;
     for i in 0..1100 {
         sim.insert(
             "/service/priorities",
@@ -264,7 +263,7 @@ async fn page_size_above_1000_is_clamped_to_1000() {
 
 #[tokio::test]
 async fn a_page_size_that_is_not_a_number_is_a_400() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let (status, _, body) = list(&sim, "/service/tickets", &[("pageSize", "lots")]).await;
     assert_eq!(status, 400);
     assert_eq!(body["errors"][0]["field"], "pageSize");
@@ -272,7 +271,7 @@ async fn a_page_size_that_is_not_a_number_is_a_400() {
 
 #[tokio::test]
 async fn link_header_has_next_while_more_pages_exist() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let (_, link, _) = list(
         &sim,
         "/service/tickets",
@@ -291,7 +290,7 @@ async fn link_header_has_next_while_more_pages_exist() {
 
 #[tokio::test]
 async fn one_page_of_everything_has_no_link_header() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let (_, link, body) = list(&sim, "/service/boards", &[]).await;
     assert_eq!(body.as_array().unwrap().len(), 4);
     assert_eq!(link, None);
@@ -299,7 +298,7 @@ async fn one_page_of_everything_has_no_link_header() {
 
 #[tokio::test]
 async fn link_header_has_first_prev_next_last_for_sorted_navigable_pages() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let (_, link, _) = list(
         &sim,
         "/service/tickets",
@@ -315,7 +314,7 @@ async fn link_header_has_first_prev_next_last_for_sorted_navigable_pages() {
 
 #[tokio::test]
 async fn the_last_page_has_no_next_link() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let (_, link, body) = list(&sim, "/service/tickets", &[("pageSize", "50"), ("page", "4")]).await;
     assert_eq!(body.as_array().unwrap().len(), 50);
     let link = link.unwrap_or_default();
@@ -325,8 +324,8 @@ async fn the_last_page_has_no_next_link() {
 
 #[tokio::test]
 async fn forward_only_paging_continues_after_page_id() {
-    let sim = start().await;
-    let response = support::get(&sim, "/service/tickets")
+    let sim = start_sim().await;
+    let response = get(&sim, "/service/tickets")
         .header("pagination-type", "forward-only")
         .query(&[("pageSize", "10"), ("pageId", "42"), ("fields", "summary")])
         .send()
@@ -350,11 +349,11 @@ async fn forward_only_paging_continues_after_page_id() {
 
 #[tokio::test]
 async fn the_last_forward_only_page_has_an_empty_link_header() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let last = sim.records("/service/tickets").last().unwrap()["id"]
         .as_i64()
         .unwrap();
-    let response = support::get(&sim, "/service/tickets")
+    let response = get(&sim, "/service/tickets")
         .header("pagination-type", "forward-only")
         .query(&[("pageSize", "10"), ("pageId", &(last - 3).to_string())])
         .send()
@@ -371,7 +370,7 @@ async fn the_last_forward_only_page_has_an_empty_link_header() {
 
 #[tokio::test]
 async fn a_literal_of_the_wrong_kind_is_a_400_in_connectwise_words() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let (status, _, body) = list(&sim, "/service/tickets", &[("conditions", "closedFlag = 1")]).await;
     assert_eq!(status, 400);
     assert_eq!(
@@ -394,7 +393,7 @@ async fn a_literal_of_the_wrong_kind_is_a_400_in_connectwise_words() {
 
 #[tokio::test]
 async fn count_returns_the_number_matching_the_same_conditions() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let (status, _, body) = list(
         &sim,
         "/service/tickets/count",
@@ -412,7 +411,7 @@ async fn count_returns_the_number_matching_the_same_conditions() {
 
 #[tokio::test]
 async fn child_collections_list_their_parents_records() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let (status, _, body) = list(&sim, "/service/tickets/1/notes", &[]).await;
     assert_eq!(status, 200);
     assert_eq!(body, Value::Array(sim.records("/service/tickets/1/notes")));
@@ -420,7 +419,7 @@ async fn child_collections_list_their_parents_records() {
 
 #[tokio::test]
 async fn a_child_collection_of_a_missing_parent_is_a_404() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let (status, _, body) = list(&sim, "/service/tickets/999999/notes", &[]).await;
     assert_eq!(status, 404);
     assert_eq!(body["code"], "NotFound");
@@ -429,7 +428,7 @@ async fn a_child_collection_of_a_missing_parent_is_a_404() {
 
 #[tokio::test]
 async fn get_by_id_returns_the_record() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let (status, _, body) = list(&sim, "/service/tickets/7", &[]).await;
     assert_eq!(status, 200);
     assert_eq!(body, sim.get("/service/tickets", 7).unwrap());
@@ -437,7 +436,7 @@ async fn get_by_id_returns_the_record() {
 
 #[tokio::test]
 async fn an_unknown_id_is_a_404() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let (status, _, body) = list(&sim, "/service/tickets/123456", &[]).await;
     assert_eq!(status, 404);
     assert_eq!(body["code"], "NotFound");
@@ -446,7 +445,7 @@ async fn an_unknown_id_is_a_404() {
 
 #[tokio::test]
 async fn an_unknown_path_is_a_404() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let (status, _, body) = list(&sim, "/service/nosuchthing", &[]).await;
     assert_eq!(status, 404);
     assert_eq!(body["code"], "NotFound");
@@ -454,26 +453,25 @@ async fn an_unknown_path_is_a_404() {
 
 #[tokio::test]
 async fn a_method_the_spec_lacks_is_a_405() {
-    let sim = start().await;
-    let (status, body) =
-        support::send_json(&sim, reqwest::Method::DELETE, "/service/tickets", &Value::Null).await;
+    let sim = start_sim().await;
+    let (status, body) = send_json(&sim, reqwest::Method::DELETE, "/service/tickets", &Value::Null).await;
     assert_eq!(status, 405);
     assert_eq!(body["code"], "MethodNotAllowed");
 }
 
 #[tokio::test]
 async fn responses_carry_the_connectwise_media_type() {
-    let sim = start().await;
-    let response = support::get(&sim, "/service/boards").send().await.unwrap();
+    let sim = start_sim().await;
+    let response = get(&sim, "/service/boards").send().await.unwrap();
     assert_eq!(
         response.headers()["content-type"],
-        "application/vnd.connectwise.com+json; version=2022.1"
+        connectwise_mcp::spec::MEDIA_TYPE
     );
 }
 
 #[tokio::test]
 async fn my_account_is_the_member_behind_the_keys() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let (status, _, body) = list(&sim, "/system/myAccount", &[]).await;
     assert_eq!(status, 200);
     assert_eq!(body["identifier"], "APIMember");
@@ -481,14 +479,14 @@ async fn my_account_is_the_member_behind_the_keys() {
 
 #[tokio::test]
 async fn conditions_see_writes_made_after_earlier_queries() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let query = [(
         "conditions",
         r#"summary = "Fresh summary" and status/name = "New""#,
     )];
     let (_, _, before) = list(&sim, "/service/tickets/count", &query).await;
     assert_eq!(before["count"], 0);
-    let (status, _) = support::send_json(
+    let (status, _) = send_json(
         &sim,
         reqwest::Method::POST,
         "/service/tickets",
@@ -502,7 +500,7 @@ async fn conditions_see_writes_made_after_earlier_queries() {
 
 #[tokio::test]
 async fn text_equality_ignores_case_and_trailing_spaces() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let (_, _, exact) = list(
         &sim,
         "/service/tickets/count",
@@ -521,7 +519,7 @@ async fn text_equality_ignores_case_and_trailing_spaces() {
 
 #[tokio::test]
 async fn garbage_input_is_a_4xx_never_a_5xx() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let cases: &[(&str, &[(&str, &str)])] = &[
         ("/service/tickets", &[("conditions", "((((((")]),
         ("/service/tickets", &[("conditions", "\u{0}\u{ffff}é\"")]),
@@ -534,7 +532,7 @@ async fn garbage_input_is_a_4xx_never_a_5xx() {
         ("/system/members/%ZZ%", &[]),
     ];
     for (path, query) in cases {
-        let response = support::get(&sim, path).query(query).send().await.unwrap();
+        let response = get(&sim, path).query(query).send().await.unwrap();
         let status = response.status().as_u16();
         assert!(status < 500, "{path} {query:?} answered {status}");
     }
@@ -543,7 +541,7 @@ async fn garbage_input_is_a_4xx_never_a_5xx() {
             (reqwest::Method::POST, "/service/tickets"),
             (reqwest::Method::PATCH, "/service/tickets/1"),
         ] {
-            let response = support::request(&sim, method.clone(), path)
+            let response = request(&sim, method.clone(), path)
                 .header("content-type", "application/json")
                 .body(body)
                 .send()

@@ -3,12 +3,12 @@
 //! `_info` links, references with `_info`, custom fields, and the
 //! description only as the first note.
 
-#[path = "sim_support/mod.rs"]
 mod support;
 
+use connectwise_mcp::spec::API_ROOT;
 use reqwest::Method;
 use serde_json::{Value, json};
-use support::{get, list, send_json, start};
+use support::sim::{bare_get, get, ids, list, send_json, start_sim};
 
 async fn ticket(sim: &connectwise_mcp::sim::Simulator, id: i64) -> Value {
     let (status, _, body) = list(sim, &format!("/service/tickets/{id}"), &[]).await;
@@ -18,7 +18,7 @@ async fn ticket(sim: &connectwise_mcp::sim::Simulator, id: i64) -> Value {
 
 #[tokio::test]
 async fn a_ticket_is_served_at_real_size() {
-    let sim = start().await;
+    let sim = start_sim().await;
     for id in [1, 2, 3, 50, 199] {
         let t = ticket(&sim, id).await;
         let keys = t.as_object().unwrap();
@@ -70,7 +70,7 @@ async fn a_ticket_is_served_at_real_size() {
 
 #[tokio::test]
 async fn a_tickets_info_has_its_audit_fields_and_links() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let t = ticket(&sim, 5).await;
     let info = t["_info"].as_object().unwrap();
     for key in ["dateEntered", "enteredBy", "lastUpdated", "updatedBy"] {
@@ -99,7 +99,7 @@ async fn a_tickets_info_has_its_audit_fields_and_links() {
 
 #[tokio::test]
 async fn references_carry_an_href_with_a_double_slash_and_the_targets_mobile_guid() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let t = ticket(&sim, 3).await;
     let company = t["company"]["id"].as_i64().unwrap();
     let base = sim.base_url();
@@ -184,7 +184,7 @@ fn references(value: &Value, at: &str, out: &mut Vec<(String, i64, String)>) {
 
 #[tokio::test]
 async fn every_reference_of_every_kind_of_record_leads_to_its_record() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let base = sim.base_url();
     let mut checked = std::collections::HashSet::new();
     for path in [
@@ -226,7 +226,7 @@ async fn every_reference_of_every_kind_of_record_leads_to_its_record() {
 
 #[tokio::test]
 async fn links_are_built_against_the_host_the_request_came_in_on() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let response = get(&sim, "/service/tickets/4")
         .header("host", "cw.example.test")
         .send()
@@ -235,14 +235,14 @@ async fn links_are_built_against_the_host_the_request_came_in_on() {
     let t: Value = response.json().await.unwrap();
     let href = t["board"]["_info"]["board_href"].as_str().unwrap();
     assert!(
-        href.starts_with("http://cw.example.test/v4_6_release/apis/3.0//service/boards/"),
+        href.starts_with(&format!("http://cw.example.test{API_ROOT}//service/boards/")),
         "{href}"
     );
 }
 
 #[tokio::test]
 async fn other_records_carry_links_and_mobile_guids_too() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let contact = sim.get("/company/contacts", 1).unwrap();
     for key in [
         "mobileGuid",
@@ -274,7 +274,7 @@ async fn other_records_carry_links_and_mobile_guids_too() {
 
 #[tokio::test]
 async fn custom_fields_list_every_definition_with_typed_values() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let company = sim.get("/company/companies", 2).unwrap();
     let fields = company["customFields"].as_array().unwrap();
     let captions: Vec<&str> = fields.iter().map(|f| f["caption"].as_str().unwrap()).collect();
@@ -295,7 +295,7 @@ async fn custom_fields_list_every_definition_with_typed_values() {
 
 #[tokio::test]
 async fn custom_field_conditions_match_the_seeds_definitions() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let (status, _, body) = list(
         &sim,
         "/company/companies",
@@ -321,12 +321,12 @@ async fn custom_field_conditions_match_the_seeds_definitions() {
         .map(|c| c["id"].as_i64().unwrap())
         .collect();
     assert!(!expected.is_empty());
-    assert_eq!(support::ids(&body), expected);
+    assert_eq!(ids(&body), expected);
 }
 
 #[tokio::test]
 async fn a_partial_custom_fields_array_clears_the_fields_left_out() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let (status, body) = send_json(
         &sim,
         Method::PATCH,
@@ -351,7 +351,7 @@ async fn a_partial_custom_fields_array_clears_the_fields_left_out() {
 
 #[tokio::test]
 async fn a_custom_field_value_of_the_wrong_type_is_a_400() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let mut company = sim.get("/company/companies", 3).unwrap();
     company["customFields"] = json!([{"id": 6, "value": "forty"}]);
     let (status, body) = send_json(&sim, Method::PUT, "/company/companies/3", &company).await;
@@ -361,7 +361,7 @@ async fn a_custom_field_value_of_the_wrong_type_is_a_400() {
 
 #[tokio::test]
 async fn a_record_put_back_as_served_is_unchanged() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let before = sim.get("/service/tickets", 12).unwrap();
     let stored_before = sim.stored("/service/tickets", 12).unwrap();
     let (status, after) = send_json(&sim, Method::PUT, "/service/tickets/12", &before).await;
@@ -381,7 +381,7 @@ async fn a_record_put_back_as_served_is_unchanged() {
 
 #[tokio::test]
 async fn conditions_order_and_fields_see_defaults_and_computed_fields() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let all = sim.records("/service/tickets").len();
     let (_, _, count) = list(
         &sim,
@@ -440,7 +440,7 @@ async fn conditions_order_and_fields_see_defaults_and_computed_fields() {
 
 #[tokio::test]
 async fn get_never_returns_initial_description_it_is_the_first_note() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let (status, created) = send_json(
         &sim,
         Method::POST,
@@ -470,7 +470,7 @@ async fn get_never_returns_initial_description_it_is_the_first_note() {
 
 #[tokio::test]
 async fn initial_description_on_an_update_is_a_400() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let (status, body) = send_json(
         &sim,
         Method::PATCH,
@@ -488,7 +488,7 @@ async fn initial_description_on_an_update_is_a_400() {
 
 #[tokio::test]
 async fn odd_shapes_break_the_specs_promises_on_a_few_records() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let before = ticket(&sim, 7).await;
     sim.faults().serve_odd_shapes(true);
     assert_eq!(ticket(&sim, 7).await["summary"], Value::Null, "a null value");
@@ -523,17 +523,14 @@ async fn odd_shapes_break_the_specs_promises_on_a_few_records() {
     );
     let (status, _, page) = list(&sim, "/service/tickets", &[("conditions", r#"summary like "%""#)]).await;
     assert_eq!(status, 200);
-    assert!(
-        !support::ids(&page).contains(&7),
-        "filters see the record as served"
-    );
+    assert!(!ids(&page).contains(&7), "filters see the record as served");
     sim.faults().serve_odd_shapes(false);
     assert_eq!(ticket(&sim, 7).await, before);
 }
 
 #[tokio::test]
 async fn the_reported_version_can_be_switched() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let response = get(&sim, "/system/info").send().await.unwrap();
     assert_eq!(response.headers()["api-current-version"], "2022.1");
     let info: Value = response.json().await.unwrap();
@@ -550,7 +547,7 @@ async fn the_reported_version_can_be_switched() {
 
 #[tokio::test]
 async fn every_connectwise_answer_carries_api_current_version() {
-    let sim = start().await;
+    let sim = start_sim().await;
     for path in [
         "/service/boards",
         "/service/tickets/999999",
@@ -559,10 +556,6 @@ async fn every_connectwise_answer_carries_api_current_version() {
         let response = get(&sim, path).send().await.unwrap();
         assert_eq!(response.headers()["api-current-version"], "2022.1", "{path}");
     }
-    let unauthenticated = support::client()
-        .get(format!("{}/service/boards", sim.base_url()))
-        .send()
-        .await
-        .unwrap();
+    let unauthenticated = bare_get(&sim, "/service/boards").send().await.unwrap();
     assert_eq!(unauthenticated.headers()["api-current-version"], "2022.1");
 }

@@ -1,13 +1,12 @@
 //! Writes against the simulator: creation, validation, references, PATCH,
 //! PUT, DELETE, child collections and time-entry rules.
 
-#[path = "sim_support/mod.rs"]
 mod support;
 
 use connectwise_mcp::sim::errors::CLOSED_PERIOD_MESSAGE;
 use reqwest::Method;
 use serde_json::{Value, json};
-use support::{send_json, start};
+use support::sim::{list, request, send_json, start_sim};
 
 async fn post(sim: &connectwise_mcp::sim::Simulator, path: &str, body: Value) -> (u16, Value) {
     send_json(sim, Method::POST, path, &body).await
@@ -19,7 +18,7 @@ async fn patch(sim: &connectwise_mcp::sim::Simulator, path: &str, body: Value) -
 
 #[tokio::test]
 async fn post_assigns_the_next_id_and_fills_info() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let next = sim.records("/service/tickets").last().unwrap()["id"]
         .as_i64()
         .unwrap()
@@ -41,7 +40,7 @@ async fn post_assigns_the_next_id_and_fills_info() {
 
 #[tokio::test]
 async fn post_resolves_references_to_full_reference_objects() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let (status, body) = post(
         &sim,
         "/service/tickets",
@@ -77,7 +76,7 @@ async fn post_resolves_references_to_full_reference_objects() {
 
 #[tokio::test]
 async fn a_missing_required_field_is_a_400_naming_it() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let (status, body) = post(&sim, "/service/tickets", json!({"board": {"id": 1}})).await;
     assert_eq!(status, 400);
     assert_eq!(
@@ -90,7 +89,7 @@ async fn a_missing_required_field_is_a_400_naming_it() {
 
 #[tokio::test]
 async fn a_value_of_the_wrong_type_is_a_400_naming_the_field() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let (status, body) = post(
         &sim,
         "/service/tickets",
@@ -112,7 +111,7 @@ async fn a_value_of_the_wrong_type_is_a_400_naming_the_field() {
 
 #[tokio::test]
 async fn an_enum_value_outside_the_list_is_a_400() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let (status, body) = post(
         &sim,
         "/service/tickets",
@@ -131,7 +130,7 @@ async fn an_enum_value_outside_the_list_is_a_400() {
 
 #[tokio::test]
 async fn text_longer_than_the_max_length_is_a_400() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let (status, body) = post(&sim, "/service/tickets", json!({"summary": "x".repeat(101)})).await;
     assert_eq!(status, 400);
     assert_eq!(
@@ -142,7 +141,7 @@ async fn text_longer_than_the_max_length_is_a_400() {
 
 #[tokio::test]
 async fn a_reference_to_a_missing_record_is_a_400() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let (status, body) = post(
         &sim,
         "/service/tickets",
@@ -160,7 +159,7 @@ async fn a_reference_to_a_missing_record_is_a_400() {
 
 #[tokio::test]
 async fn a_status_missing_from_the_board_is_not_found_for_that_board() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let (status, body) = post(
         &sim,
         "/service/tickets",
@@ -178,7 +177,7 @@ async fn a_status_missing_from_the_board_is_not_found_for_that_board() {
 
 #[tokio::test]
 async fn a_patch_body_that_is_not_an_array_is_a_400_and_changes_nothing() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let before = sim.get("/service/tickets", 5);
     let (status, body) = patch(
         &sim,
@@ -199,8 +198,8 @@ async fn a_patch_body_that_is_not_an_array_is_a_400_and_changes_nothing() {
 
 #[tokio::test]
 async fn a_body_that_is_not_json_is_a_400() {
-    let sim = start().await;
-    let response = support::request(&sim, Method::POST, "/service/tickets")
+    let sim = start_sim().await;
+    let response = request(&sim, Method::POST, "/service/tickets")
         .header("content-type", "application/json")
         .body("{not json")
         .send()
@@ -213,7 +212,7 @@ async fn a_body_that_is_not_json_is_a_400() {
 
 #[tokio::test]
 async fn initial_description_becomes_the_first_note() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let (status, body) = post(
         &sim,
         "/service/tickets",
@@ -231,7 +230,7 @@ async fn initial_description_becomes_the_first_note() {
 
 #[tokio::test]
 async fn patch_replaces_a_reference_and_resolves_its_name() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let board = sim.get("/service/tickets", 5).unwrap()["board"]["id"]
         .as_i64()
         .unwrap();
@@ -251,7 +250,7 @@ async fn patch_replaces_a_reference_and_resolves_its_name() {
 
 #[tokio::test]
 async fn patch_accepts_slash_and_nested_paths() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let (status, body) = patch(
         &sim,
         "/service/tickets/5",
@@ -272,7 +271,7 @@ async fn patch_accepts_slash_and_nested_paths() {
 
 #[tokio::test]
 async fn patch_remove_drops_a_field() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let (status, body) = patch(
         &sim,
         "/service/tickets/1",
@@ -285,7 +284,7 @@ async fn patch_remove_drops_a_field() {
 
 #[tokio::test]
 async fn patch_of_an_unknown_path_is_a_400() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let (status, body) = patch(
         &sim,
         "/service/tickets/5",
@@ -299,7 +298,7 @@ async fn patch_of_an_unknown_path_is_a_400() {
 
 #[tokio::test]
 async fn patch_with_a_value_of_the_wrong_type_is_a_400() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let before = sim.get("/service/tickets", 5);
     let (status, body) = patch(
         &sim,
@@ -318,7 +317,7 @@ async fn patch_with_a_value_of_the_wrong_type_is_a_400() {
 
 #[tokio::test]
 async fn put_replaces_the_record_and_keeps_its_id() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let (status, body) = send_json(
         &sim,
         Method::PUT,
@@ -338,20 +337,20 @@ async fn put_replaces_the_record_and_keeps_its_id() {
 
 #[tokio::test]
 async fn delete_answers_204_and_the_record_is_gone() {
-    let sim = start().await;
-    let response = support::request(&sim, Method::DELETE, "/service/tickets/3")
+    let sim = start_sim().await;
+    let response = request(&sim, Method::DELETE, "/service/tickets/3")
         .send()
         .await
         .unwrap();
     assert_eq!(response.status(), 204);
     assert!(sim.get("/service/tickets", 3).is_none());
-    let (status, _, _) = support::list(&sim, "/service/tickets/3", &[]).await;
+    let (status, _, _) = list(&sim, "/service/tickets/3", &[]).await;
     assert_eq!(status, 404);
 }
 
 #[tokio::test]
 async fn a_note_is_created_under_its_ticket() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let (status, body) = post(
         &sim,
         "/service/tickets/1/notes",
@@ -367,7 +366,7 @@ async fn a_note_is_created_under_its_ticket() {
 
 #[tokio::test]
 async fn a_note_needs_one_of_the_three_flags() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let (status, body) = post(&sim, "/service/tickets/1/notes", json!({"text": "Hello"})).await;
     assert_eq!(status, 400);
     assert_eq!(body["errors"][0]["field"], "detailDescriptionFlag");
@@ -375,7 +374,7 @@ async fn a_note_needs_one_of_the_three_flags() {
 
 #[tokio::test]
 async fn a_note_on_a_missing_ticket_is_a_404() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let (status, body) = post(
         &sim,
         "/service/tickets/999999/notes",
@@ -388,7 +387,7 @@ async fn a_note_on_a_missing_ticket_is_a_404() {
 
 #[tokio::test]
 async fn a_time_entry_in_an_open_period_is_charged_to_its_ticket() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let (status, body) = post(
         &sim,
         "/time/entries",
@@ -408,7 +407,7 @@ async fn a_time_entry_in_an_open_period_is_charged_to_its_ticket() {
 
 #[tokio::test]
 async fn a_time_entry_in_a_closed_period_is_a_400_saying_so() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let (status, body) = post(
         &sim,
         "/time/entries",
@@ -422,7 +421,7 @@ async fn a_time_entry_in_a_closed_period_is_a_400_saying_so() {
 
 #[tokio::test]
 async fn fractional_seconds_in_a_timestamp_are_a_400() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let (status, body) = post(
         &sim,
         "/time/entries",
@@ -441,7 +440,7 @@ async fn fractional_seconds_in_a_timestamp_are_a_400() {
 
 #[tokio::test]
 async fn reset_restores_the_seed() {
-    let sim = start().await;
+    let sim = start_sim().await;
     let before = sim.records("/service/tickets");
     post(&sim, "/service/tickets", json!({"summary": "temporary"})).await;
     assert_ne!(sim.records("/service/tickets"), before);

@@ -1,6 +1,9 @@
 //! Every ConnectWise operation of the spec, as static data generated at
 //! build time (`emit.rs`, run by `build.rs`): find one ([`search`]), explain
-//! one ([`describe`]), and look one up by id or by method and path.
+//! one ([`describe`]), look one up by id or by method and template, and match
+//! a caller's path to one ([`path`]). Path templates and the percent-coding
+//! of their segments have their home in [`template`], which the simulator
+//! shares.
 //!
 //! Nothing here costs anything at start-up: the array is in the binary's
 //! read-only data; the search index is built on the first search.
@@ -9,6 +12,7 @@ pub mod browse;
 pub mod describe;
 pub mod path;
 pub mod search;
+pub mod template;
 pub mod vocabulary;
 
 /// What an operation does, from its HTTP method: GET reads; POST, PUT and
@@ -125,7 +129,7 @@ impl Operation {
 
 include!(concat!(env!("OUT_DIR"), "/catalog.rs"));
 
-/// Every operation of the spec, sorted by path then method.
+/// Every operation of the spec, sorted by operationId.
 pub fn operations() -> &'static [Operation] {
     OPERATIONS
 }

@@ -8,10 +8,9 @@
 //! backslashes, a query or fragment smuggled into the path, control
 //! characters.
 
+use crate::catalog::template::{self, Segment, decode_segment, encode_segment};
 use crate::catalog::{Method, Operation, operations};
-
-/// The API root a caller may paste in front of a path; it is dropped.
-const API_ROOT: &str = "/v4_6_release/apis/3.0";
+use crate::spec::API_ROOT;
 
 /// A path matched to its operation.
 #[derive(Debug, Clone)]
@@ -21,45 +20,6 @@ pub struct Resolved {
     pub path: String,
 }
 
-/// One segment of a template.
-#[derive(Debug, PartialEq, Eq)]
-enum Seg<'a> {
-    Lit(&'a str),
-    /// `{name}` or `{name:constraint}`: the name.
-    Var(&'a str),
-}
-
-/// Splits a template on `/` outside braces (some templates carry a regex
-/// constraint inside the braces).
-fn template_segments(template: &str) -> Vec<Seg<'_>> {
-    let mut out = Vec::new();
-    let (mut depth, mut start) = (0usize, 0usize);
-    let bytes = template.as_bytes();
-    for (i, b) in bytes
-        .iter()
-        .enumerate()
-        .chain(std::iter::once((bytes.len(), &b'/')))
-    {
-        match b {
-            b'{' | b'(' => depth += 1,
-            b'}' | b')' => depth = depth.saturating_sub(1),
-            b'/' if depth == 0 => {
-                let seg = &template[start..i];
-                if !seg.is_empty() {
-                    out.push(match seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-                        Some(inner) => Var(inner.split(':').next().unwrap_or(inner)),
-                        None => Lit(seg),
-                    });
-                }
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    out
-}
-use Seg::{Lit, Var};
-
 /// Refuses what could leave the API, then finds the operation.
 pub fn resolve(method: Method, raw: &str) -> Result<Resolved, String> {
     let segments = checked_segments(raw)?;
@@ -67,17 +27,10 @@ pub fn resolve(method: Method, raw: &str) -> Result<Resolved, String> {
     let mut best: Option<(usize, &'static Operation, Vec<String>)> = None;
     let mut other_methods: Vec<&'static str> = Vec::new();
     for op in operations() {
-        let template = template_segments(op.path);
-        if template.len() != segments.len() {
+        let template = template::segments(op.path);
+        let Some(literals) = template::literals_matched(&template, &segments, |_, _| true) else {
             continue;
-        }
-        let literals_match = template.iter().zip(&segments).all(|(t, s)| match t {
-            Lit(l) => l.eq_ignore_ascii_case(s),
-            Var(_) => true,
-        });
-        if !literals_match {
-            continue;
-        }
+        };
         if op.method != method {
             if !other_methods.contains(&op.method.as_str()) {
                 other_methods.push(op.method.as_str());
@@ -88,8 +41,8 @@ pub fn resolve(method: Method, raw: &str) -> Result<Resolved, String> {
         let mut failed = None;
         for (t, s) in template.iter().zip(&segments) {
             match t {
-                Lit(l) => parts.push((*l).to_owned()),
-                Var(name) => match encode_param(op, name, s) {
+                Segment::Literal(l) => parts.push((*l).to_owned()),
+                Segment::Variable(name) => match encode_param(op, name, s) {
                     Ok(v) => parts.push(v),
                     Err(e) => {
                         failed = Some(e);
@@ -102,7 +55,6 @@ pub fn resolve(method: Method, raw: &str) -> Result<Resolved, String> {
             type_error.get_or_insert(e);
             continue;
         }
-        let literals = template.iter().filter(|t| matches!(t, Lit(_))).count();
         if best.as_ref().is_none_or(|(n, _, _)| literals > *n) {
             best = Some((literals, op, parts));
         }
@@ -162,10 +114,11 @@ fn checked_segments(raw: &str) -> Result<Vec<String>, String> {
             ));
         }
     }
+    // The API root a caller may paste in front of a path is dropped.
     let path = path.strip_prefix(API_ROOT).unwrap_or(path);
     let mut segments = Vec::new();
     for seg in path.split('/').filter(|s| !s.is_empty()) {
-        let decoded = percent_decode(seg).ok_or_else(|| format!("path: {seg:?} has a malformed %-escape"))?;
+        let decoded = decode_segment(seg).ok_or_else(|| format!("path: {seg:?} has a malformed %-escape"))?;
         if decoded == "." || decoded == ".." {
             return Err(format!(
                 "path: {raw:?} contains a `{decoded}` segment; relative paths are refused"
@@ -177,26 +130,6 @@ fn checked_segments(raw: &str) -> Result<Vec<String>, String> {
         return Err("path: names no resource; give an API path such as /service/tickets".into());
     }
     Ok(segments)
-}
-
-fn percent_decode(seg: &str) -> Option<String> {
-    if !seg.contains('%') {
-        return Some(seg.to_owned());
-    }
-    let bytes = seg.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = seg.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 /// A path parameter checked against its declared type and encoded.
@@ -234,19 +167,6 @@ fn encode_param(op: &Operation, name: &str, value: &str) -> Result<String, Strin
     }
 }
 
-/// Everything but unreserved characters percent-encoded.
-pub fn encode_segment(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for b in value.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'~' | b'.') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -271,7 +191,7 @@ mod tests {
             "getServiceTicketsCount"
         );
         assert_eq!(
-            ok(Method::Get, "/v4_6_release/apis/3.0/service/tickets").1,
+            ok(Method::Get, &format!("{API_ROOT}/service/tickets")).1,
             "getServiceTickets"
         );
         assert_eq!(ok(Method::Post, "/service/tickets").1, "postServiceTickets");
@@ -295,7 +215,6 @@ mod tests {
 
     #[test]
     fn string_parameters_are_encoded() {
-        assert_eq!(encode_segment("a b/c"), "a%20b%2Fc");
         let r = resolve(Method::Get, "/procurement/catalog/ABC%20123/quantityOnHand").unwrap();
         assert_eq!(r.path, "/procurement/catalog/ABC%20123/quantityOnHand");
     }

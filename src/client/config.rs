@@ -15,13 +15,10 @@
 
 use super::secret::Secret;
 use crate::settings::ConfigFile;
+use crate::spec::{API_PATH, API_ROOT};
 use serde::Deserialize;
 use std::fmt;
 use std::time::Duration;
-
-/// The path every ConnectWise REST call is under. `v4_6_release` always
-/// reaches the current release.
-pub const API_PATH: &str = "/v4_6_release/apis/3.0";
 
 /// Everything the client needs to reach one ConnectWise tenant.
 #[derive(Clone, Debug)]
@@ -123,11 +120,11 @@ impl Site {
         }
         let path = url.path().trim_end_matches('/');
         let api_path = match path {
-            "" => API_PATH.to_owned(),
-            p if p.ends_with("/apis/3.0") => p.to_owned(),
+            "" => API_ROOT.to_owned(),
+            p if p.ends_with(API_PATH) => p.to_owned(),
             p => {
                 return Err(bad(&format!(
-                    "its path `{p}` is not a ConnectWise API path (expected none, or one ending in /apis/3.0)"
+                    "its path `{p}` is not a ConnectWise API path (expected none, or one ending in {API_PATH})"
                 )));
             }
         };
@@ -310,7 +307,7 @@ mod tests {
         let config = Config::from_sources(env(FULL), None).unwrap();
         assert_eq!(
             config.site.base_url().as_str(),
-            "https://api-na.myconnectwise.net/v4_6_release/apis/3.0/"
+            format!("https://api-na.myconnectwise.net{API_ROOT}/")
         );
         assert_eq!(config.timeouts, Timeouts::default());
         assert_eq!(config.member_identifier, None);
@@ -318,28 +315,20 @@ mod tests {
 
     #[test]
     fn sites_are_accepted_in_the_forms_people_type() {
+        let cloud = |origin: &str| format!("{origin}{API_ROOT}/");
         for (input, base) in [
-            (
-                "https://cw.example.com",
-                "https://cw.example.com/v4_6_release/apis/3.0/",
-            ),
-            (
-                "cw.example.com:8443",
-                "https://cw.example.com:8443/v4_6_release/apis/3.0/",
-            ),
+            ("https://cw.example.com", cloud("https://cw.example.com")),
+            ("cw.example.com:8443", cloud("https://cw.example.com:8443")),
             (
                 "https://cw.example.com/v4_6_release/apis/3.0/",
-                "https://cw.example.com/v4_6_release/apis/3.0/",
+                cloud("https://cw.example.com"),
             ),
             (
                 "https://cw.example.com/v2022_1/apis/3.0",
-                "https://cw.example.com/v2022_1/apis/3.0/",
+                "https://cw.example.com/v2022_1/apis/3.0/".to_owned(),
             ),
-            (
-                "http://127.0.0.1:8080",
-                "http://127.0.0.1:8080/v4_6_release/apis/3.0/",
-            ),
-            ("http://localhost:9", "http://localhost:9/v4_6_release/apis/3.0/"),
+            ("http://127.0.0.1:8080", cloud("http://127.0.0.1:8080")),
+            ("http://localhost:9", cloud("http://localhost:9")),
         ] {
             assert_eq!(Site::parse(input).unwrap().base_url().as_str(), base, "{input}");
         }

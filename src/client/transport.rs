@@ -53,11 +53,7 @@ impl Transport {
             var: "CW_CLIENT_ID",
             why: "contains characters a header cannot carry",
         })?;
-        let accept = HeaderValue::from_str(&format!(
-            "application/vnd.connectwise.com+json; version={}",
-            crate::spec::API_VERSION
-        ))
-        .map_err(|e| ConfigError::Http(e.to_string()))?;
+        let accept = HeaderValue::from_static(crate::spec::MEDIA_TYPE);
         let http = reqwest::Client::builder()
             .connect_timeout(config.timeouts.connect)
             .timeout(config.timeouts.request)

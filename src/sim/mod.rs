@@ -1,8 +1,9 @@
 //! A simulated ConnectWise Manage server, for tests, `--demo` and benchmarks.
 //!
 //! No machine here can reach ConnectWise, so the project carries its own. It
-//! serves the whole API *generically* from the normalised OpenAPI document
-//! ([`crate::spec::document`]) under `/v4_6_release/apis/3.0`: a request path
+//! serves the whole API *generically* from the spec's operations
+//! ([`crate::catalog`]) and schemas ([`crate::spec::schema`]) under
+//! [`crate::spec::API_ROOT`] (`/v4_6_release/apis/3.0`): a request path
 //! is matched against the spec's path templates, so every collection works,
 //! and each template is a collection (`/service/tickets`,
 //! `/service/tickets/{parentId}/notes`), an item (`…/{id}`), a count
@@ -72,7 +73,8 @@
 //! - **Headers.** Every answer from ConnectWise, errors included, carries
 //!   `api-current-version` (real) with the version the tenant reports
 //!   ([`Faults::report_version`], default the spec's 2022.1), and JSON
-//!   bodies `Content-Type: application/vnd.connectwise.com+json; version=2022.1`.
+//!   bodies `Content-Type` [`crate::spec::MEDIA_TYPE`]
+//!   (`application/vnd.connectwise.com+json; version=2022.1`).
 //! - **Lists**: `conditions` (evaluated with [`crate::conditions`], validated
 //!   against the record schema; a parse or validation error is a 400 whose
 //!   message says what and where; a literal of the wrong kind, `closedFlag =
@@ -133,7 +135,6 @@ pub mod errors;
 pub mod faults;
 pub mod query;
 pub mod routes;
-pub use crate::spec::validate as schema;
 pub mod seed;
 pub mod server;
 pub mod shape;
@@ -141,7 +142,6 @@ pub mod store;
 pub mod write;
 
 pub use faults::Faults;
-pub use server::{API_ROOT, CONTENT_TYPE};
 
 use chrono::NaiveDate;
 use serde_json::Value;
@@ -302,7 +302,7 @@ impl Simulator {
 
     /// `http://127.0.0.1:PORT/v4_6_release/apis/3.0`
     pub fn base_url(&self) -> String {
-        format!("http://{}{API_ROOT}", self.addr)
+        format!("http://{}{}", self.addr, crate::spec::API_ROOT)
     }
 
     /// The site to configure a client with: `http://127.0.0.1:PORT` (a full

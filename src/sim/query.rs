@@ -18,10 +18,10 @@
 //!   with ConnectWise's own words ([`CONDITION_LITERAL_MESSAGE`]).
 
 use super::errors::{ApiError, CONDITION_LITERAL_MESSAGE, FieldError};
-use super::schema;
 use super::shape::View;
 use super::store::{Collection, fold_key};
 use crate::conditions::{self, CompareOp, Compiled, Expr, FieldPath, Literal, ValidationError};
+use crate::spec::validate;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::cmp::Ordering;
@@ -163,8 +163,8 @@ impl Query {
         resource: &str,
         forward_only: bool,
     ) -> Result<Query, ApiError> {
-        let spec = crate::spec::document();
-        let record_schema = schema_name.and_then(schema::schema_named);
+        let spec = &crate::spec::Embedded;
+        let record_schema = schema_name.and_then(validate::schema_named);
         let mut eq_terms = Vec::new();
         let mut eq_terms_only = false;
         let mut paths = Vec::new();
@@ -240,7 +240,7 @@ impl Query {
                 let path: Vec<String> = field.trim_matches('/').split('/').map(str::to_string).collect();
                 if let Some(s) = record_schema {
                     let segs: Vec<&str> = path.iter().map(String::as_str).collect();
-                    if schema::at_path(s, &segs).is_none() {
+                    if validate::at_path(s, &segs).is_none() {
                         return Err(ApiError::bad_parameter(
                             resource,
                             "orderBy",
@@ -537,7 +537,7 @@ fn collect_eq_terms(expr: &Expr, out: &mut Vec<(Vec<String>, String)>) {
 /// ConnectWise filters on `lastUpdated`, `dateEntered`, `updatedBy` and
 /// `enteredBy` of records that keep them only in `_info`: point such paths there.
 fn audit_fields_under_info(expr: Expr, record_schema: Option<&'static Value>) -> Expr {
-    let props = record_schema.map(schema::property_names).unwrap_or_default();
+    let props = record_schema.map(validate::property_names).unwrap_or_default();
     fn walk(expr: Expr, props: &[&str]) -> Expr {
         let fix = |field: FieldPath| -> FieldPath {
             match field.0.as_slice() {

@@ -10,12 +10,14 @@
 use super::errors::{ApiError, resource_name};
 use super::faults::Faults;
 use super::query::{ListParams, Query};
-use super::routes::{Kind, Matched, RouteTable, Seg};
-use super::schema;
+use super::routes::{Kind, Matched, Route, RouteTable, is_id, object_body_schema};
 use super::shape::{View, custom_fields};
 use super::store::{Collection, Store};
 use super::write::{self, WriteContext};
 use super::{LoggedRequest, SimOptions};
+use crate::catalog::template::Segment;
+use crate::spec::validate;
+use crate::spec::{API_ROOT, MEDIA_TYPE};
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -23,12 +25,6 @@ use axum::response::Response;
 use base64::Engine;
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex, RwLock};
-
-/// The path every API request starts with.
-pub const API_ROOT: &str = "/v4_6_release/apis/3.0";
-
-/// The media type of every JSON response.
-pub const CONTENT_TYPE: &str = "application/vnd.connectwise.com+json; version=2022.1";
 
 /// Largest request body accepted.
 const MAX_BODY: usize = 16 * 1024 * 1024;
@@ -57,7 +53,7 @@ fn json_response(status: u16, body: &Value, extra: &[(&'static str, String)]) ->
     let mut response = Response::new(Body::from(bytes));
     *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE));
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(MEDIA_TYPE));
     for (name, value) in extra {
         if let Ok(v) = HeaderValue::from_str(value) {
             headers.append(*name, v);
@@ -342,12 +338,13 @@ impl App {
             return Err(unknown_path(&ctx.method, &format!("{API_ROOT}{}", ctx.rel)));
         };
         let method = ctx.method.as_str().to_ascii_lowercase();
-        let Some(op) = matched.route.methods.get(&method) else {
-            let mut allowed: Vec<String> = matched
+        let op = crate::catalog::Method::parse(&method).and_then(|m| matched.route.operation(m));
+        let Some(op) = op else {
+            let mut allowed: Vec<&str> = matched
                 .route
-                .methods
-                .keys()
-                .map(|m| m.to_ascii_uppercase())
+                .operations
+                .iter()
+                .map(|o| o.method.as_str())
                 .collect();
             allowed.sort();
             return Err(ApiError::new(
@@ -362,21 +359,18 @@ impl App {
             )
             .with_header("allow", allowed.join(", ")));
         };
+        let request_schema = object_body_schema(op);
         let schema_name = op
             .response_schema
-            .clone()
-            .or_else(|| op.request_schema.clone())
+            .or(request_schema)
             .or_else(|| collection_schema(&matched));
-        let resource = schema_name
-            .as_deref()
-            .map(resource_name)
-            .unwrap_or_else(|| "object".into());
+        let resource = schema_name.map(resource_name).unwrap_or_else(|| "object".into());
         match (matched.route.kind, method.as_str()) {
-            (Kind::Collection, "get") => self.list(ctx, &matched, schema_name.as_deref(), &resource),
-            (Kind::Collection, "post") => self.create(ctx, &matched, op.request_schema.as_deref(), &resource),
+            (Kind::Collection, "get") => self.list(ctx, &matched, schema_name, &resource),
+            (Kind::Collection, "post") => self.create(ctx, &matched, request_schema, &resource),
             (Kind::Count, "get") => self.count(ctx, &matched, &resource),
             (Kind::Item, "get") => self.get_item(ctx, &matched, &resource),
-            (Kind::Item, "put") => self.replace(ctx, &matched, op.request_schema.as_deref(), &resource),
+            (Kind::Item, "put") => self.replace(ctx, &matched, request_schema, &resource),
             (Kind::Item, "patch") => self.patch(ctx, &matched, &resource),
             (Kind::Item, "delete") => self.delete(&matched, &resource),
             (Kind::Other, "get") => self.singleton(ctx, &matched),
@@ -406,13 +400,16 @@ impl App {
     fn check_parents(&self, store: &Store, matched: &Matched) -> Result<(), ApiError> {
         let route = matched.route;
         let last_var = match route.kind {
-            Kind::Item => route.segments.iter().rposition(|s| matches!(s, Seg::Var(_))),
+            Kind::Item => route
+                .segments
+                .iter()
+                .rposition(|s| matches!(s, Segment::Variable(_))),
             _ => None,
         };
         let parts: Vec<&str> = matched.concrete.split('/').filter(|s| !s.is_empty()).collect();
         for (i, seg) in route.segments.iter().enumerate() {
-            let Seg::Var(name) = seg else { continue };
-            if Some(i) == last_var || !(name == "id" || name.ends_with("Id")) || i == 0 {
+            let Segment::Variable(name) = seg else { continue };
+            if Some(i) == last_var || !is_id(name) || i == 0 {
                 continue;
             }
             let parent_collection = format!("/{}", parts[..i].join("/"));
@@ -424,12 +421,8 @@ impl App {
             }
             let Ok(id) = parts[i].parse::<i64>() else { continue };
             if store.get(&parent_collection, id).is_none() {
-                let parent_schema = parent_route
-                    .methods
-                    .get("get")
-                    .and_then(|o| o.response_schema.clone())
-                    .unwrap_or_else(|| "Record".into());
-                return Err(ApiError::record_not_found(&parent_schema, &id.to_string()));
+                let parent_schema = parent_route.record_schema().unwrap_or("Record");
+                return Err(ApiError::record_not_found(parent_schema, &id.to_string()));
             }
         }
         Ok(())
@@ -471,11 +464,8 @@ impl App {
                 format!("The simulator does not model POST {}.", matched.route.template),
             ));
         };
-        let schema_name = route.methods.get("get").and_then(|o| o.response_schema.clone());
-        let resource = schema_name
-            .as_deref()
-            .map(resource_name)
-            .unwrap_or_else(|| "object".into());
+        let schema_name = route.record_schema();
+        let resource = schema_name.map(resource_name).unwrap_or_else(|| "object".into());
         let body = if ctx.body.is_empty() {
             json!({})
         } else {
@@ -493,7 +483,7 @@ impl App {
             }
         }
         let params = ListParams::from_pairs(&pairs, &resource)?;
-        let query = Query::compile(&params, schema_name.as_deref(), &resource, false)?;
+        let query = Query::compile(&params, schema_name, &resource, false)?;
         let path = matched.concrete.trim_end_matches("/search").to_string();
         let store = self.read();
         let view = self.view(&store, &ctx.base, &path);
@@ -504,17 +494,13 @@ impl App {
     }
 
     fn count(&self, ctx: &Ctx, matched: &Matched, resource: &str) -> Result<Response, ApiError> {
-        let collection_template = matched.route.collection.clone().unwrap_or_default();
-        let schema_name = RouteTable::global()
-            .get(&collection_template)
-            .and_then(|r| r.methods.get("get"))
-            .and_then(|o| o.response_schema.clone());
+        let collection_template = matched.route.collection.unwrap_or_default();
+        let schema_name = RouteTable::global().record_schema(collection_template);
         let resource = schema_name
-            .as_deref()
             .map(resource_name)
             .unwrap_or_else(|| resource.to_string());
         let params = ListParams::from_pairs(&ctx.pairs(), &resource)?;
-        let query = Query::compile(&params, schema_name.as_deref(), &resource, false)?;
+        let query = Query::compile(&params, schema_name, &resource, false)?;
         let store = self.read();
         self.check_parents(&store, matched)?;
         let path = matched.collection_path();
@@ -541,13 +527,8 @@ impl App {
         {
             return Ok(*id);
         }
-        let schema = matched
-            .route
-            .methods
-            .get("get")
-            .and_then(|o| o.response_schema.clone())
-            .unwrap_or_else(|| resource.to_string());
-        Err(ApiError::record_not_found(&schema, key))
+        let schema = matched.route.record_schema().unwrap_or(resource);
+        Err(ApiError::record_not_found(schema, key))
     }
 
     fn get_item(&self, ctx: &Ctx, matched: &Matched, resource: &str) -> Result<Response, ApiError> {
@@ -574,7 +555,7 @@ impl App {
         matched
             .vars
             .iter()
-            .find(|(name, _)| name == "parentId")
+            .find(|(name, _)| *name == "parentId")
             .and_then(|(_, v)| v.parse().ok())
     }
 
@@ -591,7 +572,7 @@ impl App {
         let mut body = ctx.json_body(resource)?;
         let given_fields = body.as_object_mut().and_then(|o| o.remove("customFields"));
         let mut errors = match request_schema {
-            Some(schema_name) => schema::validate_body(schema_name, &body, resource, true),
+            Some(schema_name) => validate::validate_body(schema_name, &body, resource, true),
             None => Vec::new(),
         };
         if let Some(too_long) = errors.iter().find(|e| e.code == "MaxLengthField") {
@@ -617,8 +598,8 @@ impl App {
         request_schema: Option<&str>,
         resource: &str,
     ) -> Result<Response, ApiError> {
-        let template = matched.route.collection.clone().unwrap_or_default();
-        let body = Self::validated_body(ctx, request_schema, resource, &template)?;
+        let template = matched.route.collection.unwrap_or_default();
+        let body = Self::validated_body(ctx, request_schema, resource, template)?;
         let wctx = self.write_context(ctx);
         let path = matched.collection_path();
         let mut record = body;
@@ -633,7 +614,7 @@ impl App {
         }
         let extra = write::apply_rules(
             &store,
-            &template,
+            template,
             Self::parent_id(matched),
             &mut record,
             None,
@@ -669,8 +650,8 @@ impl App {
         request_schema: Option<&str>,
         resource: &str,
     ) -> Result<Response, ApiError> {
-        let template = matched.route.collection.clone().unwrap_or_default();
-        let body = Self::validated_body(ctx, request_schema, resource, &template)?;
+        let template = matched.route.collection.unwrap_or_default();
+        let body = Self::validated_body(ctx, request_schema, resource, template)?;
         let wctx = self.write_context(ctx);
         let path = matched.collection_path();
         let mut store = self.write();
@@ -683,7 +664,7 @@ impl App {
         }
         write::apply_rules(
             &store,
-            &template,
+            template,
             Self::parent_id(matched),
             &mut record,
             previous.as_ref(),
@@ -714,19 +695,13 @@ impl App {
         }
         let wctx = self.write_context(ctx);
         let path = matched.collection_path();
-        let template = matched.route.collection.clone().unwrap_or_default();
-        let schema_name = matched
-            .route
-            .methods
-            .get("get")
-            .and_then(|o| o.response_schema.clone())
-            .or_else(|| {
-                matched
-                    .route
-                    .methods
-                    .get("put")
-                    .and_then(|o| o.request_schema.clone())
-            });
+        let template = matched.route.collection.unwrap_or_default();
+        let schema_name = matched.route.record_schema().or_else(|| {
+            matched
+                .route
+                .operation(crate::catalog::Method::Put)
+                .and_then(object_body_schema)
+        });
         let mut store = self.write();
         self.check_parents(&store, matched)?;
         let id = self.item_id(&store, matched, resource)?;
@@ -746,7 +721,7 @@ impl App {
         }
         if touches_custom_fields {
             let given = record.get("customFields").cloned().unwrap_or(Value::Null);
-            let stored = custom_fields::stored_form(&template, &given, resource)
+            let stored = custom_fields::stored_form(template, &given, resource)
                 .map_err(|errors| ApiError::invalid_object(resource, errors))?;
             match (stored, record.as_object_mut()) {
                 (Some(stored), Some(object)) => {
@@ -760,7 +735,7 @@ impl App {
         }
         write::apply_rules(
             &store,
-            &template,
+            template,
             Self::parent_id(matched),
             &mut record,
             Some(&previous),
@@ -810,7 +785,7 @@ impl App {
 
     fn singleton(&self, ctx: &Ctx, matched: &Matched) -> Result<Response, ApiError> {
         let store = self.read();
-        let template = matched.route.template.as_str();
+        let template = matched.route.template;
         if let Some((_, first)) = store
             .collection(&matched.concrete)
             .and_then(|c| c.records.first())
@@ -891,13 +866,13 @@ fn link_header(
 
 /// The template of the first `i` segments of `route` (the parent collection
 /// of the variable at `i`).
-fn route_template_prefix(route: &super::routes::Route, i: usize) -> String {
+fn route_template_prefix(route: &Route, i: usize) -> String {
     let mut s = String::new();
     for seg in &route.segments[..i] {
         s.push('/');
         match seg {
-            Seg::Lit(l) => s.push_str(l),
-            Seg::Var(v) => {
+            Segment::Literal(l) => s.push_str(l),
+            Segment::Variable(v) => {
                 s.push('{');
                 s.push_str(v);
                 s.push('}');
@@ -931,12 +906,10 @@ fn find_template_by_shape(template: &str) -> Option<String> {
     table
         .routes
         .iter()
-        .find(|r| r.kind == Kind::Collection && shape(&r.template) == wanted)
-        .map(|r| r.template.clone())
+        .find(|r| r.kind == Kind::Collection && shape(r.template) == wanted)
+        .map(|r| r.template.to_owned())
 }
 
-fn collection_schema(matched: &Matched) -> Option<String> {
-    let template = matched.route.collection.as_deref()?;
-    let route = RouteTable::global().get(template)?;
-    route.methods.get("get").and_then(|o| o.response_schema.clone())
+fn collection_schema(matched: &Matched) -> Option<&'static str> {
+    RouteTable::global().record_schema(matched.route.collection?)
 }

@@ -114,11 +114,7 @@ pub struct Store {
 /// → `/service/tickets/{parentId}/notes`.
 pub fn template_of(path: &str) -> String {
     match RouteTable::global().matches(path) {
-        Some(m) => m
-            .route
-            .collection
-            .clone()
-            .unwrap_or_else(|| m.route.template.clone()),
+        Some(m) => m.route.collection.unwrap_or(m.route.template).to_owned(),
         None => path.to_string(),
     }
 }

@@ -9,8 +9,8 @@
 //! reading: what ConnectWise does with it is not known).
 
 use super::errors::{ApiError, CLOSED_PERIOD_MESSAGE, FieldError};
-use super::schema;
 use super::store::Store;
+use crate::spec::validate;
 use chrono::NaiveDate;
 use serde_json::{Map, Value, json};
 
@@ -100,8 +100,8 @@ fn concrete_reference_path(template: &str, record: &Value) -> Option<String> {
 /// The reference object for `target`, with the properties `ref_schema` lists.
 fn reference_object(ref_schema: &str, target: &Value) -> Value {
     let mut out = Map::new();
-    let props = schema::schema_named(ref_schema)
-        .map(schema::property_names)
+    let props = validate::schema_named(ref_schema)
+        .map(validate::property_names)
         .unwrap_or_default();
     for prop in props {
         if prop == "_info" {
@@ -119,8 +119,8 @@ fn reference_object(ref_schema: &str, target: &Value) -> Value {
         };
         // A text property of a reference holds the name of what the target
         // keeps as a reference (an agreement reference's `type`).
-        let text_prop = schema::schema_named(ref_schema)
-            .and_then(|s| schema::at_path(s, &[prop]))
+        let text_prop = validate::schema_named(ref_schema)
+            .and_then(|s| validate::at_path(s, &[prop]))
             .is_some_and(|p| p.get("type").and_then(Value::as_str) == Some("string"));
         let value = match value {
             Some(Value::Object(o)) if text_prop => o.get("name").cloned(),
@@ -144,10 +144,10 @@ pub fn resolve_references(
     only: Option<&[String]>,
     resource: &str,
 ) -> Result<(), ApiError> {
-    let Some(schema) = schema::schema_named(schema_name) else {
+    let Some(schema) = validate::schema_named(schema_name) else {
         return Ok(());
     };
-    let Some(props) = schema::resolve(schema)
+    let Some(props) = validate::resolve(schema)
         .get("properties")
         .and_then(Value::as_object)
     else {
@@ -162,7 +162,7 @@ pub fn resolve_references(
         if only.is_some_and(|only| !only.iter().any(|f| f == field)) {
             continue;
         }
-        let Some(ref_schema) = schema::ref_name(prop) else {
+        let Some(ref_schema) = validate::ref_name(prop) else {
             continue;
         };
         let Some((_, template, kind)) = REFERENCES.iter().find(|(s, _, _)| *s == ref_schema) else {
@@ -250,7 +250,7 @@ pub fn apply_patch(
             ));
         }
     };
-    let schema = schema::schema_named(schema_name);
+    let schema = validate::schema_named(schema_name);
     let mut changed = Vec::new();
     for (i, op) in ops.iter().enumerate() {
         let bad = |message: String, field: &str| {
@@ -283,10 +283,10 @@ pub fn apply_patch(
             return Err(bad(format!("{field_path} cannot be changed."), &field_path));
         }
         let sub = match schema {
-            Some(s) => match schema::at_path(s, &segs) {
+            Some(s) => match validate::at_path(s, &segs) {
                 Some(sub) => Some(sub),
                 None => {
-                    let names = schema::property_names(s);
+                    let names = validate::property_names(s);
                     let wanted = segs[0].to_ascii_lowercase();
                     let mut close: Vec<(usize, &str)> = names
                         .iter()
@@ -321,7 +321,7 @@ pub fn apply_patch(
                 let custom_field = segs[0].eq_ignore_ascii_case("customFields");
                 if let Some(sub) = sub.filter(|_| !custom_field) {
                     let mut errors = Vec::new();
-                    schema::check_value(sub, value, &field_path, resource, &mut errors);
+                    validate::check_value(sub, value, &field_path, resource, &mut errors);
                     if !errors.is_empty() {
                         return Err(ApiError::invalid_object(resource, errors));
                     }
@@ -579,7 +579,7 @@ fn time_entry_rules(
     let start = record
         .get("timeStart")
         .and_then(Value::as_str)
-        .map(schema::check_timestamp);
+        .map(validate::check_timestamp);
     let start = match start {
         Some(Ok(t)) => Some(t),
         Some(Err(message)) => {
@@ -613,7 +613,7 @@ fn time_entry_rules(
     let end = record
         .get("timeEnd")
         .and_then(Value::as_str)
-        .and_then(|s| schema::check_timestamp(s).ok());
+        .and_then(|s| validate::check_timestamp(s).ok());
     if let (Some(start), Some(end)) = (start, end)
         && end <= start
     {

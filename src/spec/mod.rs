@@ -12,8 +12,9 @@ use std::sync::OnceLock;
 const NORMALIZED_JSON: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/manage.normalized.json"));
 
 /// The normalised OpenAPI document, parsed on first use. It is large (2.8 MB
-/// of JSON, ~50 MB parsed) and only the simulator needs all of it; the
-/// server reads single schemas through [`schema`].
+/// of JSON, ~50 MB parsed) and only tests read all of it; the server and
+/// the simulator read single schemas through [`schema`], and operations
+/// through [`crate::catalog`].
 pub fn document() -> &'static Value {
     static DOCUMENT: OnceLock<Value> = OnceLock::new();
     DOCUMENT.get_or_init(|| serde_json::from_slice(NORMALIZED_JSON).expect("build.rs wrote valid JSON"))
@@ -55,8 +56,26 @@ impl Schemas for Embedded {
     }
 }
 
-/// The API version the spec describes (e.g. `2022.1`), sent in the `Accept` header.
+// Facts about the API that follow from the spec, written by `build.rs`: this
+// is their one home, shared by the client, the catalog and the simulator.
+
+/// The API version the spec describes (`info.version`, e.g. `2022.1`).
 pub const API_VERSION: &str = env!("CW_SPEC_VERSION");
+
+/// The media type of ConnectWise's JSON for [`API_VERSION`]:
+/// `application/vnd.connectwise.com+json; version=2022.1`. The client asks
+/// for it (`Accept`); the simulator answers in it (`Content-Type`).
+pub const MEDIA_TYPE: &str = env!("CW_MEDIA_TYPE");
+
+/// The path every REST call is under, from the spec's server URL:
+/// `/v4_6_release/apis/3.0`. On cloud sites the release segment
+/// `v4_6_release` always reaches the current release.
+pub const API_ROOT: &str = env!("CW_API_ROOT");
+
+/// The REST API's own path, the end of [`API_ROOT`] after the release
+/// segment: `/apis/3.0`. An on-premise site may name its release instead
+/// (`/v2022_1/apis/3.0`).
+pub const API_PATH: &str = env!("CW_API_PATH");
 
 #[cfg(test)]
 mod tests {
@@ -69,6 +88,17 @@ mod tests {
         for (name, schema) in whole {
             assert_eq!(super::schema(name), Some(schema), "{name}");
         }
+    }
+
+    #[test]
+    fn the_api_root_is_the_path_of_the_specs_server() {
+        // The media type is checked on the wire (`tests/client_http.rs`) and
+        // against the upstream document's responses (`sim::seed::tests`).
+        assert_eq!(API_ROOT, "/v4_6_release/apis/3.0");
+        assert_eq!(API_PATH, "/apis/3.0");
+        let server = document()["servers"][0]["url"].as_str().unwrap_or_default();
+        assert!(server.ends_with(API_ROOT), "{server}");
+        assert!(MEDIA_TYPE.ends_with(&format!("; version={API_VERSION}")));
     }
 
     #[test]

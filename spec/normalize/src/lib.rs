@@ -387,7 +387,8 @@ pub fn template_variables(path: &str) -> Vec<&str> {
 // ---------------------------------------------------------------------------
 // The rules
 
-const VENDOR_JSON: &str = "application/vnd.connectwise.com+json";
+/// The media type ConnectWise labels its JSON with (followed by `; version=…`).
+pub const VENDOR_JSON: &str = "application/vnd.connectwise.com+json";
 
 fn vendor_json_media_type(spec: &mut Value) -> Vec<String> {
     let mut fixes = Vec::new();

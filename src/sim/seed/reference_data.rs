@@ -221,11 +221,11 @@ pub(super) fn lookups(g: &mut Gen) {
     let at = setup_time();
     for (collection, references) in found {
         let schema = RouteTable::global()
-            .get(&collection)
-            .and_then(|r| r.methods.get("get"))
-            .and_then(|o| o.response_schema.as_deref())
-            .and_then(crate::sim::schema::schema_named);
-        let props = schema.map(crate::sim::schema::property_names).unwrap_or_default();
+            .record_schema(&collection)
+            .and_then(crate::spec::validate::schema_named);
+        let props = schema
+            .map(crate::spec::validate::property_names)
+            .unwrap_or_default();
         let records = references
             .into_values()
             .map(|reference| {
@@ -249,7 +249,7 @@ pub(super) fn lookups(g: &mut Gen) {
 /// record's name (or identifier), an enum its first value, a number 0, a
 /// flag `false`.
 fn fill_required(record: &mut Map<String, Value>, schema: Option<&'static Value>) {
-    let Some(schema) = schema.map(crate::sim::schema::resolve) else {
+    let Some(schema) = schema.map(crate::spec::validate::resolve) else {
         return;
     };
     let label = record
@@ -267,7 +267,7 @@ fn fill_required(record: &mut Map<String, Value>, schema: Option<&'static Value>
         if record.contains_key(field) {
             continue;
         }
-        let Some(prop) = crate::sim::schema::at_path(schema, &[field]) else {
+        let Some(prop) = crate::spec::validate::at_path(schema, &[field]) else {
             continue;
         };
         let value = match (

@@ -6,8 +6,7 @@ use std::sync::OnceLock;
 use serde_json::Value;
 
 use super::{SeedData, Size, generate, now};
-
-const MEDIA_TYPE: &str = "application/vnd.connectwise.com+json; version=2022.1";
+use crate::spec::MEDIA_TYPE;
 
 fn spec() -> &'static Value {
     static SPEC: OnceLock<Value> = OnceLock::new();

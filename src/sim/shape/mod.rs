@@ -28,8 +28,8 @@ pub mod links;
 pub mod odd;
 
 use super::routes::RouteTable;
-use super::schema;
 use super::store::Store;
+use crate::spec::validate;
 use links::{OwnLinks, RefLink};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -66,12 +66,12 @@ pub struct Shape {
 }
 
 fn dress_of(prop: &'static Value, depth: usize) -> Option<Dress> {
-    if let Some(name) = schema::ref_name(prop)
+    if let Some(name) = validate::ref_name(prop)
         && let Some(link) = links::ref_link(name)
     {
         return Some(Dress::Ref(link));
     }
-    let resolved = schema::resolve(prop);
+    let resolved = validate::resolve(prop);
     if resolved.get("type").and_then(Value::as_str) == Some("array") {
         return dress_of(resolved.get("items")?, depth).map(|d| Dress::Each(Box::new(d)));
     }
@@ -88,13 +88,11 @@ fn dress_of(prop: &'static Value, depth: usize) -> Option<Dress> {
 
 impl Shape {
     fn build(template: &str) -> Shape {
-        let schema_name = RouteTable::global()
-            .get(template)
-            .and_then(|r| r.methods.get("get"))
-            .and_then(|o| o.response_schema.clone());
-        let schema = schema_name.as_deref().and_then(schema::schema_named);
+        let schema = RouteTable::global()
+            .record_schema(template)
+            .and_then(validate::schema_named);
         let dress = schema
-            .map(schema::resolve)
+            .map(validate::resolve)
             .and_then(|s| s.get("properties"))
             .and_then(Value::as_object)
             .map(|props| {

@@ -68,7 +68,7 @@ pub const UNLISTED: &str = "Undocumented";
 const TEXT_FIELDS: &[&str] = &["summary", "name", "text", "notes", "identifier", "firstName"];
 
 fn properties(schema: Option<&'static Value>) -> Option<&'static Map<String, Value>> {
-    crate::sim::schema::resolve(schema?)
+    crate::spec::validate::resolve(schema?)
         .get("properties")?
         .as_object()
 }
@@ -91,7 +91,7 @@ pub fn apply(record: &mut Value, schema: Option<&'static Value>) {
         Odd::UnlistedEnum => {
             let enum_field = properties(schema).and_then(|props| {
                 props.iter().find_map(|(k, p)| {
-                    let p = crate::sim::schema::resolve(p);
+                    let p = crate::spec::validate::resolve(p);
                     (p.get("enum").is_some() && object.get(k).is_some_and(Value::is_string))
                         .then(|| k.clone())
                 })
@@ -112,7 +112,10 @@ pub fn apply(record: &mut Value, schema: Option<&'static Value>) {
                 props
                     .iter()
                     .filter(|(_, p)| {
-                        crate::sim::schema::resolve(p).get("type").and_then(Value::as_str) == Some("array")
+                        crate::spec::validate::resolve(p)
+                            .get("type")
+                            .and_then(Value::as_str)
+                            == Some("array")
                     })
                     .map(|(k, _)| k.clone())
                     .find(|k| object.get(k).is_some_and(Value::is_array))
@@ -120,7 +123,9 @@ pub fn apply(record: &mut Value, schema: Option<&'static Value>) {
                         props
                             .iter()
                             .find(|(_, p)| {
-                                crate::sim::schema::resolve(p).get("type").and_then(Value::as_str)
+                                crate::spec::validate::resolve(p)
+                                    .get("type")
+                                    .and_then(Value::as_str)
                                     == Some("array")
                             })
                             .map(|(k, _)| k.clone())

@@ -6,7 +6,8 @@
 //! from the spec's parameters and body. Calls go through the same checks as
 //! `cw_call`.
 
-use crate::catalog::path::{self, encode_segment};
+use crate::catalog::path;
+use crate::catalog::template::encode_segment;
 use crate::catalog::{self, Method, Operation};
 use crate::tool::args::parse_args;
 use crate::tool::{Context, ToolDef, ToolFuture, call, invalid};

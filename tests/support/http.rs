@@ -1,24 +1,20 @@
-//! Shared helpers for the HTTP end-to-end tests: start the real binary with
-//! `serve --http` on a free port, and speak to it with reqwest or an rmcp
-//! streamable HTTP client.
-#![allow(dead_code)]
+//! The binary as `serve --http` on a free port, spoken to with reqwest or an
+//! rmcp streamable HTTP client, and the role tokens every test server gets.
 
-use rmcp::service::RunningService;
+use super::bin::{Env, command};
+use super::mcp::Client;
+use rmcp::ServiceExt;
 use rmcp::transport::StreamableHttpClientTransport;
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
-use rmcp::{RoleClient, ServiceExt};
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-pub const BIN: &str = env!("CARGO_BIN_EXE_connectwise-mcp");
 pub const VIEWER: &str = "viewer-token-0123456789";
 pub const EDITOR: &str = "editor-token-0123456789";
 pub const ADMIN: &str = "admin-token-0123456789";
-
-pub type Client = RunningService<RoleClient, ()>;
 
 /// A running `serve --http`; killed on drop.
 pub struct Server {
@@ -28,24 +24,18 @@ pub struct Server {
 }
 
 impl Server {
-    /// Starts the binary with `args` after `serve --http` (on 127.0.0.1:0
-    /// unless `args` has a `--bind`)
-    /// (global flags first) and exactly `env` as its CW_/MCP_ settings.
+    /// Starts `connectwise-mcp {global} serve --http {args}` (on
+    /// 127.0.0.1:0 unless `args` has a `--bind`) with exactly `env`, and
+    /// waits until it listens.
     pub fn start(global: &[&str], args: &[&str], env: &[(String, String)]) -> Server {
-        let mut cmd = std::process::Command::new(BIN);
-        for (key, _) in std::env::vars_os() {
-            let k = key.to_string_lossy();
-            if k.starts_with("CW_") || k.starts_with("MCP_") {
-                cmd.env_remove(key);
-            }
-        }
-        cmd.args(global).args(["serve", "--http"]);
+        let mut all = global.to_vec();
+        all.extend(["serve", "--http"]);
         if !args.contains(&"--bind") {
-            cmd.args(["--bind", "127.0.0.1:0"]);
+            all.extend(["--bind", "127.0.0.1:0"]);
         }
-        cmd.args(args)
-            .envs(env.iter().map(|(k, v)| (k, v)))
-            .stdin(Stdio::null())
+        all.extend(args);
+        let mut cmd = command(&all, env);
+        cmd.stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped());
         let mut child = cmd.spawn().expect("spawning connectwise-mcp");
@@ -128,7 +118,7 @@ impl Drop for Server {
 }
 
 /// The role tokens every test server gets.
-pub fn token_env() -> Vec<(String, String)> {
+pub fn token_env() -> Env {
     vec![
         ("MCP_TOKENS_VIEWER".into(), format!("vic:{VIEWER}")),
         ("MCP_TOKENS_EDITOR".into(), format!("eddie:{EDITOR}")),

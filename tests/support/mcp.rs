@@ -1,65 +1,20 @@
-//! Shared helpers for the end-to-end MCP tests: start the real binary, speak
-//! MCP to it over stdio with an rmcp client, or run its subcommands.
-//!
-//! The child never inherits the test process's `CW_*` variables: each test
-//! says exactly what the server sees.
-#![allow(dead_code)]
+//! The binary as an MCP server over stdio, spoken to with an rmcp client:
+//! start it, list and call tools, read what a result holds; and its
+//! `tools` subcommand.
 
-use connectwise_mcp::sim::{
-    DEMO_CLIENT_ID, DEMO_COMPANY_ID, DEMO_MEMBER_IDENTIFIER, DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY, SimOptions,
-    Simulator,
-};
+use super::bin::{Env, command, offline_env, run};
 use rmcp::model::{CallToolRequestParams, CallToolResult, Tool};
 use rmcp::service::RunningService;
 use rmcp::transport::TokioChildProcess;
 use rmcp::{RoleClient, ServiceError, ServiceExt};
 use serde_json::Value;
-use std::process::{Output, Stdio};
+use std::process::Stdio;
 
-pub const BIN: &str = env!("CARGO_BIN_EXE_connectwise-mcp");
-
+/// An MCP client session (over stdio or HTTP).
 pub type Client = RunningService<RoleClient, ()>;
 
-/// Environment of a server talking to `sim`; no retries and a 2 s timeout,
-/// so that injected faults come back at once.
-pub fn sim_env(sim: &Simulator) -> Vec<(String, String)> {
-    [
-        ("CW_SITE", sim.site()),
-        ("CW_COMPANY_ID", DEMO_COMPANY_ID.to_owned()),
-        ("CW_PUBLIC_KEY", DEMO_PUBLIC_KEY.to_owned()),
-        ("CW_PRIVATE_KEY", DEMO_PRIVATE_KEY.to_owned()),
-        ("CW_CLIENT_ID", DEMO_CLIENT_ID.to_owned()),
-        ("CW_MEMBER_IDENTIFIER", DEMO_MEMBER_IDENTIFIER.to_owned()),
-        ("CW_MAX_RETRIES", "0".to_owned()),
-        ("CW_REQUEST_TIMEOUT_SECS", "2".to_owned()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v))
-    .collect()
-}
-
-pub async fn start_sim() -> Simulator {
-    Simulator::start(SimOptions::default()).await
-}
-
-fn clean_env(cmd: &mut std::process::Command) {
-    for (key, _) in std::env::vars_os() {
-        if key.to_string_lossy().starts_with("CW_") {
-            cmd.env_remove(key);
-        }
-    }
-}
-
-/// The binary with `args` and exactly `env` as its `CW_*` settings.
-pub fn command(args: &[&str], env: &[(String, String)]) -> std::process::Command {
-    let mut cmd = std::process::Command::new(BIN);
-    clean_env(&mut cmd);
-    cmd.args(args).envs(env.iter().map(|(k, v)| (k, v)));
-    cmd
-}
-
 /// Starts the server (`args`, e.g. `["--allow-writes"]`; `serve` is the
-/// default) and completes `initialize`.
+/// default) with exactly `env`, and completes `initialize`.
 pub async fn connect(args: &[&str], env: &[(String, String)]) -> Client {
     let cmd = tokio::process::Command::from(command(args, env));
     let (transport, _) = TokioChildProcess::builder(cmd)
@@ -74,20 +29,8 @@ pub async fn connect_offline(args: &[&str]) -> Client {
     connect(args, &offline_env()).await
 }
 
-pub fn offline_env() -> Vec<(String, String)> {
-    [
-        ("CW_SITE", "http://127.0.0.1:9"),
-        ("CW_COMPANY_ID", "test"),
-        ("CW_PUBLIC_KEY", "testPublic"),
-        ("CW_PRIVATE_KEY", "testPrivate"),
-        ("CW_CLIENT_ID", "00000000-0000-0000-0000-000000000000"),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v.to_owned()))
-    .collect()
-}
-
-pub async fn list(client: &Client) -> Vec<Tool> {
+/// `tools/list`, every page.
+pub async fn list_tools(client: &Client) -> Vec<Tool> {
     client.list_all_tools().await.expect("tools/list")
 }
 
@@ -95,6 +38,12 @@ pub fn names(tools: &[Tool]) -> Vec<String> {
     tools.iter().map(|t| t.name.to_string()).collect()
 }
 
+/// The names of the tools the session lists.
+pub async fn tool_names(client: &Client) -> Vec<String> {
+    names(&list_tools(client).await)
+}
+
+/// Calls a tool; `args` is a JSON object (anything else sends no arguments).
 pub async fn call(client: &Client, name: &str, args: Value) -> Result<CallToolResult, ServiceError> {
     let mut params = CallToolRequestParams::new(name.to_owned());
     if let Value::Object(map) = args {
@@ -114,12 +63,35 @@ pub fn text(result: &CallToolResult) -> String {
         .join("\n")
 }
 
-/// Runs a subcommand to completion.
-pub fn run(args: &[&str], env: &[(String, String)]) -> Output {
-    command(args, env)
-        .stdin(Stdio::null())
-        .output()
-        .expect("running connectwise-mcp")
+/// The text of a result that must have failed.
+pub fn failed(result: &CallToolResult) -> String {
+    assert_eq!(
+        result.is_error,
+        Some(true),
+        "expected a failure: {}",
+        text(result)
+    );
+    text(result)
+}
+
+/// A read tool with no required argument, preferring a ticket search: one
+/// any test can call with `{}`.
+pub fn simple_read_tool(tools: &[Tool]) -> String {
+    let no_required = |t: &&Tool| {
+        t.annotations.as_ref().and_then(|a| a.read_only_hint) == Some(true)
+            && t.input_schema
+                .get("required")
+                .and_then(Value::as_array)
+                .is_none_or(|r| r.is_empty())
+            && !t.name.contains("my")
+    };
+    tools
+        .iter()
+        .filter(no_required)
+        .find(|t| t.name.contains("ticket") && t.name.contains("search"))
+        .or_else(|| tools.iter().find(no_required))
+        .map(|t| t.name.to_string())
+        .expect("a read tool without required arguments")
 }
 
 /// One line of `connectwise-mcp tools`.
@@ -135,7 +107,7 @@ pub struct Listed {
 pub fn listed(args: &[&str]) -> Vec<Listed> {
     let mut all = args.to_vec();
     all.push("tools");
-    let out = run(&all, &[]);
+    let out = run(&all, &Env::new());
     assert!(
         out.status.success(),
         "tools {args:?}: {}",
@@ -162,31 +134,6 @@ pub fn listed(args: &[&str]) -> Vec<Listed> {
 /// Every tool of the build.
 pub fn everything() -> Vec<Listed> {
     listed(&["--toolsets", "all", "--allow-writes", "--allow-deletes"])
-}
-
-/// A read tool with no required argument, preferring a ticket search: one
-/// any test can call with `{}`.
-pub fn simple_read_tool(tools: &[Tool]) -> String {
-    let no_required = |t: &&Tool| {
-        t.annotations.as_ref().and_then(|a| a.read_only_hint) == Some(true)
-            && t.input_schema
-                .get("required")
-                .and_then(Value::as_array)
-                .is_none_or(|r| r.is_empty())
-            && !t.name.contains("my")
-    };
-    tools
-        .iter()
-        .filter(no_required)
-        .find(|t| t.name.contains("ticket") && t.name.contains("search"))
-        .or_else(|| tools.iter().find(no_required))
-        .map(|t| t.name.to_string())
-        .expect("a read tool without required arguments")
-}
-
-/// A unique path under the temp dir.
-pub fn temp_path(name: &str) -> std::path::PathBuf {
-    std::env::temp_dir().join(format!("connectwise-mcp-test-{}-{name}", std::process::id()))
 }
 
 /// A successful result as JSON: its text. (Results carry no

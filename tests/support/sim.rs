@@ -1,34 +1,58 @@
-//! Shared helpers for the simulator's fidelity tests.
-#![allow(dead_code)]
+//! The simulated tenant, started in the test process, and requests to it.
 
+use super::bin::{Env, with_env};
 use connectwise_mcp::sim::{
-    DEMO_CLIENT_ID, DEMO_COMPANY_ID, DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY, SimOptions, Simulator,
+    DEMO_CLIENT_ID, DEMO_COMPANY_ID, DEMO_MEMBER_IDENTIFIER, DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY, SimOptions,
+    Simulator,
 };
+use connectwise_mcp::spec::MEDIA_TYPE;
 use serde_json::Value;
 
-pub async fn start() -> Simulator {
+/// The demo tenant with its default seed.
+pub async fn start_sim() -> Simulator {
     Simulator::start(SimOptions::default()).await
 }
 
-/// A client sending the demo credentials and clientId, as a real integration would.
-pub fn client() -> reqwest::Client {
-    reqwest::Client::new()
+/// The settings of a server talking to `sim` with the demo keys; no retries
+/// and a 2 s timeout, so that injected faults come back at once.
+pub fn sim_env(sim: &Simulator) -> Env {
+    let site = sim.site();
+    with_env(
+        Vec::new(),
+        &[
+            ("CW_SITE", site.as_str()),
+            ("CW_COMPANY_ID", DEMO_COMPANY_ID),
+            ("CW_PUBLIC_KEY", DEMO_PUBLIC_KEY),
+            ("CW_PRIVATE_KEY", DEMO_PRIVATE_KEY),
+            ("CW_CLIENT_ID", DEMO_CLIENT_ID),
+            ("CW_MEMBER_IDENTIFIER", DEMO_MEMBER_IDENTIFIER),
+            ("CW_MAX_RETRIES", "0"),
+            ("CW_REQUEST_TIMEOUT_SECS", "2"),
+        ],
+    )
 }
 
-/// A request with the demo credentials and clientId.
+/// A request as an integration sends it: the demo keys, the clientId and
+/// the versioned `Accept`. `path` is below the API root.
 pub fn request(sim: &Simulator, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
-    client()
+    reqwest::Client::new()
         .request(method, format!("{}{path}", sim.base_url()))
         .basic_auth(
             format!("{DEMO_COMPANY_ID}+{DEMO_PUBLIC_KEY}"),
             Some(DEMO_PRIVATE_KEY),
         )
         .header("clientId", DEMO_CLIENT_ID)
-        .header("Accept", "application/vnd.connectwise.com+json; version=2022.1")
+        .header("Accept", MEDIA_TYPE)
 }
 
 pub fn get(sim: &Simulator, path: &str) -> reqwest::RequestBuilder {
     request(sim, reqwest::Method::GET, path)
+}
+
+/// A GET that carries nothing: no keys, no clientId. Tests of
+/// authentication add what they check.
+pub fn bare_get(sim: &Simulator, path: &str) -> reqwest::RequestBuilder {
+    reqwest::Client::new().get(format!("{}{path}", sim.base_url()))
 }
 
 /// GETs `path` with `query` pairs; returns status, Link header and JSON body.
@@ -43,6 +67,7 @@ pub async fn list(sim: &Simulator, path: &str, query: &[(&str, &str)]) -> (u16, 
     (status, link, body)
 }
 
+/// Sends `body` as JSON; returns status and JSON body (`null` if none).
 pub async fn send_json(sim: &Simulator, method: reqwest::Method, path: &str, body: &Value) -> (u16, Value) {
     let response = request(sim, method, path)
         .json(body)
@@ -54,6 +79,7 @@ pub async fn send_json(sim: &Simulator, method: reqwest::Method, path: &str, bod
     (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
+/// The ids of a list of records.
 pub fn ids(body: &Value) -> Vec<i64> {
     body.as_array()
         .expect("a JSON array")
