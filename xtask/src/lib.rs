@@ -7,6 +7,7 @@
 /// The normalisation step, shared with `build.rs` and the library.
 pub use spec_normalize as normalize;
 
+pub mod bundle;
 pub mod check;
 pub mod diff;
 pub mod regen;

@@ -3,7 +3,7 @@
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
 use std::process::{ExitCode, ExitStatus};
-use xtask::{check, regen};
+use xtask::{bundle, check, regen};
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "Project automation for connectwise-mcp")]
@@ -36,21 +36,49 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         root: Option<PathBuf>,
     },
+    /// Pack the server into an MCP Bundle (.mcpb) for one-click installs in
+    /// Claude Desktop and other hosts, with its MCP registry entry
+    /// (server.json) beside it. Builds the release binary unless --binary
+    /// names one.
+    Bundle {
+        /// The server binary to pack; default: `cargo build --release` and
+        /// target/release/connectwise-mcp.
+        #[arg(long, value_name = "PATH")]
+        binary: Option<PathBuf>,
+        /// Where the bundle and server.json go.
+        #[arg(long, value_name = "DIR", default_value = "target/bundle")]
+        out_dir: PathBuf,
+        /// Check the result as a host uses it: unpack and validate with the
+        /// official bundle tool (npx @anthropic-ai/mcpb), start the unpacked
+        /// server and list its tools, validate server.json.
+        #[arg(long)]
+        verify: bool,
+    },
 }
 
 fn main() -> ExitCode {
-    let Command::Regen {
-        spec,
-        check,
-        no_cargo,
-        root,
-    } = Cli::parse().command;
-    let root = root.unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/..")));
-    let root = root.canonicalize().unwrap_or(root);
-    let outcome = if check {
-        run_check(&root, no_cargo)
-    } else {
-        run_regen(regen::Options { root, spec }, no_cargo)
+    let workspace = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
+    let workspace = workspace.canonicalize().unwrap_or(workspace);
+    let outcome = match Cli::parse().command {
+        Command::Regen {
+            spec,
+            check,
+            no_cargo,
+            root,
+        } => {
+            let root = root.unwrap_or(workspace);
+            let root = root.canonicalize().unwrap_or(root);
+            if check {
+                run_check(&root, no_cargo)
+            } else {
+                run_regen(regen::Options { root, spec }, no_cargo)
+            }
+        }
+        Command::Bundle {
+            binary,
+            out_dir,
+            verify,
+        } => run_bundle(&workspace, binary, out_dir, verify),
     };
     outcome.unwrap_or_else(|message| {
         eprintln!("error: {message}");
@@ -104,6 +132,60 @@ fn run_regen(options: regen::Options, no_cargo: bool) -> Result<ExitCode, String
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `bundle`: the release binary (unless given), the .mcpb and server.json,
+/// then the checks a host would make.
+fn run_bundle(
+    root: &Path,
+    binary: Option<PathBuf>,
+    out_dir: PathBuf,
+    verify: bool,
+) -> Result<ExitCode, String> {
+    let binary = match binary {
+        Some(path) => path,
+        None => {
+            println!("Building the server: cargo build --release --bin connectwise-mcp");
+            let status = std::process::Command::new(env!("CARGO"))
+                .args(["build", "--release", "--locked", "--bin", "connectwise-mcp"])
+                .current_dir(root)
+                .status()
+                .map_err(|e| format!("cargo build: {e}"))?;
+            if !status.success() {
+                return Ok(exit_code(status));
+            }
+            root.join("target/release").join(bundle::Platform::host().binary)
+        }
+    };
+    let out_dir = root.join(out_dir);
+    let version = package_version(root)?;
+    let built = bundle::build(&bundle::Options {
+        binary,
+        out_dir: out_dir.clone(),
+        version,
+    })?;
+    println!(
+        "Wrote {} ({} bytes, sha256 {}) and {}",
+        built.path.display(),
+        built.bytes,
+        built.sha256,
+        built.server_json.display()
+    );
+    if verify {
+        println!("{}", bundle::verify(&built, &out_dir)?);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The root package's version, from its Cargo.toml.
+fn package_version(root: &Path) -> Result<String, String> {
+    let path = root.join("Cargo.toml");
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let manifest: toml::Table = text.parse().map_err(|e| format!("{}: {e}", path.display()))?;
+    manifest["package"]["version"]
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| format!("{}: no package.version", path.display()))
 }
 
 /// A failed child's exit code, or 1.
