@@ -11,7 +11,8 @@ use connectwise_mcp::client::{Config, ConnectWise};
 use connectwise_mcp::http::{HttpOptions, HttpOverrides};
 use connectwise_mcp::mcp::{Audit, CwServer, Gate, GateOverrides, Inventory, registry, serve_stdio_server};
 use connectwise_mcp::settings::ConfigFile;
-use connectwise_mcp::sim::{self, SimOptions, Simulator};
+use connectwise_mcp::sim::lazy::LazySimulator;
+use connectwise_mcp::sim::{self, SimOptions};
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -271,7 +272,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 Some(value) => serde_json::to_string_pretty(value).unwrap_or_default(),
                 None => text.join("\n"),
             };
-            println!("{out}");
+            say(format_args!("{out}\n"));
             Ok(())
         }
         Command::Ping => {
@@ -284,13 +285,13 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 )
                 .await
                 .map_err(|e| failed(e.to_string()))?;
-            println!(
-                "connected to {} as {}+{}: ConnectWise {}",
+            say(format_args!(
+                "connected to {} as {}+{}: ConnectWise {}\n",
                 config.site,
                 config.company_id,
                 config.public_key,
                 info["version"].as_str().unwrap_or("(version not reported)")
-            );
+            ));
             Ok(())
         }
         Command::Doctor { json } => {
@@ -298,9 +299,9 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             let (config, _sim) = connection(&cli, file).await?;
             let report = connectwise_mcp::doctor::run(&config, &inventory).await;
             if *json {
-                println!("{}", connectwise_mcp::doctor::to_json(&report));
+                say(format_args!("{}\n", connectwise_mcp::doctor::to_json(&report)));
             } else {
-                print!("{report}");
+                say(format_args!("{report}"));
             }
             if report.ok {
                 Ok(())
@@ -318,7 +319,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             if !response.status().is_success() {
                 return Err(failed(format!("{url}: HTTP {}", response.status())));
             }
-            println!("{url}: ok");
+            say(format_args!("{url}: ok\n"));
             Ok(())
         }
         Command::Sim {
@@ -422,8 +423,12 @@ fn inventory(cli: &Cli, file: Option<&ConfigFile>) -> Result<Inventory, Failure>
 }
 
 /// The client configuration: the simulator's with `--demo` (kept running
-/// as long as the returned handle lives), else the environment and file.
-async fn connection(cli: &Cli, file: Option<&ConfigFile>) -> Result<(Config, Option<Simulator>), Failure> {
+/// as long as the returned handle lives; its tenant is built on the first
+/// request), else the environment and file.
+async fn connection(
+    cli: &Cli,
+    file: Option<&ConfigFile>,
+) -> Result<(Config, Option<LazySimulator>), Failure> {
     if !cli.demo {
         let config = Config::load(file).map_err(|e| {
             usage(format!(
@@ -432,7 +437,9 @@ async fn connection(cli: &Cli, file: Option<&ConfigFile>) -> Result<(Config, Opt
         })?;
         return Ok((config, None));
     }
-    let sim = Simulator::start(SimOptions::default()).await;
+    let sim = LazySimulator::start(SimOptions::default())
+        .await
+        .map_err(|e| failed(format!("demo tenant: binding a loopback port: {e}")))?;
     let site = sim.site();
     let config = Config::from_sources(
         |key| match key {
@@ -451,19 +458,32 @@ async fn connection(cli: &Cli, file: Option<&ConfigFile>) -> Result<(Config, Opt
     Ok((config, Some(sim)))
 }
 
+/// Writes to stdout; a reader that went away (`| head`) ends the command
+/// quietly instead of panicking as `println!` would.
+fn say(text: std::fmt::Arguments) {
+    use std::io::Write;
+    if let Err(e) = std::io::stdout().lock().write_fmt(text) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: writing to stdout: {e}");
+        std::process::exit(1);
+    }
+}
+
 /// One line per enabled tool on stdout; a summary on stderr.
 fn print_tools(inventory: &Inventory) {
     let tools = inventory.enabled();
     let width = tools.iter().map(|t| t.name.len()).max().unwrap_or(0);
     let set_width = tools.iter().map(|t| t.toolset.len()).max().unwrap_or(0);
     for t in tools {
-        println!(
-            "{:<width$}  {:<6}  {:<set_width$}  {}",
+        say(format_args!(
+            "{:<width$}  {:<6}  {:<set_width$}  {}\n",
             t.name,
             t.tier.as_str(),
             t.toolset,
             t.title
-        );
+        ));
     }
     let gate = inventory.gate();
     eprintln!(

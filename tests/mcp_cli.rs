@@ -100,3 +100,24 @@ async fn serve_is_the_default_and_demo_needs_no_credentials() {
     let result = call(&client, &tool, json!({})).await.unwrap();
     assert_eq!(result.is_error, Some(false), "{}", text(&result));
 }
+
+#[test]
+fn output_into_a_closed_pipe_ends_quietly() {
+    // `connectwise-mcp --demo call … | head -1`: the reader goes away first.
+    for args in [
+        &["--demo", "--toolsets", "all", "tools"][..],
+        &["--demo", "call", "cw_list_boards", "{}"][..],
+    ] {
+        let mut child = support::bin::command(args, &[])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert!(out.status.success(), "{args:?}: {:?} {stderr}", out.status);
+    }
+}

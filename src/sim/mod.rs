@@ -130,9 +130,14 @@
 //!   object where a list was promised, or a key in another case.
 //!
 //! The simulator never panics on input: every bad input is a 4xx.
+//!
+//! `--demo` uses a [`lazy::LazySimulator`]: the port is bound at once and the
+//! tenant built when ConnectWise is first asked, so a client's `initialize`
+//! and `tools/list` do not wait for it.
 
 pub mod errors;
 pub mod faults;
+pub mod lazy;
 pub mod query;
 pub mod routes;
 pub mod seed;
@@ -271,6 +276,16 @@ impl Simulator {
     /// Starts a simulator on `addr`.
     pub async fn start_on(options: SimOptions, addr: SocketAddr) -> std::io::Result<Simulator> {
         let listener = tokio::net::TcpListener::bind(addr).await?;
+        Simulator::serve_on(options, listener).await
+    }
+
+    /// Builds the tenant, then serves it on `listener` (any of axum's
+    /// listeners: [`lazy`] hands over one whose first connection is
+    /// already accepted).
+    pub async fn serve_on<L>(options: SimOptions, listener: L) -> std::io::Result<Simulator>
+    where
+        L: axum::serve::Listener<Addr = SocketAddr>,
+    {
         let addr = listener.local_addr()?;
         let store = {
             let options = options.clone();
