@@ -451,6 +451,15 @@ pub struct CwCreateTicketArgs {
     /// Owner member identifier.
     #[serde(default)]
     pub owner: Option<String>,
+    /// true: answer what would be sent (and current values), send nothing.
+    #[serde(default)]
+    pub dry_run: Option<bool>,
+    /// The token a previous answer gave, where writes are confirmed.
+    #[serde(default)]
+    pub confirm_token: Option<String>,
+    /// A new value makes a create again what was just created (a repeat is otherwise answered with the first).
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
 }
 fn cw_create_ticket_schema(_: &ToolDef) -> Value {
     rt::schema::<CwCreateTicketArgs>()
@@ -472,11 +481,21 @@ fn cw_create_ticket<'a>(
         body.set("type/id", args.type_id.clone());
         body.set("contact/id", args.contact_id.clone());
         body.set("owner/identifier", args.owner.clone());
-        let body: types::Ticket = body.into_typed()?;
-        let fields: Option<String> = None;
-        let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let record = ctx.cw.read(ctx.cw.api().post_service_tickets(&body)).await?;
-        let mut value = rt::finish_one(record, keep_info, ctx.answer_cap)?;
+        let body: Value = body.checked::<types::Ticket>()?;
+        let path = format!("/service/tickets",);
+        let request = rt::WriteRequest::of(
+            "cw_create_ticket",
+            "postServiceTickets",
+            path,
+            Some(body),
+        )?;
+        let options = rt::WriteOptions {
+            dry_run: args.dry_run.unwrap_or(false),
+            confirm_token: args.confirm_token.clone(),
+            idempotency_key: args.idempotency_key.clone(),
+            last_updated: None,
+        };
+        let value = rt::send_write(ctx, request, &options).await?;
         Ok(value)
     })
 }
@@ -501,6 +520,15 @@ pub struct CwUpdateTicketArgs {
     /// New summary.
     #[serde(default)]
     pub summary: Option<String>,
+    /// true: answer what would be sent (and current values), send nothing.
+    #[serde(default)]
+    pub dry_run: Option<bool>,
+    /// The token a previous answer gave, where writes are confirmed.
+    #[serde(default)]
+    pub confirm_token: Option<String>,
+    /// The record's _info/lastUpdated as you read it; refused if it changed since.
+    #[serde(default)]
+    pub last_updated: Option<String>,
 }
 fn cw_update_ticket_schema(_: &ToolDef) -> Value {
     rt::schema::<CwUpdateTicketArgs>()
@@ -519,15 +547,24 @@ fn cw_update_ticket<'a>(
         patch.replace("owner/identifier", args.owner.clone());
         patch.replace("board/id", args.board_id.clone());
         patch.replace("summary", args.summary.clone());
-        let patch: Vec<types::PatchOperation> = patch
-            .into_typed(&["status_id", "priority_id", "owner", "board_id", "summary"])?;
-        let fields: Option<String> = None;
-        let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let record = ctx
-            .cw
-            .read(ctx.cw.api().patch_service_tickets_by_id(id, &patch))
-            .await?;
-        let mut value = rt::finish_one(record, keep_info, ctx.answer_cap)?;
+        let patch: Value = patch
+            .checked::<
+                types::PatchOperation,
+            >(&["status_id", "priority_id", "owner", "board_id", "summary"])?;
+        let path = format!("/service/tickets/{}", id);
+        let request = rt::WriteRequest::of(
+            "cw_update_ticket",
+            "patchServiceTicketsById",
+            path,
+            Some(patch),
+        )?;
+        let options = rt::WriteOptions {
+            dry_run: args.dry_run.unwrap_or(false),
+            confirm_token: args.confirm_token.clone(),
+            idempotency_key: None,
+            last_updated: args.last_updated.clone(),
+        };
+        let value = rt::send_write(ctx, request, &options).await?;
         Ok(value)
     })
 }
@@ -560,6 +597,15 @@ pub struct CwAddTicketNoteArgs {
     pub text: String,
     /// discussion (customer-visible), internal or resolution.
     pub visibility: CwAddTicketNoteVisibility,
+    /// true: answer what would be sent (and current values), send nothing.
+    #[serde(default)]
+    pub dry_run: Option<bool>,
+    /// The token a previous answer gave, where writes are confirmed.
+    #[serde(default)]
+    pub confirm_token: Option<String>,
+    /// A new value makes a create again what was just created (a repeat is otherwise answered with the first).
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
 }
 fn cw_add_ticket_note_schema(_: &ToolDef) -> Value {
     rt::schema::<CwAddTicketNoteArgs>()
@@ -577,14 +623,21 @@ fn cw_add_ticket_note<'a>(
         if let Some(choice) = Some(args.visibility.clone()) {
             body.merge(choice.body());
         }
-        let body: types::ServiceNote = body.into_typed()?;
-        let fields: Option<String> = None;
-        let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let record = ctx
-            .cw
-            .read(ctx.cw.api().post_service_tickets_by_parent_id_notes(ticket_id, &body))
-            .await?;
-        let mut value = rt::finish_one(record, keep_info, ctx.answer_cap)?;
+        let body: Value = body.checked::<types::ServiceNote>()?;
+        let path = format!("/service/tickets/{}/notes", ticket_id);
+        let request = rt::WriteRequest::of(
+            "cw_add_ticket_note",
+            "postServiceTicketsByParentIdNotes",
+            path,
+            Some(body),
+        )?;
+        let options = rt::WriteOptions {
+            dry_run: args.dry_run.unwrap_or(false),
+            confirm_token: args.confirm_token.clone(),
+            idempotency_key: args.idempotency_key.clone(),
+            last_updated: None,
+        };
+        let value = rt::send_write(ctx, request, &options).await?;
         Ok(value)
     })
 }
@@ -904,6 +957,15 @@ pub struct CwCreateTimeEntryArgs {
     /// Billable, DoNotBill, NoCharge or NoDefault.
     #[serde(default)]
     pub billable: Option<String>,
+    /// true: answer what would be sent (and current values), send nothing.
+    #[serde(default)]
+    pub dry_run: Option<bool>,
+    /// The token a previous answer gave, where writes are confirmed.
+    #[serde(default)]
+    pub confirm_token: Option<String>,
+    /// A new value makes a create again what was just created (a repeat is otherwise answered with the first).
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
 }
 fn cw_create_time_entry_schema(_: &ToolDef) -> Value {
     rt::schema::<CwCreateTimeEntryArgs>()
@@ -937,11 +999,21 @@ fn cw_create_time_entry<'a>(
         body.set("member/identifier", args.member.clone());
         body.set("workType/name", args.work_type.clone());
         body.set("billableOption", args.billable.clone());
-        let body: types::TimeEntry = body.into_typed()?;
-        let fields: Option<String> = None;
-        let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let record = ctx.cw.read(ctx.cw.api().post_time_entries(&body)).await?;
-        let mut value = rt::finish_one(record, keep_info, ctx.answer_cap)?;
+        let body: Value = body.checked::<types::TimeEntry>()?;
+        let path = format!("/time/entries",);
+        let request = rt::WriteRequest::of(
+            "cw_create_time_entry",
+            "postTimeEntries",
+            path,
+            Some(body),
+        )?;
+        let options = rt::WriteOptions {
+            dry_run: args.dry_run.unwrap_or(false),
+            confirm_token: args.confirm_token.clone(),
+            idempotency_key: args.idempotency_key.clone(),
+            last_updated: None,
+        };
+        let value = rt::send_write(ctx, request, &options).await?;
         Ok(value)
     })
 }
