@@ -443,7 +443,7 @@ async fn deliver(ctx: &Context, request: &WriteRequest) -> Delivered {
                 transport.timeouts().request.as_secs()
             ));
         }
-        Err(e) => return Delivered::Lost(format!("the connection broke before the answer ({e})")),
+        Err(e) => return Delivered::Lost(format!("the connection broke before the answer ({})", causes(&e))),
     };
     let status = response.status();
     if status.is_server_error() {
@@ -460,6 +460,20 @@ async fn deliver(ctx: &Context, request: &WriteRequest) -> Delivered {
             Err(_) => Delivered::Lost("ConnectWise's answer could not be read".into()),
         },
         Err(e) => Delivered::Lost(format!("the answer broke off ({e})")),
+    }
+}
+
+/// What went wrong under a transport error, without its URL.
+fn causes(e: &reqwest::Error) -> String {
+    let mut text = Vec::new();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        text.push(s.to_string());
+        source = s.source();
+    }
+    match text.is_empty() {
+        true => "no answer".to_owned(),
+        false => text.join(": "),
     }
 }
 
@@ -527,16 +541,10 @@ async fn look_up(ctx: &Context, request: &WriteRequest, before: Option<&Value>, 
             Err(e) => Found::Unknown(e.to_string()),
         },
         _ => match read_record(ctx, &request.path).await {
-            Ok(now) => {
-                let changed = before.and_then(last_updated) != last_updated(&now);
-                if changed && update_applied(request, &now) {
-                    Found::Written(now)
-                } else if !changed {
-                    Found::NotWritten
-                } else {
-                    Found::Unknown("the record changed, but not to what was sent".into())
-                }
-            }
+            // `lastUpdated` has whole seconds: the values decide.
+            Ok(now) if update_applied(request, &now) => Found::Written(now),
+            Ok(now) if before.and_then(last_updated) == last_updated(&now) => Found::NotWritten,
+            Ok(_) => Found::Unknown("the record changed, but not to what was sent".into()),
             Err(e) => Found::Unknown(e.to_string()),
         },
     }

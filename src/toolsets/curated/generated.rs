@@ -246,7 +246,7 @@ fn cw_get_ticket<'a>(
         let id = rt::id("id", args.id)?;
         let mut fields = rt::fields_or(
             args.fields.as_deref(),
-            "id,summary,company/identifier,company/name,contact/name,board/name,status/name,priority/name,type/name,owner/identifier,closedFlag,_info/dateEntered",
+            "id,summary,company/identifier,company/name,contact/name,board/name,status/name,priority/name,type/name,owner/identifier,closedFlag,_info/dateEntered,_info/lastUpdated",
         )?;
         let want_description = rt::take_derived(
             &mut fields,
@@ -1377,7 +1377,7 @@ fn cw_get_company<'a>(
         let id = rt::id("id", args.id)?;
         let fields = rt::fields_or(
             args.fields.as_deref(),
-            "id,identifier,name,status/name,phoneNumber,website,addressLine1,city,state,zip,territory/name,defaultContact/name,types",
+            "id,identifier,name,status/name,phoneNumber,website,addressLine1,city,state,zip,territory/name,defaultContact/name,types,_info/lastUpdated",
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
         let record = ctx
@@ -1511,7 +1511,7 @@ fn cw_get_contact<'a>(
         let id = rt::id("id", args.id)?;
         let fields = rt::fields_or(
             args.fields.as_deref(),
-            "id,firstName,lastName,title,company/identifier,company/name,site/name,communicationItems,inactiveFlag",
+            "id,firstName,lastName,title,company/identifier,company/name,site/name,communicationItems,inactiveFlag,_info/lastUpdated",
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
         let record = ctx
@@ -1647,7 +1647,7 @@ fn cw_get_configuration<'a>(
         let id = rt::id("id", args.id)?;
         let fields = rt::fields_or(
             args.fields.as_deref(),
-            "id,name,type/name,status/name,company/identifier,contact/name,serialNumber,modelNumber,manufacturer/name,ipAddress,macAddress,osType,osInfo,warrantyExpirationDate,notes",
+            "id,name,type/name,status/name,company/identifier,contact/name,serialNumber,modelNumber,manufacturer/name,ipAddress,macAddress,osType,osInfo,warrantyExpirationDate,notes,_info/lastUpdated",
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
         let record = ctx
@@ -1783,7 +1783,7 @@ fn cw_get_opportunity<'a>(
         let id = rt::id("id", args.id)?;
         let fields = rt::fields_or(
             args.fields.as_deref(),
-            "id,name,company/identifier,contact/name,status/name,stage/name,probability/name,primarySalesRep/identifier,expectedCloseDate,notes",
+            "id,name,company/identifier,contact/name,status/name,stage/name,probability/name,primarySalesRep/identifier,expectedCloseDate,notes,_info/lastUpdated",
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
         let record = ctx
@@ -1918,7 +1918,7 @@ fn cw_get_activity<'a>(
         let id = rt::id("id", args.id)?;
         let fields = rt::fields_or(
             args.fields.as_deref(),
-            "id,name,type/name,status/name,company/identifier,contact/name,assignTo/identifier,dateStart,dateEnd,notes",
+            "id,name,type/name,status/name,company/identifier,contact/name,assignTo/identifier,dateStart,dateEnd,notes,_info/lastUpdated",
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
         let record = ctx
@@ -2049,7 +2049,7 @@ fn cw_get_agreement<'a>(
         let id = rt::id("id", args.id)?;
         let fields = rt::fields_or(
             args.fields.as_deref(),
-            "id,name,type/name,company/identifier,contact/name,agreementStatus,startDate,endDate,billAmount,billingCycle/name,internalNotes",
+            "id,name,type/name,company/identifier,contact/name,agreementStatus,startDate,endDate,billAmount,billingCycle/name,internalNotes,_info/lastUpdated",
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
         let record = ctx
@@ -2185,7 +2185,7 @@ fn cw_get_invoice<'a>(
         let id = rt::id("id", args.id)?;
         let fields = rt::fields_or(
             args.fields.as_deref(),
-            "id,invoiceNumber,company/identifier,billToCompany/name,date,dueDate,subtotal,salesTax,total,balance,status/name,agreement/name",
+            "id,invoiceNumber,company/identifier,billToCompany/name,date,dueDate,subtotal,salesTax,total,balance,status/name,agreement/name,_info/lastUpdated",
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
         let record = ctx
@@ -2316,7 +2316,7 @@ fn cw_get_project<'a>(
         let id = rt::id("id", args.id)?;
         let fields = rt::fields_or(
             args.fields.as_deref(),
-            "id,name,company/identifier,contact/name,status/name,manager/identifier,board/name,estimatedStart,estimatedEnd,budgetHours,actualHours,percentComplete,description",
+            "id,name,company/identifier,contact/name,status/name,manager/identifier,board/name,estimatedStart,estimatedEnd,budgetHours,actualHours,percentComplete,description,_info/lastUpdated",
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
         let record = ctx
@@ -2447,7 +2447,7 @@ fn cw_get_project_ticket<'a>(
         let id = rt::id("id", args.id)?;
         let mut fields = rt::fields_or(
             args.fields.as_deref(),
-            "id,summary,project/name,phase/name,status/name,company/identifier,contact/name,budgetHours,actualHours,closedFlag",
+            "id,summary,project/name,phase/name,status/name,company/identifier,contact/name,budgetHours,actualHours,closedFlag,_info/lastUpdated",
         )?;
         let want_description = rt::take_derived(
             &mut fields,
@@ -2623,7 +2623,7 @@ fn cw_get_member<'a>(
         let id = rt::id("id", args.id)?;
         let fields = rt::fields_or(
             args.fields.as_deref(),
-            "id,identifier,firstName,lastName,title,officeEmail,officePhone,defaultDepartment/name,inactiveFlag",
+            "id,identifier,firstName,lastName,title,officeEmail,officePhone,defaultDepartment/name,inactiveFlag,_info/lastUpdated",
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
         let record = ctx
@@ -2763,7 +2763,7 @@ fn cw_get_schedule_entry<'a>(
         let id = rt::id("id", args.id)?;
         let fields = rt::fields_or(
             args.fields.as_deref(),
-            "id,name,member/identifier,type/identifier,objectId,dateStart,dateEnd,hours,status/name,where/name",
+            "id,name,member/identifier,type/identifier,objectId,dateStart,dateEnd,hours,status/name,where/name,_info/lastUpdated",
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
         let record = ctx
