@@ -170,7 +170,12 @@ struct ServeArgs {
     #[arg(long, env = "MCP_REQUEST_TIMEOUT_SECS", value_name = "SECS")]
     request_timeout_secs: Option<u64>,
     /// Roles whose writes need confirmation, comma-separated (viewer, editor, admin), besides --confirm-writes.
-    #[arg(long, env = "MCP_CONFIRM_WRITES_ROLES", value_delimiter = ',', value_name = "ROLES")]
+    #[arg(
+        long,
+        env = "MCP_CONFIRM_WRITES_ROLES",
+        value_delimiter = ',',
+        value_name = "ROLES"
+    )]
     confirm_writes_roles: Option<Vec<String>>,
 }
 

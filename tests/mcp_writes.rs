@@ -24,9 +24,13 @@ fn env_for(sim: &Simulator, name: &str) -> Env {
 /// The id of an open ACME ticket.
 async fn acme_ticket(client: &Client) -> i64 {
     let found = json_of(
-        &call(client, "cw_search_tickets", json!({"company": "ACME", "closed": false}))
-            .await
-            .unwrap(),
+        &call(
+            client,
+            "cw_search_tickets",
+            json!({"company": "ACME", "closed": false}),
+        )
+        .await
+        .unwrap(),
     );
     records(&found)[0]["id"].as_i64().expect("an open ACME ticket")
 }
@@ -114,7 +118,11 @@ async fn dry_run_of_every_write_tool_shows_the_exact_request_and_writes_nothing(
             assert_eq!(sent["lastUpdated"], before_ticket["_info"]["lastUpdated"]);
         }
     }
-    assert_eq!(writes_received(&sim), Vec::<String>::new(), "a dry run sends no write");
+    assert_eq!(
+        writes_received(&sim),
+        Vec::<String>::new(),
+        "a dry run sends no write"
+    );
     assert_eq!(sim.get("/service/tickets", ticket).unwrap(), before_ticket);
     assert_eq!(sim.records("/service/tickets").len(), tickets);
     assert_eq!(sim.records("/time/entries").len(), entries);
@@ -153,7 +161,11 @@ async fn an_update_over_someone_elses_change_is_refused_with_what_changed() {
     let sim = start_sim().await;
     let client = connect(&["--allow-writes"], &env_for(&sim, "guard")).await;
     let ticket = acme_ticket(&client).await;
-    let read = json_of(&call(&client, "cw_get_ticket", json!({"id": ticket})).await.unwrap());
+    let read = json_of(
+        &call(&client, "cw_get_ticket", json!({"id": ticket}))
+            .await
+            .unwrap(),
+    );
     let seen = read["_info/lastUpdated"]
         .as_str()
         .unwrap_or_else(|| panic!("cw_get_ticket returns _info/lastUpdated: {read}"))
@@ -179,7 +191,10 @@ async fn an_update_over_someone_elses_change_is_refused_with_what_changed() {
     .unwrap();
     let message = failed(&refused);
     assert!(message.contains("changed since you read it"), "{message}");
-    assert!(message.contains("Changed by a colleague"), "shows the current value: {message}");
+    assert!(
+        message.contains("Changed by a colleague"),
+        "shows the current value: {message}"
+    );
     assert_eq!(
         sim.get("/service/tickets", ticket).unwrap()["summary"],
         "Changed by a colleague",
@@ -216,8 +231,13 @@ async fn cw_undo_restores_the_previous_values_and_deletes_a_created_note() {
         .await
         .unwrap(),
     );
-    let journal_id = updated["journal_id"].as_i64().expect("a write answers its journal id");
-    assert_eq!(sim.get("/service/tickets", ticket).unwrap()["summary"], "Temporary summary");
+    let journal_id = updated["journal_id"]
+        .as_i64()
+        .expect("a write answers its journal id");
+    assert_eq!(
+        sim.get("/service/tickets", ticket).unwrap()["summary"],
+        "Temporary summary"
+    );
 
     let listed = json_of(&call(&client, "cw_undo", json!({})).await.unwrap());
     assert_eq!(listed["items"][0]["id"], journal_id, "{listed}");
@@ -242,7 +262,9 @@ async fn cw_undo_restores_the_previous_values_and_deletes_a_created_note() {
         .unwrap(),
     );
     let note_journal = note["journal_id"].as_i64().unwrap();
-    let refused = call(&client, "cw_undo", json!({"id": note_journal})).await.unwrap();
+    let refused = call(&client, "cw_undo", json!({"id": note_journal}))
+        .await
+        .unwrap();
     assert!(failed(&refused).contains("--allow-deletes"), "{}", text(&refused));
     let note_id = note["id"].as_i64().unwrap();
     assert!(notes(&sim, ticket).iter().any(|n| n["id"] == note_id));
@@ -252,7 +274,11 @@ async fn cw_undo_restores_the_previous_values_and_deletes_a_created_note() {
     let db = temp_path("undo.sqlite3");
     let env = with_env(sim_env(&sim), &[("CW_SAVED_QUERIES_DB", db.to_str().unwrap())]);
     let client = connect(&["--allow-writes", "--allow-deletes"], &env).await;
-    json_of(&call(&client, "cw_undo", json!({"id": note_journal})).await.unwrap());
+    json_of(
+        &call(&client, "cw_undo", json!({"id": note_journal}))
+            .await
+            .unwrap(),
+    );
     assert!(
         !notes(&sim, ticket).iter().any(|n| n["id"] == note_id),
         "the created note is gone"
@@ -279,7 +305,11 @@ async fn with_confirmation_on_nothing_is_written_without_the_token_and_a_token_f
     other["text"] = json!("Something else entirely");
     other["confirm_token"] = json!(token);
     let refused = call(&client, "cw_add_ticket_note", other).await.unwrap();
-    assert!(failed(&refused).contains("different request"), "{}", text(&refused));
+    assert!(
+        failed(&refused).contains("different request"),
+        "{}",
+        text(&refused)
+    );
     let mut replay = args.clone();
     replay["confirm_token"] = json!(token);
     let spent = call(&client, "cw_add_ticket_note", replay).await.unwrap();
@@ -290,7 +320,11 @@ async fn with_confirmation_on_nothing_is_written_without_the_token_and_a_token_f
     let asked = json_of(&call(&client, "cw_add_ticket_note", args.clone()).await.unwrap());
     let mut confirmed = args.clone();
     confirmed["confirm_token"] = asked["confirm_token"].clone();
-    let written = json_of(&call(&client, "cw_add_ticket_note", confirmed.clone()).await.unwrap());
+    let written = json_of(
+        &call(&client, "cw_add_ticket_note", confirmed.clone())
+            .await
+            .unwrap(),
+    );
     assert_eq!(written["text"], "Called the customer");
     assert_eq!(notes(&sim, ticket).len(), count + 1);
 
@@ -337,10 +371,20 @@ async fn a_write_whose_answer_was_dropped_is_looked_up_and_reported_written() {
     // An update whose answer is dropped is looked up the same way.
     sim.faults().drop_after_write(1);
     let updated = json_of(
-        &call(&client, "cw_update_ticket", json!({"id": ticket, "summary": "After the drop"}))
-            .await
-            .unwrap(),
+        &call(
+            &client,
+            "cw_update_ticket",
+            json!({"id": ticket, "summary": "After the drop"}),
+        )
+        .await
+        .unwrap(),
     );
-    assert!(updated["note"].as_str().unwrap().contains("WAS made"), "{updated}");
-    assert_eq!(sim.get("/service/tickets", ticket).unwrap()["summary"], "After the drop");
+    assert!(
+        updated["note"].as_str().unwrap().contains("WAS made"),
+        "{updated}"
+    );
+    assert_eq!(
+        sim.get("/service/tickets", ticket).unwrap()["summary"],
+        "After the drop"
+    );
 }

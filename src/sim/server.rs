@@ -132,7 +132,8 @@ async fn handle(State(app): State<App>, request: Request) -> Response {
             None => {}
         }
     }
-    let drop_answer = strip_root(parts.uri.path()).is_some() && app.faults.drops_answer(parts.method.as_str());
+    let drop_answer =
+        strip_root(parts.uri.path()).is_some() && app.faults.drops_answer(parts.method.as_str());
     let response = match app.answer(&parts, body) {
         Ok(response) => response,
         Err(e) => error_response(&e),

@@ -185,8 +185,14 @@ mod tests {
         let (alice, bob) = (store.for_owner("alice"), store.for_owner("bob"));
         let id = alice.journal(note("f1", 1_000)).await.unwrap();
         assert_eq!(alice.journaled_since("f1", 900).await.unwrap().unwrap().id, id);
-        assert!(alice.journaled_since("f1", 1_001).await.unwrap().is_none(), "outside the window");
-        assert!(bob.journaled_since("f1", 0).await.unwrap().is_none(), "another caller's");
+        assert!(
+            alice.journaled_since("f1", 1_001).await.unwrap().is_none(),
+            "outside the window"
+        );
+        assert!(
+            bob.journaled_since("f1", 0).await.unwrap().is_none(),
+            "another caller's"
+        );
         assert!(bob.journal_entry(id).await.unwrap().is_none());
         let undo = alice.journal(note("f2", 1_010)).await.unwrap();
         alice.journal_undone(id, undo).await.unwrap();

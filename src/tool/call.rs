@@ -11,8 +11,8 @@ use crate::catalog::path::Resolved;
 use crate::catalog::{Method, Operation};
 use crate::client::{ApiError, read};
 use crate::spec::validate::{self, FieldError};
-use crate::tool::write::{self, WriteOptions, WriteRequest};
 use crate::tool::list::{ListArgs, ListQuery, finish_one};
+use crate::tool::write::{self, WriteOptions, WriteRequest};
 use crate::tool::{Context, ToolError, invalid};
 use serde_json::{Map, Value, json};
 
@@ -35,7 +35,16 @@ pub async fn execute(
     body: Option<&Value>,
     cursor: Option<&str>,
 ) -> Result<Value, ToolError> {
-    execute_as(ctx, "cw_call", &WriteOptions::default(), target, query, body, cursor).await
+    execute_as(
+        ctx,
+        "cw_call",
+        &WriteOptions::default(),
+        target,
+        query,
+        body,
+        cursor,
+    )
+    .await
 }
 
 /// [`execute`] for the tool `tool`, whose writes take `options` (preview,

@@ -132,7 +132,12 @@ pub struct WriteRequest {
 
 impl WriteRequest {
     /// A curated tool's write of its own operation.
-    pub fn of(tool: &str, operation_id: &str, path: String, body: Option<Value>) -> Result<WriteRequest, ToolError> {
+    pub fn of(
+        tool: &str,
+        operation_id: &str,
+        path: String,
+        body: Option<Value>,
+    ) -> Result<WriteRequest, ToolError> {
         let op = crate::catalog::by_id(operation_id)
             .ok_or_else(|| invalid(format!("{tool}: no operation {operation_id} in this build")))?;
         Ok(WriteRequest {
@@ -261,7 +266,10 @@ fn refuse_if_changed(request: &WriteRequest, seen: &str, before: &Value) -> Resu
     if same_instant(now, seen) {
         return Ok(());
     }
-    let by = before.pointer("/_info/updatedBy").and_then(Value::as_str).unwrap_or("someone");
+    let by = before
+        .pointer("/_info/updatedBy")
+        .and_then(Value::as_str)
+        .unwrap_or("someone");
     let current = current_values(request, before);
     Err(ToolError::Write {
         message: format!(
@@ -329,7 +337,10 @@ fn preview(request: &WriteRequest, before: Option<&Value>) -> Value {
 /// The same create, journaled within the window, if any (a journal that
 /// cannot be read does not stop the write).
 async fn made_before(journal: &Store, fingerprint: &str) -> Option<Written> {
-    match journal.journaled_since(fingerprint, now() - IDEMPOTENCY_WINDOW_SECS).await {
+    match journal
+        .journaled_since(fingerprint, now() - IDEMPOTENCY_WINDOW_SECS)
+        .await
+    {
         Ok(found) => found,
         Err(e) => {
             tracing::warn!(error = %e, "write journal not readable; idempotency not checked");
@@ -424,7 +435,13 @@ enum Delivered {
 
 async fn deliver(ctx: &Context, request: &WriteRequest) -> Delivered {
     let transport = ctx.cw.transport();
-    let http = match call::request_for(ctx, request.op.method, &request.path, &request.query, request.body.as_ref()) {
+    let http = match call::request_for(
+        ctx,
+        request.op.method,
+        &request.path,
+        &request.query,
+        request.body.as_ref(),
+    ) {
         Ok(mut http) => match transport.prepare(&mut http) {
             Ok(()) => http,
             Err(e) => return Delivered::Failed(ApiError::Refused(e).into()),
@@ -594,7 +611,11 @@ fn update_applied(request: &WriteRequest, now: &Value) -> bool {
     match &request.body {
         Some(Value::Array(ops)) => ops.iter().all(|op| {
             let field = patch_field(op.get("path").and_then(Value::as_str).unwrap_or_default());
-            match (op.get("op").and_then(Value::as_str), op.get("value"), now.get(&field)) {
+            match (
+                op.get("op").and_then(Value::as_str),
+                op.get("value"),
+                now.get(&field),
+            ) {
                 (Some("remove"), _, stored) => stored.is_none_or(Value::is_null),
                 (_, Some(value), Some(stored)) => carries(value, stored) != Some(false),
                 _ => false,
@@ -666,7 +687,8 @@ async fn record(
 fn answer(ctx: &Context, after: Value, journal_id: Result<i64, String>) -> Value {
     let mut value = match after {
         Value::Null => json!({ "ok": true }),
-        after => finish_one(after, false, ctx.answer_cap).unwrap_or_else(|e| json!({ "ok": true, "note": e.to_string() })),
+        after => finish_one(after, false, ctx.answer_cap)
+            .unwrap_or_else(|e| json!({ "ok": true, "note": e.to_string() })),
     };
     if !value.is_object() {
         value = json!({ "ok": true, "result": value });
@@ -689,13 +711,17 @@ mod tests {
 
     #[test]
     fn a_stored_record_carries_what_was_sent_whatever_it_adds() {
-        let sent = json!({"text": "Rebooted", "internalAnalysisFlag": true, "member": {"identifier": "JSmith"}});
+        let sent =
+            json!({"text": "Rebooted", "internalAnalysisFlag": true, "member": {"identifier": "JSmith"}});
         let stored = json!({"id": 4, "text": "Rebooted", "internalAnalysisFlag": true,
                             "member": {"id": 2, "identifier": "JSmith"}, "ticketId": 8});
         assert_eq!(carries(&sent, &stored), Some(true));
         let other = json!({"id": 5, "text": "Rebooted twice", "internalAnalysisFlag": true});
         assert_eq!(carries(&sent, &other), Some(false));
-        assert_eq!(carries(&json!({"initialDescription": "x"}), &json!({"id": 1})), None);
+        assert_eq!(
+            carries(&json!({"initialDescription": "x"}), &json!({"id": 1})),
+            None
+        );
         let time = json!({"timeStart": "2026-11-20T14:00:00Z", "actualHours": 0.5});
         let stored = json!({"timeStart": "2026-11-20T15:00:00+01:00", "actualHours": 0.50});
         assert_eq!(carries(&time, &stored), Some(true));
@@ -719,8 +745,13 @@ mod tests {
             json!({"status": {"id": 1, "name": "New"}, "summary": "Old"})
         );
         assert!(refuse_if_changed(&request, "2026-11-01T11:00:00+01:00", &before).is_ok());
-        let err = refuse_if_changed(&request, "2026-10-01T10:00:00Z", &before).unwrap_err().to_string();
-        assert!(err.contains("TWilson changed it at 2026-11-01T10:00:00Z"), "{err}");
+        let err = refuse_if_changed(&request, "2026-10-01T10:00:00Z", &before)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("TWilson changed it at 2026-11-01T10:00:00Z"),
+            "{err}"
+        );
         let after = json!({"id": 8, "summary": "New", "status": {"id": 3, "name": "Open"}});
         assert!(update_applied(&request, &after));
         assert!(!update_applied(&request, &before));

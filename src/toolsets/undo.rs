@@ -60,7 +60,9 @@ fn undo<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a
             )));
         };
         if let Some(by) = entry.undone_by {
-            return Err(invalid(format!("id: write {id} was already undone (by write {by})")));
+            return Err(invalid(format!(
+                "id: write {id} was already undone (by write {by})"
+            )));
         }
         let request = revert(&entry)?;
         let options = WriteOptions {
@@ -148,7 +150,13 @@ fn patch_back(entry: &Written) -> Result<Value, ToolError> {
         Some(Value::Array(ops)) => ops
             .iter()
             .filter_map(|op| op.get("path").and_then(Value::as_str))
-            .map(|p| p.trim_start_matches('/').split('/').next().unwrap_or_default().to_owned())
+            .map(|p| {
+                p.trim_start_matches('/')
+                    .split('/')
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned()
+            })
             .collect(),
         Some(Value::Object(body)) => body.keys().cloned().collect(),
         _ => Vec::new(),
@@ -235,6 +243,9 @@ mod tests {
             ..entry
         };
         let request = revert(&created).unwrap();
-        assert_eq!((request.op.method, request.path.as_str()), (Method::Delete, "/service/tickets/8/notes/4"));
+        assert_eq!(
+            (request.op.method, request.path.as_str()),
+            (Method::Delete, "/service/tickets/8/notes/4")
+        );
     }
 }

@@ -161,6 +161,15 @@ fn call_extra<'a>(ctx: &'a Context, def: &'static ToolDef, args: Value) -> ToolF
             query.insert(key.clone(), value.clone());
         }
         let cursor = args.get("cursor").and_then(Value::as_str);
-        call::execute_as(ctx, def.name, &options, &target, Some(&query), args.get("body"), cursor).await
+        call::execute_as(
+            ctx,
+            def.name,
+            &options,
+            &target,
+            Some(&query),
+            args.get("body"),
+            cursor,
+        )
+        .await
     })
 }

@@ -434,10 +434,13 @@ fn call(plan: &ToolPlan) -> TokenStream {
         Shape::One { fields } => {
             // A record read whole carries `_info/lastUpdated`, which an
             // update gives back so as not to write over a newer change.
-            let with_last_updated = fields.as_ref().map(|default| match default.contains("_info/lastUpdated") {
-                true => default.clone(),
-                false => format!("{default},_info/lastUpdated"),
-            });
+            let with_last_updated =
+                fields
+                    .as_ref()
+                    .map(|default| match default.contains("_info/lastUpdated") {
+                        true => default.clone(),
+                        false => format!("{default},_info/lastUpdated"),
+                    });
             let fields = match &with_last_updated {
                 Some(default) if !plan.derived.is_empty() => {
                     let wants = plan.derived.iter().map(|d| {
