@@ -216,15 +216,15 @@ pub async fn send(ctx: &Context, request: WriteRequest, options: &WriteOptions) 
         let key = options.idempotency_key.as_deref().unwrap_or("");
         request.digest(&[&site, &ctx.caller, &request.tool, key])
     });
-    if let Some(fingerprint) = &fingerprint {
-        if let Some(first) = made_before(&journal, fingerprint).await {
-            return Ok(repeated(ctx, &first));
-        }
+    if let Some(fingerprint) = &fingerprint
+        && let Some(first) = made_before(&journal, fingerprint).await
+    {
+        return Ok(repeated(ctx, &first));
     }
-    if ctx.access.confirms_writes() {
-        if let Some(ask) = confirmation(ctx, &request, options, preview)? {
-            return Ok(ask);
-        }
+    if ctx.access.confirms_writes()
+        && let Some(ask) = confirmation(ctx, &request, options, preview)?
+    {
+        return Ok(ask);
     }
     let sent_at = now();
     let after = match deliver(ctx, &request).await {
