@@ -388,3 +388,38 @@ async fn a_write_whose_answer_was_dropped_is_looked_up_and_reported_written() {
         "After the drop"
     );
 }
+
+#[tokio::test]
+async fn over_http_confirmation_is_per_role_and_a_token_is_bound_to_its_session() {
+    use support::http::{ADMIN, EDITOR, Server, token_env};
+    let sim = start_sim().await;
+    let mut env = env_for(&sim, "http-confirm");
+    env.extend(token_env());
+    let server = Server::start(&["--allow-writes"], &["--confirm-writes-roles", "editor"], &env);
+    let editor = server.connect(Some(EDITOR), &[]).await.unwrap();
+    let ticket = acme_ticket(&editor).await;
+    let count = notes(&sim, ticket).len();
+    let args = json!({"ticket_id": ticket, "text": "Checked the backups", "visibility": "internal"});
+
+    let asked = json_of(&call(&editor, "cw_add_ticket_note", args.clone()).await.unwrap());
+    assert_eq!(
+        asked["confirmation_required"], true,
+        "an editor confirms: {asked}"
+    );
+    let mut confirmed = args.clone();
+    confirmed["confirm_token"] = asked["confirm_token"].clone();
+
+    // The same token in another session of the same token holder does not write.
+    let other_session = server.connect(Some(EDITOR), &[]).await.unwrap();
+    let refused = call(&other_session, "cw_add_ticket_note", confirmed.clone())
+        .await
+        .unwrap();
+    assert!(failed(&refused).contains("another session"), "{}", text(&refused));
+    assert_eq!(notes(&sim, ticket).len(), count);
+
+    // An admin's writes are not confirmed in this deployment.
+    let admin = server.connect(Some(ADMIN), &[]).await.unwrap();
+    let written = json_of(&call(&admin, "cw_add_ticket_note", args.clone()).await.unwrap());
+    assert_eq!(written["text"], "Checked the backups", "{written}");
+    assert_eq!(notes(&sim, ticket).len(), count + 1);
+}

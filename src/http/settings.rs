@@ -222,6 +222,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn confirmation_roles_are_read_by_name_and_an_unknown_one_is_named() {
+        let file = ConfigFile::parse("cw.toml", "[http]\nconfirm_writes_roles = [\"Editor\"]\n").unwrap();
+        let o = HttpOptions::resolve(Some(&file), HttpOverrides::default()).unwrap();
+        assert_eq!(o.confirm_writes_roles, [Role::Editor]);
+        let e = HttpOptions::resolve(
+            Some(&file),
+            HttpOverrides {
+                confirm_writes_roles: Some(vec!["editor".into(), "boss".into()]),
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
+        assert!(
+            e.contains("unknown role `boss`") && e.contains("MCP_CONFIRM_WRITES_ROLES"),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn the_environment_replaces_a_roles_file_tokens_and_a_public_bind_needs_tokens() {
         let file = r#"
 [http]
