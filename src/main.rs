@@ -78,6 +78,11 @@ struct Cli {
     #[arg(long, global = true, env = "MCP_OUTPUT_SCHEMAS", num_args = 0..=1, require_equals = true,
           default_missing_value = "true", value_parser = BoolishValueParser::new(), value_name = "BOOL")]
     output_schemas: Option<bool>,
+    /// Every write needs the user's confirmation: the first call answers
+    /// with what would be sent and a token; only a call with it writes.
+    #[arg(long, global = true, env = "CW_CONFIRM_WRITES", num_args = 0..=1, require_equals = true,
+          default_missing_value = "true", value_parser = BoolishValueParser::new(), value_name = "BOOL")]
+    confirm_writes: Option<bool>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -165,6 +170,14 @@ struct ServeArgs {
     /// Longest a tool call may take, in seconds [default: 60].
     #[arg(long, env = "MCP_REQUEST_TIMEOUT_SECS", value_name = "SECS")]
     request_timeout_secs: Option<u64>,
+    /// Roles whose writes need confirmation, comma-separated (viewer, editor, admin), besides --confirm-writes.
+    #[arg(
+        long,
+        env = "MCP_CONFIRM_WRITES_ROLES",
+        value_delimiter = ',',
+        value_name = "ROLES"
+    )]
+    confirm_writes_roles: Option<Vec<String>>,
 }
 
 /// Why the command failed, and its exit code.
@@ -371,6 +384,7 @@ async fn serve_http(cli: &Cli, file: Option<&ConfigFile>, args: &ServeArgs) -> R
             insecure_no_auth: args.insecure_no_auth,
             max_body_bytes: args.max_body_bytes,
             request_timeout_secs: args.request_timeout_secs,
+            confirm_writes_roles: args.confirm_writes_roles.clone(),
             tokens_viewer: env("MCP_TOKENS_VIEWER"),
             tokens_editor: env("MCP_TOKENS_EDITOR"),
             tokens_admin: env("MCP_TOKENS_ADMIN"),
@@ -386,6 +400,7 @@ async fn serve_http(cli: &Cli, file: Option<&ConfigFile>, args: &ServeArgs) -> R
         config,
         options.audit.clone(),
         options.request_timeout,
+        &options.confirm_writes_roles,
     )
     .map_err(usage)?;
     connectwise_mcp::http::serve(options, shared)
@@ -409,6 +424,7 @@ fn inventory(cli: &Cli, file: Option<&ConfigFile>) -> Result<Inventory, Failure>
         saved_queries_db: cli.saved_queries_db.clone(),
         max_result_tokens: cli.max_result_tokens,
         output_schemas: cli.output_schemas,
+        confirm_writes: cli.confirm_writes,
     });
     // The demo must not write into the user's real saved queries.
     let gate = match (cli.demo, &gate.saved_queries_db) {

@@ -57,12 +57,18 @@ impl Shared {
         config: Config,
         audit: Option<Arc<Audit>>,
         call_timeout: Duration,
+        confirm_writes_roles: &[Role],
     ) -> Result<Shared, String> {
         let cw = ConnectWise::new(&config).map_err(|e| e.to_string())?;
         let store = crate::store::Store::new(gate.saved_queries_db.clone());
         let inventories = Role::ALL
             .iter()
-            .map(|role| Inventory::narrowed(all, gate.clone(), role.narrow(gate.access())))
+            .map(|role| {
+                let access = role
+                    .narrow(gate.access())
+                    .confirming(confirm_writes_roles.contains(role));
+                Inventory::narrowed(all, gate.clone(), access)
+            })
             .collect::<Result<Vec<_>, _>>()?;
         let servers = inventories
             .iter()

@@ -53,6 +53,7 @@ struct HttpSection {
     stateless: Option<bool>,
     max_body_bytes: Option<usize>,
     request_timeout_secs: Option<u64>,
+    confirm_writes_roles: Option<Vec<String>>,
     #[serde(default)]
     tokens: TokenLists,
 }
@@ -71,6 +72,8 @@ pub struct HttpOverrides {
     pub insecure_no_auth: bool,
     pub max_body_bytes: Option<usize>,
     pub request_timeout_secs: Option<u64>,
+    /// `--confirm-writes-roles` / `MCP_CONFIRM_WRITES_ROLES`.
+    pub confirm_writes_roles: Option<Vec<String>>,
     /// `MCP_TOKENS_VIEWER`, `MCP_TOKENS_EDITOR`, `MCP_TOKENS_ADMIN`: a role
     /// given here replaces that role's list from the file.
     pub tokens_viewer: Option<String>,
@@ -93,6 +96,9 @@ pub struct HttpOptions {
     pub max_body_bytes: usize,
     pub request_timeout: Duration,
     pub audit: Option<Arc<Audit>>,
+    /// Roles whose every write needs confirmation (besides `--confirm-writes`,
+    /// which is every role's).
+    pub confirm_writes_roles: Vec<Role>,
 }
 
 impl HttpOptions {
@@ -161,8 +167,22 @@ impl HttpOptions {
                 .filter(|s| !s.is_empty())
                 .collect()
         };
+        let mut confirm_writes_roles = Vec::new();
+        for name in list(over.confirm_writes_roles.or(section.confirm_writes_roles)) {
+            let role = Role::ALL
+                .into_iter()
+                .find(|r| r.as_str().eq_ignore_ascii_case(&name))
+                .ok_or_else(|| {
+                    format!(
+                        "confirm_writes_roles (--confirm-writes-roles / MCP_CONFIRM_WRITES_ROLES / [http] confirm_writes_roles): \
+                         unknown role `{name}`; valid: viewer, editor, admin"
+                    )
+                })?;
+            confirm_writes_roles.push(role);
+        }
         Ok(HttpOptions {
             bind,
+            confirm_writes_roles,
             tokens,
             insecure_no_auth: over.insecure_no_auth,
             keys_policy,
@@ -200,6 +220,25 @@ impl HttpOptions {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn confirmation_roles_are_read_by_name_and_an_unknown_one_is_named() {
+        let file = ConfigFile::parse("cw.toml", "[http]\nconfirm_writes_roles = [\"Editor\"]\n").unwrap();
+        let o = HttpOptions::resolve(Some(&file), HttpOverrides::default()).unwrap();
+        assert_eq!(o.confirm_writes_roles, [Role::Editor]);
+        let e = HttpOptions::resolve(
+            Some(&file),
+            HttpOverrides {
+                confirm_writes_roles: Some(vec!["editor".into(), "boss".into()]),
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
+        assert!(
+            e.contains("unknown role `boss`") && e.contains("MCP_CONFIRM_WRITES_ROLES"),
+            "{e}"
+        );
+    }
 
     #[test]
     fn the_environment_replaces_a_roles_file_tokens_and_a_public_bind_needs_tokens() {

@@ -61,6 +61,10 @@ pub struct Gate {
     /// text only (a model is not sent the same data twice).
     #[serde(default)]
     pub output_schemas: bool,
+    /// Every write needs the user's confirmation first (a token the first
+    /// call answers with, given back by a second call).
+    #[serde(default)]
+    pub confirm_writes: bool,
 }
 
 /// Settings given on the command line or in the environment: each one that
@@ -75,6 +79,7 @@ pub struct GateOverrides {
     pub saved_queries_db: Option<std::path::PathBuf>,
     pub max_result_tokens: Option<usize>,
     pub output_schemas: Option<bool>,
+    pub confirm_writes: Option<bool>,
 }
 
 impl Gate {
@@ -102,6 +107,7 @@ impl Gate {
             saved_queries_db: over.saved_queries_db.or(self.saved_queries_db),
             max_result_tokens: over.max_result_tokens.or(self.max_result_tokens),
             output_schemas: over.output_schemas.unwrap_or(self.output_schemas),
+            confirm_writes: over.confirm_writes.unwrap_or(self.confirm_writes),
         }
     }
 
@@ -120,7 +126,7 @@ impl Gate {
 
     /// What this gate allows; a refusal names the switch that would allow it.
     pub fn access(&self) -> Access {
-        let mut access = Access::all();
+        let mut access = Access::all().confirming(self.confirm_writes);
         for (tier, on) in [
             (Tier::Write, self.allow_writes),
             (Tier::Delete, self.allow_deletes),

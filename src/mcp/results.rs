@@ -92,6 +92,7 @@ pub fn tool_error_result(e: &ToolError) -> CallToolResult {
             format!("not allowed: {m}\nNothing was sent to ConnectWise."),
             json!({"kind": "not_allowed", "message": m}),
         ),
+        ToolError::Write { message, detail } => error_result(format!("{message}\n{detail}"), detail.clone()),
         ToolError::Api(api) => {
             let hint = hint_for(api);
             let mut error = match api {

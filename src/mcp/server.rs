@@ -60,7 +60,14 @@ impl From<Config> for Connection {
 pub struct CwServer {
     inner: Arc<Inner>,
     caller: Arc<Caller>,
+    /// This session's random id (confirmation tokens are bound to it).
+    session: Arc<str>,
     audit: Option<Arc<Audit>>,
+}
+
+/// A fresh session id: 128 random bits, hex.
+fn new_session_id() -> Arc<str> {
+    Arc::from(format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..)))
 }
 
 struct Inner {
@@ -121,6 +128,7 @@ impl CwServer {
                 ctx,
             }),
             caller: Arc::new(Caller::stdio()),
+            session: new_session_id(),
             audit: None,
         }
     }
@@ -137,6 +145,7 @@ impl CwServer {
         CwServer {
             inner: self.inner.clone(),
             caller: Arc::new(caller),
+            session: new_session_id(),
             audit: self.audit.clone(),
         }
     }
@@ -206,7 +215,7 @@ impl CwServer {
             }
         };
         // State a tool keeps per caller (saved queries) is each caller's own over HTTP.
-        let ctx = ctx.for_call(def, self.owner().as_deref());
+        let ctx = ctx.for_call(def, self.owner().as_deref(), &self.session);
         let audited_args = self.audit.as_ref().map(|_| args.clone());
         let outcome = (def.call)(&ctx, def, args).await;
         tracing::debug!(

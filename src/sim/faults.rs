@@ -4,7 +4,7 @@
 //! latency, hang, 429, 5xx (each of these before authentication, as the edge
 //! in front of ConnectWise would answer: see [`crate::sim::server`] for their
 //! non-JSON bodies), then, after authentication, 403 for forbidden path
-//! prefixes. Counted faults ("after N requests, for the next K") count every
+//! prefixes; last, a write made and its answer dropped with the connection. Counted faults ("after N requests, for the next K") count every
 //! request that reaches them.
 //!
 //! Quirks change what a healthy tenant answers: the ConnectWise version it
@@ -45,6 +45,8 @@ struct State {
     server_error: Counted,
     server_error_status: u16,
     forbidden_prefixes: Vec<String>,
+    /// Writes made, then the connection dropped without an answer.
+    drop_after_write: Counted,
     /// The version `/system/info` and `api-current-version` report, when not the spec's.
     version: Option<String>,
     odd_shapes: bool,
@@ -101,6 +103,19 @@ impl Faults {
     /// Never answer the next `count` requests (the client has to time out).
     pub fn hang(&self, count: u64) {
         self.with(|s| s.hang = Counted { skip: 0, count });
+    }
+
+    /// Make the next `count` writes (any method but GET), then drop the
+    /// connection without answering, as a proxy or a network failure can
+    /// after ConnectWise has done the work: the client cannot tell whether
+    /// it was written.
+    pub fn drop_after_write(&self, count: u64) {
+        self.with(|s| s.drop_after_write = Counted { skip: 0, count });
+    }
+
+    /// Whether this request, a write, is to be made and its answer dropped.
+    pub fn drops_answer(&self, method: &str) -> bool {
+        method != "GET" && self.with(|s| s.drop_after_write.take())
     }
 
     /// Answer 403 to every request whose path (relative to the API root, e.g.

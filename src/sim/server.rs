@@ -132,10 +132,17 @@ async fn handle(State(app): State<App>, request: Request) -> Response {
             None => {}
         }
     }
+    let drop_answer =
+        strip_root(parts.uri.path()).is_some() && app.faults.drops_answer(parts.method.as_str());
     let response = match app.answer(&parts, body) {
         Ok(response) => response,
         Err(e) => error_response(&e),
     };
+    if drop_answer {
+        // The write is made; unwinding out of the connection's task closes
+        // it before any answer (without the panic hook: nothing is printed).
+        std::panic::resume_unwind(Box::new("simulated: answer dropped after the write"));
+    }
     app.versioned(response)
 }
 

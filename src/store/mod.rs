@@ -1,6 +1,10 @@
-//! The saved-query database: one SQLite file (bundled SQLite), opened on
-//! first use. Calls are short local queries on one small table; they run
-//! on tokio's blocking pool so a slow disk never stalls the MCP session.
+//! The local database: one SQLite file (bundled SQLite), opened on first
+//! use, holding saved queries and the write journal ([`journal`]). Calls are
+//! short local queries on small tables; they run on tokio's blocking pool so
+//! a slow disk never stalls the MCP session.
+
+pub mod journal;
+pub use journal::Written;
 
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Map, Value};
@@ -249,10 +253,11 @@ fn migrate(conn: &Connection) -> rusqlite::Result<()> {
                  SELECT '', name, description, method, path, query, body, uses, created_at, last_used_at FROM saved_queries_old;
              DROP TABLE saved_queries_old;
              COMMIT;"
-        ))
+        ))?;
     } else {
-        conn.execute_batch(TABLE)
+        conn.execute_batch(TABLE)?;
     }
+    journal::migrate(conn)
 }
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SavedQuery> {

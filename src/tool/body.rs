@@ -40,6 +40,14 @@ impl Body {
         }
     }
 
+    /// The body as JSON, once it reads as the generated request type `T`
+    /// (the write path sends JSON; the type checks it).
+    pub fn checked<T: DeserializeOwned>(self) -> Result<Value, ToolError> {
+        let json = Value::Object(self.0.clone());
+        self.into_typed::<T>()?;
+        Ok(json)
+    }
+
     /// Into the generated request type; a mismatch names the field.
     pub fn into_typed<T: DeserializeOwned>(self) -> Result<T, ToolError> {
         serde_path_to_error::deserialize(Value::Object(self.0))
@@ -69,6 +77,13 @@ impl Patch {
         };
         self.0
             .push(json!({ "op": "replace", "path": top, "value": value }));
+    }
+
+    /// The list as JSON, once it reads as a list of `T` (at least one change).
+    pub fn checked<T: DeserializeOwned>(self, args: &[&str]) -> Result<Value, ToolError> {
+        let json = Value::Array(self.0.clone());
+        self.into_typed::<T>(args)?;
+        Ok(json)
     }
 
     /// The list for the generated client; at least one change is required.

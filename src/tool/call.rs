@@ -4,13 +4,15 @@
 //! body checked against its schema, the request sent through the client's
 //! [`Transport`](crate::client::Transport) (which adds auth and refuses any
 //! URL outside the configured site), and the answer shaped like a curated
-//! tool's.
+//! tool's. A call that writes goes on from here to the write path
+//! ([`crate::tool::write`]), which every write takes.
 
 use crate::catalog::path::Resolved;
 use crate::catalog::{Method, Operation};
-use crate::client::read;
+use crate::client::{ApiError, read};
 use crate::spec::validate::{self, FieldError};
 use crate::tool::list::{ListArgs, ListQuery, finish_one};
+use crate::tool::write::{self, WriteOptions, WriteRequest};
 use crate::tool::{Context, ToolError, invalid};
 use serde_json::{Map, Value, json};
 
@@ -23,9 +25,35 @@ pub fn check_access(ctx: &Context, op: &Operation) -> Result<(), ToolError> {
         .check(op.tier, &format!("{} {}", op.method.as_str(), op.path))
 }
 
-/// Checks everything, then sends the request and shapes the answer.
+/// Checks everything, then sends the request and shapes the answer, as
+/// `cw_call` with no write options (a write gets the write path's defaults:
+/// it is journaled, and confirmed first where the deployment says so).
 pub async fn execute(
     ctx: &Context,
+    target: &Resolved,
+    query: Option<&Map<String, Value>>,
+    body: Option<&Value>,
+    cursor: Option<&str>,
+) -> Result<Value, ToolError> {
+    execute_as(
+        ctx,
+        "cw_call",
+        &WriteOptions::default(),
+        target,
+        query,
+        body,
+        cursor,
+    )
+    .await
+}
+
+/// [`execute`] for the tool `tool`, whose writes take `options` (preview,
+/// confirmation token, idempotency key, `lastUpdated`): a write goes on to
+/// the write path ([`write::send`]), a read is sent here.
+pub async fn execute_as(
+    ctx: &Context,
+    tool: &str,
+    options: &WriteOptions,
     target: &Resolved,
     query: Option<&Map<String, Value>>,
     body: Option<&Value>,
@@ -35,15 +63,45 @@ pub async fn execute(
     check_access(ctx, op)?;
     let (pairs, list) = query_pairs(op, query, cursor)?;
     let body = checked_body(op, body)?;
+    if op.method != Method::Get {
+        let request = WriteRequest {
+            tool: tool.to_owned(),
+            op,
+            path: target.path.clone(),
+            query: pairs,
+            body: body.cloned(),
+        };
+        return write::send(ctx, request, options).await;
+    }
+    let request = request_for(ctx, op.method, &target.path, &pairs, body)?;
+    let answer = read_answer(ctx.cw.transport().execute(request).await?).await?;
+    shape(ctx, op, answer, list)
+}
 
+/// What ConnectWise answered: status, content type and the bytes.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The HTTP request of a raw call: `path` below the API root, the query
+/// pairs, and the body as JSON. The transport adds auth and guards the host.
+pub fn request_for(
+    ctx: &Context,
+    method: Method,
+    path: &str,
+    pairs: &[(String, String)],
+    body: Option<&Value>,
+) -> Result<reqwest::Request, ToolError> {
     let transport = ctx.cw.transport();
     let base = transport.base_url().as_str().trim_end_matches('/');
-    let mut url =
-        url::Url::parse(&format!("{base}{}", target.path)).map_err(|e| invalid(format!("path: {e}")))?;
+    let mut url = url::Url::parse(&format!("{base}{path}")).map_err(|e| invalid(format!("path: {e}")))?;
     if !pairs.is_empty() {
-        url.query_pairs_mut().extend_pairs(&pairs);
+        url.query_pairs_mut().extend_pairs(pairs);
     }
-    let method = match op.method {
+    let method = match method {
         Method::Get => reqwest::Method::GET,
         Method::Post => reqwest::Method::POST,
         Method::Put => reqwest::Method::PUT,
@@ -59,7 +117,11 @@ pub async fn execute(
         );
         *request.body_mut() = Some(bytes.into());
     }
-    let response = transport.execute(request).await?;
+    Ok(request)
+}
+
+/// Reads a response to the end.
+pub async fn read_answer(response: reqwest::Response) -> Result<Answer, ApiError> {
     let status = response.status().as_u16();
     let content_type = response
         .headers()
@@ -70,21 +132,40 @@ pub async fn execute(
     let bytes = response
         .bytes()
         .await
-        .map_err(|e| ToolError::Api(crate::client::ApiError::Decode(e.to_string())))?;
-    if bytes.is_empty() {
-        return Ok(json!({ "ok": true, "status": status }));
-    }
-    if !content_type.is_empty() && !content_type.contains("json") {
-        return Ok(json!({
-            "ok": true,
-            "status": status,
-            "content_type": content_type,
-            "bytes": bytes.len(),
-            "note": "binary content is not shown",
-        }));
+        .map_err(|e| ApiError::Decode(e.to_string()))?
+        .to_vec();
+    Ok(Answer {
+        status,
+        content_type,
+        bytes,
+    })
+}
+
+/// The answer as JSON (`None`: empty, or not JSON), read against the
+/// operation's response schema.
+pub fn decode(op: &Operation, answer: &Answer) -> Result<Option<Value>, ToolError> {
+    if answer.bytes.is_empty() || (!answer.content_type.is_empty() && !answer.content_type.contains("json")) {
+        return Ok(None);
     }
     let expected = op.response_schema.map(|schema| read::Expected { schema });
-    let value = read::decode(&bytes, expected)?;
+    Ok(Some(read::decode(&answer.bytes, expected)?))
+}
+
+/// The answer shaped like a curated tool's: a list paged and capped, one
+/// record flattened, an empty or binary answer said in words.
+fn shape(ctx: &Context, op: &Operation, answer: Answer, list: Option<ListQuery>) -> Result<Value, ToolError> {
+    let Some(value) = decode(op, &answer)? else {
+        if answer.bytes.is_empty() {
+            return Ok(json!({ "ok": true, "status": answer.status }));
+        }
+        return Ok(json!({
+            "ok": true,
+            "status": answer.status,
+            "content_type": answer.content_type,
+            "bytes": answer.bytes.len(),
+            "note": "binary content is not shown",
+        }));
+    };
     match (list, value) {
         (Some(list), records @ Value::Array(_)) => list.finish(records, ctx.answer_cap),
         (_, value) => finish_one(value, false, ctx.answer_cap),

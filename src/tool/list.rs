@@ -324,7 +324,13 @@ fn check_fields(text: &str, schema: Option<&str>) -> Result<String, ToolError> {
 /// largest fields left out and named.
 pub fn finish_one(mut value: Value, keep_info: bool, cap: AnswerCap) -> Result<Value, ToolError> {
     if !keep_info {
+        // The one `_info` field a model needs: an update carries it back as
+        // `last_updated`, so that it is refused over someone else's change.
+        let last_updated = value.pointer("/_info/lastUpdated").cloned();
         drop_info(&mut value);
+        if let (Some(last), Value::Object(map)) = (last_updated, &mut value) {
+            map.insert("_info".into(), json!({ "lastUpdated": last }));
+        }
     }
     let mut value = flat_record(&value);
     let size = |v: &Value| serde_json::to_string(v).map(|s| s.len()).unwrap_or(0);

@@ -17,12 +17,16 @@
 //! - [`body`]: request bodies and JSON Patch lists assembled from arguments.
 //! - [`call`]: one call of any spec operation, checked (access, path, query,
 //!   body), sent and shaped: the one path of every raw call.
+//! - [`write`]: the one path of every write, curated or raw: preview
+//!   (`dry_run`), confirmation, idempotent creates, lost answers looked up,
+//!   the `lastUpdated` guard, and the journal `cw_undo` reverts from.
 
 pub mod args;
 pub mod body;
 pub mod call;
 pub mod list;
 pub mod table;
+pub mod write;
 
 pub use crate::catalog::Tier;
 use crate::client::{ApiError, ConnectWise};
@@ -37,6 +41,8 @@ use std::pin::Pin;
 pub struct Access {
     write: Result<(), String>,
     delete: Result<(), String>,
+    /// Every write needs the user's confirmation (elicitation or a token).
+    confirm_writes: bool,
 }
 
 impl Access {
@@ -45,6 +51,7 @@ impl Access {
         Access {
             write: Ok(()),
             delete: Ok(()),
+            confirm_writes: false,
         }
     }
 
@@ -53,6 +60,7 @@ impl Access {
         Access {
             write: Err(why_not_write.to_owned()),
             delete: Err(why_not_delete.to_owned()),
+            confirm_writes: false,
         }
     }
 
@@ -67,6 +75,18 @@ impl Access {
             };
         }
         self
+    }
+
+    /// This access, with every write confirmed first when `on` (a setting
+    /// only ever adds confirmation: a role cannot take the server's away).
+    pub fn confirming(mut self, on: bool) -> Access {
+        self.confirm_writes |= on;
+        self
+    }
+
+    /// Whether a write needs the user's confirmation before it is sent.
+    pub fn confirms_writes(&self) -> bool {
+        self.confirm_writes
     }
 
     fn slot(&mut self, tier: Tier) -> Option<&mut Result<(), String>> {
@@ -126,6 +146,11 @@ pub struct Context {
     pub tools: &'static [ToolDef],
     /// The most an answer may take, in tokens.
     pub answer_cap: AnswerCap,
+    /// Who is calling, for the write journal: `""` on stdio, the principal
+    /// over HTTP (the same owner saved queries use).
+    pub caller: std::sync::Arc<str>,
+    /// The MCP session, which a confirmation token is bound to.
+    pub session: std::sync::Arc<str>,
 }
 
 impl Context {
@@ -145,19 +170,28 @@ impl Context {
             store,
             tools,
             answer_cap,
+            caller: std::sync::Arc::from(""),
+            session: std::sync::Arc::from(""),
         }
     }
 
-    /// The context a call of `def` runs in: the same, with the store seen
-    /// as `owner`'s when the tool keeps state per caller.
-    pub fn for_call(&self, def: &ToolDef, owner: Option<&str>) -> Context {
-        match owner {
-            Some(owner) if def.per_caller => Context {
-                store: self.store.for_owner(owner),
-                ..self.clone()
-            },
-            _ => self.clone(),
+    /// The context a call of `def` runs in, in `session`: the same, with
+    /// the caller named (`owner`) and the store seen as `owner`'s when the
+    /// tool keeps state per caller.
+    pub fn for_call(&self, def: &ToolDef, owner: Option<&str>, session: &str) -> Context {
+        let mut ctx = self.clone();
+        ctx.caller = std::sync::Arc::from(owner.unwrap_or(""));
+        ctx.session = std::sync::Arc::from(session);
+        if let Some(owner) = owner.filter(|_| def.per_caller) {
+            ctx.store = self.store.for_owner(owner);
         }
+        ctx
+    }
+
+    /// The local store as this caller's own (the write journal is per caller
+    /// whatever the tool).
+    pub fn callers_store(&self) -> crate::store::Store {
+        self.store.for_owner(&self.caller)
     }
 }
 
@@ -174,6 +208,12 @@ pub enum ToolError {
     /// ConnectWise (or the way to it) failed.
     #[error(transparent)]
     Api(#[from] ApiError),
+    /// A write did not go through as asked, and the message says what is
+    /// known: refused over a newer change, a confirmation token that does
+    /// not fit, or an answer that was lost and looked up. `detail` is the
+    /// structured form (`kind`, `written`, the record…).
+    #[error("{message}")]
+    Write { message: String, detail: Value },
 }
 
 /// The one way to say an argument is wrong.

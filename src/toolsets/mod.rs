@@ -8,7 +8,9 @@
 //! - [`api`]: the whole API: search, describe and call any operation, and
 //!   operations a deployment names as tools of their own (`extra`).
 //! - [`saved`]: saved queries, a named `cw_call` kept in the local store.
+//! - [`undo`]: `cw_undo`, the caller's recent writes and their revert.
 
 pub mod api;
 pub mod curated;
 pub mod saved;
+pub mod undo;

@@ -10,6 +10,7 @@
 use crate::catalog::{Method, path};
 use crate::store::SavedQuery;
 use crate::tool::args::{parse_args, schema};
+use crate::tool::write::WriteOptions;
 use crate::tool::{Context, Tier, ToolDef, ToolError, ToolFuture, call, invalid};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
@@ -146,6 +147,15 @@ pub struct NameArgs {
     /// Run only: a previous result's cursor.
     #[serde(default)]
     pub cursor: Option<String>,
+    /// Run only, a saved write: true answers what would be sent, sends nothing.
+    #[serde(default)]
+    pub dry_run: Option<bool>,
+    /// Run only, a saved write: the token a previous answer gave, where writes are confirmed.
+    #[serde(default)]
+    pub confirm_token: Option<String>,
+    /// Run only, a saved POST: a new value makes a create again what was just created.
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
 }
 
 fn name_schema(_: &ToolDef) -> Value {
@@ -164,8 +174,16 @@ fn run<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a>
         let method =
             Method::parse(&q.method).ok_or_else(|| invalid(format!("saved method {:?}", q.method)))?;
         let target = path::resolve(method, &q.path).map_err(invalid)?;
-        let value = call::execute(
+        let options = WriteOptions {
+            dry_run: args.dry_run.unwrap_or(false),
+            confirm_token: args.confirm_token.clone(),
+            idempotency_key: args.idempotency_key.clone(),
+            last_updated: None,
+        };
+        let value = call::execute_as(
             ctx,
+            "cw_run_saved_query",
+            &options,
             &target,
             q.query.as_ref(),
             q.body.as_ref(),

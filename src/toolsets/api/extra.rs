@@ -4,12 +4,13 @@
 //! Each becomes a tool named from its operationId (`cw_get_procurement_purchaseorders`),
 //! in the `extra` toolset, with its tier from the method and a JSON Schema
 //! from the spec's parameters and body. Calls go through the same checks as
-//! `cw_call`.
+//! `cw_call`, and writes take the write path's arguments (`dry_run`, …).
 
 use crate::catalog::path;
 use crate::catalog::template::encode_segment;
 use crate::catalog::{self, Method, Operation};
 use crate::tool::args::parse_args;
+use crate::tool::write::WriteOptions;
 use crate::tool::{Context, ToolDef, ToolFuture, call, invalid};
 use heck::ToSnakeCase;
 use serde_json::{Map, Value, json};
@@ -115,6 +116,7 @@ fn schema(def: &ToolDef) -> Value {
         props.insert("body".into(), body);
         required.push("body");
     }
+    props.extend(WriteOptions::properties(op.method));
     json!({
         "type": "object",
         "properties": props,
@@ -126,7 +128,8 @@ fn schema(def: &ToolDef) -> Value {
 fn call_extra<'a>(ctx: &'a Context, def: &'static ToolDef, args: Value) -> ToolFuture<'a> {
     Box::pin(async move {
         let op = operation(def);
-        let args: Map<String, Value> = parse_args(args)?;
+        let mut args: Map<String, Value> = parse_args(args)?;
+        let options = WriteOptions::take(&mut args)?;
         let mut concrete = op.path.to_owned();
         for p in op.path_params() {
             let value = match args.get(p.name) {
@@ -158,6 +161,15 @@ fn call_extra<'a>(ctx: &'a Context, def: &'static ToolDef, args: Value) -> ToolF
             query.insert(key.clone(), value.clone());
         }
         let cursor = args.get("cursor").and_then(Value::as_str);
-        call::execute(ctx, &target, Some(&query), args.get("body"), cursor).await
+        call::execute_as(
+            ctx,
+            def.name,
+            &options,
+            &target,
+            Some(&query),
+            args.get("body"),
+            cursor,
+        )
+        .await
     })
 }

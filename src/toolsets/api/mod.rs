@@ -12,6 +12,7 @@ pub mod extra;
 
 use crate::catalog::{self, Method, Operation, browse, describe::describe, path, search::search};
 use crate::tool::args::{check_range, parse_args, schema};
+use crate::tool::write::WriteOptions;
 use crate::tool::{Context, Tier, ToolDef, ToolError, ToolFuture, call, invalid};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
@@ -219,6 +220,29 @@ pub struct CallArgs {
     /// A previous result's cursor.
     #[serde(default)]
     pub cursor: Option<String>,
+    /// Writes: true answers what would be sent (and current values), sends nothing.
+    #[serde(default)]
+    pub dry_run: Option<bool>,
+    /// Writes: the token a previous answer gave, where writes are confirmed.
+    #[serde(default)]
+    pub confirm_token: Option<String>,
+    /// POST: a new value makes a create again what was just created.
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
+    /// PATCH/PUT: the record's _info/lastUpdated as you read it; refused if it changed since.
+    #[serde(default)]
+    pub last_updated: Option<String>,
+}
+
+impl CallArgs {
+    fn write_options(&self) -> WriteOptions {
+        WriteOptions {
+            dry_run: self.dry_run.unwrap_or(false),
+            confirm_token: self.confirm_token.clone(),
+            idempotency_key: self.idempotency_key.clone(),
+            last_updated: self.last_updated.clone(),
+        }
+    }
 }
 
 fn call_schema(_: &ToolDef) -> Value {
@@ -230,8 +254,10 @@ fn call_tool<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFutu
         let args: CallArgs = parse_args(args)?;
         let method = parse_method(&args.method)?;
         let target = path::resolve(method, &args.path).map_err(invalid)?;
-        call::execute(
+        call::execute_as(
             ctx,
+            "cw_call",
+            &args.write_options(),
             &target,
             args.query.as_ref(),
             args.body.as_ref(),

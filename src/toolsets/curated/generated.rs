@@ -246,7 +246,7 @@ fn cw_get_ticket<'a>(
         let id = rt::id("id", args.id)?;
         let mut fields = rt::fields_or(
             args.fields.as_deref(),
-            "id,summary,company/identifier,company/name,contact/name,board/name,status/name,priority/name,type/name,owner/identifier,closedFlag,_info/dateEntered",
+            "id,summary,company/identifier,company/name,contact/name,board/name,status/name,priority/name,type/name,owner/identifier,closedFlag,_info/dateEntered,_info/lastUpdated",
         )?;
         let want_description = rt::take_derived(
             &mut fields,
@@ -451,6 +451,15 @@ pub struct CwCreateTicketArgs {
     /// Owner member identifier.
     #[serde(default)]
     pub owner: Option<String>,
+    /// true: answer what would be sent (and current values), send nothing.
+    #[serde(default)]
+    pub dry_run: Option<bool>,
+    /// The token a previous answer gave, where writes are confirmed.
+    #[serde(default)]
+    pub confirm_token: Option<String>,
+    /// A new value makes a create again what was just created (a repeat is otherwise answered with the first).
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
 }
 fn cw_create_ticket_schema(_: &ToolDef) -> Value {
     rt::schema::<CwCreateTicketArgs>()
@@ -472,11 +481,21 @@ fn cw_create_ticket<'a>(
         body.set("type/id", args.type_id.clone());
         body.set("contact/id", args.contact_id.clone());
         body.set("owner/identifier", args.owner.clone());
-        let body: types::Ticket = body.into_typed()?;
-        let fields: Option<String> = None;
-        let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let record = ctx.cw.read(ctx.cw.api().post_service_tickets(&body)).await?;
-        let mut value = rt::finish_one(record, keep_info, ctx.answer_cap)?;
+        let body: Value = body.checked::<types::Ticket>()?;
+        let path = format!("/service/tickets",);
+        let request = rt::WriteRequest::of(
+            "cw_create_ticket",
+            "postServiceTickets",
+            path,
+            Some(body),
+        )?;
+        let options = rt::WriteOptions {
+            dry_run: args.dry_run.unwrap_or(false),
+            confirm_token: args.confirm_token.clone(),
+            idempotency_key: args.idempotency_key.clone(),
+            last_updated: None,
+        };
+        let value = rt::send_write(ctx, request, &options).await?;
         Ok(value)
     })
 }
@@ -501,6 +520,15 @@ pub struct CwUpdateTicketArgs {
     /// New summary.
     #[serde(default)]
     pub summary: Option<String>,
+    /// true: answer what would be sent (and current values), send nothing.
+    #[serde(default)]
+    pub dry_run: Option<bool>,
+    /// The token a previous answer gave, where writes are confirmed.
+    #[serde(default)]
+    pub confirm_token: Option<String>,
+    /// The record's _info/lastUpdated as you read it; refused if it changed since.
+    #[serde(default)]
+    pub last_updated: Option<String>,
 }
 fn cw_update_ticket_schema(_: &ToolDef) -> Value {
     rt::schema::<CwUpdateTicketArgs>()
@@ -519,15 +547,24 @@ fn cw_update_ticket<'a>(
         patch.replace("owner/identifier", args.owner.clone());
         patch.replace("board/id", args.board_id.clone());
         patch.replace("summary", args.summary.clone());
-        let patch: Vec<types::PatchOperation> = patch
-            .into_typed(&["status_id", "priority_id", "owner", "board_id", "summary"])?;
-        let fields: Option<String> = None;
-        let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let record = ctx
-            .cw
-            .read(ctx.cw.api().patch_service_tickets_by_id(id, &patch))
-            .await?;
-        let mut value = rt::finish_one(record, keep_info, ctx.answer_cap)?;
+        let patch: Value = patch
+            .checked::<
+                types::PatchOperation,
+            >(&["status_id", "priority_id", "owner", "board_id", "summary"])?;
+        let path = format!("/service/tickets/{}", id);
+        let request = rt::WriteRequest::of(
+            "cw_update_ticket",
+            "patchServiceTicketsById",
+            path,
+            Some(patch),
+        )?;
+        let options = rt::WriteOptions {
+            dry_run: args.dry_run.unwrap_or(false),
+            confirm_token: args.confirm_token.clone(),
+            idempotency_key: None,
+            last_updated: args.last_updated.clone(),
+        };
+        let value = rt::send_write(ctx, request, &options).await?;
         Ok(value)
     })
 }
@@ -560,6 +597,15 @@ pub struct CwAddTicketNoteArgs {
     pub text: String,
     /// discussion (customer-visible), internal or resolution.
     pub visibility: CwAddTicketNoteVisibility,
+    /// true: answer what would be sent (and current values), send nothing.
+    #[serde(default)]
+    pub dry_run: Option<bool>,
+    /// The token a previous answer gave, where writes are confirmed.
+    #[serde(default)]
+    pub confirm_token: Option<String>,
+    /// A new value makes a create again what was just created (a repeat is otherwise answered with the first).
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
 }
 fn cw_add_ticket_note_schema(_: &ToolDef) -> Value {
     rt::schema::<CwAddTicketNoteArgs>()
@@ -577,14 +623,21 @@ fn cw_add_ticket_note<'a>(
         if let Some(choice) = Some(args.visibility.clone()) {
             body.merge(choice.body());
         }
-        let body: types::ServiceNote = body.into_typed()?;
-        let fields: Option<String> = None;
-        let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let record = ctx
-            .cw
-            .read(ctx.cw.api().post_service_tickets_by_parent_id_notes(ticket_id, &body))
-            .await?;
-        let mut value = rt::finish_one(record, keep_info, ctx.answer_cap)?;
+        let body: Value = body.checked::<types::ServiceNote>()?;
+        let path = format!("/service/tickets/{}/notes", ticket_id);
+        let request = rt::WriteRequest::of(
+            "cw_add_ticket_note",
+            "postServiceTicketsByParentIdNotes",
+            path,
+            Some(body),
+        )?;
+        let options = rt::WriteOptions {
+            dry_run: args.dry_run.unwrap_or(false),
+            confirm_token: args.confirm_token.clone(),
+            idempotency_key: args.idempotency_key.clone(),
+            last_updated: None,
+        };
+        let value = rt::send_write(ctx, request, &options).await?;
         Ok(value)
     })
 }
@@ -904,6 +957,15 @@ pub struct CwCreateTimeEntryArgs {
     /// Billable, DoNotBill, NoCharge or NoDefault.
     #[serde(default)]
     pub billable: Option<String>,
+    /// true: answer what would be sent (and current values), send nothing.
+    #[serde(default)]
+    pub dry_run: Option<bool>,
+    /// The token a previous answer gave, where writes are confirmed.
+    #[serde(default)]
+    pub confirm_token: Option<String>,
+    /// A new value makes a create again what was just created (a repeat is otherwise answered with the first).
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
 }
 fn cw_create_time_entry_schema(_: &ToolDef) -> Value {
     rt::schema::<CwCreateTimeEntryArgs>()
@@ -937,11 +999,21 @@ fn cw_create_time_entry<'a>(
         body.set("member/identifier", args.member.clone());
         body.set("workType/name", args.work_type.clone());
         body.set("billableOption", args.billable.clone());
-        let body: types::TimeEntry = body.into_typed()?;
-        let fields: Option<String> = None;
-        let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let record = ctx.cw.read(ctx.cw.api().post_time_entries(&body)).await?;
-        let mut value = rt::finish_one(record, keep_info, ctx.answer_cap)?;
+        let body: Value = body.checked::<types::TimeEntry>()?;
+        let path = format!("/time/entries",);
+        let request = rt::WriteRequest::of(
+            "cw_create_time_entry",
+            "postTimeEntries",
+            path,
+            Some(body),
+        )?;
+        let options = rt::WriteOptions {
+            dry_run: args.dry_run.unwrap_or(false),
+            confirm_token: args.confirm_token.clone(),
+            idempotency_key: args.idempotency_key.clone(),
+            last_updated: None,
+        };
+        let value = rt::send_write(ctx, request, &options).await?;
         Ok(value)
     })
 }
@@ -1305,7 +1377,7 @@ fn cw_get_company<'a>(
         let id = rt::id("id", args.id)?;
         let fields = rt::fields_or(
             args.fields.as_deref(),
-            "id,identifier,name,status/name,phoneNumber,website,addressLine1,city,state,zip,territory/name,defaultContact/name,types",
+            "id,identifier,name,status/name,phoneNumber,website,addressLine1,city,state,zip,territory/name,defaultContact/name,types,_info/lastUpdated",
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
         let record = ctx
@@ -1439,7 +1511,7 @@ fn cw_get_contact<'a>(
         let id = rt::id("id", args.id)?;
         let fields = rt::fields_or(
             args.fields.as_deref(),
-            "id,firstName,lastName,title,company/identifier,company/name,site/name,communicationItems,inactiveFlag",
+            "id,firstName,lastName,title,company/identifier,company/name,site/name,communicationItems,inactiveFlag,_info/lastUpdated",
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
         let record = ctx
@@ -1575,7 +1647,7 @@ fn cw_get_configuration<'a>(
         let id = rt::id("id", args.id)?;
         let fields = rt::fields_or(
             args.fields.as_deref(),
-            "id,name,type/name,status/name,company/identifier,contact/name,serialNumber,modelNumber,manufacturer/name,ipAddress,macAddress,osType,osInfo,warrantyExpirationDate,notes",
+            "id,name,type/name,status/name,company/identifier,contact/name,serialNumber,modelNumber,manufacturer/name,ipAddress,macAddress,osType,osInfo,warrantyExpirationDate,notes,_info/lastUpdated",
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
         let record = ctx
@@ -1711,7 +1783,7 @@ fn cw_get_opportunity<'a>(
         let id = rt::id("id", args.id)?;
         let fields = rt::fields_or(
             args.fields.as_deref(),
-            "id,name,company/identifier,contact/name,status/name,stage/name,probability/name,primarySalesRep/identifier,expectedCloseDate,notes",
+            "id,name,company/identifier,contact/name,status/name,stage/name,probability/name,primarySalesRep/identifier,expectedCloseDate,notes,_info/lastUpdated",
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
         let record = ctx
@@ -1846,7 +1918,7 @@ fn cw_get_activity<'a>(
         let id = rt::id("id", args.id)?;
         let fields = rt::fields_or(
             args.fields.as_deref(),
-            "id,name,type/name,status/name,company/identifier,contact/name,assignTo/identifier,dateStart,dateEnd,notes",
+            "id,name,type/name,status/name,company/identifier,contact/name,assignTo/identifier,dateStart,dateEnd,notes,_info/lastUpdated",
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
         let record = ctx
@@ -1977,7 +2049,7 @@ fn cw_get_agreement<'a>(
         let id = rt::id("id", args.id)?;
         let fields = rt::fields_or(
             args.fields.as_deref(),
-            "id,name,type/name,company/identifier,contact/name,agreementStatus,startDate,endDate,billAmount,billingCycle/name,internalNotes",
+            "id,name,type/name,company/identifier,contact/name,agreementStatus,startDate,endDate,billAmount,billingCycle/name,internalNotes,_info/lastUpdated",
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
         let record = ctx
@@ -2113,7 +2185,7 @@ fn cw_get_invoice<'a>(
         let id = rt::id("id", args.id)?;
         let fields = rt::fields_or(
             args.fields.as_deref(),
-            "id,invoiceNumber,company/identifier,billToCompany/name,date,dueDate,subtotal,salesTax,total,balance,status/name,agreement/name",
+            "id,invoiceNumber,company/identifier,billToCompany/name,date,dueDate,subtotal,salesTax,total,balance,status/name,agreement/name,_info/lastUpdated",
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
         let record = ctx
@@ -2244,7 +2316,7 @@ fn cw_get_project<'a>(
         let id = rt::id("id", args.id)?;
         let fields = rt::fields_or(
             args.fields.as_deref(),
-            "id,name,company/identifier,contact/name,status/name,manager/identifier,board/name,estimatedStart,estimatedEnd,budgetHours,actualHours,percentComplete,description",
+            "id,name,company/identifier,contact/name,status/name,manager/identifier,board/name,estimatedStart,estimatedEnd,budgetHours,actualHours,percentComplete,description,_info/lastUpdated",
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
         let record = ctx
@@ -2375,7 +2447,7 @@ fn cw_get_project_ticket<'a>(
         let id = rt::id("id", args.id)?;
         let mut fields = rt::fields_or(
             args.fields.as_deref(),
-            "id,summary,project/name,phase/name,status/name,company/identifier,contact/name,budgetHours,actualHours,closedFlag",
+            "id,summary,project/name,phase/name,status/name,company/identifier,contact/name,budgetHours,actualHours,closedFlag,_info/lastUpdated",
         )?;
         let want_description = rt::take_derived(
             &mut fields,
@@ -2551,7 +2623,7 @@ fn cw_get_member<'a>(
         let id = rt::id("id", args.id)?;
         let fields = rt::fields_or(
             args.fields.as_deref(),
-            "id,identifier,firstName,lastName,title,officeEmail,officePhone,defaultDepartment/name,inactiveFlag",
+            "id,identifier,firstName,lastName,title,officeEmail,officePhone,defaultDepartment/name,inactiveFlag,_info/lastUpdated",
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
         let record = ctx
@@ -2691,7 +2763,7 @@ fn cw_get_schedule_entry<'a>(
         let id = rt::id("id", args.id)?;
         let fields = rt::fields_or(
             args.fields.as_deref(),
-            "id,name,member/identifier,type/identifier,objectId,dateStart,dateEnd,hours,status/name,where/name",
+            "id,name,member/identifier,type/identifier,objectId,dateStart,dateEnd,hours,status/name,where/name,_info/lastUpdated",
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
         let record = ctx

@@ -1,12 +1,14 @@
 //! What the generated curated tools share beyond the kernel: typed filters
 //! compiled to `conditions` (values always escaped by the printer, never
-//! pasted), and "me". Generated code calls everything through `rt::`, so the
+//! pasted), and "me". Writes go through the kernel's one write path
+//! ([`crate::tool::write`]). Generated code calls everything through `rt::`, so the
 //! kernel's argument, list and body helpers are re-exported here.
 
 use crate::conditions::{CompareOp, Expr, FieldPath, Literal};
 pub use crate::tool::args::*;
 pub use crate::tool::body::*;
 pub use crate::tool::list::*;
+pub use crate::tool::write::{WriteOptions, WriteRequest, send as send_write};
 use crate::tool::{Context, ToolError, invalid};
 use serde_json::Value;
 

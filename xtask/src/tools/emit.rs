@@ -140,6 +140,7 @@ fn args_struct(plan: &ToolPlan, name: &Ident) -> TokenStream {
     let fields = plan.args.iter().map(|arg| arg_field(plan, arg));
     let common = common_fields(plan);
     let includes = plan.includes.iter().map(include_field);
+    let write = write_fields(plan);
     quote! {
         #[doc = #doc]
         #[derive(Debug, Deserialize, schemars::JsonSchema)]
@@ -148,7 +149,42 @@ fn args_struct(plan: &ToolPlan, name: &Ident) -> TokenStream {
             #(#fields)*
             #common
             #(#includes)*
+            #write
         }
+    }
+}
+
+/// Whether the tool writes (anything but a GET goes through the write path).
+fn writes(plan: &ToolPlan) -> bool {
+    plan.method != "get"
+}
+
+/// The write path's arguments ([`crate`]'s `tool::write::WriteOptions`):
+/// every write previews and confirms; a create takes an idempotency key,
+/// an update the `lastUpdated` it was read at.
+fn write_fields(plan: &ToolPlan) -> TokenStream {
+    if !writes(plan) {
+        return quote!();
+    }
+    let key = (plan.method == "post").then(|| {
+        quote! {
+            #[doc = " A new value makes a create again what was just created (a repeat is otherwise answered with the first)."]
+            #[serde(default)] pub idempotency_key: Option<String>,
+        }
+    });
+    let seen = matches!(plan.method.as_str(), "patch" | "put").then(|| {
+        quote! {
+            #[doc = " The record's _info/lastUpdated as you read it; refused if it changed since."]
+            #[serde(default)] pub last_updated: Option<String>,
+        }
+    });
+    quote! {
+        #[doc = " true: answer what would be sent (and current values), send nothing."]
+        #[serde(default)] pub dry_run: Option<bool>,
+        #[doc = " The token a previous answer gave, where writes are confirmed."]
+        #[serde(default)] pub confirm_token: Option<String>,
+        #key
+        #seen
     }
 }
 
@@ -361,16 +397,19 @@ fn request_step(request: &Request) -> TokenStream {
         Request::None => quote!(),
         Request::Body(schema) => {
             let ty = format_ident!("{}", progenitor_type(schema));
-            quote! { let body: types::#ty = body.into_typed()?; }
+            quote! { let body: Value = body.checked::<types::#ty>()?; }
         }
         Request::Patch(args) => quote! {
-            let patch: Vec<types::PatchOperation> = patch.into_typed(&[#(#args),*])?;
+            let patch: Value = patch.checked::<types::PatchOperation>(&[#(#args),*])?;
         },
     }
 }
 
 /// The call of the tool's own operation, and its result as `value`.
 fn call(plan: &ToolPlan) -> TokenStream {
+    if writes(plan) {
+        return write_call(plan);
+    }
     let method = client_method(&plan.operation_id);
     let args = plan.call.iter().map(call_arg);
     let call = quote!(ctx.cw.read(ctx.cw.api().#method(#(#args),*)).await?);
@@ -393,7 +432,16 @@ fn call(plan: &ToolPlan) -> TokenStream {
             let value = q.finish(records, ctx.answer_cap)?;
         },
         Shape::One { fields } => {
-            let fields = match fields {
+            // A record read whole carries `_info/lastUpdated`, which an
+            // update gives back so as not to write over a newer change.
+            let with_last_updated =
+                fields
+                    .as_ref()
+                    .map(|default| match default.contains("_info/lastUpdated") {
+                        true => default.clone(),
+                        false => format!("{default},_info/lastUpdated"),
+                    });
+            let fields = match &with_last_updated {
                 Some(default) if !plan.derived.is_empty() => {
                     let wants = plan.derived.iter().map(|d| {
                         let (flag, key) = (derived_flag(d), &d.key);
@@ -422,6 +470,49 @@ fn call(plan: &ToolPlan) -> TokenStream {
                 let mut value = rt::finish_one(record, keep_info, ctx.answer_cap)?;
             }
         }
+    }
+}
+
+/// A write: the request (path with its ids, the checked body or patch)
+/// handed to the kernel's write path with the write arguments.
+fn write_call(plan: &ToolPlan) -> TokenStream {
+    let mut format = String::new();
+    let mut rest = plan.path.as_str();
+    while let Some(start) = rest.find('{') {
+        let end = rest[start..].find('}').map_or(rest.len(), |e| start + e + 1);
+        format.push_str(&rest[..start]);
+        format.push_str("{}");
+        rest = &rest[end..];
+    }
+    format.push_str(rest);
+    let ids = plan.call.iter().filter_map(|arg| match arg {
+        CallArg::PathArg(name) => Some(field_ident(name)),
+        _ => None,
+    });
+    let body = match &plan.request {
+        Request::Body(_) => quote!(Some(body)),
+        Request::Patch(_) => quote!(Some(patch)),
+        Request::None => quote!(None),
+    };
+    let key = match plan.method.as_str() {
+        "post" => quote!(args.idempotency_key.clone()),
+        _ => quote!(None),
+    };
+    let seen = match plan.method.as_str() {
+        "patch" | "put" => quote!(args.last_updated.clone()),
+        _ => quote!(None),
+    };
+    let (name, operation_id) = (&plan.name, &plan.operation_id);
+    quote! {
+        let path = format!(#format, #(#ids),*);
+        let request = rt::WriteRequest::of(#name, #operation_id, path, #body)?;
+        let options = rt::WriteOptions {
+            dry_run: args.dry_run.unwrap_or(false),
+            confirm_token: args.confirm_token.clone(),
+            idempotency_key: #key,
+            last_updated: #seen,
+        };
+        let value = rt::send_write(ctx, request, &options).await?;
     }
 }
 
