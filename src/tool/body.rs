@@ -40,10 +40,17 @@ impl Body {
         }
     }
 
-    /// Into the generated request type; a mismatch names the field.
-    pub fn into_typed<T: DeserializeOwned>(self) -> Result<T, ToolError> {
-        serde_path_to_error::deserialize(Value::Object(self.0))
-            .map_err(|e| invalid(format!("{}: {}", e.path(), e.inner())))
+    /// Into the generated request type. The values were checked already;
+    /// a mismatch left names the argument (`field_args`: ConnectWise field
+    /// → argument) and the field, never a Rust type.
+    pub fn into_typed<T: DeserializeOwned>(self, field_args: &[(&str, &str)]) -> Result<T, ToolError> {
+        serde_path_to_error::deserialize(Value::Object(self.0)).map_err(|e| {
+            let field = e.path().to_string().replace('.', "/");
+            match field_args.iter().find(|(f, _)| *f == field) {
+                Some((_, arg)) => invalid(format!("{arg}: ConnectWise's field {field} does not take this value")),
+                None => invalid(format!("ConnectWise's field {field} does not take this value")),
+            }
+        })
     }
 }
 

@@ -1,7 +1,9 @@
 //! One call of any spec operation, the one path every raw call takes
 //! (`cw_call`, extra operations, saved queries): the session's access for the
 //! operation's tier, query parameters checked against the operation, the
-//! body checked against its schema, the request sent through the client's
+//! body checked against its schema (closed: a field the schema does not
+//! have is refused, as a typo would otherwise be dropped or stored), all in
+//! [`prepare`], which saving a query runs too; the request sent through the client's
 //! [`Transport`](crate::client::Transport) (which adds auth and refuses any
 //! URL outside the configured site), and the answer shaped like a curated
 //! tool's.
@@ -10,7 +12,8 @@ use crate::catalog::path::Resolved;
 use crate::catalog::{Method, Operation};
 use crate::client::read;
 use crate::spec::validate::{self, FieldError};
-use crate::tool::list::{ListArgs, ListQuery, finish_one};
+use crate::tool::args::close_names;
+use crate::tool::list::{ListArgs, ListQuery, fields_of, finish_one};
 use crate::tool::{Context, ToolError, invalid};
 use serde_json::{Map, Value, json};
 
@@ -23,6 +26,29 @@ pub fn check_access(ctx: &Context, op: &Operation) -> Result<(), ToolError> {
         .check(op.tier, &format!("{} {}", op.method.as_str(), op.path))
 }
 
+/// A call checked and ready to send.
+pub struct Prepared<'a> {
+    pairs: QueryPairs,
+    list: Option<ListQuery>,
+    body: Option<&'a Value>,
+}
+
+/// Every check of a call that needs no session: query parameters, paging,
+/// `fields`, `orderBy`, `conditions` and the body. `cw_call` runs it before
+/// sending and `cw_save_query` before saving, so a saved query is refused
+/// exactly when the same `cw_call` would be.
+pub fn prepare<'a>(
+    target: &Resolved,
+    query: Option<&Map<String, Value>>,
+    body: Option<&'a Value>,
+    cursor: Option<&str>,
+) -> Result<Prepared<'a>, ToolError> {
+    let op = target.operation;
+    let (pairs, list) = query_pairs(op, query, cursor)?;
+    let body = checked_body(op, body)?;
+    Ok(Prepared { pairs, list, body })
+}
+
 /// Checks everything, then sends the request and shapes the answer.
 pub async fn execute(
     ctx: &Context,
@@ -33,8 +59,7 @@ pub async fn execute(
 ) -> Result<Value, ToolError> {
     let op = target.operation;
     check_access(ctx, op)?;
-    let (pairs, list) = query_pairs(op, query, cursor)?;
-    let body = checked_body(op, body)?;
+    let Prepared { pairs, list, body } = prepare(target, query, body, cursor)?;
 
     let transport = ctx.cw.transport();
     let base = transport.base_url().as_str().trim_end_matches('/');
@@ -140,6 +165,12 @@ fn query_pairs(
                 "cursor: only list operations (GET returning a list) page",
             ));
         }
+        // One record's `fields` are checked as a list's are.
+        if let Some(schema) = op.response_schema
+            && let Some((_, fields)) = pairs.iter_mut().find(|(k, _)| k == "fields")
+        {
+            *fields = fields_of(Some(fields.as_str()), "", schema, &[])?.unwrap_or_default();
+        }
         return Ok((pairs, None));
     }
     let take = |pairs: &mut Vec<(String, String)>, name: &str| {
@@ -188,7 +219,7 @@ fn query_pairs(
 }
 
 /// The body, checked against the operation's schema; errors name the field.
-pub fn checked_body<'a>(op: &Operation, body: Option<&'a Value>) -> Result<Option<&'a Value>, ToolError> {
+fn checked_body<'a>(op: &Operation, body: Option<&'a Value>) -> Result<Option<&'a Value>, ToolError> {
     let body = body.filter(|b| !b.is_null());
     let Some(body) = body else {
         if op.request_schema.is_some() && matches!(op.method, Method::Post | Method::Put | Method::Patch) {
@@ -220,7 +251,7 @@ pub fn checked_body<'a>(op: &Operation, body: Option<&'a Value>) -> Result<Optio
                 .iter()
                 .enumerate()
                 .flat_map(|(i, item)| {
-                    validate::validate_body(schema, item, schema, true)
+                    closed_body(schema, item)
                         .into_iter()
                         .map(move |mut e| {
                             e.field = format!("{i}/{}", e.field);
@@ -229,7 +260,7 @@ pub fn checked_body<'a>(op: &Operation, body: Option<&'a Value>) -> Result<Optio
                 })
                 .collect(),
             (true, _) => return Err(invalid(format!("body: must be an array of {schema}"))),
-            (false, _) => validate::validate_body(schema, body, schema, true),
+            (false, _) => closed_body(schema, body),
         }
     } else {
         Vec::new()
@@ -248,6 +279,66 @@ pub fn checked_body<'a>(op: &Operation, body: Option<&'a Value>) -> Result<Optio
         "{}; nothing was sent (cw_describe_endpoint shows the fields)",
         text.join("; ")
     )))
+}
+
+/// A body checked against its schema, which is closed: ConnectWise would
+/// drop (or, in places, keep) a field it does not know, so a misspelt one
+/// is refused here with the close names.
+fn closed_body(schema: &str, body: &Value) -> Vec<FieldError> {
+    let mut errors = validate::validate_body(schema, body, schema, true);
+    if let Some(root) = validate::schema_named(schema) {
+        unknown_fields(root, body, "", schema, &mut errors);
+    }
+    errors
+}
+
+/// Every key of `value` (and of the objects in it) that its schema has no
+/// property for; properties match without regard to case, as ConnectWise's.
+fn unknown_fields(schema: &'static Value, value: &Value, path: &str, resource: &str, errors: &mut Vec<FieldError>) {
+    let owner = validate::ref_name(schema).unwrap_or(resource);
+    let schema = validate::resolve(schema);
+    match value {
+        Value::Array(items) => {
+            if let Some(item) = schema.get("items") {
+                for (i, v) in items.iter().enumerate() {
+                    unknown_fields(item, v, &join(path, &i.to_string()), resource, errors);
+                }
+            }
+        }
+        Value::Object(object) => {
+            // A map (`_info`, custom values) takes any key.
+            let Some(props) = schema.get("properties").and_then(Value::as_object) else {
+                return;
+            };
+            let names: Vec<&str> = props.keys().map(String::as_str).collect();
+            for (key, v) in object {
+                match props.iter().find(|(name, _)| name.eq_ignore_ascii_case(key)) {
+                    Some((_, prop)) => unknown_fields(prop, v, &join(path, key), resource, errors),
+                    None => {
+                        let close = close_names(key, &names);
+                        let hint = match close.is_empty() {
+                            true => "cw_describe_endpoint lists its fields".to_owned(),
+                            false => format!("did you mean {}?", close.join(" or ")),
+                        };
+                        errors.push(FieldError::new(
+                            "UnknownField",
+                            format!("not a field of {owner}; {hint}"),
+                            resource,
+                            join(path, key),
+                        ));
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn join(path: &str, key: &str) -> String {
+    match path.is_empty() {
+        true => key.to_owned(),
+        false => format!("{path}/{key}"),
+    }
 }
 
 /// A JSON Patch list: each operation's path a field of the record, each

@@ -7,6 +7,7 @@ use crate::conditions::{CompareOp, Expr, FieldPath, Literal};
 pub use crate::tool::args::*;
 pub use crate::tool::body::*;
 pub use crate::tool::list::*;
+use crate::client::ApiError;
 use crate::tool::{Context, ToolError, invalid};
 use serde_json::Value;
 
@@ -60,6 +61,25 @@ pub fn term_date(
         terms.push(Expr::compare(field(path), op, literal));
     }
     Ok(())
+}
+
+/// ConnectWise's errors about fields the tool sends, said of the tool's own
+/// arguments (`chargeToId` → `charge_to_id`), with the field's name taken
+/// off the front of the message so that it is not said twice.
+pub fn said_of_args(error: ApiError, field_args: &[(&str, &str)]) -> ToolError {
+    let ApiError::Response(mut cw) = error else {
+        return ToolError::Api(error);
+    };
+    for e in &mut cw.errors {
+        let Some(field) = e.field.as_deref().map(|f| f.replace('.', "/")) else {
+            continue;
+        };
+        if let Some((cw_field, arg)) = field_args.iter().find(|(f, _)| f.eq_ignore_ascii_case(&field)) {
+            e.message = crate::client::without_field_prefix(&e.message, cw_field).to_owned();
+            e.field = Some((*arg).to_owned());
+        }
+    }
+    ToolError::Api(ApiError::Response(cw))
 }
 
 /// Whether the answer should carry the derived value `key`
