@@ -248,7 +248,7 @@ pub fn text(arg: &str, value: Option<&str>, max: usize) -> Result<Option<String>
     let Some(value) = value else { return Ok(None) };
     if value.trim().is_empty() {
         return Err(invalid(format!(
-            "{arg}: empty text is not accepted; give the text, or leave {arg} out if it is optional"
+            "{arg}: blank text is not accepted; write the text (an optional argument is left out instead)"
         )));
     }
     let chars = value.chars().count();
@@ -336,7 +336,7 @@ pub fn require_one_of(given: &[(&str, bool)]) -> Result<(), ToolError> {
         return Ok(());
     }
     let names: Vec<&str> = given.iter().map(|(n, _)| *n).collect();
-    Err(invalid(format!("give {}: none of them was given", names.join(" or "))))
+    Err(invalid(format!("give {}: one of them is needed", names.join(" or "))))
 }
 
 /// A span of time a write sends as a start, an end and its hours (a time
@@ -442,7 +442,7 @@ mod tests {
         fn err<T>(r: Result<T, ToolError>) -> String {
             r.err().map(|e| e.to_string()).unwrap_or_else(|| "accepted".into())
         }
-        assert!(err(text("summary", Some("  "), 100)).contains("summary: empty text"));
+        assert!(err(text("summary", Some("  "), 100)).contains("summary: blank text"));
         assert!(err(text("summary", Some(&"x".repeat(101)), 100)).contains("summary: 101 characters is more than the 100"));
         assert_eq!(text("notes", None, 10).unwrap(), None);
         assert_eq!(

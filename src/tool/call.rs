@@ -169,7 +169,9 @@ fn query_pairs(
         if let Some(schema) = op.response_schema
             && let Some((_, fields)) = pairs.iter_mut().find(|(k, _)| k == "fields")
         {
-            *fields = fields_of(Some(fields.as_str()), "", schema, &[])?.unwrap_or_default();
+            *fields = fields_of(Some(fields.as_str()), "", schema, &[])
+                .map_err(in_query_words)?
+                .unwrap_or_default();
         }
         return Ok((pairs, None));
     }
@@ -201,7 +203,7 @@ fn query_pairs(
         cursor: cursor.map(str::to_owned),
     };
     let schema = op.response_schema.unwrap_or_default();
-    let list = ListQuery::new(schema, "", DEFAULT_PAGE_SIZE, Vec::new(), args)?;
+    let list = ListQuery::new(schema, "", DEFAULT_PAGE_SIZE, Vec::new(), args).map_err(in_query_words)?;
     let mut add = |name: &str, v: Option<&str>| {
         if let Some(v) = v.filter(|v| !v.is_empty()) {
             pairs.push((name.to_owned(), v.to_owned()));
@@ -216,6 +218,30 @@ fn query_pairs(
     add("page", list.page().map(|p| p.to_string()).as_deref());
     add("pageSize", list.page_size().map(|p| p.to_string()).as_deref());
     Ok((pairs, Some(list)))
+}
+
+/// A list check's error said of the `query` parameter it came from
+/// (`fields: …` → `query.fields: …`, `order_by: …` → `query.orderBy: …`):
+/// `cw_call` and saved queries take ConnectWise's names under `query`.
+fn in_query_words(error: ToolError) -> ToolError {
+    const NAMES: [(&str, &str); 5] = [
+        ("fields", "fields"),
+        ("order_by", "orderBy"),
+        ("page_size", "pageSize"),
+        ("page", "page"),
+        ("conditions", "conditions"),
+    ];
+    let ToolError::InvalidArguments(message) = &error else {
+        return error;
+    };
+    let renamed = NAMES.iter().find_map(|(ours, theirs)| {
+        let rest = message.strip_prefix(ours)?.strip_prefix(':')?;
+        Some(format!("query.{theirs}:{rest}"))
+    });
+    match renamed {
+        Some(message) => invalid(message),
+        None => error,
+    }
 }
 
 /// The body, checked against the operation's schema; errors name the field.
@@ -317,12 +343,12 @@ fn unknown_fields(schema: &'static Value, value: &Value, path: &str, resource: &
                     None => {
                         let close = close_names(key, &names);
                         let hint = match close.is_empty() {
-                            true => "cw_describe_endpoint lists its fields".to_owned(),
-                            false => format!("did you mean {}?", close.join(" or ")),
+                            true => String::new(),
+                            false => format!(" (did you mean {}?)", close.join(" or ")),
                         };
                         errors.push(FieldError::new(
                             "UnknownField",
-                            format!("not a field of {owner}; {hint}"),
+                            format!("not a field of {owner}{hint}"),
                             resource,
                             join(path, key),
                         ));
