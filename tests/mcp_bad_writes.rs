@@ -93,14 +93,26 @@ fn corpus(ticket: i64) -> Vec<Bad> {
         bad("cw_create_time_entry", entry(json!({"hours": -1})), "hours"),
         bad("cw_create_time_entry", entry(json!({"hours": 0})), "hours"),
         bad("cw_create_time_entry", entry(json!({"hours": 1e9})), "hours"),
-        bad("cw_create_time_entry", entry(json!({"hours": null})), "hours or time_end"),
+        bad(
+            "cw_create_time_entry",
+            entry(json!({"hours": null})),
+            "hours or time_end",
+        ),
         bad(
             "cw_create_time_entry",
             entry(json!({"hours": 0.5, "time_end": "2026-11-20T16:00:00Z"})),
             "hours",
         ),
-        bad("cw_update_ticket", json!({"id": ticket, "summary": ""}), "summary"),
-        bad("cw_create_ticket", json!({"company": "ACME", "summary": ""}), "summary"),
+        bad(
+            "cw_update_ticket",
+            json!({"id": ticket, "summary": ""}),
+            "summary",
+        ),
+        bad(
+            "cw_create_ticket",
+            json!({"company": "ACME", "summary": ""}),
+            "summary",
+        ),
         bad("cw_call", post_ticket(with_bogus.clone()), "bogusField"),
         bad(
             "cw_save_query",
@@ -110,9 +122,21 @@ fn corpus(ticket: i64) -> Vec<Bad> {
         // Time entries.
         bad("cw_create_time_entry", entry(json!({"hours": 24.5})), "hours"),
         bad("cw_create_time_entry", entry(json!({"hours": "two"})), "hours"),
-        bad("cw_create_time_entry", entry(json!({"charge_to_type": "Bogus"})), "charge_to_type"),
-        bad("cw_create_time_entry", entry(json!({"charge_to_id": -5})), "charge_to_id"),
-        bad("cw_create_time_entry", entry(json!({"charge_to_id": "8"})), "charge_to_id"),
+        bad(
+            "cw_create_time_entry",
+            entry(json!({"charge_to_type": "Bogus"})),
+            "charge_to_type",
+        ),
+        bad(
+            "cw_create_time_entry",
+            entry(json!({"charge_to_id": -5})),
+            "charge_to_id",
+        ),
+        bad(
+            "cw_create_time_entry",
+            entry(json!({"charge_to_id": "8"})),
+            "charge_to_id",
+        ),
         bad(
             "cw_create_time_entry",
             entry(json!({"hours": null, "time_end": "2026-11-20T13:00:00Z"})),
@@ -123,11 +147,27 @@ fn corpus(ticket: i64) -> Vec<Bad> {
             entry(json!({"hours": null, "time_end": "2026-11-21T20:00:00Z"})),
             "time_end",
         ),
-        bad("cw_create_time_entry", entry(json!({"time_start": "0001-01-01"})), "time_start"),
-        bad("cw_create_time_entry", entry(json!({"time_start": "yesterday"})), "time_start"),
-        bad("cw_create_time_entry", entry(json!({"billable": "sometimes"})), "billable"),
+        bad(
+            "cw_create_time_entry",
+            entry(json!({"time_start": "0001-01-01"})),
+            "time_start",
+        ),
+        bad(
+            "cw_create_time_entry",
+            entry(json!({"time_start": "yesterday"})),
+            "time_start",
+        ),
+        bad(
+            "cw_create_time_entry",
+            entry(json!({"billable": "sometimes"})),
+            "billable",
+        ),
         bad("cw_create_time_entry", entry(json!({"notes": "   "})), "notes"),
-        bad("cw_create_time_entry", entry(json!({"chargeToType": "ServiceTicket"})), "chargeToType"),
+        bad(
+            "cw_create_time_entry",
+            entry(json!({"chargeToType": "ServiceTicket"})),
+            "chargeToType",
+        ),
         // Notes.
         bad(
             "cw_add_ticket_note",
@@ -149,7 +189,11 @@ fn corpus(ticket: i64) -> Vec<Bad> {
             json!({"ticket_id": 0, "text": "Rebooted", "visibility": "internal"}),
             "ticket_id",
         ),
-        bad("cw_add_ticket_note", json!({"ticket_id": ticket, "text": "Rebooted"}), "visibility"),
+        bad(
+            "cw_add_ticket_note",
+            json!({"ticket_id": ticket, "text": "Rebooted"}),
+            "visibility",
+        ),
         // Tickets.
         bad(
             "cw_create_ticket",
@@ -161,14 +205,30 @@ fn corpus(ticket: i64) -> Vec<Bad> {
             json!({"company": "ACME", "summary": "Printer offline", "board_id": -1}),
             "board_id",
         ),
-        bad("cw_create_ticket", json!({"company": "  ", "summary": "Printer offline"}), "company"),
+        bad(
+            "cw_create_ticket",
+            json!({"company": "  ", "summary": "Printer offline"}),
+            "company",
+        ),
         bad("cw_create_ticket", json!({"company": "ACME"}), "summary"),
-        bad("cw_create_ticket", json!({"company": "ACME", "sumary": "Printer offline"}), "sumary"),
+        bad(
+            "cw_create_ticket",
+            json!({"company": "ACME", "sumary": "Printer offline"}),
+            "sumary",
+        ),
         bad("cw_update_ticket", json!({"id": "8", "summary": "New"}), "id"),
-        bad("cw_update_ticket", json!({"id": ticket, "status_id": 1.5}), "status_id"),
+        bad(
+            "cw_update_ticket",
+            json!({"id": ticket, "status_id": 1.5}),
+            "status_id",
+        ),
         bad("cw_update_ticket", json!({"id": ticket}), "status_id"),
         bad("cw_update_ticket", json!({"id": ticket, "owner": ""}), "owner"),
-        bad("cw_update_ticket", json!({"id": ticket, "summary": "y".repeat(101)}), "summary"),
+        bad(
+            "cw_update_ticket",
+            json!({"id": ticket, "summary": "y".repeat(101)}),
+            "summary",
+        ),
         // Raw calls and saved queries.
         bad(
             "cw_call",
@@ -194,8 +254,16 @@ fn corpus(ticket: i64) -> Vec<Bad> {
             "nosuchfield",
         ),
         // Unknown `fields`, refused the same way by every tool.
-        bad("cw_get_ticket", json!({"id": ticket, "fields": "id,nosuchfield"}), "nosuchfield"),
-        bad("cw_search_tickets", json!({"fields": "id,nosuchfield"}), "nosuchfield"),
+        bad(
+            "cw_get_ticket",
+            json!({"id": ticket, "fields": "id,nosuchfield"}),
+            "nosuchfield",
+        ),
+        bad(
+            "cw_search_tickets",
+            json!({"fields": "id,nosuchfield"}),
+            "nosuchfield",
+        ),
         bad(
             "cw_call",
             json!({"method": "GET", "path": format!("/service/tickets/{ticket}"), "query": {"fields": "id,nosuchfield"}}),
@@ -226,7 +294,9 @@ fn check_refusal(case: &Bad, message: &str) {
 #[tokio::test]
 async fn bad_writes_are_refused_naming_the_argument_and_nothing_is_written() {
     let sim = start_sim().await;
-    let ticket = sim.records("/service/tickets")[0]["id"].as_i64().expect("a ticket");
+    let ticket = sim.records("/service/tickets")[0]["id"]
+        .as_i64()
+        .expect("a ticket");
     let client = writer(&sim).await;
     let before = tenant(&sim);
     sim.clear_request_log();
@@ -234,7 +304,9 @@ async fn bad_writes_are_refused_naming_the_argument_and_nothing_is_written() {
     let cases = corpus(ticket);
     let mut refused = 0;
     for case in &cases {
-        let result = call(&client, case.tool, case.args.clone()).await.expect("a tool result");
+        let result = call(&client, case.tool, case.args.clone())
+            .await
+            .expect("a tool result");
         check_refusal(case, &failed(&result));
         refused += 1;
     }
@@ -256,7 +328,9 @@ async fn bad_writes_are_refused_naming_the_argument_and_nothing_is_written() {
 #[tokio::test]
 async fn good_writes_still_go_through_and_connectwise_errors_name_the_argument() {
     let sim = start_sim().await;
-    let ticket = sim.records("/service/tickets")[0]["id"].as_i64().expect("a ticket");
+    let ticket = sim.records("/service/tickets")[0]["id"]
+        .as_i64()
+        .expect("a ticket");
     let client = writer(&sim).await;
 
     // Start and end alone, start and end with the hours they say, and an
@@ -276,17 +350,28 @@ async fn good_writes_still_go_through_and_connectwise_errors_name_the_argument()
     }
 
     // A derived field is still a field of cw_get_ticket.
-    let got = call(&client, "cw_get_ticket", json!({"id": ticket, "fields": "id,summary,description"}))
-        .await
-        .unwrap();
+    let got = call(
+        &client,
+        "cw_get_ticket",
+        json!({"id": ticket, "fields": "id,summary,description"}),
+    )
+    .await
+    .unwrap();
     assert_eq!(got.is_error, Some(false), "{}", text(&got));
 
     // ConnectWise's own refusal names the argument, once.
-    let missing = call(&client, "cw_create_time_entry", time_entry(ticket, json!({"charge_to_id": 999_999})))
-        .await
-        .unwrap();
+    let missing = call(
+        &client,
+        "cw_create_time_entry",
+        time_entry(ticket, json!({"charge_to_id": 999_999})),
+    )
+    .await
+    .unwrap();
     let message = failed(&missing);
-    assert!(message.contains("charge_to_id: Ticket 999999 not found"), "{message}");
+    assert!(
+        message.contains("charge_to_id: Ticket 999999 not found"),
+        "{message}"
+    );
     assert!(!message.contains("chargeToId"), "{message}");
 }
 
@@ -297,16 +382,26 @@ async fn saved_query_tools_say_they_change_stored_state() {
     let tools = list_tools(&client).await;
     let tool = |name: &str| tools.iter().find(|t| t.name == name).expect(name).clone();
     let save = tool("cw_save_query").annotations.expect("annotations");
-    assert_eq!((save.read_only_hint, save.destructive_hint), (Some(false), Some(false)));
+    assert_eq!(
+        (save.read_only_hint, save.destructive_hint),
+        (Some(false), Some(false))
+    );
     let delete = tool("cw_delete_saved_query");
     let hints = delete.annotations.clone().expect("annotations");
-    assert_eq!((hints.read_only_hint, hints.destructive_hint), (Some(false), Some(true)));
+    assert_eq!(
+        (hints.read_only_hint, hints.destructive_hint),
+        (Some(false), Some(true))
+    );
     assert!(
         delete.input_schema["properties"].get("cursor").is_none(),
         "{:?}",
         delete.input_schema
     );
-    assert!(tool("cw_run_saved_query").input_schema["properties"].get("cursor").is_some());
+    assert!(
+        tool("cw_run_saved_query").input_schema["properties"]
+            .get("cursor")
+            .is_some()
+    );
     let listed = tool("cw_list_saved_queries").annotations.expect("annotations");
     assert_eq!(listed.read_only_hint, Some(true));
 }

@@ -271,7 +271,10 @@ mod tests {
              status.id: status/id must be one of: 1, 2; timeStart: not a date"
         );
         assert_eq!(without_field_prefix("Status: closed", "status"), "closed");
-        assert_eq!(without_field_prefix("summary may not be empty", "summary"), "summary may not be empty");
+        assert_eq!(
+            without_field_prefix("summary may not be empty", "summary"),
+            "summary may not be empty"
+        );
     }
 
     #[test]

@@ -35,17 +35,24 @@ pub fn parse_args<T: DeserializeOwned + schemars::JsonSchema>(args: Value) -> Re
 /// A serde error at `path` said in the words of the tool's arguments.
 fn plain_words(schema: &Value, args: &Value, path: &str, serde_message: &str) -> String {
     let props = schema.get("properties").and_then(Value::as_object);
-    let names: Vec<&str> = props.map(|p| p.keys().map(String::as_str).collect()).unwrap_or_default();
+    let names: Vec<&str> = props
+        .map(|p| p.keys().map(String::as_str).collect())
+        .unwrap_or_default();
     if let Some(name) = between_backticks(serde_message, "unknown field `") {
         let close = close_names(name, &names);
         let hint = match close.is_empty() {
             true => String::new(),
             false => format!("did you mean {}? ", close.join(" or ")),
         };
-        return format!("{name}: not an argument of this tool; {hint}its arguments: {}", names.join(", "));
+        return format!(
+            "{name}: not an argument of this tool; {hint}its arguments: {}",
+            names.join(", ")
+        );
     }
     if let Some(name) = between_backticks(serde_message, "missing field `") {
-        let form = props.and_then(|p| p.get(name)).map_or("a value".into(), accepted_form);
+        let form = props
+            .and_then(|p| p.get(name))
+            .map_or("a value".into(), accepted_form);
         return format!("{name}: required; give {form}");
     }
     let arg = path.trim_start_matches('.');
@@ -53,7 +60,7 @@ fn plain_words(schema: &Value, args: &Value, path: &str, serde_message: &str) ->
     let form = props.and_then(|p| p.get(top)).map(accepted_form);
     let given = args
         .get(top)
-        .map(|v| abbreviated(v))
+        .map(abbreviated)
         .unwrap_or_else(|| "this value".into());
     match (arg.is_empty(), form) {
         (true, _) => "the arguments do not fit this tool's input schema".into(),
@@ -72,7 +79,10 @@ fn between_backticks<'a>(message: &'a str, prefix: &str) -> Option<&'a str> {
 /// What a JSON Schema property accepts, in plain words.
 pub fn accepted_form(schema: &Value) -> String {
     if let Some(values) = schema.get("enum").and_then(Value::as_array) {
-        let values: Vec<String> = values.iter().map(|v| v.as_str().map_or(v.to_string(), str::to_owned)).collect();
+        let values: Vec<String> = values
+            .iter()
+            .map(|v| v.as_str().map_or(v.to_string(), str::to_owned))
+            .collect();
         return format!("one of {}", values.join(", "));
     }
     if let Some(one_of) = schema.get("oneOf").and_then(Value::as_array) {
@@ -86,7 +96,11 @@ pub fn accepted_form(schema: &Value) -> String {
     }
     let kind = match schema.get("type") {
         Some(Value::String(t)) => t.as_str(),
-        Some(Value::Array(types)) => types.iter().filter_map(Value::as_str).find(|t| *t != "null").unwrap_or(""),
+        Some(Value::Array(types)) => types
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|t| *t != "null")
+            .unwrap_or(""),
         _ => "",
     };
     match kind {
@@ -95,8 +109,14 @@ pub fn accepted_form(schema: &Value) -> String {
         "boolean" => "true or false".into(),
         "string" => "text, in quotes".into(),
         "array" => {
-            let items = schema.get("items").map(accepted_form).unwrap_or_else(|| "values".into());
-            format!("a list of {}", items.trim_start_matches("a ").trim_start_matches("one of "))
+            let items = schema
+                .get("items")
+                .map(accepted_form)
+                .unwrap_or_else(|| "values".into());
+            format!(
+                "a list of {}",
+                items.trim_start_matches("a ").trim_start_matches("one of ")
+            )
         }
         "object" => "a JSON object".into(),
         _ => "a value as the tool's input schema says".into(),
@@ -336,7 +356,10 @@ pub fn require_one_of(given: &[(&str, bool)]) -> Result<(), ToolError> {
         return Ok(());
     }
     let names: Vec<&str> = given.iter().map(|(n, _)| *n).collect();
-    Err(invalid(format!("give {}: one of them is needed", names.join(" or "))))
+    Err(invalid(format!(
+        "give {}: one of them is needed",
+        names.join(" or ")
+    )))
 }
 
 /// A span of time a write sends as a start, an end and its hours (a time
@@ -404,7 +427,9 @@ mod tests {
             err,
             "invalid arguments: company: 5 is not accepted; give text, in quotes"
         );
-        let err = parse_args::<Args>(json!({"page_size": "8"})).unwrap_err().to_string();
+        let err = parse_args::<Args>(json!({"page_size": "8"}))
+            .unwrap_err()
+            .to_string();
         assert_eq!(
             err,
             "invalid arguments: page_size: \"8\" is not accepted; give a whole number, e.g. 8"
@@ -418,7 +443,10 @@ mod tests {
              its arguments: company, page_size"
         );
         let err = parse_args::<Args>(json!(["ACME"])).unwrap_err().to_string();
-        assert_eq!(err, "invalid arguments: arguments must be a JSON object, not a list");
+        assert_eq!(
+            err,
+            "invalid arguments: arguments must be a JSON object, not a list"
+        );
         let huge = "x".repeat(MAX_STRING_ARG + 1);
         let err = parse_args::<Args>(json!({ "company": huge }))
             .unwrap_err()
@@ -440,29 +468,50 @@ mod tests {
     #[test]
     fn written_values_are_checked_and_say_the_accepted_form() {
         fn err<T>(r: Result<T, ToolError>) -> String {
-            r.err().map(|e| e.to_string()).unwrap_or_else(|| "accepted".into())
+            r.err()
+                .map(|e| e.to_string())
+                .unwrap_or_else(|| "accepted".into())
         }
         assert!(err(text("summary", Some("  "), 100)).contains("summary: blank text"));
-        assert!(err(text("summary", Some(&"x".repeat(101)), 100)).contains("summary: 101 characters is more than the 100"));
+        assert!(
+            err(text("summary", Some(&"x".repeat(101)), 100))
+                .contains("summary: 101 characters is more than the 100")
+        );
         assert_eq!(text("notes", None, 10).unwrap(), None);
         assert_eq!(
-            allowed("charge_to_type", Some("serviceticket"), &["ServiceTicket", "Activity"]).unwrap(),
+            allowed(
+                "charge_to_type",
+                Some("serviceticket"),
+                &["ServiceTicket", "Activity"]
+            )
+            .unwrap(),
             Some("ServiceTicket".into())
         );
-        assert!(err(allowed("charge_to_type", Some("Bogus"), &["ServiceTicket", "Activity"]))
-            .contains("charge_to_type: \"Bogus\" is not accepted; give one of ServiceTicket, Activity"));
+        assert!(
+            err(allowed(
+                "charge_to_type",
+                Some("Bogus"),
+                &["ServiceTicket", "Activity"]
+            ))
+            .contains("charge_to_type: \"Bogus\" is not accepted; give one of ServiceTicket, Activity")
+        );
         assert!(err(ids("board_id", Some(-1))).contains("board_id: -1 is not a record id"));
         for bad in [-1.0, 0.0, 1e9, 24.5] {
             let e = err(number("hours", Some(bad), None, Some(0.0), Some(24.0)));
             assert!(e.contains("give a number more than 0 and at most 24"), "{e}");
         }
-        assert_eq!(number("hours", Some(24.0), None, Some(0.0), Some(24.0)).unwrap(), Some(24.0));
+        assert_eq!(
+            number("hours", Some(24.0), None, Some(0.0), Some(24.0)).unwrap(),
+            Some(24.0)
+        );
         assert!(err(write_timestamp("time_start", Some("0001-01-01"))).contains("not a plausible date"));
         assert_eq!(
             write_timestamp("time_start", Some("2026-11-20T14:00:00.5Z")).unwrap(),
             Some("2026-11-20T14:00:00Z".into())
         );
-        let e = require_one_of(&[("hours", false), ("time_end", false)]).unwrap_err().to_string();
+        let e = require_one_of(&[("hours", false), ("time_end", false)])
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("give hours or time_end"), "{e}");
         assert!(require_one_of(&[("hours", false), ("time_end", true)]).is_ok());
     }
@@ -481,14 +530,32 @@ mod tests {
         };
         assert!(span("2026-11-20T16:00:00Z", Some(2.0)).is_ok());
         assert!(span("2026-11-20T16:00:00Z", None).is_ok());
-        assert!(span("2026-11-20T16:00:00Z", Some(0.5)).unwrap_err().contains("hours: 0.5 disagrees"));
-        assert!(span("2026-11-20T13:00:00Z", None).unwrap_err().contains("time_end: 2026-11-20T13:00:00Z is not after"));
-        assert!(span("2026-11-22T14:00:00Z", None).unwrap_err().contains("at most 24 hours"));
+        assert!(
+            span("2026-11-20T16:00:00Z", Some(0.5))
+                .unwrap_err()
+                .contains("hours: 0.5 disagrees")
+        );
+        assert!(
+            span("2026-11-20T13:00:00Z", None)
+                .unwrap_err()
+                .contains("time_end: 2026-11-20T13:00:00Z is not after")
+        );
+        assert!(
+            span("2026-11-22T14:00:00Z", None)
+                .unwrap_err()
+                .contains("at most 24 hours")
+        );
     }
 
     #[test]
     fn a_wrong_argument_name_gets_the_close_ones() {
-        assert_eq!(close_names("chargeToType", &["charge_to_type", "charge_to_id", "hours"]), ["charge_to_type"]);
-        assert_eq!(close_names("bogusField", &["summary", "board"]), Vec::<&str>::new());
+        assert_eq!(
+            close_names("chargeToType", &["charge_to_type", "charge_to_id", "hours"]),
+            ["charge_to_type"]
+        );
+        assert_eq!(
+            close_names("bogusField", &["summary", "board"]),
+            Vec::<&str>::new()
+        );
     }
 }

@@ -47,7 +47,9 @@ impl Body {
         serde_path_to_error::deserialize(Value::Object(self.0)).map_err(|e| {
             let field = e.path().to_string().replace('.', "/");
             match field_args.iter().find(|(f, _)| *f == field) {
-                Some((_, arg)) => invalid(format!("{arg}: ConnectWise's field {field} does not take this value")),
+                Some((_, arg)) => invalid(format!(
+                    "{arg}: ConnectWise's field {field} does not take this value"
+                )),
                 None => invalid(format!("ConnectWise's field {field} does not take this value")),
             }
         })

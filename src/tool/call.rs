@@ -277,12 +277,10 @@ fn checked_body<'a>(op: &Operation, body: Option<&'a Value>) -> Result<Option<&'
                 .iter()
                 .enumerate()
                 .flat_map(|(i, item)| {
-                    closed_body(schema, item)
-                        .into_iter()
-                        .map(move |mut e| {
-                            e.field = format!("{i}/{}", e.field);
-                            e
-                        })
+                    closed_body(schema, item).into_iter().map(move |mut e| {
+                        e.field = format!("{i}/{}", e.field);
+                        e
+                    })
                 })
                 .collect(),
             (true, _) => return Err(invalid(format!("body: must be an array of {schema}"))),
@@ -320,7 +318,13 @@ fn closed_body(schema: &str, body: &Value) -> Vec<FieldError> {
 
 /// Every key of `value` (and of the objects in it) that its schema has no
 /// property for; properties match without regard to case, as ConnectWise's.
-fn unknown_fields(schema: &'static Value, value: &Value, path: &str, resource: &str, errors: &mut Vec<FieldError>) {
+fn unknown_fields(
+    schema: &'static Value,
+    value: &Value,
+    path: &str,
+    resource: &str,
+    errors: &mut Vec<FieldError>,
+) {
     let owner = validate::ref_name(schema).unwrap_or(resource);
     let schema = validate::resolve(schema);
     match value {

@@ -3,11 +3,11 @@
 //! pasted), and "me". Generated code calls everything through `rt::`, so the
 //! kernel's argument, list and body helpers are re-exported here.
 
+use crate::client::ApiError;
 use crate::conditions::{CompareOp, Expr, FieldPath, Literal};
 pub use crate::tool::args::*;
 pub use crate::tool::body::*;
 pub use crate::tool::list::*;
-use crate::client::ApiError;
 use crate::tool::{Context, ToolError, invalid};
 use serde_json::Value;
 

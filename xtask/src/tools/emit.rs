@@ -285,7 +285,12 @@ fn handler_body(plan: &ToolPlan) -> TokenStream {
 
 /// The start, end and hours of a span, checked together.
 fn span_step(plan: &ToolPlan, span: &super::allow_list::SpanSpec) -> TokenStream {
-    let arg = |name: &str| plan.args.iter().find(|a| a.name == name).expect("the plan checked the span");
+    let arg = |name: &str| {
+        plan.args
+            .iter()
+            .find(|a| a.name == name)
+            .expect("the plan checked the span")
+    };
     let (start, end, hours) = (arg(&span.start), arg(&span.end), arg(&span.hours));
     let (start_name, end_name, hours_name) = (&start.name, &end.name, &hours.name);
     let (start, end, hours) = (text(start), text(end), value(hours));
@@ -434,7 +439,9 @@ fn call(plan: &ToolPlan) -> TokenStream {
     // ConnectWise's errors about a field the tool sends name its argument.
     let call = match plan.field_args.is_empty() {
         true => quote!(ctx.cw.read(ctx.cw.api().#method(#(#args),*)).await?),
-        false => quote!(ctx.cw.read(ctx.cw.api().#method(#(#args),*)).await.map_err(|e| rt::said_of_args(e, field_args))?),
+        false => {
+            quote!(ctx.cw.read(ctx.cw.api().#method(#(#args),*)).await.map_err(|e| rt::said_of_args(e, field_args))?)
+        }
     };
     match &plan.shape {
         Shape::List {
@@ -456,9 +463,7 @@ fn call(plan: &ToolPlan) -> TokenStream {
         },
         Shape::One { fields, record } => {
             let derived_keys: Vec<&String> = plan.derived.iter().map(|d| &d.key).collect();
-            let checked_fields = |default: &String| {
-                quote!(rt::fields_of(args.fields.as_deref(), #default, #record, &[#(#derived_keys),*])?)
-            };
+            let checked_fields = |default: &String| quote!(rt::fields_of(args.fields.as_deref(), #default, #record, &[#(#derived_keys),*])?);
             let fields = match fields {
                 Some(default) if !plan.derived.is_empty() => {
                     let wants = plan.derived.iter().map(|d| {

@@ -217,8 +217,14 @@ mod tests {
             "_info/… is always there"
         );
         assert!(!api.has_field("Note", "member/name"));
-        assert_eq!(api.field("Note", "member/identifier"), Some(&json!({ "type": "string" })));
-        assert!(api.field("Note", "member").is_some_and(|m| m.get("properties").is_some()));
+        assert_eq!(
+            api.field("Note", "member/identifier"),
+            Some(&json!({ "type": "string" }))
+        );
+        assert!(
+            api.field("Note", "member")
+                .is_some_and(|m| m.get("properties").is_some())
+        );
         assert_eq!(api.field("Note", "_info/lastUpdated"), None);
         assert!(!api.has_field("Nope", "id"));
     }

@@ -365,7 +365,9 @@ fn check_one_of(cx: &mut Context<'_, '_>, args: &[ArgPlan]) {
         }
         for name in group {
             match args.iter().find(|a| &a.name == name) {
-                None => cx.problems.push(format!("one_of: the tool has no argument {name}")),
+                None => cx
+                    .problems
+                    .push(format!("one_of: the tool has no argument {name}")),
                 Some(arg) if arg.required => cx
                     .problems
                     .push(format!("one_of: argument {name} is required already")),
