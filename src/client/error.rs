@@ -131,8 +131,10 @@ impl fmt::Display for CwError {
         }
         write!(f, ": {}", self.message)?;
         for e in &self.errors {
-            match &e.field {
-                Some(field) => write!(f, "; {field}: {}", e.message)?,
+            match e.field.as_deref().filter(|field| !field.is_empty()) {
+                // ConnectWise (and the simulator) often start the message
+                // with the field already: say it once.
+                Some(field) => write!(f, "; {field}: {}", without_field_prefix(&e.message, field))?,
                 None => write!(f, "; {}", e.message)?,
             }
         }
@@ -140,6 +142,16 @@ impl fmt::Display for CwError {
             write!(f, " (retry after {s} s)")?;
         }
         Ok(())
+    }
+}
+
+/// `message` without a leading `field:` (any case, `/` or `.` between
+/// segments), so that a field's name is said once.
+pub fn without_field_prefix<'a>(message: &'a str, field: &str) -> &'a str {
+    let same = |a: &str| a.replace('.', "/").eq_ignore_ascii_case(&field.replace('.', "/"));
+    match message.split_once(':') {
+        Some((head, rest)) if same(head.trim()) => rest.trim_start(),
+        _ => message,
     }
 }
 
@@ -243,6 +255,25 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "ConnectWise answered 400 InvalidObject: ticket object is invalid; summary: summary may not be empty"
+        );
+    }
+
+    #[test]
+    fn a_field_already_named_by_its_message_is_said_once() {
+        let body = br#"{"code":"InvalidObject","message":"timeEntry object is invalid","errors":[
+            {"code":"NotFound","message":"chargeToId: Ticket 99 not found","field":"chargeToId"},
+            {"code":"InvalidEnum","message":"status/id must be one of: 1, 2","field":"status.id"},
+            {"code":"InvalidDateTime","message":"timeStart: not a date","field":"timeStart"}]}"#;
+        let text = CwError::from_parts(400, None, body).to_string();
+        assert_eq!(
+            text,
+            "ConnectWise answered 400 InvalidObject: timeEntry object is invalid; chargeToId: Ticket 99 not found; \
+             status.id: status/id must be one of: 1, 2; timeStart: not a date"
+        );
+        assert_eq!(without_field_prefix("Status: closed", "status"), "closed");
+        assert_eq!(
+            without_field_prefix("summary may not be empty", "summary"),
+            "summary may not be empty"
         );
     }
 

@@ -22,7 +22,7 @@ mod secret;
 mod transport;
 
 pub use config::{Config, ConfigError, RetryPolicy, Site, Timeouts};
-pub use error::{ApiError, CwError, FieldError};
+pub use error::{ApiError, CwError, FieldError, without_field_prefix};
 pub use secret::Secret;
 pub use transport::Transport;
 

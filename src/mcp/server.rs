@@ -389,17 +389,22 @@ pub fn tool_for(def: &ToolDef) -> Tool {
         .with_annotations(annotations_for(def))
 }
 
-/// Annotations from the tier: reads are read-only; an update (idempotent:
-/// it overwrites) and a delete are destructive; a create or an added note
-/// only adds. Every tool talks to ConnectWise: open world.
+/// Annotations from the tier: reads are read-only (unless they change the
+/// local store: saving or deleting a saved query, which deletes
+/// destructively); an update (idempotent: it overwrites) and a delete are
+/// destructive; a create or an added note only adds. Open world throughout.
 pub fn annotations_for(def: &ToolDef) -> ToolAnnotations {
+    use crate::toolsets::saved::{LocalChange, local_change};
     let destructive = match def.tier {
-        Tier::Read => false,
+        Tier::Read => local_change(def.name) == Some(LocalChange::Deletes),
         Tier::Write => def.idempotent,
         Tier::Delete => true,
     };
+    // A saved-query tool is read-tier (it never touches ConnectWise) but
+    // changes what is stored: not read-only.
+    let read_only = def.tier == Tier::Read && local_change(def.name).is_none();
     ToolAnnotations::with_title(def.title)
-        .read_only(def.tier == Tier::Read)
+        .read_only(read_only)
         .destructive(destructive)
         .idempotent(def.tier == Tier::Read || def.idempotent)
         .open_world(true)

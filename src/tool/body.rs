@@ -41,17 +41,27 @@ impl Body {
     }
 
     /// The body as JSON, once it reads as the generated request type `T`
-    /// (the write path sends JSON; the type checks it).
-    pub fn checked<T: DeserializeOwned>(self) -> Result<Value, ToolError> {
+    /// (the write path sends JSON; the type checks it). `field_args` maps
+    /// ConnectWise fields to the tool's arguments for the error.
+    pub fn checked<T: DeserializeOwned>(self, field_args: &[(&str, &str)]) -> Result<Value, ToolError> {
         let json = Value::Object(self.0.clone());
-        self.into_typed::<T>()?;
+        self.into_typed::<T>(field_args)?;
         Ok(json)
     }
 
-    /// Into the generated request type; a mismatch names the field.
-    pub fn into_typed<T: DeserializeOwned>(self) -> Result<T, ToolError> {
-        serde_path_to_error::deserialize(Value::Object(self.0))
-            .map_err(|e| invalid(format!("{}: {}", e.path(), e.inner())))
+    /// Into the generated request type. The values were checked already;
+    /// a mismatch left names the argument (`field_args`: ConnectWise field
+    /// → argument) and the field, never a Rust type.
+    pub fn into_typed<T: DeserializeOwned>(self, field_args: &[(&str, &str)]) -> Result<T, ToolError> {
+        serde_path_to_error::deserialize(Value::Object(self.0)).map_err(|e| {
+            let field = e.path().to_string().replace('.', "/");
+            match field_args.iter().find(|(f, _)| *f == field) {
+                Some((_, arg)) => invalid(format!(
+                    "{arg}: ConnectWise's field {field} does not take this value"
+                )),
+                None => invalid(format!("ConnectWise's field {field} does not take this value")),
+            }
+        })
     }
 }
 

@@ -1,7 +1,9 @@
 //! One call of any spec operation, the one path every raw call takes
 //! (`cw_call`, extra operations, saved queries): the session's access for the
 //! operation's tier, query parameters checked against the operation, the
-//! body checked against its schema, the request sent through the client's
+//! body checked against its schema (closed: a field the schema does not
+//! have is refused, as a typo would otherwise be dropped or stored), all in
+//! [`prepare`], which saving a query runs too; the request sent through the client's
 //! [`Transport`](crate::client::Transport) (which adds auth and refuses any
 //! URL outside the configured site), and the answer shaped like a curated
 //! tool's. A call that writes goes on from here to the write path
@@ -11,7 +13,8 @@ use crate::catalog::path::Resolved;
 use crate::catalog::{Method, Operation};
 use crate::client::{ApiError, read};
 use crate::spec::validate::{self, FieldError};
-use crate::tool::list::{ListArgs, ListQuery, finish_one};
+use crate::tool::args::close_names;
+use crate::tool::list::{ListArgs, ListQuery, fields_of, finish_one};
 use crate::tool::write::{self, WriteOptions, WriteRequest};
 use crate::tool::{Context, ToolError, invalid};
 use serde_json::{Map, Value, json};
@@ -23,6 +26,29 @@ const DEFAULT_PAGE_SIZE: i32 = 25;
 pub fn check_access(ctx: &Context, op: &Operation) -> Result<(), ToolError> {
     ctx.access
         .check(op.tier, &format!("{} {}", op.method.as_str(), op.path))
+}
+
+/// A call checked and ready to send.
+pub struct Prepared<'a> {
+    pairs: QueryPairs,
+    list: Option<ListQuery>,
+    body: Option<&'a Value>,
+}
+
+/// Every check of a call that needs no session: query parameters, paging,
+/// `fields`, `orderBy`, `conditions` and the body. `cw_call` runs it before
+/// sending and `cw_save_query` before saving, so a saved query is refused
+/// exactly when the same `cw_call` would be.
+pub fn prepare<'a>(
+    target: &Resolved,
+    query: Option<&Map<String, Value>>,
+    body: Option<&'a Value>,
+    cursor: Option<&str>,
+) -> Result<Prepared<'a>, ToolError> {
+    let op = target.operation;
+    let (pairs, list) = query_pairs(op, query, cursor)?;
+    let body = checked_body(op, body)?;
+    Ok(Prepared { pairs, list, body })
 }
 
 /// Checks everything, then sends the request and shapes the answer, as
@@ -61,8 +87,7 @@ pub async fn execute_as(
 ) -> Result<Value, ToolError> {
     let op = target.operation;
     check_access(ctx, op)?;
-    let (pairs, list) = query_pairs(op, query, cursor)?;
-    let body = checked_body(op, body)?;
+    let Prepared { pairs, list, body } = prepare(target, query, body, cursor)?;
     if op.method != Method::Get {
         let request = WriteRequest {
             tool: tool.to_owned(),
@@ -221,6 +246,14 @@ fn query_pairs(
                 "cursor: only list operations (GET returning a list) page",
             ));
         }
+        // One record's `fields` are checked as a list's are.
+        if let Some(schema) = op.response_schema
+            && let Some((_, fields)) = pairs.iter_mut().find(|(k, _)| k == "fields")
+        {
+            *fields = fields_of(Some(fields.as_str()), "", schema, &[])
+                .map_err(in_query_words)?
+                .unwrap_or_default();
+        }
         return Ok((pairs, None));
     }
     let take = |pairs: &mut Vec<(String, String)>, name: &str| {
@@ -251,7 +284,7 @@ fn query_pairs(
         cursor: cursor.map(str::to_owned),
     };
     let schema = op.response_schema.unwrap_or_default();
-    let list = ListQuery::new(schema, "", DEFAULT_PAGE_SIZE, Vec::new(), args)?;
+    let list = ListQuery::new(schema, "", DEFAULT_PAGE_SIZE, Vec::new(), args).map_err(in_query_words)?;
     let mut add = |name: &str, v: Option<&str>| {
         if let Some(v) = v.filter(|v| !v.is_empty()) {
             pairs.push((name.to_owned(), v.to_owned()));
@@ -268,8 +301,32 @@ fn query_pairs(
     Ok((pairs, Some(list)))
 }
 
+/// A list check's error said of the `query` parameter it came from
+/// (`fields: …` → `query.fields: …`, `order_by: …` → `query.orderBy: …`):
+/// `cw_call` and saved queries take ConnectWise's names under `query`.
+fn in_query_words(error: ToolError) -> ToolError {
+    const NAMES: [(&str, &str); 5] = [
+        ("fields", "fields"),
+        ("order_by", "orderBy"),
+        ("page_size", "pageSize"),
+        ("page", "page"),
+        ("conditions", "conditions"),
+    ];
+    let ToolError::InvalidArguments(message) = &error else {
+        return error;
+    };
+    let renamed = NAMES.iter().find_map(|(ours, theirs)| {
+        let rest = message.strip_prefix(ours)?.strip_prefix(':')?;
+        Some(format!("query.{theirs}:{rest}"))
+    });
+    match renamed {
+        Some(message) => invalid(message),
+        None => error,
+    }
+}
+
 /// The body, checked against the operation's schema; errors name the field.
-pub fn checked_body<'a>(op: &Operation, body: Option<&'a Value>) -> Result<Option<&'a Value>, ToolError> {
+fn checked_body<'a>(op: &Operation, body: Option<&'a Value>) -> Result<Option<&'a Value>, ToolError> {
     let body = body.filter(|b| !b.is_null());
     let Some(body) = body else {
         if op.request_schema.is_some() && matches!(op.method, Method::Post | Method::Put | Method::Patch) {
@@ -301,16 +358,14 @@ pub fn checked_body<'a>(op: &Operation, body: Option<&'a Value>) -> Result<Optio
                 .iter()
                 .enumerate()
                 .flat_map(|(i, item)| {
-                    validate::validate_body(schema, item, schema, true)
-                        .into_iter()
-                        .map(move |mut e| {
-                            e.field = format!("{i}/{}", e.field);
-                            e
-                        })
+                    closed_body(schema, item).into_iter().map(move |mut e| {
+                        e.field = format!("{i}/{}", e.field);
+                        e
+                    })
                 })
                 .collect(),
             (true, _) => return Err(invalid(format!("body: must be an array of {schema}"))),
-            (false, _) => validate::validate_body(schema, body, schema, true),
+            (false, _) => closed_body(schema, body),
         }
     } else {
         Vec::new()
@@ -329,6 +384,72 @@ pub fn checked_body<'a>(op: &Operation, body: Option<&'a Value>) -> Result<Optio
         "{}; nothing was sent (cw_describe_endpoint shows the fields)",
         text.join("; ")
     )))
+}
+
+/// A body checked against its schema, which is closed: ConnectWise would
+/// drop (or, in places, keep) a field it does not know, so a misspelt one
+/// is refused here with the close names.
+fn closed_body(schema: &str, body: &Value) -> Vec<FieldError> {
+    let mut errors = validate::validate_body(schema, body, schema, true);
+    if let Some(root) = validate::schema_named(schema) {
+        unknown_fields(root, body, "", schema, &mut errors);
+    }
+    errors
+}
+
+/// Every key of `value` (and of the objects in it) that its schema has no
+/// property for; properties match without regard to case, as ConnectWise's.
+fn unknown_fields(
+    schema: &'static Value,
+    value: &Value,
+    path: &str,
+    resource: &str,
+    errors: &mut Vec<FieldError>,
+) {
+    let owner = validate::ref_name(schema).unwrap_or(resource);
+    let schema = validate::resolve(schema);
+    match value {
+        Value::Array(items) => {
+            if let Some(item) = schema.get("items") {
+                for (i, v) in items.iter().enumerate() {
+                    unknown_fields(item, v, &join(path, &i.to_string()), resource, errors);
+                }
+            }
+        }
+        Value::Object(object) => {
+            // A map (`_info`, custom values) takes any key.
+            let Some(props) = schema.get("properties").and_then(Value::as_object) else {
+                return;
+            };
+            let names: Vec<&str> = props.keys().map(String::as_str).collect();
+            for (key, v) in object {
+                match props.iter().find(|(name, _)| name.eq_ignore_ascii_case(key)) {
+                    Some((_, prop)) => unknown_fields(prop, v, &join(path, key), resource, errors),
+                    None => {
+                        let close = close_names(key, &names);
+                        let hint = match close.is_empty() {
+                            true => String::new(),
+                            false => format!(" (did you mean {}?)", close.join(" or ")),
+                        };
+                        errors.push(FieldError::new(
+                            "UnknownField",
+                            format!("not a field of {owner}{hint}"),
+                            resource,
+                            join(path, key),
+                        ));
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn join(path: &str, key: &str) -> String {
+    match path.is_empty() {
+        true => key.to_owned(),
+        false => format!("{path}/{key}"),
+    }
 }
 
 /// A JSON Patch list: each operation's path a field of the record, each

@@ -54,10 +54,30 @@ pub const RECORD_TEXT_CHARS: usize = 4000;
 /// ConnectWise's hard maximum page size.
 pub const MAX_PAGE_SIZE: i32 = 1000;
 
-/// The `fields` projection of a get tool: the argument, checked, or the default.
-pub fn fields_or(arg: Option<&str>, default: &str) -> Result<Option<String>, ToolError> {
+/// The `fields` projection of a tool that reads one `record`: the argument,
+/// checked against the record's schema exactly as a list's `fields` are
+/// (one check for every tool), or the default. `derived` names values the
+/// tool adds itself (a ticket's `description`), which pass as they are.
+pub fn fields_of(
+    arg: Option<&str>,
+    default: &str,
+    record: &str,
+    derived: &[&str],
+) -> Result<Option<String>, ToolError> {
     let fields = match arg.map(str::trim).filter(|f| !f.is_empty()) {
-        Some(f) => check_fields(f, None)?,
+        Some(f) => {
+            let (own, theirs): (Vec<&str>, Vec<&str>) = f
+                .split(',')
+                .map(str::trim)
+                .filter(|f| !f.is_empty())
+                .partition(|f| derived.contains(f));
+            let checked = check_fields(&theirs.join(","), Some(record))?;
+            std::iter::once(checked.as_str())
+                .chain(own)
+                .filter(|f| !f.is_empty())
+                .collect::<Vec<_>>()
+                .join(",")
+        }
         None => default.to_owned(),
     };
     Ok((!fields.is_empty()).then_some(fields))

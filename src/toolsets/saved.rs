@@ -1,11 +1,14 @@
 //! Saved queries, a technician's fast memory: a named `cw_call` (method,
 //! path, query, body) kept in a SQLite database, listed by use, run by name.
 //!
-//! Saving checks the call like `cw_call` does (the path matches the spec,
-//! the body fits its schema) but sends nothing. Running one checks the
+//! Saving runs every check `cw_call` runs before sending
+//! ([`call::prepare`]: the path, the query parameters, `fields`, `orderBy`,
+//! `conditions`, the body), so a query is saved exactly when the same
+//! `cw_call` would be sent; nothing is sent. Running one checks the
 //! session's gate again: a saved write runs only where writes are allowed.
 //! Saving and deleting change only the local database, never ConnectWise,
-//! so these tools are read-tier.
+//! so these tools are read-tier (listed in read-only sessions); their
+//! annotations still say that they change stored state ([`local_change`]).
 
 use crate::catalog::{Method, path};
 use crate::store::SavedQuery;
@@ -78,7 +81,7 @@ fn save<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a
             ))
         })?;
         let target = path::resolve(method, &args.path).map_err(invalid)?;
-        call::checked_body(target.operation, args.body.as_ref())?;
+        call::prepare(&target, args.query.as_ref(), args.body.as_ref(), None)?;
         let replaced = ctx
             .store
             .save(SavedQuery {
@@ -138,33 +141,64 @@ fn list<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a
     })
 }
 
-/// Arguments of `cw_run_saved_query` and `cw_delete_saved_query`.
+/// Arguments of `cw_run_saved_query`.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RunArgs {
+    /// The saved query's name.
+    pub name: String,
+    /// A previous result's cursor.
+    #[serde(default)]
+    pub cursor: Option<String>,
+    /// A saved write: true answers what would be sent, sends nothing.
+    #[serde(default)]
+    pub dry_run: Option<bool>,
+    /// A saved write: the token a previous answer gave, where writes are confirmed.
+    #[serde(default)]
+    pub confirm_token: Option<String>,
+    /// A saved POST: a new value makes a create again what was just created.
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
+}
+
+fn run_schema(_: &ToolDef) -> Value {
+    schema::<RunArgs>()
+}
+
+/// Arguments of `cw_delete_saved_query`.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NameArgs {
     /// The saved query's name.
     pub name: String,
-    /// Run only: a previous result's cursor.
-    #[serde(default)]
-    pub cursor: Option<String>,
-    /// Run only, a saved write: true answers what would be sent, sends nothing.
-    #[serde(default)]
-    pub dry_run: Option<bool>,
-    /// Run only, a saved write: the token a previous answer gave, where writes are confirmed.
-    #[serde(default)]
-    pub confirm_token: Option<String>,
-    /// Run only, a saved POST: a new value makes a create again what was just created.
-    #[serde(default)]
-    pub idempotency_key: Option<String>,
 }
 
 fn name_schema(_: &ToolDef) -> Value {
     schema::<NameArgs>()
 }
 
+/// What a saved-query tool does to the local store (never to ConnectWise):
+/// its annotations say so, though its tier is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LocalChange {
+    /// Adds or overwrites a saved query.
+    Saves,
+    /// Deletes one.
+    Deletes,
+}
+
+/// The local change a tool of this module makes, by tool name.
+pub fn local_change(tool: &str) -> Option<LocalChange> {
+    match tool {
+        "cw_save_query" => Some(LocalChange::Saves),
+        "cw_delete_saved_query" => Some(LocalChange::Deletes),
+        _ => None,
+    }
+}
+
 fn run<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
     Box::pin(async move {
-        let args: NameArgs = parse_args(args)?;
+        let args: RunArgs = parse_args(args)?;
         let name = check_name(&args.name)?;
         let Some(q) = ctx.store.get(&name).await.map_err(storage)? else {
             return Err(invalid(format!(
@@ -249,7 +283,7 @@ pub static TOOLS: &[ToolDef] = &[
         always_selected: false,
         idempotent: false,
         operation_id: "",
-        input_schema: name_schema,
+        input_schema: run_schema,
         call: run,
     },
     ToolDef {

@@ -244,9 +244,11 @@ fn cw_get_ticket<'a>(
     Box::pin(async move {
         let args: CwGetTicketArgs = rt::parse_args(args)?;
         let id = rt::id("id", args.id)?;
-        let mut fields = rt::fields_or(
+        let mut fields = rt::fields_of(
             args.fields.as_deref(),
-            "id,summary,company/identifier,company/name,contact/name,board/name,status/name,priority/name,type/name,owner/identifier,closedFlag,_info/dateEntered,_info/lastUpdated",
+            "id,summary,company/identifier,company/name,contact/name,board/name,status/name,priority/name,type/name,owner/identifier,closedFlag,_info/dateEntered",
+            "Ticket",
+            &["description"],
         )?;
         let want_description = rt::take_derived(
             &mut fields,
@@ -451,15 +453,6 @@ pub struct CwCreateTicketArgs {
     /// Owner member identifier.
     #[serde(default)]
     pub owner: Option<String>,
-    /// true: answer what would be sent (and current values), send nothing.
-    #[serde(default)]
-    pub dry_run: Option<bool>,
-    /// The token a previous answer gave, where writes are confirmed.
-    #[serde(default)]
-    pub confirm_token: Option<String>,
-    /// A new value makes a create again what was just created (a repeat is otherwise answered with the first).
-    #[serde(default)]
-    pub idempotency_key: Option<String>,
 }
 fn cw_create_ticket_schema(_: &ToolDef) -> Value {
     rt::schema::<CwCreateTicketArgs>()
@@ -471,31 +464,52 @@ fn cw_create_ticket<'a>(
 ) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwCreateTicketArgs = rt::parse_args(args)?;
+        let field_args: &[(&str, &str)] = &[
+            ("company/identifier", "company"),
+            ("company", "company"),
+            ("summary", "summary"),
+            ("initialDescription", "description"),
+            ("board/id", "board_id"),
+            ("board", "board_id"),
+            ("status/id", "status_id"),
+            ("status", "status_id"),
+            ("priority/id", "priority_id"),
+            ("priority", "priority_id"),
+            ("type/id", "type_id"),
+            ("type", "type_id"),
+            ("contact/id", "contact_id"),
+            ("contact", "contact_id"),
+            ("owner/identifier", "owner"),
+            ("owner", "owner"),
+        ];
         let mut body = rt::Body::new();
-        body.set("company/identifier", Some(args.company.clone()));
-        body.set("summary", Some(args.summary.clone()));
-        body.set("initialDescription", args.description.clone());
-        body.set("board/id", args.board_id.clone());
-        body.set("status/id", args.status_id.clone());
-        body.set("priority/id", args.priority_id.clone());
-        body.set("type/id", args.type_id.clone());
-        body.set("contact/id", args.contact_id.clone());
-        body.set("owner/identifier", args.owner.clone());
-        let body: Value = body.checked::<types::Ticket>()?;
-        let path = format!("/service/tickets",);
-        let request = rt::WriteRequest::of(
-            "cw_create_ticket",
-            "postServiceTickets",
-            path,
-            Some(body),
-        )?;
-        let options = rt::WriteOptions {
-            dry_run: args.dry_run.unwrap_or(false),
-            confirm_token: args.confirm_token.clone(),
-            idempotency_key: args.idempotency_key.clone(),
-            last_updated: None,
-        };
-        let value = rt::send_write(ctx, request, &options).await?;
+        body.set(
+            "company/identifier",
+            rt::text("company", Some(args.company.as_str()), rt::MAX_STRING_ARG)?,
+        );
+        body.set("summary", rt::text("summary", Some(args.summary.as_str()), 100usize)?);
+        body.set(
+            "initialDescription",
+            rt::text("description", args.description.as_deref(), rt::MAX_STRING_ARG)?,
+        );
+        body.set("board/id", rt::ids("board_id", args.board_id.clone())?);
+        body.set("status/id", rt::ids("status_id", args.status_id.clone())?);
+        body.set("priority/id", rt::ids("priority_id", args.priority_id.clone())?);
+        body.set("type/id", rt::ids("type_id", args.type_id.clone())?);
+        body.set("contact/id", rt::ids("contact_id", args.contact_id.clone())?);
+        body.set(
+            "owner/identifier",
+            rt::text("owner", args.owner.as_deref(), rt::MAX_STRING_ARG)?,
+        );
+        let body: types::Ticket = body.into_typed(field_args)?;
+        let fields: Option<String> = None;
+        let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
+        let record = ctx
+            .cw
+            .read(ctx.cw.api().post_service_tickets(&body))
+            .await
+            .map_err(|e| rt::said_of_args(e, field_args))?;
+        let mut value = rt::finish_one(record, keep_info, ctx.answer_cap)?;
         Ok(value)
     })
 }
@@ -520,15 +534,6 @@ pub struct CwUpdateTicketArgs {
     /// New summary.
     #[serde(default)]
     pub summary: Option<String>,
-    /// true: answer what would be sent (and current values), send nothing.
-    #[serde(default)]
-    pub dry_run: Option<bool>,
-    /// The token a previous answer gave, where writes are confirmed.
-    #[serde(default)]
-    pub confirm_token: Option<String>,
-    /// The record's _info/lastUpdated as you read it; refused if it changed since.
-    #[serde(default)]
-    pub last_updated: Option<String>,
 }
 fn cw_update_ticket_schema(_: &ToolDef) -> Value {
     rt::schema::<CwUpdateTicketArgs>()
@@ -540,31 +545,39 @@ fn cw_update_ticket<'a>(
 ) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwUpdateTicketArgs = rt::parse_args(args)?;
+        let field_args: &[(&str, &str)] = &[
+            ("status/id", "status_id"),
+            ("status", "status_id"),
+            ("priority/id", "priority_id"),
+            ("priority", "priority_id"),
+            ("owner/identifier", "owner"),
+            ("owner", "owner"),
+            ("board/id", "board_id"),
+            ("board", "board_id"),
+            ("summary", "summary"),
+        ];
         let mut patch = rt::Patch::new();
         let id = rt::id("id", args.id)?;
-        patch.replace("status/id", args.status_id.clone());
-        patch.replace("priority/id", args.priority_id.clone());
-        patch.replace("owner/identifier", args.owner.clone());
-        patch.replace("board/id", args.board_id.clone());
-        patch.replace("summary", args.summary.clone());
-        let patch: Value = patch
-            .checked::<
-                types::PatchOperation,
-            >(&["status_id", "priority_id", "owner", "board_id", "summary"])?;
-        let path = format!("/service/tickets/{}", id);
-        let request = rt::WriteRequest::of(
-            "cw_update_ticket",
-            "patchServiceTicketsById",
-            path,
-            Some(patch),
-        )?;
-        let options = rt::WriteOptions {
-            dry_run: args.dry_run.unwrap_or(false),
-            confirm_token: args.confirm_token.clone(),
-            idempotency_key: None,
-            last_updated: args.last_updated.clone(),
-        };
-        let value = rt::send_write(ctx, request, &options).await?;
+        patch.replace("status/id", rt::ids("status_id", args.status_id.clone())?);
+        patch.replace("priority/id", rt::ids("priority_id", args.priority_id.clone())?);
+        patch
+            .replace(
+                "owner/identifier",
+                rt::text("owner", args.owner.as_deref(), rt::MAX_STRING_ARG)?,
+            );
+        patch.replace("board/id", rt::ids("board_id", args.board_id.clone())?);
+        patch
+            .replace("summary", rt::text("summary", args.summary.as_deref(), 100usize)?);
+        let patch: Vec<types::PatchOperation> = patch
+            .into_typed(&["status_id", "priority_id", "owner", "board_id", "summary"])?;
+        let fields: Option<String> = None;
+        let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
+        let record = ctx
+            .cw
+            .read(ctx.cw.api().patch_service_tickets_by_id(id, &patch))
+            .await
+            .map_err(|e| rt::said_of_args(e, field_args))?;
+        let mut value = rt::finish_one(record, keep_info, ctx.answer_cap)?;
         Ok(value)
     })
 }
@@ -597,15 +610,6 @@ pub struct CwAddTicketNoteArgs {
     pub text: String,
     /// discussion (customer-visible), internal or resolution.
     pub visibility: CwAddTicketNoteVisibility,
-    /// true: answer what would be sent (and current values), send nothing.
-    #[serde(default)]
-    pub dry_run: Option<bool>,
-    /// The token a previous answer gave, where writes are confirmed.
-    #[serde(default)]
-    pub confirm_token: Option<String>,
-    /// A new value makes a create again what was just created (a repeat is otherwise answered with the first).
-    #[serde(default)]
-    pub idempotency_key: Option<String>,
 }
 fn cw_add_ticket_note_schema(_: &ToolDef) -> Value {
     rt::schema::<CwAddTicketNoteArgs>()
@@ -617,27 +621,25 @@ fn cw_add_ticket_note<'a>(
 ) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwAddTicketNoteArgs = rt::parse_args(args)?;
+        let field_args: &[(&str, &str)] = &[("text", "text")];
         let mut body = rt::Body::new();
         let ticket_id = rt::id("ticket_id", args.ticket_id)?;
-        body.set("text", Some(args.text.clone()));
+        body.set(
+            "text",
+            rt::text("text", Some(args.text.as_str()), rt::MAX_STRING_ARG)?,
+        );
         if let Some(choice) = Some(args.visibility.clone()) {
             body.merge(choice.body());
         }
-        let body: Value = body.checked::<types::ServiceNote>()?;
-        let path = format!("/service/tickets/{}/notes", ticket_id);
-        let request = rt::WriteRequest::of(
-            "cw_add_ticket_note",
-            "postServiceTicketsByParentIdNotes",
-            path,
-            Some(body),
-        )?;
-        let options = rt::WriteOptions {
-            dry_run: args.dry_run.unwrap_or(false),
-            confirm_token: args.confirm_token.clone(),
-            idempotency_key: args.idempotency_key.clone(),
-            last_updated: None,
-        };
-        let value = rt::send_write(ctx, request, &options).await?;
+        let body: types::ServiceNote = body.into_typed(field_args)?;
+        let fields: Option<String> = None;
+        let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
+        let record = ctx
+            .cw
+            .read(ctx.cw.api().post_service_tickets_by_parent_id_notes(ticket_id, &body))
+            .await
+            .map_err(|e| rt::said_of_args(e, field_args))?;
+        let mut value = rt::finish_one(record, keep_info, ctx.answer_cap)?;
         Ok(value)
     })
 }
@@ -942,7 +944,7 @@ pub struct CwCreateTimeEntryArgs {
     /// End (date-time).
     #[serde(default)]
     pub time_end: Option<String>,
-    /// Hours worked, e.g. 0.5.
+    /// Hours worked, e.g. 0.5 (more than 0, at most 24).
     #[serde(default)]
     pub hours: Option<f64>,
     /// What was done.
@@ -957,15 +959,6 @@ pub struct CwCreateTimeEntryArgs {
     /// Billable, DoNotBill, NoCharge or NoDefault.
     #[serde(default)]
     pub billable: Option<String>,
-    /// true: answer what would be sent (and current values), send nothing.
-    #[serde(default)]
-    pub dry_run: Option<bool>,
-    /// The token a previous answer gave, where writes are confirmed.
-    #[serde(default)]
-    pub confirm_token: Option<String>,
-    /// A new value makes a create again what was just created (a repeat is otherwise answered with the first).
-    #[serde(default)]
-    pub idempotency_key: Option<String>,
 }
 fn cw_create_time_entry_schema(_: &ToolDef) -> Value {
     rt::schema::<CwCreateTimeEntryArgs>()
@@ -977,43 +970,75 @@ fn cw_create_time_entry<'a>(
 ) -> ToolFuture<'a> {
     Box::pin(async move {
         let args: CwCreateTimeEntryArgs = rt::parse_args(args)?;
+        let field_args: &[(&str, &str)] = &[
+            ("chargeToType", "charge_to_type"),
+            ("chargeToId", "charge_to_id"),
+            ("timeStart", "time_start"),
+            ("timeEnd", "time_end"),
+            ("actualHours", "hours"),
+            ("notes", "notes"),
+            ("member/identifier", "member"),
+            ("member", "member"),
+            ("workType/name", "work_type"),
+            ("workType", "work_type"),
+            ("billableOption", "billable"),
+        ];
         let mut body = rt::Body::new();
-        body.set("chargeToType", Some(args.charge_to_type.clone()));
-        body.set("chargeToId", Some(args.charge_to_id.clone()));
+        body.set(
+            "chargeToType",
+            rt::allowed(
+                "charge_to_type",
+                Some(args.charge_to_type.as_str()),
+                &["ServiceTicket", "ProjectTicket", "ChargeCode", "Activity"],
+            )?,
+        );
+        body.set(
+            "chargeToId",
+            rt::ids("charge_to_id", Some(args.charge_to_id.clone()))?,
+        );
         body.set(
             "timeStart",
-            Some(args.time_start.as_str())
-                .map(|v| rt::utc_timestamp("time_start", v))
-                .transpose()?,
+            rt::write_timestamp("time_start", Some(args.time_start.as_str()))?,
+        );
+        body.set("timeEnd", rt::write_timestamp("time_end", args.time_end.as_deref())?);
+        rt::number("hours", args.hours.clone(), None, Some(0.0), Some(24.0))?;
+        body.set("actualHours", args.hours.clone());
+        body.set("notes", rt::text("notes", args.notes.as_deref(), rt::MAX_STRING_ARG)?);
+        body.set(
+            "member/identifier",
+            rt::text("member", args.member.as_deref(), rt::MAX_STRING_ARG)?,
         );
         body.set(
-            "timeEnd",
-            args
-                .time_end
-                .as_deref()
-                .map(|v| rt::utc_timestamp("time_end", v))
-                .transpose()?,
+            "workType/name",
+            rt::text("work_type", args.work_type.as_deref(), rt::MAX_STRING_ARG)?,
         );
-        body.set("actualHours", args.hours.clone());
-        body.set("notes", args.notes.clone());
-        body.set("member/identifier", args.member.clone());
-        body.set("workType/name", args.work_type.clone());
-        body.set("billableOption", args.billable.clone());
-        let body: Value = body.checked::<types::TimeEntry>()?;
-        let path = format!("/time/entries",);
-        let request = rt::WriteRequest::of(
-            "cw_create_time_entry",
-            "postTimeEntries",
-            path,
-            Some(body),
+        body.set(
+            "billableOption",
+            rt::allowed(
+                "billable",
+                args.billable.as_deref(),
+                &["Billable", "DoNotBill", "NoCharge", "NoDefault"],
+            )?,
+        );
+        rt::require_one_of(
+            &[("hours", args.hours.is_some()), ("time_end", args.time_end.is_some())],
         )?;
-        let options = rt::WriteOptions {
-            dry_run: args.dry_run.unwrap_or(false),
-            confirm_token: args.confirm_token.clone(),
-            idempotency_key: args.idempotency_key.clone(),
-            last_updated: None,
-        };
-        let value = rt::send_write(ctx, request, &options).await?;
+        rt::Span {
+            start: ("time_start", Some(args.time_start.as_str())),
+            end: ("time_end", args.time_end.as_deref()),
+            hours: ("hours", args.hours.clone()),
+            max_hours: 24.0,
+        }
+            .check()?;
+        let body: types::TimeEntry = body.into_typed(field_args)?;
+        let fields: Option<String> = None;
+        let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
+        let record = ctx
+            .cw
+            .read(ctx.cw.api().post_time_entries(&body))
+            .await
+            .map_err(|e| rt::said_of_args(e, field_args))?;
+        let mut value = rt::finish_one(record, keep_info, ctx.answer_cap)?;
         Ok(value)
     })
 }
@@ -1375,9 +1400,11 @@ fn cw_get_company<'a>(
     Box::pin(async move {
         let args: CwGetCompanyArgs = rt::parse_args(args)?;
         let id = rt::id("id", args.id)?;
-        let fields = rt::fields_or(
+        let fields = rt::fields_of(
             args.fields.as_deref(),
-            "id,identifier,name,status/name,phoneNumber,website,addressLine1,city,state,zip,territory/name,defaultContact/name,types,_info/lastUpdated",
+            "id,identifier,name,status/name,phoneNumber,website,addressLine1,city,state,zip,territory/name,defaultContact/name,types",
+            "Company",
+            &[],
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
         let record = ctx
@@ -1509,9 +1536,11 @@ fn cw_get_contact<'a>(
     Box::pin(async move {
         let args: CwGetContactArgs = rt::parse_args(args)?;
         let id = rt::id("id", args.id)?;
-        let fields = rt::fields_or(
+        let fields = rt::fields_of(
             args.fields.as_deref(),
-            "id,firstName,lastName,title,company/identifier,company/name,site/name,communicationItems,inactiveFlag,_info/lastUpdated",
+            "id,firstName,lastName,title,company/identifier,company/name,site/name,communicationItems,inactiveFlag",
+            "Contact",
+            &[],
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
         let record = ctx
@@ -1645,9 +1674,11 @@ fn cw_get_configuration<'a>(
     Box::pin(async move {
         let args: CwGetConfigurationArgs = rt::parse_args(args)?;
         let id = rt::id("id", args.id)?;
-        let fields = rt::fields_or(
+        let fields = rt::fields_of(
             args.fields.as_deref(),
-            "id,name,type/name,status/name,company/identifier,contact/name,serialNumber,modelNumber,manufacturer/name,ipAddress,macAddress,osType,osInfo,warrantyExpirationDate,notes,_info/lastUpdated",
+            "id,name,type/name,status/name,company/identifier,contact/name,serialNumber,modelNumber,manufacturer/name,ipAddress,macAddress,osType,osInfo,warrantyExpirationDate,notes",
+            "Company.Configuration",
+            &[],
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
         let record = ctx
@@ -1781,9 +1812,11 @@ fn cw_get_opportunity<'a>(
     Box::pin(async move {
         let args: CwGetOpportunityArgs = rt::parse_args(args)?;
         let id = rt::id("id", args.id)?;
-        let fields = rt::fields_or(
+        let fields = rt::fields_of(
             args.fields.as_deref(),
-            "id,name,company/identifier,contact/name,status/name,stage/name,probability/name,primarySalesRep/identifier,expectedCloseDate,notes,_info/lastUpdated",
+            "id,name,company/identifier,contact/name,status/name,stage/name,probability/name,primarySalesRep/identifier,expectedCloseDate,notes",
+            "Opportunity",
+            &[],
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
         let record = ctx
@@ -1916,9 +1949,11 @@ fn cw_get_activity<'a>(
     Box::pin(async move {
         let args: CwGetActivityArgs = rt::parse_args(args)?;
         let id = rt::id("id", args.id)?;
-        let fields = rt::fields_or(
+        let fields = rt::fields_of(
             args.fields.as_deref(),
-            "id,name,type/name,status/name,company/identifier,contact/name,assignTo/identifier,dateStart,dateEnd,notes,_info/lastUpdated",
+            "id,name,type/name,status/name,company/identifier,contact/name,assignTo/identifier,dateStart,dateEnd,notes",
+            "Activity",
+            &[],
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
         let record = ctx
@@ -2047,9 +2082,11 @@ fn cw_get_agreement<'a>(
     Box::pin(async move {
         let args: CwGetAgreementArgs = rt::parse_args(args)?;
         let id = rt::id("id", args.id)?;
-        let fields = rt::fields_or(
+        let fields = rt::fields_of(
             args.fields.as_deref(),
-            "id,name,type/name,company/identifier,contact/name,agreementStatus,startDate,endDate,billAmount,billingCycle/name,internalNotes,_info/lastUpdated",
+            "id,name,type/name,company/identifier,contact/name,agreementStatus,startDate,endDate,billAmount,billingCycle/name,internalNotes",
+            "Agreement",
+            &[],
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
         let record = ctx
@@ -2183,9 +2220,11 @@ fn cw_get_invoice<'a>(
     Box::pin(async move {
         let args: CwGetInvoiceArgs = rt::parse_args(args)?;
         let id = rt::id("id", args.id)?;
-        let fields = rt::fields_or(
+        let fields = rt::fields_of(
             args.fields.as_deref(),
-            "id,invoiceNumber,company/identifier,billToCompany/name,date,dueDate,subtotal,salesTax,total,balance,status/name,agreement/name,_info/lastUpdated",
+            "id,invoiceNumber,company/identifier,billToCompany/name,date,dueDate,subtotal,salesTax,total,balance,status/name,agreement/name",
+            "Invoice",
+            &[],
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
         let record = ctx
@@ -2314,9 +2353,11 @@ fn cw_get_project<'a>(
     Box::pin(async move {
         let args: CwGetProjectArgs = rt::parse_args(args)?;
         let id = rt::id("id", args.id)?;
-        let fields = rt::fields_or(
+        let fields = rt::fields_of(
             args.fields.as_deref(),
-            "id,name,company/identifier,contact/name,status/name,manager/identifier,board/name,estimatedStart,estimatedEnd,budgetHours,actualHours,percentComplete,description,_info/lastUpdated",
+            "id,name,company/identifier,contact/name,status/name,manager/identifier,board/name,estimatedStart,estimatedEnd,budgetHours,actualHours,percentComplete,description",
+            "Project",
+            &[],
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
         let record = ctx
@@ -2445,9 +2486,11 @@ fn cw_get_project_ticket<'a>(
     Box::pin(async move {
         let args: CwGetProjectTicketArgs = rt::parse_args(args)?;
         let id = rt::id("id", args.id)?;
-        let mut fields = rt::fields_or(
+        let mut fields = rt::fields_of(
             args.fields.as_deref(),
-            "id,summary,project/name,phase/name,status/name,company/identifier,contact/name,budgetHours,actualHours,closedFlag,_info/lastUpdated",
+            "id,summary,project/name,phase/name,status/name,company/identifier,contact/name,budgetHours,actualHours,closedFlag",
+            "ProjectTicket",
+            &["description"],
         )?;
         let want_description = rt::take_derived(
             &mut fields,
@@ -2621,9 +2664,11 @@ fn cw_get_member<'a>(
     Box::pin(async move {
         let args: CwGetMemberArgs = rt::parse_args(args)?;
         let id = rt::id("id", args.id)?;
-        let fields = rt::fields_or(
+        let fields = rt::fields_of(
             args.fields.as_deref(),
-            "id,identifier,firstName,lastName,title,officeEmail,officePhone,defaultDepartment/name,inactiveFlag,_info/lastUpdated",
+            "id,identifier,firstName,lastName,title,officeEmail,officePhone,defaultDepartment/name,inactiveFlag",
+            "Member",
+            &[],
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
         let record = ctx
@@ -2761,9 +2806,11 @@ fn cw_get_schedule_entry<'a>(
     Box::pin(async move {
         let args: CwGetScheduleEntryArgs = rt::parse_args(args)?;
         let id = rt::id("id", args.id)?;
-        let fields = rt::fields_or(
+        let fields = rt::fields_of(
             args.fields.as_deref(),
-            "id,name,member/identifier,type/identifier,objectId,dateStart,dateEnd,hours,status/name,where/name,_info/lastUpdated",
+            "id,name,member/identifier,type/identifier,objectId,dateStart,dateEnd,hours,status/name,where/name",
+            "ScheduleEntry",
+            &[],
         )?;
         let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
         let record = ctx

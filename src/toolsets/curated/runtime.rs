@@ -4,6 +4,7 @@
 //! ([`crate::tool::write`]). Generated code calls everything through `rt::`, so the
 //! kernel's argument, list and body helpers are re-exported here.
 
+use crate::client::ApiError;
 use crate::conditions::{CompareOp, Expr, FieldPath, Literal};
 pub use crate::tool::args::*;
 pub use crate::tool::body::*;
@@ -62,6 +63,34 @@ pub fn term_date(
         terms.push(Expr::compare(field(path), op, literal));
     }
     Ok(())
+}
+
+/// ConnectWise's errors about fields the tool sends, said of the tool's own
+/// arguments (`chargeToId` → `charge_to_id`), with the field's name taken
+/// off the front of the message so that it is not said twice.
+pub fn said_of_args(error: ApiError, field_args: &[(&str, &str)]) -> ToolError {
+    let ApiError::Response(mut cw) = error else {
+        return ToolError::Api(error);
+    };
+    for e in &mut cw.errors {
+        let Some(field) = e.field.as_deref().map(|f| f.replace('.', "/")) else {
+            continue;
+        };
+        if let Some((cw_field, arg)) = field_args.iter().find(|(f, _)| f.eq_ignore_ascii_case(&field)) {
+            e.message = crate::client::without_field_prefix(&e.message, cw_field).to_owned();
+            e.field = Some((*arg).to_owned());
+        }
+    }
+    ToolError::Api(ApiError::Response(cw))
+}
+
+/// [`said_of_args`] for an error of the write path: ConnectWise's own
+/// answers are said of the tool's arguments, everything else stays.
+pub fn said_of_args_in(error: ToolError, field_args: &[(&str, &str)]) -> ToolError {
+    match error {
+        ToolError::Api(api) => said_of_args(api, field_args),
+        other => other,
+    }
 }
 
 /// Whether the answer should carry the derived value `key`

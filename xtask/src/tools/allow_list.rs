@@ -55,6 +55,24 @@ pub struct ToolSpec {
     /// (a ticket's description is its first detail note), read one by one.
     #[serde(skip)]
     pub derived: Vec<DerivedSpec>,
+    /// Groups of arguments of which at least one must be given
+    /// (`[["hours", "time_end"]]`).
+    #[serde(default)]
+    pub one_of: Vec<Vec<String>>,
+    /// A start, an end and hours that must agree (a time entry).
+    pub span: Option<SpanSpec>,
+}
+
+/// `span`: the arguments of a span of time, checked together: the end after
+/// the start and at most `max_hours` later; the hours, when given with the
+/// end, equal to what the two times say.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpanSpec {
+    pub start: String,
+    pub end: String,
+    pub hours: String,
+    pub max_hours: f64,
 }
 
 /// What a tool may do (the library's `Tier`).
@@ -75,8 +93,11 @@ pub struct ArgSpec {
     pub description: String,
     pub required: bool,
     pub mapping: Mapping,
-    pub min: Option<i64>,
-    pub max: Option<i64>,
+    /// Inclusive bounds of a number or integer.
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    /// Exclusive lower bound of a number (`hours` above 0).
+    pub above: Option<f64>,
 }
 
 /// An argument's `type`.
@@ -175,8 +196,9 @@ struct RawArg {
     body: Option<String>,
     patch: Option<String>,
     choice: Option<BTreeMap<String, Value>>,
-    min: Option<i64>,
-    max: Option<i64>,
+    min: Option<f64>,
+    max: Option<f64>,
+    above: Option<f64>,
 }
 
 impl TryFrom<RawArg> for ArgSpec {
@@ -211,6 +233,7 @@ impl TryFrom<RawArg> for ArgSpec {
             mapping,
             min: raw.min,
             max: raw.max,
+            above: raw.above,
         })
     }
 }
@@ -397,7 +420,7 @@ mod tests {
             arg(2).mapping,
             Mapping::Choice(BTreeMap::from([("a".into(), serde_json::json!({ "x": true }))]))
         );
-        assert_eq!((arg(3).min, arg(3).max), (Some(1), Some(9)));
+        assert_eq!((arg(3).min, arg(3).max), (Some(1.0), Some(9.0)));
         assert_eq!(arg(3).mapping, Mapping::Body("count".into()));
     }
 

@@ -6,11 +6,11 @@
 
 use super::allow_list::{ArgType, Operator, Tier};
 use super::plan::{
-    ArgPlan, CallArg, Condition, DerivedPlan, IncludePlan, ListParam, MemberPlan, Request, Shape, Step,
-    ToolPlan,
+    ArgPlan, Bounds, CallArg, Condition, DerivedPlan, IncludePlan, ListParam, MemberPlan, Request, Shape,
+    Step, ToolPlan, Written,
 };
 use heck::{ToSnakeCase, ToUpperCamelCase};
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
 
 /// The first lines of the generated file.
@@ -229,11 +229,11 @@ fn common_fields(plan: &ToolPlan) -> TokenStream {
             #[doc = " From a previous result."]
             #[serde(default)] pub cursor: Option<String>,
         },
-        Shape::One { fields: Some(_) } => quote! {
+        Shape::One { fields: Some(_), .. } => quote! {
             #[doc = " Comma-separated."]
             #[serde(default)] pub fields: Option<String>,
         },
-        Shape::One { fields: None } => quote!(),
+        Shape::One { fields: None, .. } => quote!(),
     }
 }
 
@@ -287,20 +287,58 @@ fn handler_body(plan: &ToolPlan) -> TokenStream {
         .any(|a| matches!(a.step, Step::Body { .. } | Step::Choice(_)));
     let body = uses_body.then(|| quote!(let mut body = rt::Body::new();));
     let patch = matches!(plan.request, Request::Patch(_)).then(|| quote!(let mut patch = rt::Patch::new();));
+    let field_args = (!plan.field_args.is_empty()).then(|| {
+        let pairs = plan.field_args.iter().map(|(field, arg)| quote!((#field, #arg)));
+        quote!(let field_args: &[(&str, &str)] = &[#(#pairs),*];)
+    });
     let steps = plan.args.iter().map(arg_steps);
+    let one_of = plan.one_of.iter().map(|group| {
+        let given = group.iter().map(|name| {
+            let ident = field_ident(name);
+            quote!((#name, args.#ident.is_some()))
+        });
+        quote! { rt::require_one_of(&[#(#given),*])?; }
+    });
+    let span = plan.span.as_ref().map(|span| span_step(plan, span));
     let member = plan.member.as_ref().map(member_step);
     let request = request_step(&plan.request);
     let call = call(plan);
     let includes = plan.includes.iter().map(include_step);
     quote! {
+        #field_args
         #terms
         #body
         #patch
         #(#steps)*
+        #(#one_of)*
+        #span
         #member
         #request
         #call
         #(#includes)*
+    }
+}
+
+/// The start, end and hours of a span, checked together.
+fn span_step(plan: &ToolPlan, span: &super::allow_list::SpanSpec) -> TokenStream {
+    let arg = |name: &str| {
+        plan.args
+            .iter()
+            .find(|a| a.name == name)
+            .expect("the plan checked the span")
+    };
+    let (start, end, hours) = (arg(&span.start), arg(&span.end), arg(&span.hours));
+    let (start_name, end_name, hours_name) = (&start.name, &end.name, &hours.name);
+    let (start, end, hours) = (text(start), text(end), value(hours));
+    let max = Literal::f64_unsuffixed(span.max_hours);
+    quote! {
+        rt::Span {
+            start: (#start_name, #start),
+            end: (#end_name, #end),
+            hours: (#hours_name, #hours),
+            max_hours: #max,
+        }
+        .check()?;
     }
 }
 
@@ -327,30 +365,55 @@ fn text(arg: &ArgPlan) -> TokenStream {
 /// The range check, then what the argument does.
 fn arg_steps(arg: &ArgPlan) -> TokenStream {
     let (name, value) = (&arg.name, value(arg));
-    let range = arg
-        .range
-        .map(|(min, max)| quote! { rt::check_range(#name, #value, #min, #max)?; });
+    let range = match (arg.range, arg.bounds) {
+        (Some((min, max)), _) => Some(quote! { rt::check_range(#name, #value, #min, #max)?; }),
+        (None, Some(Bounds { min, above, max })) => {
+            let [min, above, max] = [min, above, max].map(|bound| match bound {
+                Some(v) => {
+                    let v = Literal::f64_unsuffixed(v);
+                    quote!(Some(#v))
+                }
+                None => quote!(None),
+            });
+            Some(quote! { rt::number(#name, #value, #min, #above, #max)?; })
+        }
+        (None, None) => None,
+    };
     let step = match &arg.step {
         Step::Condition(condition) => condition_step(arg, condition),
         Step::Path => {
             let ident = field_ident(name);
             quote! { let #ident = rt::id(#name, args.#ident)?; }
         }
-        Step::Body {
-            field,
-            datetime: true,
-        } => {
-            let text = text(arg);
-            quote! { body.set(#field, #text.map(|v| rt::utc_timestamp(#name, v)).transpose()?); }
+        Step::Body { field, written } => {
+            let checked = written_value(arg, written);
+            quote! { body.set(#field, #checked); }
         }
-        Step::Body {
-            field,
-            datetime: false,
-        } => quote! { body.set(#field, #value); },
-        Step::Patch { field } => quote! { patch.replace(#field, #value); },
+        Step::Patch { field, written } => {
+            let checked = written_value(arg, written);
+            quote! { patch.replace(#field, #checked); }
+        }
         Step::Choice(_) => quote! { if let Some(choice) = #value { body.merge(choice.body()); } },
     };
     quote! { #range #step }
+}
+
+/// A value a body or patch sends, checked (an `Option`).
+fn written_value(arg: &ArgPlan, written: &Written) -> TokenStream {
+    let (name, value, text) = (&arg.name, value(arg), text(arg));
+    match written {
+        Written::Text { max_chars } => {
+            let max = match max_chars {
+                Some(max) => quote!(#max),
+                None => quote!(rt::MAX_STRING_ARG),
+            };
+            quote!(rt::text(#name, #text, #max)?)
+        }
+        Written::Allowed(values) => quote!(rt::allowed(#name, #text, &[#(#values),*])?),
+        Written::Id => quote!(rt::ids(#name, #value)?),
+        Written::Timestamp => quote!(rt::write_timestamp(#name, #text)?),
+        Written::AsGiven => value,
+    }
 }
 
 fn condition_step(arg: &ArgPlan, condition: &Condition) -> TokenStream {
@@ -397,7 +460,7 @@ fn request_step(request: &Request) -> TokenStream {
         Request::None => quote!(),
         Request::Body(schema) => {
             let ty = format_ident!("{}", progenitor_type(schema));
-            quote! { let body: Value = body.checked::<types::#ty>()?; }
+            quote! { let body: Value = body.checked::<types::#ty>(field_args)?; }
         }
         Request::Patch(args) => quote! {
             let patch: Value = patch.checked::<types::PatchOperation>(&[#(#args),*])?;
@@ -412,7 +475,13 @@ fn call(plan: &ToolPlan) -> TokenStream {
     }
     let method = client_method(&plan.operation_id);
     let args = plan.call.iter().map(call_arg);
-    let call = quote!(ctx.cw.read(ctx.cw.api().#method(#(#args),*)).await?);
+    // ConnectWise's errors about a field the tool sends name its argument.
+    let call = match plan.field_args.is_empty() {
+        true => quote!(ctx.cw.read(ctx.cw.api().#method(#(#args),*)).await?),
+        false => {
+            quote!(ctx.cw.read(ctx.cw.api().#method(#(#args),*)).await.map_err(|e| rt::said_of_args(e, field_args))?)
+        }
+    };
     match &plan.shape {
         Shape::List {
             record,
@@ -431,7 +500,7 @@ fn call(plan: &ToolPlan) -> TokenStream {
             let records = #call;
             let value = q.finish(records, ctx.answer_cap)?;
         },
-        Shape::One { fields } => {
+        Shape::One { fields, record } => {
             // A record read whole carries `_info/lastUpdated`, which an
             // update gives back so as not to write over a newer change.
             let with_last_updated =
@@ -441,18 +510,24 @@ fn call(plan: &ToolPlan) -> TokenStream {
                         true => default.clone(),
                         false => format!("{default},_info/lastUpdated"),
                     });
+            let derived_keys: Vec<&String> = plan.derived.iter().map(|d| &d.key).collect();
+            let checked_fields = |default: &String| quote!(rt::fields_of(args.fields.as_deref(), #default, #record, &[#(#derived_keys),*])?);
             let fields = match &with_last_updated {
                 Some(default) if !plan.derived.is_empty() => {
                     let wants = plan.derived.iter().map(|d| {
                         let (flag, key) = (derived_flag(d), &d.key);
                         quote! { let #flag = rt::take_derived(&mut fields, args.fields.is_some(), #key); }
                     });
+                    let checked = checked_fields(default);
                     quote! {
-                        let mut fields = rt::fields_or(args.fields.as_deref(), #default)?;
+                        let mut fields = #checked;
                         #(#wants)*
                     }
                 }
-                Some(default) => quote! { let fields = rt::fields_or(args.fields.as_deref(), #default)?; },
+                Some(default) => {
+                    let checked = checked_fields(default);
+                    quote! { let fields = #checked; }
+                }
                 None => quote! { let fields: Option<String> = None; },
             };
             // A derived value joins the record before it is shaped, so the
@@ -503,6 +578,11 @@ fn write_call(plan: &ToolPlan) -> TokenStream {
         _ => quote!(None),
     };
     let (name, operation_id) = (&plan.name, &plan.operation_id);
+    // ConnectWise's errors about a field the tool sends name its argument.
+    let said = match plan.field_args.is_empty() {
+        true => quote!(),
+        false => quote!(.map_err(|e| rt::said_of_args_in(e, field_args))),
+    };
     quote! {
         let path = format!(#format, #(#ids),*);
         let request = rt::WriteRequest::of(#name, #operation_id, path, #body)?;
@@ -512,7 +592,7 @@ fn write_call(plan: &ToolPlan) -> TokenStream {
             idempotency_key: #key,
             last_updated: #seen,
         };
-        let value = rt::send_write(ctx, request, &options).await?;
+        let value = rt::send_write(ctx, request, &options).await #said ?;
     }
 }
 

@@ -58,32 +58,33 @@ impl<'a> Api<'a> {
     /// Walks a `/`-separated field path through a component schema, following
     /// `$ref`s and list items; `_info/…` is always there.
     pub fn has_field(&self, schema: &str, path: &str) -> bool {
-        let Some(mut current) = self
+        self.walk(schema, path).is_some()
+    }
+
+    /// The schema of a field (`$ref`s followed): what a written value must
+    /// be (its `enum`, the "Max length: N;" of its description). `None` for
+    /// `_info/…`, which is never written.
+    pub fn field(&self, schema: &str, path: &str) -> Option<&'a Value> {
+        self.walk(schema, path)?.and_then(|field| self.resolve(field))
+    }
+
+    /// `None`: no such field; `Some(None)`: somewhere under `_info`.
+    fn walk(&self, schema: &str, path: &str) -> Option<Option<&'a Value>> {
+        let mut current = self
             .spec
-            .pointer(&format!("/components/schemas/{}", schema.replace('/', "~1")))
-        else {
-            return false;
-        };
+            .pointer(&format!("/components/schemas/{}", schema.replace('/', "~1")))?;
         for segment in path.split('/') {
-            let Some(resolved) = self.resolve(current) else {
-                return false;
-            };
+            let resolved = self.resolve(current)?;
             current = match resolved.get("items") {
-                Some(items) => match self.resolve(items) {
-                    Some(items) => items,
-                    None => return false,
-                },
+                Some(items) => self.resolve(items)?,
                 None => resolved,
             };
             if segment == "_info" && current.pointer("/properties/_info").is_some() {
-                return true;
+                return Some(None);
             }
-            match current.get("properties").and_then(|p| p.get(segment)) {
-                Some(next) => current = next,
-                None => return false,
-            }
+            current = current.get("properties").and_then(|p| p.get(segment))?;
         }
-        true
+        Some(Some(current))
     }
 
     /// Follows `$ref`s until a schema that is not one; `None` when one dangles.
@@ -216,6 +217,15 @@ mod tests {
             "_info/… is always there"
         );
         assert!(!api.has_field("Note", "member/name"));
+        assert_eq!(
+            api.field("Note", "member/identifier"),
+            Some(&json!({ "type": "string" }))
+        );
+        assert!(
+            api.field("Note", "member")
+                .is_some_and(|m| m.get("properties").is_some())
+        );
+        assert_eq!(api.field("Note", "_info/lastUpdated"), None);
         assert!(!api.has_field("Nope", "id"));
     }
 }

@@ -10,7 +10,7 @@
 
 use super::ToolError;
 use super::allow_list::{
-    AllowList, ArgSpec, ArgType, DerivedSpec, IncludeSpec, Mapping, Operator, Tier, ToolSpec,
+    AllowList, ArgSpec, ArgType, DerivedSpec, IncludeSpec, Mapping, Operator, SpanSpec, Tier, ToolSpec,
 };
 use super::openapi::{Api, Operation, Param};
 use heck::ToSnakeCase;
@@ -40,6 +40,13 @@ pub struct ToolPlan {
     pub call: Vec<CallArg>,
     pub includes: Vec<IncludePlan>,
     pub derived: Vec<DerivedPlan>,
+    /// Groups of arguments of which at least one must be given.
+    pub one_of: Vec<Vec<String>>,
+    /// A start, an end and hours checked together.
+    pub span: Option<SpanSpec>,
+    /// `(ConnectWise field, argument)` of every body and patch argument:
+    /// ConnectWise's errors about a field are said of the argument.
+    pub field_args: Vec<(String, String)>,
 }
 
 /// One argument of the tool: its struct field and what it does.
@@ -49,9 +56,35 @@ pub struct ArgPlan {
     pub kind: ArgType,
     pub description: String,
     pub required: bool,
-    /// `(min, max)`, checked before use.
+    /// An integer's `(min, max)`, checked before use.
     pub range: Option<(i64, i64)>,
+    /// A number's bounds, checked before use.
+    pub bounds: Option<Bounds>,
     pub step: Step,
+}
+
+/// A number's bounds: `min` and `max` inclusive, `above` exclusive.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bounds {
+    pub min: Option<f64>,
+    pub above: Option<f64>,
+    pub max: Option<f64>,
+}
+
+/// What a value sent in a body or patch is checked as, before it is sent.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Written {
+    /// Not blank, at most this many characters (the spec's "Max length",
+    /// else the longest argument accepted).
+    Text { max_chars: Option<usize> },
+    /// One of the values the spec's `enum` allows.
+    Allowed(Vec<String>),
+    /// A record id (a field `…/id` or `…Id`).
+    Id,
+    /// A date or date-time, normalised, within plausible years.
+    Timestamp,
+    /// As parsed (numbers are bounded by [`Bounds`], booleans are booleans).
+    AsGiven,
 }
 
 /// What an argument does to the request.
@@ -62,10 +95,11 @@ pub enum Step {
     Path,
     Body {
         field: String,
-        datetime: bool,
+        written: Written,
     },
     Patch {
         field: String,
+        written: Written,
     },
     /// `(value, body fields as JSON text)`, by value.
     Choice(Vec<(String, String)>),
@@ -92,8 +126,8 @@ pub enum Shape {
         page_size: i32,
     },
     /// `fields` is `Some(default projection)` for a GET, which takes a
-    /// `fields` argument; `None` otherwise.
-    One { fields: Option<String> },
+    /// `fields` argument (checked against `record`); `None` otherwise.
+    One { fields: Option<String>, record: String },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -293,6 +327,9 @@ fn plan_tool(tool: &ToolSpec, specs: &Specs<'_>) -> Result<ToolPlan, Vec<String>
         .filter_map(|d| plan_derived(&mut cx, &args, d))
         .collect();
     check_names(&mut cx);
+    check_one_of(&mut cx, &args);
+    check_span(&mut cx, &args);
+    let field_args = field_args(&args);
     if !cx.problems.is_empty() {
         return Err(cx.problems);
     }
@@ -313,7 +350,66 @@ fn plan_tool(tool: &ToolSpec, specs: &Specs<'_>) -> Result<ToolPlan, Vec<String>
         call,
         includes,
         derived,
+        one_of: tool.one_of.clone(),
+        span: tool.span.clone(),
+        field_args,
     })
+}
+
+/// Every group of `one_of` names two or more optional arguments of the tool.
+fn check_one_of(cx: &mut Context<'_, '_>, args: &[ArgPlan]) {
+    for group in &cx.tool.one_of {
+        if group.len() < 2 {
+            cx.problems
+                .push(format!("one_of {group:?}: a group needs two or more arguments"));
+        }
+        for name in group {
+            match args.iter().find(|a| &a.name == name) {
+                None => cx
+                    .problems
+                    .push(format!("one_of: the tool has no argument {name}")),
+                Some(arg) if arg.required => cx
+                    .problems
+                    .push(format!("one_of: argument {name} is required already")),
+                Some(_) => {}
+            }
+        }
+    }
+}
+
+/// `span` names a start and an end (datetimes) and hours (a number).
+fn check_span(cx: &mut Context<'_, '_>, args: &[ArgPlan]) {
+    let Some(span) = &cx.tool.span else { return };
+    let wanted = [
+        (&span.start, ArgType::Datetime),
+        (&span.end, ArgType::Datetime),
+        (&span.hours, ArgType::Number),
+    ];
+    for (name, kind) in wanted {
+        if !args.iter().any(|a| &a.name == name && a.kind == kind) {
+            cx.problems
+                .push(format!("span: the tool has no {kind} argument {name}"));
+        }
+    }
+    if span.max_hours.is_nan() || span.max_hours <= 0.0 {
+        cx.problems.push("span: max_hours must be above 0".into());
+    }
+}
+
+/// `(field, argument)` for ConnectWise's errors: the whole field path and,
+/// for a reference (`status/id`), its top field (`status`) too.
+fn field_args(args: &[ArgPlan]) -> Vec<(String, String)> {
+    let mut pairs = Vec::new();
+    for arg in args {
+        let (Step::Body { field, .. } | Step::Patch { field, .. }) = &arg.step else {
+            continue;
+        };
+        pairs.push((field.clone(), arg.name.clone()));
+        if let Some((top, _)) = field.split_once('/') {
+            pairs.push((top.to_owned(), arg.name.clone()));
+        }
+    }
+    pairs
 }
 
 /// The tier an HTTP method implies.
@@ -335,7 +431,11 @@ fn plan_arg(cx: &mut Context<'_, '_>, arg: &ArgSpec) -> Option<ArgPlan> {
         Mapping::Body(field) => plan_body(cx, arg, field),
         Mapping::Patch(field) => {
             cx.need_field(&format!("argument {}", arg.name), field);
-            Some(Step::Patch { field: field.clone() })
+            let record = cx.record.clone();
+            Some(Step::Patch {
+                field: field.clone(),
+                written: written(cx, arg, &record, field),
+            })
         }
         Mapping::Choice(values) => {
             plan_body_schema(cx, arg);
@@ -344,12 +444,7 @@ fn plan_arg(cx: &mut Context<'_, '_>, arg: &ArgSpec) -> Option<ArgPlan> {
         }
     };
     check_kind(cx, arg);
-    let range = (arg.min.is_some() || arg.max.is_some())
-        .then(|| (arg.min.unwrap_or(i64::MIN), arg.max.unwrap_or(i64::MAX)));
-    if range.is_some() && arg.kind != ArgType::Integer {
-        cx.problems
-            .push(format!("argument {}: min/max apply to integers only", arg.name));
-    }
+    let (range, bounds) = plan_bounds(cx, arg);
     let step = step.filter(|_| cx.problems.len() == before)?;
     Some(ArgPlan {
         name: arg.name.clone(),
@@ -357,8 +452,79 @@ fn plan_arg(cx: &mut Context<'_, '_>, arg: &ArgSpec) -> Option<ArgPlan> {
         description: arg.description.clone(),
         required: arg.required,
         range,
+        bounds,
         step,
     })
+}
+
+/// An integer's whole `(min, max)`, or a number's bounds; a problem for
+/// bounds on anything else.
+fn plan_bounds(cx: &mut Context<'_, '_>, arg: &ArgSpec) -> (Option<(i64, i64)>, Option<Bounds>) {
+    let given = arg.min.is_some() || arg.max.is_some() || arg.above.is_some();
+    let name = &arg.name;
+    match arg.kind {
+        _ if !given => (None, None),
+        ArgType::Integer => {
+            let whole = |v: Option<f64>| v.is_none_or(|v| v.fract() == 0.0);
+            if arg.above.is_some() || !whole(arg.min) || !whole(arg.max) {
+                cx.problems.push(format!(
+                    "argument {name}: an integer's bounds are whole min/max (above is for numbers)"
+                ));
+            }
+            let min = arg.min.map_or(i64::MIN, |v| v as i64);
+            (Some((min, arg.max.map_or(i64::MAX, |v| v as i64))), None)
+        }
+        ArgType::Number => {
+            let bounds = Bounds {
+                min: arg.min,
+                above: arg.above,
+                max: arg.max,
+            };
+            (None, Some(bounds))
+        }
+        _ => {
+            cx.problems.push(format!(
+                "argument {name}: min/max/above apply to integers and numbers only"
+            ));
+            (None, None)
+        }
+    }
+}
+
+/// What a value written to `field` of `schema` is checked as, from the
+/// argument's type and the field's schema (its `enum`, its max length, an
+/// id field).
+fn written(cx: &Context<'_, '_>, arg: &ArgSpec, schema: &str, field: &str) -> Written {
+    let spec = cx.specs.api.field(schema, field);
+    let last = field.rsplit('/').next().unwrap_or(field);
+    match arg.kind {
+        ArgType::String => match spec.and_then(|f| f.get("enum")).and_then(|e| e.as_array()) {
+            Some(values) => Written::Allowed(
+                values
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect(),
+            ),
+            None => Written::Text {
+                max_chars: spec.and_then(max_length),
+            },
+        },
+        ArgType::Integer if last == "id" || last.ends_with("Id") => Written::Id,
+        ArgType::Datetime => Written::Timestamp,
+        _ => Written::AsGiven,
+    }
+}
+
+/// The "Max length: N;" the spec keeps in a field's description.
+fn max_length(field: &serde_json::Value) -> Option<usize> {
+    let description = field.get("description")?.as_str()?;
+    let rest = &description[description.find("Max length:")? + "Max length:".len()..];
+    let digits: String = rest
+        .trim_start()
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
 }
 
 /// `type = "choice"` goes with a `choice` table, and only with one.
@@ -426,15 +592,17 @@ fn plan_path(cx: &mut Context<'_, '_>, arg: &ArgSpec, param: &str) -> Option<Ste
 }
 
 fn plan_body(cx: &mut Context<'_, '_>, arg: &ArgSpec, field: &str) -> Option<Step> {
-    if let Some(schema) = plan_body_schema(cx, arg)
-        && !cx.has_field(&schema, field)
+    let schema = plan_body_schema(cx, arg);
+    if let Some(schema) = &schema
+        && !cx.has_field(schema, field)
     {
         cx.problems
             .push(format!("argument {}: {schema} has no field {field}", arg.name));
     }
+    let written = written(cx, arg, schema.as_deref().unwrap_or_default(), field);
     Some(Step::Body {
         field: field.to_owned(),
-        datetime: arg.kind == ArgType::Datetime,
+        written,
     })
 }
 
@@ -550,7 +718,10 @@ fn plan_shape(cx: &mut Context<'_, '_>) -> Shape {
                 .push("order_by: only list tools take a default order".into());
         }
         let fields = (cx.op.method == "get").then_some(default_fields);
-        return Shape::One { fields };
+        return Shape::One {
+            fields,
+            record: cx.record.clone(),
+        };
     }
     for field in default_fields.split(',').filter(|f| !f.is_empty()) {
         if !cx.has_field(&cx.record, field.trim()) {
@@ -751,9 +922,12 @@ mod tests {
             },
             "components": { "schemas": { "T": { "properties": {
                 "id": { "type": "integer" }, "_info": { "type": "object" },
-                "summary": { "type": "string" }, "closedFlag": { "type": "boolean" },
+                "summary": { "type": "string", "description": "Max length: 100;" }, "closedFlag": { "type": "boolean" },
                 "owner": { "properties": { "identifier": { "type": "string" } } },
                 "resources": { "type": "string" },
+                "kind": { "type": "string", "enum": ["Service", "Project"] },
+                "hours": { "type": "number" }, "start": { "type": "string" }, "end": { "type": "string" },
+                "board": { "properties": { "id": { "type": "integer" } } },
             } } } },
         })
     }
@@ -858,7 +1032,8 @@ mod tests {
         assert_eq!(
             get.shape,
             Shape::One {
-                fields: Some(String::new())
+                fields: Some(String::new()),
+                record: "T".into()
             }
         );
 
@@ -869,7 +1044,22 @@ mod tests {
         assert_eq!((patch.tier, patch.idempotent), (Tier::Write, true));
         assert_eq!(patch.request, Request::Patch(vec!["summary".into()]));
         assert_eq!(patch.call, [CallArg::PathArg("id".into()), CallArg::Patch]);
-        assert_eq!(patch.shape, Shape::One { fields: None });
+        assert_eq!(
+            patch.shape,
+            Shape::One {
+                fields: None,
+                record: "T".into()
+            }
+        );
+        assert_eq!(
+            patch.args[1].step,
+            Step::Patch {
+                field: "summary".into(),
+                written: Written::Text { max_chars: Some(100) }
+            },
+            "text is checked with the spec's max length"
+        );
+        assert_eq!(patch.field_args, [("summary".to_owned(), "summary".to_owned())]);
 
         let post = tool("postT", "tier = \"delete\"") + &arg("when", "datetime", "body = \"summary\"");
         let post = plan_of(&post, &spec(), None).unwrap();
@@ -883,7 +1073,7 @@ mod tests {
             post.args[0].step,
             Step::Body {
                 field: "summary".into(),
-                datetime: true
+                written: Written::Timestamp
             }
         );
         assert_eq!(post.call, [CallArg::Body]);
@@ -903,7 +1093,7 @@ mod tests {
             "argument id: path arguments are required integers",
             "argument closed: conditions apply to list operations only",
             "argument size: getT takes no body",
-            "argument size: min/max apply to integers only",
+            "argument size: min/max/above apply to integers and numbers only",
             "argument kind: getT takes no body",
             "argument kind: type choice needs a `choice` table",
             "argument Bad-Name: T has no field nope",
@@ -1026,6 +1216,67 @@ mod tests {
                 "spec/tools.toml: tool cw_T: names must be snake_case with the cw_ prefix",
                 "spec/tools.toml: tool cw_t: is listed twice",
             ]
+        );
+    }
+
+    #[test]
+    fn written_values_get_their_checks_from_the_spec_and_the_allow_list() {
+        let text = tool(
+            "postT",
+            "one_of = [[\"hours\", \"end\"]]\nspan = { start = \"start\", end = \"end\", hours = \"hours\", max_hours = 24 }",
+        ) + &arg("kind", "string", "body = \"kind\"")
+            + &arg("board_id", "integer", "body = \"board/id\"")
+            + &arg("start", "datetime", "required = true\nbody = \"start\"")
+            + &arg("end", "datetime", "body = \"end\"")
+            + &arg("hours", "number", "body = \"hours\"\nabove = 0\nmax = 24");
+        let plan = plan_of(&text, &spec(), None).unwrap();
+        let written: Vec<&Written> = plan
+            .args
+            .iter()
+            .map(|a| match &a.step {
+                Step::Body { written, .. } => written,
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            written,
+            [
+                &Written::Allowed(vec!["Service".into(), "Project".into()]),
+                &Written::Id,
+                &Written::Timestamp,
+                &Written::Timestamp,
+                &Written::AsGiven,
+            ]
+        );
+        assert_eq!(
+            plan.args[4].bounds,
+            Some(Bounds {
+                min: None,
+                above: Some(0.0),
+                max: Some(24.0)
+            })
+        );
+        assert_eq!(plan.one_of, [vec!["hours".to_owned(), "end".to_owned()]]);
+        assert!(plan.field_args.contains(&("board".into(), "board_id".into())));
+
+        let bad = tool(
+            "postT",
+            "one_of = [[\"start\", \"nope\"]]\nspan = { start = \"start\", end = \"kind\", hours = \"hours\", max_hours = 0 }",
+        ) + &arg("kind", "string", "body = \"kind\"\nabove = 1")
+            + &arg("start", "datetime", "required = true\nbody = \"start\"")
+            + &arg("hours", "integer", "body = \"hours\"\nmin = 0.5");
+        assert_eq!(
+            plan_of(&bad, &spec(), None).unwrap_err(),
+            [
+                "argument kind: min/max/above apply to integers and numbers only",
+                "argument hours: an integer's bounds are whole min/max (above is for numbers)",
+                "one_of: argument start is required already",
+                "one_of: the tool has no argument nope",
+                "span: the tool has no datetime argument kind",
+                "span: the tool has no number argument hours",
+                "span: max_hours must be above 0",
+            ]
+            .map(|p| format!("spec/tools.toml: tool cw_t: {p}"))
         );
     }
 }
