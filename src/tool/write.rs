@@ -54,7 +54,7 @@ const LOOKUP_PAGE: &str = "100";
 
 /// What a caller asks of a write besides the request itself (the write
 /// arguments every writing tool takes).
-#[derive(Debug, Default, Clone, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize, schemars::JsonSchema)]
 pub struct WriteOptions {
     /// Answer what would be sent; send nothing.
     #[serde(default)]

@@ -246,7 +246,7 @@ fn cw_get_ticket<'a>(
         let id = rt::id("id", args.id)?;
         let mut fields = rt::fields_of(
             args.fields.as_deref(),
-            "id,summary,company/identifier,company/name,contact/name,board/name,status/name,priority/name,type/name,owner/identifier,closedFlag,_info/dateEntered",
+            "id,summary,company/identifier,company/name,contact/name,board/name,status/name,priority/name,type/name,owner/identifier,closedFlag,_info/dateEntered,_info/lastUpdated",
             "Ticket",
             &["description"],
         )?;
@@ -453,6 +453,15 @@ pub struct CwCreateTicketArgs {
     /// Owner member identifier.
     #[serde(default)]
     pub owner: Option<String>,
+    /// true: answer what would be sent (and current values), send nothing.
+    #[serde(default)]
+    pub dry_run: Option<bool>,
+    /// The token a previous answer gave, where writes are confirmed.
+    #[serde(default)]
+    pub confirm_token: Option<String>,
+    /// A new value makes a create again what was just created (a repeat is otherwise answered with the first).
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
 }
 fn cw_create_ticket_schema(_: &ToolDef) -> Value {
     rt::schema::<CwCreateTicketArgs>()
@@ -501,15 +510,23 @@ fn cw_create_ticket<'a>(
             "owner/identifier",
             rt::text("owner", args.owner.as_deref(), rt::MAX_STRING_ARG)?,
         );
-        let body: types::Ticket = body.into_typed(field_args)?;
-        let fields: Option<String> = None;
-        let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let record = ctx
-            .cw
-            .read(ctx.cw.api().post_service_tickets(&body))
+        let body: Value = body.checked::<types::Ticket>(field_args)?;
+        let path = format!("/service/tickets",);
+        let request = rt::WriteRequest::of(
+            "cw_create_ticket",
+            "postServiceTickets",
+            path,
+            Some(body),
+        )?;
+        let options = rt::WriteOptions {
+            dry_run: args.dry_run.unwrap_or(false),
+            confirm_token: args.confirm_token.clone(),
+            idempotency_key: args.idempotency_key.clone(),
+            last_updated: None,
+        };
+        let value = rt::send_write(ctx, request, &options)
             .await
-            .map_err(|e| rt::said_of_args(e, field_args))?;
-        let mut value = rt::finish_one(record, keep_info, ctx.answer_cap)?;
+            .map_err(|e| rt::said_of_args_in(e, field_args))?;
         Ok(value)
     })
 }
@@ -534,6 +551,15 @@ pub struct CwUpdateTicketArgs {
     /// New summary.
     #[serde(default)]
     pub summary: Option<String>,
+    /// true: answer what would be sent (and current values), send nothing.
+    #[serde(default)]
+    pub dry_run: Option<bool>,
+    /// The token a previous answer gave, where writes are confirmed.
+    #[serde(default)]
+    pub confirm_token: Option<String>,
+    /// The record's _info/lastUpdated as you read it; refused if it changed since.
+    #[serde(default)]
+    pub last_updated: Option<String>,
 }
 fn cw_update_ticket_schema(_: &ToolDef) -> Value {
     rt::schema::<CwUpdateTicketArgs>()
@@ -568,16 +594,26 @@ fn cw_update_ticket<'a>(
         patch.replace("board/id", rt::ids("board_id", args.board_id.clone())?);
         patch
             .replace("summary", rt::text("summary", args.summary.as_deref(), 100usize)?);
-        let patch: Vec<types::PatchOperation> = patch
-            .into_typed(&["status_id", "priority_id", "owner", "board_id", "summary"])?;
-        let fields: Option<String> = None;
-        let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let record = ctx
-            .cw
-            .read(ctx.cw.api().patch_service_tickets_by_id(id, &patch))
+        let patch: Value = patch
+            .checked::<
+                types::PatchOperation,
+            >(&["status_id", "priority_id", "owner", "board_id", "summary"])?;
+        let path = format!("/service/tickets/{}", id);
+        let request = rt::WriteRequest::of(
+            "cw_update_ticket",
+            "patchServiceTicketsById",
+            path,
+            Some(patch),
+        )?;
+        let options = rt::WriteOptions {
+            dry_run: args.dry_run.unwrap_or(false),
+            confirm_token: args.confirm_token.clone(),
+            idempotency_key: None,
+            last_updated: args.last_updated.clone(),
+        };
+        let value = rt::send_write(ctx, request, &options)
             .await
-            .map_err(|e| rt::said_of_args(e, field_args))?;
-        let mut value = rt::finish_one(record, keep_info, ctx.answer_cap)?;
+            .map_err(|e| rt::said_of_args_in(e, field_args))?;
         Ok(value)
     })
 }
@@ -610,6 +646,15 @@ pub struct CwAddTicketNoteArgs {
     pub text: String,
     /// discussion (customer-visible), internal or resolution.
     pub visibility: CwAddTicketNoteVisibility,
+    /// true: answer what would be sent (and current values), send nothing.
+    #[serde(default)]
+    pub dry_run: Option<bool>,
+    /// The token a previous answer gave, where writes are confirmed.
+    #[serde(default)]
+    pub confirm_token: Option<String>,
+    /// A new value makes a create again what was just created (a repeat is otherwise answered with the first).
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
 }
 fn cw_add_ticket_note_schema(_: &ToolDef) -> Value {
     rt::schema::<CwAddTicketNoteArgs>()
@@ -631,15 +676,23 @@ fn cw_add_ticket_note<'a>(
         if let Some(choice) = Some(args.visibility.clone()) {
             body.merge(choice.body());
         }
-        let body: types::ServiceNote = body.into_typed(field_args)?;
-        let fields: Option<String> = None;
-        let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let record = ctx
-            .cw
-            .read(ctx.cw.api().post_service_tickets_by_parent_id_notes(ticket_id, &body))
+        let body: Value = body.checked::<types::ServiceNote>(field_args)?;
+        let path = format!("/service/tickets/{}/notes", ticket_id);
+        let request = rt::WriteRequest::of(
+            "cw_add_ticket_note",
+            "postServiceTicketsByParentIdNotes",
+            path,
+            Some(body),
+        )?;
+        let options = rt::WriteOptions {
+            dry_run: args.dry_run.unwrap_or(false),
+            confirm_token: args.confirm_token.clone(),
+            idempotency_key: args.idempotency_key.clone(),
+            last_updated: None,
+        };
+        let value = rt::send_write(ctx, request, &options)
             .await
-            .map_err(|e| rt::said_of_args(e, field_args))?;
-        let mut value = rt::finish_one(record, keep_info, ctx.answer_cap)?;
+            .map_err(|e| rt::said_of_args_in(e, field_args))?;
         Ok(value)
     })
 }
@@ -959,6 +1012,15 @@ pub struct CwCreateTimeEntryArgs {
     /// Billable, DoNotBill, NoCharge or NoDefault.
     #[serde(default)]
     pub billable: Option<String>,
+    /// true: answer what would be sent (and current values), send nothing.
+    #[serde(default)]
+    pub dry_run: Option<bool>,
+    /// The token a previous answer gave, where writes are confirmed.
+    #[serde(default)]
+    pub confirm_token: Option<String>,
+    /// A new value makes a create again what was just created (a repeat is otherwise answered with the first).
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
 }
 fn cw_create_time_entry_schema(_: &ToolDef) -> Value {
     rt::schema::<CwCreateTimeEntryArgs>()
@@ -1030,15 +1092,23 @@ fn cw_create_time_entry<'a>(
             max_hours: 24.0,
         }
             .check()?;
-        let body: types::TimeEntry = body.into_typed(field_args)?;
-        let fields: Option<String> = None;
-        let keep_info = fields.as_deref().is_some_and(|f| f.contains("_info"));
-        let record = ctx
-            .cw
-            .read(ctx.cw.api().post_time_entries(&body))
+        let body: Value = body.checked::<types::TimeEntry>(field_args)?;
+        let path = format!("/time/entries",);
+        let request = rt::WriteRequest::of(
+            "cw_create_time_entry",
+            "postTimeEntries",
+            path,
+            Some(body),
+        )?;
+        let options = rt::WriteOptions {
+            dry_run: args.dry_run.unwrap_or(false),
+            confirm_token: args.confirm_token.clone(),
+            idempotency_key: args.idempotency_key.clone(),
+            last_updated: None,
+        };
+        let value = rt::send_write(ctx, request, &options)
             .await
-            .map_err(|e| rt::said_of_args(e, field_args))?;
-        let mut value = rt::finish_one(record, keep_info, ctx.answer_cap)?;
+            .map_err(|e| rt::said_of_args_in(e, field_args))?;
         Ok(value)
     })
 }
@@ -1402,7 +1472,7 @@ fn cw_get_company<'a>(
         let id = rt::id("id", args.id)?;
         let fields = rt::fields_of(
             args.fields.as_deref(),
-            "id,identifier,name,status/name,phoneNumber,website,addressLine1,city,state,zip,territory/name,defaultContact/name,types",
+            "id,identifier,name,status/name,phoneNumber,website,addressLine1,city,state,zip,territory/name,defaultContact/name,types,_info/lastUpdated",
             "Company",
             &[],
         )?;
@@ -1538,7 +1608,7 @@ fn cw_get_contact<'a>(
         let id = rt::id("id", args.id)?;
         let fields = rt::fields_of(
             args.fields.as_deref(),
-            "id,firstName,lastName,title,company/identifier,company/name,site/name,communicationItems,inactiveFlag",
+            "id,firstName,lastName,title,company/identifier,company/name,site/name,communicationItems,inactiveFlag,_info/lastUpdated",
             "Contact",
             &[],
         )?;
@@ -1676,7 +1746,7 @@ fn cw_get_configuration<'a>(
         let id = rt::id("id", args.id)?;
         let fields = rt::fields_of(
             args.fields.as_deref(),
-            "id,name,type/name,status/name,company/identifier,contact/name,serialNumber,modelNumber,manufacturer/name,ipAddress,macAddress,osType,osInfo,warrantyExpirationDate,notes",
+            "id,name,type/name,status/name,company/identifier,contact/name,serialNumber,modelNumber,manufacturer/name,ipAddress,macAddress,osType,osInfo,warrantyExpirationDate,notes,_info/lastUpdated",
             "Company.Configuration",
             &[],
         )?;
@@ -1814,7 +1884,7 @@ fn cw_get_opportunity<'a>(
         let id = rt::id("id", args.id)?;
         let fields = rt::fields_of(
             args.fields.as_deref(),
-            "id,name,company/identifier,contact/name,status/name,stage/name,probability/name,primarySalesRep/identifier,expectedCloseDate,notes",
+            "id,name,company/identifier,contact/name,status/name,stage/name,probability/name,primarySalesRep/identifier,expectedCloseDate,notes,_info/lastUpdated",
             "Opportunity",
             &[],
         )?;
@@ -1951,7 +2021,7 @@ fn cw_get_activity<'a>(
         let id = rt::id("id", args.id)?;
         let fields = rt::fields_of(
             args.fields.as_deref(),
-            "id,name,type/name,status/name,company/identifier,contact/name,assignTo/identifier,dateStart,dateEnd,notes",
+            "id,name,type/name,status/name,company/identifier,contact/name,assignTo/identifier,dateStart,dateEnd,notes,_info/lastUpdated",
             "Activity",
             &[],
         )?;
@@ -2084,7 +2154,7 @@ fn cw_get_agreement<'a>(
         let id = rt::id("id", args.id)?;
         let fields = rt::fields_of(
             args.fields.as_deref(),
-            "id,name,type/name,company/identifier,contact/name,agreementStatus,startDate,endDate,billAmount,billingCycle/name,internalNotes",
+            "id,name,type/name,company/identifier,contact/name,agreementStatus,startDate,endDate,billAmount,billingCycle/name,internalNotes,_info/lastUpdated",
             "Agreement",
             &[],
         )?;
@@ -2222,7 +2292,7 @@ fn cw_get_invoice<'a>(
         let id = rt::id("id", args.id)?;
         let fields = rt::fields_of(
             args.fields.as_deref(),
-            "id,invoiceNumber,company/identifier,billToCompany/name,date,dueDate,subtotal,salesTax,total,balance,status/name,agreement/name",
+            "id,invoiceNumber,company/identifier,billToCompany/name,date,dueDate,subtotal,salesTax,total,balance,status/name,agreement/name,_info/lastUpdated",
             "Invoice",
             &[],
         )?;
@@ -2355,7 +2425,7 @@ fn cw_get_project<'a>(
         let id = rt::id("id", args.id)?;
         let fields = rt::fields_of(
             args.fields.as_deref(),
-            "id,name,company/identifier,contact/name,status/name,manager/identifier,board/name,estimatedStart,estimatedEnd,budgetHours,actualHours,percentComplete,description",
+            "id,name,company/identifier,contact/name,status/name,manager/identifier,board/name,estimatedStart,estimatedEnd,budgetHours,actualHours,percentComplete,description,_info/lastUpdated",
             "Project",
             &[],
         )?;
@@ -2488,7 +2558,7 @@ fn cw_get_project_ticket<'a>(
         let id = rt::id("id", args.id)?;
         let mut fields = rt::fields_of(
             args.fields.as_deref(),
-            "id,summary,project/name,phase/name,status/name,company/identifier,contact/name,budgetHours,actualHours,closedFlag",
+            "id,summary,project/name,phase/name,status/name,company/identifier,contact/name,budgetHours,actualHours,closedFlag,_info/lastUpdated",
             "ProjectTicket",
             &["description"],
         )?;
@@ -2666,7 +2736,7 @@ fn cw_get_member<'a>(
         let id = rt::id("id", args.id)?;
         let fields = rt::fields_of(
             args.fields.as_deref(),
-            "id,identifier,firstName,lastName,title,officeEmail,officePhone,defaultDepartment/name,inactiveFlag",
+            "id,identifier,firstName,lastName,title,officeEmail,officePhone,defaultDepartment/name,inactiveFlag,_info/lastUpdated",
             "Member",
             &[],
         )?;
@@ -2808,7 +2878,7 @@ fn cw_get_schedule_entry<'a>(
         let id = rt::id("id", args.id)?;
         let fields = rt::fields_of(
             args.fields.as_deref(),
-            "id,name,member/identifier,type/identifier,objectId,dateStart,dateEnd,hours,status/name,where/name",
+            "id,name,member/identifier,type/identifier,objectId,dateStart,dateEnd,hours,status/name,where/name,_info/lastUpdated",
             "ScheduleEntry",
             &[],
         )?;
