@@ -77,6 +77,21 @@ struct Cli {
     #[arg(long, global = true, env = "MCP_OUTPUT_SCHEMAS", num_args = 0..=1, require_equals = true,
           default_missing_value = "true", value_parser = BoolishValueParser::new(), value_name = "BOOL")]
     output_schemas: Option<bool>,
+    /// Show secrets pasted into records (passwords, API keys, private keys,
+    /// one-time codes) instead of masking them as [hidden].
+    #[arg(long, global = true, env = "CW_SHOW_SECRETS", num_args = 0..=1, require_equals = true,
+          default_missing_value = "true", value_parser = BoolishValueParser::new(), value_name = "BOOL")]
+    show_secrets: Option<bool>,
+    /// Limit every session to these companies, by identifier, comma-separated:
+    /// reads outside them return nothing, writes outside them are refused.
+    #[arg(
+        long,
+        global = true,
+        env = "CW_COMPANIES",
+        value_delimiter = ',',
+        value_name = "LIST"
+    )]
+    companies: Option<Vec<String>>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -373,6 +388,7 @@ async fn serve_http(cli: &Cli, file: Option<&ConfigFile>, args: &ServeArgs) -> R
             tokens_viewer: env("MCP_TOKENS_VIEWER"),
             tokens_editor: env("MCP_TOKENS_EDITOR"),
             tokens_admin: env("MCP_TOKENS_ADMIN"),
+            token_companies: env("MCP_TOKEN_COMPANIES"),
         },
     )
     .map_err(usage)?;
@@ -408,7 +424,10 @@ fn inventory(cli: &Cli, file: Option<&ConfigFile>) -> Result<Inventory, Failure>
         saved_queries_db: cli.saved_queries_db.clone(),
         max_result_tokens: cli.max_result_tokens,
         output_schemas: cli.output_schemas,
+        show_secrets: cli.show_secrets,
+        companies: cli.companies.clone(),
     });
+    connectwise_mcp::tool::text::show_secrets(gate.show_secrets);
     // The demo must not write into the user's real saved queries.
     let gate = match (cli.demo, &gate.saved_queries_db) {
         (true, None) => Gate {

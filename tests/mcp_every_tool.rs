@@ -12,7 +12,7 @@ mod support;
 use connectwise_mcp::sim::Simulator;
 use connectwise_mcp::toolsets::curated;
 use serde_json::{Value, json};
-use support::mcp::{at_path, call, connect, json_of, list_tools, records, text};
+use support::mcp::{at_path, call, connect, json_of, list_tools, records, text, unwrapped};
 use support::sim::{sim_env, start_sim};
 
 /// What a happy result must show, given the simulator after the call.
@@ -106,7 +106,7 @@ fn is_record(collection: &'static str, id: i64) -> impl Fn(&Value, &Simulator) {
             if value.is_string() || value.is_number() || value.is_boolean() {
                 assert_eq!(
                     at_path(&stored, key),
-                    value,
+                    &unwrapped(value),
                     "{key} differs from the simulator's record"
                 );
             }

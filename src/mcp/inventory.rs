@@ -23,6 +23,7 @@
 //! `[server]` section of the deployment's config file, else the default
 //! (read-only, default toolsets): see [`Gate::from_file`] and [`Gate::or`].
 
+use crate::client::Pin;
 use crate::settings::ConfigFile;
 use crate::tool::{Access, AnswerCap, Tier, ToolDef};
 use serde::Deserialize;
@@ -61,6 +62,14 @@ pub struct Gate {
     /// text only (a model is not sent the same data twice).
     #[serde(default)]
     pub output_schemas: bool,
+    /// Secrets pasted into records (passwords, keys, one-time codes) are
+    /// shown as they are; off, answers mask them (`crate::tool::text`).
+    #[serde(default)]
+    pub show_secrets: bool,
+    /// The companies every session is limited to, by identifier; `None`: all.
+    /// Over HTTP a token may be limited further (`[http.companies]`).
+    #[serde(default)]
+    pub companies: Option<Vec<String>>,
 }
 
 /// Settings given on the command line or in the environment: each one that
@@ -75,6 +84,8 @@ pub struct GateOverrides {
     pub saved_queries_db: Option<std::path::PathBuf>,
     pub max_result_tokens: Option<usize>,
     pub output_schemas: Option<bool>,
+    pub show_secrets: Option<bool>,
+    pub companies: Option<Vec<String>>,
 }
 
 impl Gate {
@@ -102,6 +113,8 @@ impl Gate {
             saved_queries_db: over.saved_queries_db.or(self.saved_queries_db),
             max_result_tokens: over.max_result_tokens.or(self.max_result_tokens),
             output_schemas: over.output_schemas.unwrap_or(self.output_schemas),
+            show_secrets: over.show_secrets.unwrap_or(self.show_secrets),
+            companies: over.companies.or(self.companies),
         }
     }
 
@@ -116,6 +129,18 @@ impl Gate {
                 AnswerCap::RANGE.end()
             )),
         }
+    }
+
+    /// The companies every session is limited to, checked: a list that is
+    /// given must name one.
+    pub fn pin(&self) -> Result<Option<Pin>, String> {
+        self.companies
+            .as_ref()
+            .map(|list| {
+                Pin::new(list)
+                    .map_err(|e| format!("companies (--companies / CW_COMPANIES / [server] companies): {e}"))
+            })
+            .transpose()
     }
 
     /// What this gate allows; a refusal names the switch that would allow it.
@@ -171,6 +196,7 @@ impl Inventory {
     /// role): a tool is enabled only when `access` allows its tier.
     pub fn narrowed(all: &'static [ToolDef], gate: Gate, access: Access) -> Result<Inventory, String> {
         gate.answer_cap()?;
+        gate.pin()?;
         let known = toolsets_of(all);
         let mut toolsets: Vec<&'static str> = Vec::new();
         let requested: Vec<String> = match (&gate.toolsets, &gate.tools) {

@@ -17,12 +17,16 @@
 //! - [`body`]: request bodies and JSON Patch lists assembled from arguments.
 //! - [`call`]: one call of any spec operation, checked (access, path, query,
 //!   body), sent and shaped: the one path of every raw call.
+//! - [`text`]: customer text kept in its place in every record an answer
+//!   carries: invisible characters stripped, HTML reduced, wrapped as `«…»`,
+//!   pasted secrets masked.
 
 pub mod args;
 pub mod body;
 pub mod call;
 pub mod list;
 pub mod table;
+pub mod text;
 
 pub use crate::catalog::Tier;
 use crate::client::{ApiError, ConnectWise};
