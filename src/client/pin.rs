@@ -296,7 +296,7 @@ async fn exists(transport: &Transport, collection: &str, filter: &Expr) -> Resul
 fn body_of(request: &reqwest::Request) -> Result<Option<Value>, String> {
     match request.body().and_then(|b| b.as_bytes()) {
         None => Ok(None),
-        Some(bytes) if bytes.is_empty() => Ok(None),
+        Some([]) => Ok(None),
         Some(bytes) => serde_json::from_slice(bytes)
             .map(Some)
             .map_err(|_| "the body is not JSON, so its company cannot be checked".to_owned()),

@@ -63,19 +63,7 @@ pub fn guard_record(record: &mut Value) {
 
 fn guard_with(record: &mut Value, mask: bool) {
     match record {
-        Value::Object(map) => {
-            for (key, value) in map.iter_mut() {
-                match value {
-                    Value::String(s) if CUSTOMER_TEXT.contains(&key.as_str()) && !s.is_empty() => {
-                        *s = wrap(&customer_text(s, mask));
-                    }
-                    Value::String(s) if mask && secret_named(key) && !s.is_empty() => {
-                        *s = HIDDEN.to_owned();
-                    }
-                    other => guard_nested(other, mask),
-                }
-            }
-        }
+        Value::Object(map) => guard_fields(map, mask, true),
         other => guard_nested(other, mask),
     }
 }
@@ -87,15 +75,29 @@ fn guard_nested(value: &mut Value, mask: bool) {
     match value {
         Value::String(s) => *s = plain_text(s, mask),
         Value::Array(items) => items.iter_mut().for_each(|v| guard_with(v, mask)),
-        Value::Object(map) => {
-            for (key, inner) in map.iter_mut() {
-                match inner {
-                    Value::String(s) if mask && secret_named(key) && !s.is_empty() => *s = HIDDEN.to_owned(),
-                    other => guard_nested(other, mask),
-                }
-            }
-        }
+        Value::Object(map) => guard_fields(map, mask, false),
         _ => {}
+    }
+}
+
+/// The fields of one object: customer text wrapped when `top` (a record's
+/// own fields), secrets masked by the field's name, or by the caption of a
+/// custom field or configuration question that asks for one
+/// (`{"caption": "Admin password", "value": "…"}`).
+fn guard_fields(map: &mut serde_json::Map<String, Value>, mask: bool, top: bool) {
+    let labelled_secret = ["caption", "question"]
+        .iter()
+        .any(|k| map.get(*k).and_then(Value::as_str).is_some_and(secret_named));
+    for (key, value) in map.iter_mut() {
+        let secret = secret_named(key) || (labelled_secret && matches!(key.as_str(), "value" | "answer"));
+        match value {
+            Value::String(s) if s.is_empty() => {}
+            Value::String(s) if mask && secret => *s = HIDDEN.to_owned(),
+            Value::String(s) if top && CUSTOMER_TEXT.contains(&key.as_str()) => {
+                *s = wrap(&customer_text(s, mask));
+            }
+            other => guard_nested(other, mask),
+        }
     }
 }
 
@@ -126,6 +128,7 @@ pub fn wrap(text: &str) -> String {
 fn secret_named(key: &str) -> bool {
     let key = key.to_ascii_lowercase();
     key.contains("password")
+        || key.contains("passcode")
         || key.contains("secret")
         || key.ends_with("privatekey")
         || key.ends_with("apikey")
@@ -358,6 +361,7 @@ mod tests {
             "company": {"identifier": "ACME", "name": "ACME «Corp»"},
             "contact": {"name": "Ann"},
             "portalPassword": "letmein",
+            "customFields": [{"caption": "Admin Password", "value": "hunter2"}, {"caption": "Rack", "value": "B2"}],
             "text": "<p>Hi,<br>password: x1</p>",
             "notes": "",
         });
@@ -370,6 +374,7 @@ mod tests {
                 "company": {"identifier": "ACME", "name": "ACME «Corp»"},
                 "contact": {"name": "Ann"},
                 "portalPassword": "[hidden]",
+                "customFields": [{"caption": "Admin Password", "value": "[hidden]"}, {"caption": "Rack", "value": "B2"}],
                 "text": "«Hi,\npassword: [hidden]»",
                 "notes": "",
             })
