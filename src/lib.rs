@@ -21,14 +21,16 @@
 //!      ([`catalog::template`]), a caller's path matched to a template
 //!      ([`catalog::path`]), endpoint search and description.
 //!    - [`client`]: the typed client progenitor generates from the spec, its
-//!      transport (auth, headers, host guard, retries), errors, and the one
+//!      transport (auth, headers, host guard, retries, a caller's company
+//!      limit, [`client::pin`]), errors, and the one
 //!      place answers are decoded, tolerant of any shape ([`client::read`]).
 //!    - [`store`]: the local SQLite store (saved queries).
 //!    - [`settings`]: the config file, read once into its sections.
 //! 2. **The tool kernel**, [`tool`]: what a tool is ([`tool::ToolDef`]), what
 //!    it gets ([`tool::Context`], [`tool::Access`]), how it fails, and what
 //!    every tool shares (arguments, list shaping, bodies, one checked raw
-//!    call of any operation).
+//!    call of any operation, customer text kept in its place in every
+//!    answer, [`tool::text`]).
 //! 3. **Toolsets**, [`toolsets`]: the curated tools generated from
 //!    `spec/tools.toml`, the `api` toolset (search, describe, call any
 //!    operation, extra operations) and saved queries. Each depends on the

@@ -83,6 +83,21 @@ struct Cli {
     #[arg(long, global = true, env = "CW_CONFIRM_WRITES", num_args = 0..=1, require_equals = true,
           default_missing_value = "true", value_parser = BoolishValueParser::new(), value_name = "BOOL")]
     confirm_writes: Option<bool>,
+    /// Show secrets pasted into records (passwords, API keys, private keys,
+    /// one-time codes) instead of masking them as [hidden].
+    #[arg(long, global = true, env = "CW_SHOW_SECRETS", num_args = 0..=1, require_equals = true,
+          default_missing_value = "true", value_parser = BoolishValueParser::new(), value_name = "BOOL")]
+    show_secrets: Option<bool>,
+    /// Limit every session to these companies, by identifier, comma-separated:
+    /// reads outside them return nothing, writes outside them are refused.
+    #[arg(
+        long,
+        global = true,
+        env = "CW_COMPANIES",
+        value_delimiter = ',',
+        value_name = "LIST"
+    )]
+    companies: Option<Vec<String>>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -388,6 +403,7 @@ async fn serve_http(cli: &Cli, file: Option<&ConfigFile>, args: &ServeArgs) -> R
             tokens_viewer: env("MCP_TOKENS_VIEWER"),
             tokens_editor: env("MCP_TOKENS_EDITOR"),
             tokens_admin: env("MCP_TOKENS_ADMIN"),
+            token_companies: env("MCP_TOKEN_COMPANIES"),
         },
     )
     .map_err(usage)?;
@@ -425,7 +441,10 @@ fn inventory(cli: &Cli, file: Option<&ConfigFile>) -> Result<Inventory, Failure>
         max_result_tokens: cli.max_result_tokens,
         output_schemas: cli.output_schemas,
         confirm_writes: cli.confirm_writes,
+        show_secrets: cli.show_secrets,
+        companies: cli.companies.clone(),
     });
+    connectwise_mcp::tool::text::show_secrets(gate.show_secrets);
     // The demo must not write into the user's real saved queries.
     let gate = match (cli.demo, &gate.saved_queries_db) {
         (true, None) => Gate {

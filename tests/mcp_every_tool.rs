@@ -12,7 +12,7 @@ mod support;
 use connectwise_mcp::sim::Simulator;
 use connectwise_mcp::toolsets::curated;
 use serde_json::{Value, json};
-use support::mcp::{at_path, call, connect, json_of, list_tools, records, text};
+use support::mcp::{at_path, call, connect, json_of, list_tools, records, text, unwrapped};
 use support::sim::{sim_env, start_sim};
 
 /// What a happy result must show, given the simulator after the call.
@@ -103,10 +103,15 @@ fn is_record(collection: &'static str, id: i64) -> impl Fn(&Value, &Simulator) {
             if key == "description" && collection.ends_with("/tickets") {
                 continue;
             }
+            // A secret pasted into the text is masked in answers
+            // (tests/mcp_customer_text.rs checks how).
+            if value.as_str().is_some_and(|s| s.contains("[hidden]")) {
+                continue;
+            }
             if value.is_string() || value.is_number() || value.is_boolean() {
                 assert_eq!(
                     at_path(&stored, key),
-                    value,
+                    &unwrapped(value),
                     "{key} differs from the simulator's record"
                 );
             }
@@ -396,8 +401,8 @@ fn cases(sim: &Simulator, ticket: i64, me: &str) -> Vec<Case> {
                     .filter(|n| n["detailDescriptionFlag"] == true)
                     .min_by_key(|n| n["id"].as_i64());
                 assert_eq!(
-                    r.get("description"),
-                    first_detail.as_ref().map(|n| &n["text"]),
+                    r.get("description").map(unwrapped),
+                    first_detail.as_ref().map(|n| n["text"].clone()),
                     "{r}"
                 );
             },

@@ -7,7 +7,7 @@
 mod support;
 
 use serde_json::json;
-use support::mcp::{call, connect, json_of, records, text};
+use support::mcp::{call, connect, json_of, records, text, unwrapped};
 use support::sim::{sim_env, start_sim};
 
 #[tokio::test]
@@ -158,7 +158,8 @@ async fn a_new_tickets_description_is_shown_when_it_is_read_back() {
     // Read back: the description is there; with the notes, it is the
     // oldest detail note (and not sent twice).
     let ticket = json_of(&call(&client, "cw_get_ticket", json!({"id": id})).await.unwrap());
-    assert_eq!(ticket["description"], text_of_call, "{ticket}");
+    // Customer text comes wrapped as «…» (the server instructions say so).
+    assert_eq!(unwrapped(&ticket["description"]), text_of_call, "{ticket}");
     assert!(ticket.get("initialDescription").is_none());
     let with_notes = json_of(
         &call(&client, "cw_get_ticket", json!({"id": id, "include_notes": true}))
@@ -167,7 +168,7 @@ async fn a_new_tickets_description_is_shown_when_it_is_read_back() {
     );
     assert!(with_notes.get("description").is_none(), "{with_notes}");
     let notes = records(&with_notes["notes"]);
-    assert_eq!(notes[0]["text"], text_of_call, "{with_notes}");
+    assert_eq!(unwrapped(&notes[0]["text"]), text_of_call, "{with_notes}");
     assert_eq!(notes[0]["detailDescriptionFlag"], true);
     // Asked for by name among the caller's own fields; left out when not named.
     let named = json_of(
@@ -179,8 +180,8 @@ async fn a_new_tickets_description_is_shown_when_it_is_read_back() {
         .await
         .unwrap(),
     );
-    assert_eq!(named["summary"], "Scanner offline");
-    assert_eq!(named["description"], text_of_call);
+    assert_eq!(unwrapped(&named["summary"]), "Scanner offline");
+    assert_eq!(unwrapped(&named["description"]), text_of_call);
     let without = json_of(
         &call(&client, "cw_get_ticket", json!({"id": id, "fields": "summary"}))
             .await

@@ -1,5 +1,5 @@
 //! Plugs the [`Transport`] into the generated client: every generated call
-//! passes through `pre` (host guard, headers) and `exec` (retries, and the
+//! passes through `pre` (host guard, headers, the company limit) and `exec` (retries, and the
 //! answer's bytes kept for [`read`](super::read) when a read waits for them).
 
 use super::generated::Client;
@@ -8,7 +8,8 @@ use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
 
 impl ClientHooks<Transport> for Client {
     async fn pre<E>(&self, request: &mut reqwest::Request, _info: &OperationInfo) -> Result<(), Error<E>> {
-        self.inner().prepare(request).map_err(Error::InvalidRequest)
+        self.inner().prepare(request).map_err(Error::InvalidRequest)?;
+        self.inner().admit(request).await.map_err(Error::InvalidRequest)
     }
 
     async fn exec(

@@ -17,12 +17,14 @@ mod config;
 mod error;
 pub mod generated;
 mod hooks;
+pub mod pin;
 pub mod read;
 mod secret;
 mod transport;
 
 pub use config::{Config, ConfigError, RetryPolicy, Site, Timeouts};
 pub use error::{ApiError, CwError, FieldError, without_field_prefix};
+pub use pin::Pin;
 pub use secret::Secret;
 pub use transport::Transport;
 
@@ -43,6 +45,22 @@ impl ConnectWise {
         let http = transport.http().clone();
         let api = generated::Client::new_with_client(&base, http, transport);
         Ok(Self { api: Arc::new(api) })
+    }
+
+    /// This client limited to `pin`'s companies ([`pin`]): every call made
+    /// through it, generated or raw, is checked. A client already pinned is
+    /// narrowed to the companies both allow.
+    pub fn pinned(&self, pin: Pin) -> ConnectWise {
+        let transport = self.transport();
+        let pin = match transport.pin() {
+            Some(old) => old.narrow(&pin),
+            None => pin,
+        };
+        let transport = transport.pinned(pin);
+        let base = transport.base_url().as_str().trim_end_matches('/').to_owned();
+        let http = transport.http().clone();
+        let api = generated::Client::new_with_client(&base, http, transport);
+        ConnectWise { api: Arc::new(api) }
     }
 
     /// The generated client: one method per ConnectWise operation.

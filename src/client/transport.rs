@@ -3,6 +3,7 @@
 
 use super::config::{Config, ConfigError, RetryPolicy, Timeouts};
 use super::error::ApiError;
+use super::pin::{self, Pin};
 use base64::Engine;
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderName, HeaderValue};
 use reqwest::{Method, Request, Response, StatusCode};
@@ -14,6 +15,8 @@ use std::time::Duration;
 #[derive(Clone)]
 pub struct Transport {
     inner: Arc<Inner>,
+    /// The companies this caller is limited to ([`super::pin`]).
+    pin: Option<Arc<Pin>>,
 }
 
 struct Inner {
@@ -72,7 +75,29 @@ impl Transport {
                 retry: config.retry,
                 timeouts: config.timeouts,
             }),
+            pin: None,
         })
+    }
+
+    /// This transport (same connection pool), limited to `pin`'s companies.
+    pub fn pinned(&self, pin: Pin) -> Transport {
+        Transport {
+            inner: self.inner.clone(),
+            pin: Some(Arc::new(pin)),
+        }
+    }
+
+    pub fn pin(&self) -> Option<&Pin> {
+        self.pin.as_deref()
+    }
+
+    /// Applies the company limit, if any, to a request about to be sent
+    /// ([`pin::admit`]): the one check every generated and raw call passes.
+    pub async fn admit(&self, request: &mut Request) -> Result<(), String> {
+        match &self.pin {
+            Some(p) => pin::admit(self, p, request).await,
+            None => Ok(()),
+        }
     }
 
     /// `https://host/v4_6_release/apis/3.0/`.
@@ -169,6 +194,7 @@ impl Transport {
     /// a 2xx response, or one [`ApiError`].
     pub async fn execute(&self, mut request: Request) -> Result<Response, ApiError> {
         self.prepare(&mut request).map_err(ApiError::Refused)?;
+        self.admit(&mut request).await.map_err(ApiError::Refused)?;
         let response = self
             .send(request)
             .await

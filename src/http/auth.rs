@@ -7,6 +7,7 @@
 //! is kept only as its SHA-256 digest, and a presented token's digest is
 //! compared with every configured one in constant time.
 
+use crate::client::Pin;
 use crate::tool::{Access, Tier};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -74,6 +75,8 @@ pub struct Principal {
     pub role: Role,
     /// Whether a token proved it (false only when no tokens are configured).
     pub authenticated: bool,
+    /// The companies the token is limited to (`[http.companies]`); `None`: all.
+    pub companies: Option<Pin>,
 }
 
 impl Principal {
@@ -83,6 +86,7 @@ impl Principal {
             label: "anonymous".into(),
             role: Role::Admin,
             authenticated: false,
+            companies: None,
         }
     }
 }
@@ -91,6 +95,7 @@ struct Entry {
     label: String,
     role: Role,
     digest: [u8; 32],
+    companies: Option<Pin>,
 }
 
 /// The configured tokens of every role.
@@ -157,7 +162,19 @@ impl Tokens {
             label: label.to_owned(),
             role,
             digest,
+            companies: None,
         });
+        Ok(())
+    }
+
+    /// Limits the token labelled `label` to `pin`'s companies.
+    pub fn limit(&mut self, label: &str, pin: Pin) -> Result<(), String> {
+        let entry = self
+            .entries
+            .iter_mut()
+            .find(|e| e.label == label)
+            .ok_or_else(|| format!("no token is labelled `{label}` (company limits name a token's label)"))?;
+        entry.companies = Some(pin);
         Ok(())
     }
 
@@ -189,6 +206,7 @@ impl Tokens {
                 label: e.label.clone(),
                 role: e.role,
                 authenticated: true,
+                companies: e.companies.clone(),
             })
             .ok_or(AuthError::Invalid)
     }

@@ -200,6 +200,7 @@ mod tests {
             label: "alice".into(),
             role: crate::http::auth::Role::Editor,
             authenticated: true,
+            companies: None,
         };
         let keys = |private: &'static str| {
             MemberKeys::from_headers(&headers(&[

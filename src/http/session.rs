@@ -92,29 +92,43 @@ impl Shared {
         &self.servers[index(role)]
     }
 
-    /// The server a request's session uses.
+    /// The server a request's session uses: the role's, unless the request
+    /// brought its own keys or its token is limited to some companies; then
+    /// one of its own, with a client of those keys, limited.
     pub fn server_for(&self, auth: &RequestAuth) -> Result<CwServer, String> {
         let role = auth.principal.role;
         let principal = auth.principal.label.clone();
-        let Some(keys) = &auth.keys else {
+        let pin = auth.principal.companies.clone();
+        if auth.keys.is_none() && pin.is_none() {
             return Ok(self.role_server(role).acting_as(Caller {
                 principal,
                 member: self.config.member_identifier.clone(),
             }));
+        }
+        let (cw, member_id, member) = match &auth.keys {
+            Some(keys) => {
+                let mut config = self.config.clone();
+                config.public_key = keys.public_key.clone();
+                config.private_key = keys.private_key.clone();
+                config.member_identifier = keys.member_id.clone();
+                let cw = ConnectWise::new(&config).map_err(|e| e.to_string())?;
+                (cw, keys.member_id.clone(), Some(keys.member()))
+            }
+            None => {
+                let server = self.role_server(role).connectwise()?.clone();
+                let member = self.config.member_identifier.clone();
+                (server, member.clone(), member)
+            }
         };
-        let mut config = self.config.clone();
-        config.public_key = keys.public_key.clone();
-        config.private_key = keys.private_key.clone();
-        config.member_identifier = keys.member_id.clone();
-        let cw = ConnectWise::new(&config).map_err(|e| e.to_string())?;
+        let cw = match pin {
+            Some(pin) => cw.pinned(pin),
+            None => cw,
+        };
         let inventory = &self.inventories[index(role)];
-        let ctx = session_context(inventory, cw, keys.member_id.clone(), self.store.clone());
+        let ctx = session_context(inventory, cw, member_id, self.store.clone());
         Ok(CwServer::new(inventory.clone(), ctx)
             .with_audit(self.audit.clone())
-            .acting_as(Caller {
-                principal,
-                member: Some(keys.member()),
-            }))
+            .acting_as(Caller { principal, member }))
     }
 
     pub fn call_timeout(&self) -> Duration {

@@ -14,11 +14,15 @@
 //! viewer = ["alice:sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae"]
 //! editor = ["bob:sha256:…"]
 //! admin  = ["ops:sha256:…"]
+//!
+//! [http.companies]                 # a token limited to some companies
+//! alice = ["ACME", "BETA"]
 //! ```
 
 use super::auth::Role;
 use super::auth::Tokens;
 use super::keys::KeysPolicy;
+use crate::client::Pin;
 use crate::mcp::Audit;
 use crate::settings::ConfigFile;
 use serde::Deserialize;
@@ -56,6 +60,9 @@ struct HttpSection {
     confirm_writes_roles: Option<Vec<String>>,
     #[serde(default)]
     tokens: TokenLists,
+    /// Token label → the companies (identifiers) its holder is limited to.
+    #[serde(default)]
+    companies: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 /// Settings from the command line and environment; each one present wins
@@ -79,6 +86,8 @@ pub struct HttpOverrides {
     pub tokens_viewer: Option<String>,
     pub tokens_editor: Option<String>,
     pub tokens_admin: Option<String>,
+    /// `MCP_TOKEN_COMPANIES`: `label:ID+ID,label:ID`; replaces `[http.companies]`.
+    pub token_companies: Option<String>,
 }
 
 /// Everything the HTTP server needs besides the tools and ConnectWise.
@@ -146,6 +155,21 @@ impl HttpOptions {
                     }
                 }
             }
+        }
+        let limits: Vec<(String, Vec<String>, String)> = match over.token_companies {
+            Some(text) => parse_token_companies(&text)?
+                .into_iter()
+                .map(|(label, ids)| (label, ids, "MCP_TOKEN_COMPANIES".to_owned()))
+                .collect(),
+            None => section
+                .companies
+                .into_iter()
+                .map(|(label, ids)| (label, ids, "[http.companies]".to_owned()))
+                .collect(),
+        };
+        for (label, ids, source) in limits {
+            let pin = Pin::new(&ids).map_err(|e| format!("{source} `{label}`: {e}"))?;
+            tokens.limit(&label, pin).map_err(|e| format!("{source}: {e}"))?;
         }
         let keys_policy = match over.keys_policy.or(section.keys_policy) {
             Some(text) => KeysPolicy::parse(&text)?,
@@ -215,6 +239,23 @@ impl HttpOptions {
         }
         Ok(())
     }
+}
+
+/// `label:ID+ID,label:ID` (`MCP_TOKEN_COMPANIES`).
+fn parse_token_companies(text: &str) -> Result<Vec<(String, Vec<String>)>, String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(|item| {
+            let (label, ids) = item.split_once(':').ok_or_else(|| {
+                format!("MCP_TOKEN_COMPANIES: `{item}` is not `label:COMPANY+COMPANY` (e.g. alice:ACME+BETA)")
+            })?;
+            Ok((
+                label.trim().to_owned(),
+                ids.split('+').map(|s| s.trim().to_owned()).collect(),
+            ))
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@
 //! `[server]` section of the deployment's config file, else the default
 //! (read-only, default toolsets): see [`Gate::from_file`] and [`Gate::or`].
 
+use crate::client::Pin;
 use crate::settings::ConfigFile;
 use crate::tool::{Access, AnswerCap, Tier, ToolDef};
 use serde::Deserialize;
@@ -65,6 +66,14 @@ pub struct Gate {
     /// call answers with, given back by a second call).
     #[serde(default)]
     pub confirm_writes: bool,
+    /// Secrets pasted into records (passwords, keys, one-time codes) are
+    /// shown as they are; off, answers mask them (`crate::tool::text`).
+    #[serde(default)]
+    pub show_secrets: bool,
+    /// The companies every session is limited to, by identifier; `None`: all.
+    /// Over HTTP a token may be limited further (`[http.companies]`).
+    #[serde(default)]
+    pub companies: Option<Vec<String>>,
 }
 
 /// Settings given on the command line or in the environment: each one that
@@ -80,6 +89,8 @@ pub struct GateOverrides {
     pub max_result_tokens: Option<usize>,
     pub output_schemas: Option<bool>,
     pub confirm_writes: Option<bool>,
+    pub show_secrets: Option<bool>,
+    pub companies: Option<Vec<String>>,
 }
 
 impl Gate {
@@ -108,6 +119,8 @@ impl Gate {
             max_result_tokens: over.max_result_tokens.or(self.max_result_tokens),
             output_schemas: over.output_schemas.unwrap_or(self.output_schemas),
             confirm_writes: over.confirm_writes.unwrap_or(self.confirm_writes),
+            show_secrets: over.show_secrets.unwrap_or(self.show_secrets),
+            companies: over.companies.or(self.companies),
         }
     }
 
@@ -122,6 +135,18 @@ impl Gate {
                 AnswerCap::RANGE.end()
             )),
         }
+    }
+
+    /// The companies every session is limited to, checked: a list that is
+    /// given must name one.
+    pub fn pin(&self) -> Result<Option<Pin>, String> {
+        self.companies
+            .as_ref()
+            .map(|list| {
+                Pin::new(list)
+                    .map_err(|e| format!("companies (--companies / CW_COMPANIES / [server] companies): {e}"))
+            })
+            .transpose()
     }
 
     /// What this gate allows; a refusal names the switch that would allow it.
@@ -177,6 +202,7 @@ impl Inventory {
     /// role): a tool is enabled only when `access` allows its tier.
     pub fn narrowed(all: &'static [ToolDef], gate: Gate, access: Access) -> Result<Inventory, String> {
         gate.answer_cap()?;
+        gate.pin()?;
         let known = toolsets_of(all);
         let mut toolsets: Vec<&'static str> = Vec::new();
         let requested: Vec<String> = match (&gate.toolsets, &gate.tools) {

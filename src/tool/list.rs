@@ -205,6 +205,7 @@ impl ListQuery {
             if !self.keep_info {
                 drop_info(record);
             }
+            super::text::guard_record(record);
             clip_text(record, LIST_TEXT_CHARS);
         }
         let fields: Vec<&str> = self
@@ -352,6 +353,7 @@ pub fn finish_one(mut value: Value, keep_info: bool, cap: AnswerCap) -> Result<V
             map.insert("_info".into(), json!({ "lastUpdated": last }));
         }
     }
+    super::text::guard_record(&mut value);
     let mut value = flat_record(&value);
     let size = |v: &Value| serde_json::to_string(v).map(|s| s.len()).unwrap_or(0);
     if size(&value) <= cap.bytes() {
@@ -397,7 +399,13 @@ pub fn clip_text(value: &mut Value, max: usize) {
         Value::String(s) if s.chars().count() > max => {
             let total = s.chars().count();
             let keep: String = s.chars().take(max).collect();
-            *s = format!("{keep}…[+{}]", total - max);
+            // Customer text keeps its closing wrapper (`super::text`).
+            let close = if s.starts_with('«') && s.ends_with('»') {
+                "»"
+            } else {
+                ""
+            };
+            *s = format!("{keep}…[+{}]{close}", total - max);
         }
         Value::Object(map) => map.values_mut().for_each(|v| clip_text(v, max)),
         Value::Array(items) => items.iter_mut().for_each(|v| clip_text(v, max)),
@@ -537,9 +545,10 @@ mod tests {
         let out = q
             .finish(json!([{"id": 1, "text": long}]), AnswerCap::DEFAULT)
             .unwrap();
+        // Note text is customer text: it stays wrapped («…») when clipped.
         let text = out["rows"][0][1].as_str().unwrap();
         assert!(
-            text.ends_with(&format!("…[+{}]", long.len() - LIST_TEXT_CHARS)),
+            text.starts_with('«') && text.ends_with(&format!("…[+{}]»", long.len() + 2 - LIST_TEXT_CHARS)),
             "{text}"
         );
         let one = finish_one(
@@ -548,7 +557,7 @@ mod tests {
             AnswerCap { tokens: 2000 },
         )
         .unwrap();
-        assert!(one["text"].as_str().unwrap().ends_with(']'), "{one}");
+        assert!(one["text"].as_str().unwrap().ends_with("]»"), "{one}");
         assert!(AnswerCap::estimate(one.to_string().len()) <= 2000);
     }
 }

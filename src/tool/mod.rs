@@ -20,6 +20,9 @@
 //! - [`write`]: the one path of every write, curated or raw: preview
 //!   (`dry_run`), confirmation, idempotent creates, lost answers looked up,
 //!   the `lastUpdated` guard, and the journal `cw_undo` reverts from.
+//! - [`text`]: customer text kept in its place in every record an answer
+//!   carries: invisible characters stripped, HTML reduced, wrapped as `«…»`,
+//!   pasted secrets masked.
 
 pub mod args;
 pub mod body;
@@ -27,6 +30,7 @@ pub mod call;
 pub mod list;
 pub mod table;
 pub mod write;
+pub mod text;
 
 pub use crate::catalog::Tier;
 use crate::client::{ApiError, ConnectWise};

@@ -310,7 +310,10 @@ fn current_values(request: &WriteRequest, before: &Value) -> Value {
             (f, value)
         })
         .collect();
-    Value::Object(current)
+    // Customer text and pasted secrets are shown as in every other answer.
+    let mut current = Value::Object(current);
+    crate::tool::text::guard_record(&mut current);
+    current
 }
 
 /// The top-level field a JSON Patch path names (`/status/id` → `status`).

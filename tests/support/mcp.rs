@@ -171,6 +171,18 @@ pub fn records(list: &Value) -> Vec<Value> {
         .collect()
 }
 
+/// Customer text as stored: an answer wraps it as `«…»`
+/// (`connectwise_mcp::tool::text`); anything else as it is.
+pub fn unwrapped(value: &Value) -> Value {
+    match value
+        .as_str()
+        .and_then(|s| s.strip_prefix('«')?.strip_suffix('»'))
+    {
+        Some(inner) => Value::String(inner.to_owned()),
+        None => value.clone(),
+    }
+}
+
 /// A record's value at a field path (`company/identifier`), nested or flat.
 pub fn at_path<'a>(record: &'a Value, path: &str) -> &'a Value {
     if let Some(flat) = record.get(path) {

@@ -22,6 +22,7 @@
 mod company;
 mod configuration;
 mod finance;
+pub mod hostile;
 mod names;
 mod project;
 pub(crate) mod reference_data;
@@ -78,6 +79,7 @@ pub fn generate(seed: u64, size: Size) -> SeedData {
     timesheet::schedule(&mut g);
     finance::invoices(&mut g);
     reference_data::lookups(&mut g);
+    hostile::generate(&mut g);
     SeedData { collections: g.out }
 }
 
