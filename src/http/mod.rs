@@ -273,30 +273,51 @@ async fn check_frame(State(max_bytes): State<usize>, request: Request, next: Nex
     }
 }
 
-/// The body, if it is at most `max_bytes`; else the answer to it, with the
-/// `id` if it comes before the limit (the rest is not read).
+/// The body, if it is at most `max_bytes`; else the answer to it, with its
+/// `id`. An oversized body is read to its end without being kept (up to
+/// [`DRAIN_FACTOR`] times the limit), so the client is there for the answer.
 async fn read_frame(mut body: axum::body::Body, max_bytes: usize) -> Result<bytes::Bytes, Verdict> {
     use axum::body::HttpBody;
     let mut kept = Vec::new();
+    let mut oversized: Option<(Outline, usize)> = None;
     loop {
         let next = std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await;
         let data = match next {
-            None => return Ok(kept.into()),
+            None => break,
+            Some(Err(_)) if oversized.is_some() => break,
             Some(Err(_)) => return Err(Verdict::Ignore("the request body could not be read")),
             Some(Ok(frame)) => match frame.into_data() {
                 Ok(data) => data,
                 Err(_) => continue,
             },
         };
-        if kept.len() + data.len() > max_bytes {
-            let mut outline = Outline::default();
-            outline.feed(&kept);
-            outline.feed(&data);
-            return Err(frames::too_large(&outline, max_bytes));
+        match &mut oversized {
+            Some((outline, read)) => {
+                outline.feed(&data);
+                *read += data.len();
+                if *read > max_bytes.saturating_mul(DRAIN_FACTOR) {
+                    break;
+                }
+            }
+            None if kept.len() + data.len() > max_bytes => {
+                let mut outline = Outline::default();
+                outline.feed(&kept);
+                outline.feed(&data);
+                oversized = Some((outline, kept.len() + data.len()));
+                kept = Vec::new();
+            }
+            None => kept.extend_from_slice(&data),
         }
-        kept.extend_from_slice(&data);
+    }
+    match oversized {
+        Some((outline, _)) => Err(frames::too_large(&outline, max_bytes)),
+        None => Ok(kept.into()),
     }
 }
+
+/// How much of an oversized body is read (and dropped) before answering,
+/// in multiples of the limit; past it the connection is closed instead.
+const DRAIN_FACTOR: usize = 16;
 
 fn json_rpc_answer(status: StatusCode, verdict: Verdict) -> Response {
     match verdict {
