@@ -9,6 +9,7 @@ use clap::builder::BoolishValueParser;
 use clap::{Args, Parser, Subcommand};
 use connectwise_mcp::client::{Config, ConnectWise};
 use connectwise_mcp::http::{HttpOptions, HttpOverrides};
+use connectwise_mcp::mcp::frames::DEFAULT_MAX_FRAME_BYTES;
 use connectwise_mcp::mcp::{Audit, CwServer, Gate, GateOverrides, Inventory, registry, serve_stdio_server};
 use connectwise_mcp::settings::ConfigFile;
 use connectwise_mcp::sim::lazy::LazySimulator;
@@ -179,7 +180,7 @@ struct ServeArgs {
     /// Browser origins allowed besides loopback ones, comma-separated (`*`: any).
     #[arg(long, env = "MCP_ALLOWED_ORIGINS", value_delimiter = ',', value_name = "LIST")]
     allowed_origins: Option<Vec<String>>,
-    /// Largest request body in bytes [default: 1048576].
+    /// Largest request body (with --http) or stdio message, in bytes [default: 1048576].
     #[arg(long, env = "MCP_MAX_BODY_BYTES", value_name = "BYTES")]
     max_body_bytes: Option<usize>,
     /// Longest a tool call may take, in seconds [default: 60].
@@ -261,9 +262,13 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 .map_err(usage)?
                 .map(std::sync::Arc::new);
             let (config, _sim) = connection(&cli, file).await?;
-            serve_stdio_server(CwServer::new(inventory, config).with_audit(audit))
-                .await
-                .map_err(failed)
+            let max_frame_bytes = args.max_body_bytes.unwrap_or(DEFAULT_MAX_FRAME_BYTES);
+            serve_stdio_server(
+                CwServer::new(inventory, config).with_audit(audit),
+                max_frame_bytes,
+            )
+            .await
+            .map_err(failed)
         }
         Command::Tools => {
             let inventory = inventory(&cli, file)?;

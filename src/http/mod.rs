@@ -10,6 +10,8 @@
 //! Every route but the probes passes the guard ([`guard`]): `Host` and
 //! `Origin` validation (DNS rebinding), the role token ([`auth`]), the
 //! technician's own keys ([`keys`]) and the session's binding to both.
+//! Then every message POSTed to `/mcp` is checked ([`check_frame`]) before
+//! rmcp reads it.
 
 pub mod auth;
 pub mod keys;
@@ -19,6 +21,7 @@ pub mod settings;
 
 pub use settings::{HttpOptions, HttpOverrides};
 
+use crate::mcp::frames::{self, Outline, Verdict};
 use auth::{AuthError, Principal};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -26,6 +29,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use keys::{Binding, Bindings, KeysPolicy, MemberKeys};
+use rmcp::model::ErrorCode;
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 use serde_json::json;
@@ -34,6 +38,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
+use tower::Layer;
 
 const SESSION_HEADER: &str = "mcp-session-id";
 /// How long `/ready` reuses its last answer.
@@ -64,8 +69,8 @@ pub fn error(status: StatusCode, code: &str, message: impl Into<String>) -> Resp
     response
 }
 
-/// The router: the guarded MCP and OpenAPI routes, the probes, and the
-/// body-size and timeout limits on everything.
+/// The router: the guarded MCP and OpenAPI routes, the probes, the
+/// body-size limit (on `/mcp`, [`check_frame`]'s) and the timeout.
 pub fn router(options: HttpOptions, shared: Shared, shutdown: CancellationToken) -> axum::Router {
     let shared = Arc::new(shared);
     let session_idle = Duration::from_secs(300);
@@ -93,10 +98,17 @@ pub fn router(options: HttpOptions, shared: Shared, shutdown: CancellationToken)
         bindings: Bindings::new(session_idle * 2),
         ready: Mutex::new(None),
     });
-    let guarded = axum::Router::new()
-        .route_service("/mcp", mcp)
+    // `/mcp` reads its own body ([`check_frame`]), to answer in JSON-RPC.
+    let tools = axum::Router::new()
         .route("/openapi.json", get(openapi::document))
         .route("/tools/{name}", post(openapi::call))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(max_body));
+    let guarded = axum::Router::new()
+        .route_service(
+            "/mcp",
+            axum::middleware::from_fn_with_state(max_body, check_frame).layer(mcp),
+        )
+        .merge(tools)
         .layer(axum::middleware::from_fn_with_state(state.clone(), guard));
     axum::Router::new()
         .route("/health", get(health))
@@ -107,7 +119,6 @@ pub fn router(options: HttpOptions, shared: Shared, shutdown: CancellationToken)
             StatusCode::REQUEST_TIMEOUT,
             timeout + Duration::from_secs(5),
         ))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(max_body))
 }
 
 /// Serves until SIGTERM or ctrl-c; then stops accepting, ends the MCP
@@ -234,6 +245,93 @@ async fn ready(State(state): State<Arc<AppState>>) -> Response {
             axum::Json(json!({"ready": false, "error": e})),
         )
             .into_response(),
+    }
+}
+
+/// The message POSTed to `/mcp`, checked as on stdio ([`frames::check`]):
+/// rmcp answers a message it cannot read with a plain-text 415. A bad one
+/// is answered here with a JSON-RPC error: HTTP 200 when it carries the
+/// request's `id` (the client matches it like any answer), 400 when it has
+/// none, 413 when the body is over the limit.
+async fn check_frame(State(max_bytes): State<usize>, request: Request, next: Next) -> Response {
+    if request.method() != Method::POST {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    let verdict = match read_frame(body, max_bytes).await {
+        Ok(bytes) => match frames::check(&bytes, max_bytes) {
+            Verdict::Pass(_) => return next.run(Request::from_parts(parts, bytes.into())).await,
+            other => other,
+        },
+        Err(oversized) => return json_rpc_answer(StatusCode::PAYLOAD_TOO_LARGE, oversized),
+    };
+    match verdict {
+        Verdict::Answer(answer) if !answer["id"].is_null() => {
+            json_rpc_answer(StatusCode::OK, Verdict::Answer(answer))
+        }
+        other => json_rpc_answer(StatusCode::BAD_REQUEST, other),
+    }
+}
+
+/// The body, if it is at most `max_bytes`; else the answer to it, with its
+/// `id`. An oversized body is read to its end without being kept (up to
+/// [`DRAIN_FACTOR`] times the limit), so the client is there for the answer.
+async fn read_frame(mut body: axum::body::Body, max_bytes: usize) -> Result<bytes::Bytes, Verdict> {
+    use axum::body::HttpBody;
+    let mut kept = Vec::new();
+    let mut oversized: Option<(Outline, usize)> = None;
+    loop {
+        let next = std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await;
+        let data = match next {
+            None => break,
+            Some(Err(_)) if oversized.is_some() => break,
+            Some(Err(_)) => return Err(Verdict::Ignore("the request body could not be read")),
+            Some(Ok(frame)) => match frame.into_data() {
+                Ok(data) => data,
+                Err(_) => continue,
+            },
+        };
+        match &mut oversized {
+            Some((outline, read)) => {
+                outline.feed(&data);
+                *read += data.len();
+                if *read > max_bytes.saturating_mul(DRAIN_FACTOR) {
+                    break;
+                }
+            }
+            None if kept.len() + data.len() > max_bytes => {
+                let mut outline = Outline::default();
+                outline.feed(&kept);
+                outline.feed(&data);
+                oversized = Some((outline, kept.len() + data.len()));
+                kept = Vec::new();
+            }
+            None => kept.extend_from_slice(&data),
+        }
+    }
+    match oversized {
+        Some((outline, _)) => Err(frames::too_large(&outline, max_bytes)),
+        None => Ok(kept.into()),
+    }
+}
+
+/// How much of an oversized body is read (and dropped) before answering,
+/// in multiples of the limit; past it the connection is closed instead.
+const DRAIN_FACTOR: usize = 16;
+
+fn json_rpc_answer(status: StatusCode, verdict: Verdict) -> Response {
+    match verdict {
+        Verdict::Answer(answer) => (status, axum::Json(answer)).into_response(),
+        Verdict::Ignore(why) => (
+            status,
+            axum::Json(frames::error_response(
+                serde_json::Value::Null,
+                ErrorCode::INVALID_REQUEST,
+                why,
+            )),
+        )
+            .into_response(),
+        Verdict::Pass(_) => status.into_response(),
     }
 }
 

@@ -31,7 +31,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub const DEFAULT_BIND: &str = "127.0.0.1:3000";
-pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
+/// One frame is one body: the frame limit is the body limit.
+pub const DEFAULT_MAX_BODY_BYTES: usize = crate::mcp::frames::DEFAULT_MAX_FRAME_BYTES;
 pub const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 60;
 
 #[derive(Debug, Default, Deserialize)]

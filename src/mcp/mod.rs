@@ -1,7 +1,8 @@
 //! The MCP layer: composes the toolsets into one [`registry`], decides what
 //! a session sees ([`inventory`]), and serves it with the rmcp handler
 //! ([`server`]), turning outcomes into MCP results ([`results`]) and
-//! writing the [`audit`] log.
+//! writing the [`audit`] log. Every frame is checked ([`frames`]) before rmcp
+//! reads it, on stdio ([`stdio`]) and over HTTP.
 //!
 //! ```no_run
 //! # async fn demo(config: connectwise_mcp::client::Config) -> Result<(), String> {
@@ -12,10 +13,12 @@
 //! ```
 
 pub mod audit;
+pub mod frames;
 pub mod inventory;
 pub mod registry;
 pub mod results;
 pub mod server;
+pub mod stdio;
 
 pub use audit::{Audit, Caller};
 pub use inventory::{DEFAULT_TOOLSETS, Gate, GateOverrides, Inventory, Lookup};

@@ -8,6 +8,7 @@
 //!   the second, which switch enables it.
 
 use super::audit::{Audit, Caller, Entry, Outcome};
+use super::frames::DEFAULT_MAX_FRAME_BYTES;
 use super::inventory::{Inventory, Lookup};
 use super::results::{deliver, error_result, output_schema, success_result, tool_error_result};
 use crate::client::{ApiError, Config, ConnectWise};
@@ -17,7 +18,7 @@ use rmcp::model::{
     PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool, ToolAnnotations,
 };
 use rmcp::service::RequestContext;
-use rmcp::{ErrorData as McpError, RoleServer, ServerHandler, ServiceExt};
+use rmcp::{ErrorData as McpError, RoleServer, ServerHandler};
 use serde_json::{Map, Value, json};
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
@@ -362,21 +363,14 @@ pub fn session_context(
 
 /// Serves one session over stdin/stdout until the client closes it.
 pub async fn serve_stdio(inventory: Inventory, connection: impl Into<Connection>) -> Result<(), String> {
-    serve_stdio_server(CwServer::new(inventory, connection)).await
+    serve_stdio_server(CwServer::new(inventory, connection), DEFAULT_MAX_FRAME_BYTES).await
 }
 
-/// Serves a built server (e.g. with an audit log) over stdin/stdout.
-pub async fn serve_stdio_server(server: CwServer) -> Result<(), String> {
+/// Serves a built server (e.g. with an audit log) over stdin/stdout, every
+/// frame checked first ([`super::stdio`]), none larger than `max_frame_bytes`.
+pub async fn serve_stdio_server(server: CwServer, max_frame_bytes: usize) -> Result<(), String> {
     tracing::info!(tools = server.tools().len(), "serving MCP over stdio");
-    let running = server
-        .serve(rmcp::transport::stdio_pipes())
-        .await
-        .map_err(|e| format!("MCP session did not start: {e}"))?;
-    running
-        .waiting()
-        .await
-        .map_err(|e| format!("MCP session ended abnormally: {e}"))?;
-    Ok(())
+    super::stdio::serve(server, max_frame_bytes).await
 }
 
 /// The MCP tool of a definition: name, title, description, input schema

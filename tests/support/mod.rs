@@ -6,6 +6,7 @@
 //! - [`mcp`]: the binary as an MCP server over stdio, spoken to with an rmcp
 //!   client; tool calls and what their results hold.
 //! - [`http`]: the binary as `serve --http`, with role tokens.
+//! - [`raw`]: the binary over stdio a line at a time, for malformed frames.
 //! - [`sim`]: the simulated tenant in the test process, and requests to it
 //!   as a ConnectWise integration would send them.
 // Each test file uses a part of the library.
@@ -14,4 +15,5 @@
 pub mod bin;
 pub mod http;
 pub mod mcp;
+pub mod raw;
 pub mod sim;
