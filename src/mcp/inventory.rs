@@ -24,13 +24,14 @@
 //! (read-only, default toolsets): see [`Gate::from_file`] and [`Gate::or`].
 
 use crate::settings::ConfigFile;
-use crate::tool::{Access, AnswerCap, Tier, ToolDef};
+use crate::tool::{Access, AnswerCap, RunLimits, Tier, ToolDef};
 use serde::Deserialize;
 
 /// The toolsets a session gets when none are named: what a technician does
 /// every day (tickets, time, and companies with their contacts and
-/// configurations), and `api` to find and call anything else.
-pub const DEFAULT_TOOLSETS: &[&str] = &["tickets", "time", "companies", "api"];
+/// configurations), `api` to find and call anything else, and `code` to
+/// answer a report in one program (it reads unless writes are on).
+pub const DEFAULT_TOOLSETS: &[&str] = &["tickets", "time", "companies", "api", "code"];
 
 /// What a deployment and its command line allow.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -61,6 +62,9 @@ pub struct Gate {
     /// text only (a model is not sent the same data twice).
     #[serde(default)]
     pub output_schemas: bool,
+    /// The limits of a `cw_run` program (`[server.code]`).
+    #[serde(default)]
+    pub code: RunLimits,
 }
 
 /// Settings given on the command line or in the environment: each one that
@@ -102,6 +106,7 @@ impl Gate {
             saved_queries_db: over.saved_queries_db.or(self.saved_queries_db),
             max_result_tokens: over.max_result_tokens.or(self.max_result_tokens),
             output_schemas: over.output_schemas.unwrap_or(self.output_schemas),
+            code: self.code,
         }
     }
 
@@ -171,6 +176,7 @@ impl Inventory {
     /// role): a tool is enabled only when `access` allows its tier.
     pub fn narrowed(all: &'static [ToolDef], gate: Gate, access: Access) -> Result<Inventory, String> {
         gate.answer_cap()?;
+        gate.code.check()?;
         let known = toolsets_of(all);
         let mut toolsets: Vec<&'static str> = Vec::new();
         let requested: Vec<String> = match (&gate.toolsets, &gate.tools) {

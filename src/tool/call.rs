@@ -31,6 +31,24 @@ pub async fn execute(
     body: Option<&Value>,
     cursor: Option<&str>,
 ) -> Result<Value, ToolError> {
+    let (list, value) = send(ctx, target, query, body, cursor).await?;
+    match (list, value) {
+        (Some(list), records @ Value::Array(_)) => list.finish(records, ctx.answer_cap),
+        (_, value) => finish_one(value, false, ctx.answer_cap),
+    }
+}
+
+/// Checks everything and sends the request: the answer as ConnectWise sent
+/// it (decoded, not shaped), with the list query that asked for it. Code
+/// mode (`cw_run`) takes its records from here, through the same checks as
+/// every raw call.
+pub async fn send(
+    ctx: &Context,
+    target: &Resolved,
+    query: Option<&Map<String, Value>>,
+    body: Option<&Value>,
+    cursor: Option<&str>,
+) -> Result<(Option<ListQuery>, Value), ToolError> {
     let op = target.operation;
     check_access(ctx, op)?;
     let (pairs, list) = query_pairs(op, query, cursor)?;
@@ -72,23 +90,22 @@ pub async fn execute(
         .await
         .map_err(|e| ToolError::Api(crate::client::ApiError::Decode(e.to_string())))?;
     if bytes.is_empty() {
-        return Ok(json!({ "ok": true, "status": status }));
+        return Ok((None, json!({ "ok": true, "status": status })));
     }
     if !content_type.is_empty() && !content_type.contains("json") {
-        return Ok(json!({
-            "ok": true,
-            "status": status,
-            "content_type": content_type,
-            "bytes": bytes.len(),
-            "note": "binary content is not shown",
-        }));
+        return Ok((
+            None,
+            json!({
+                "ok": true,
+                "status": status,
+                "content_type": content_type,
+                "bytes": bytes.len(),
+                "note": "binary content is not shown",
+            }),
+        ));
     }
     let expected = op.response_schema.map(|schema| read::Expected { schema });
-    let value = read::decode(&bytes, expected)?;
-    match (list, value) {
-        (Some(list), records @ Value::Array(_)) => list.finish(records, ctx.answer_cap),
-        (_, value) => finish_one(value, false, ctx.answer_cap),
-    }
+    Ok((list, read::decode(&bytes, expected)?))
 }
 
 /// Query string pairs, in order.

@@ -17,15 +17,18 @@
 //! - [`body`]: request bodies and JSON Patch lists assembled from arguments.
 //! - [`call`]: one call of any spec operation, checked (access, path, query,
 //!   body), sent and shaped: the one path of every raw call.
+//! - [`limits`]: what a code-mode program may use.
 
 pub mod args;
 pub mod body;
 pub mod call;
+pub mod limits;
 pub mod list;
 pub mod table;
 
 pub use crate::catalog::Tier;
 use crate::client::{ApiError, ConnectWise};
+pub use limits::RunLimits;
 pub use list::AnswerCap;
 use serde_json::Value;
 use std::future::Future;
@@ -126,6 +129,8 @@ pub struct Context {
     pub tools: &'static [ToolDef],
     /// The most an answer may take, in tokens.
     pub answer_cap: AnswerCap,
+    /// What a `cw_run` program may use.
+    pub run_limits: RunLimits,
 }
 
 impl Context {
@@ -145,7 +150,13 @@ impl Context {
             store,
             tools,
             answer_cap,
+            run_limits: RunLimits::default(),
         }
+    }
+
+    /// This context with `limits` for `cw_run` programs.
+    pub fn with_run_limits(self, run_limits: RunLimits) -> Context {
+        Context { run_limits, ..self }
     }
 
     /// The context a call of `def` runs in: the same, with the store seen
@@ -174,6 +185,10 @@ pub enum ToolError {
     /// ConnectWise (or the way to it) failed.
     #[error(transparent)]
     Api(#[from] ApiError),
+    /// A `cw_run` program failed or hit a limit; the message says where and
+    /// what to change. Requests it made before may have been sent.
+    #[error("the program failed: {0}")]
+    Program(String),
 }
 
 /// The one way to say an argument is wrong.

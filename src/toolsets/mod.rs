@@ -8,7 +8,10 @@
 //! - [`api`]: the whole API: search, describe and call any operation, and
 //!   operations a deployment names as tools of their own (`extra`).
 //! - [`saved`]: saved queries, a named `cw_call` kept in the local store.
+//! - [`code`]: code mode, `cw_run`: a short JavaScript program against the
+//!   whole API, run in a sandboxed engine inside the binary.
 
 pub mod api;
+pub mod code;
 pub mod curated;
 pub mod saved;
