@@ -1,6 +1,7 @@
 //! What code mode costs per report question: the ConnectWise requests one
 //! `cw_run` program makes, its run time (median of 5), and the tokens of
-//! its answer (o200k_base, via tiktoken-rs), on the simulated tenant.
+//! its answer (o200k_base, via tiktoken-rs), on the simulated tenant; and
+//! what `cw_run` adds to the tool list, in tokens.
 //!
 //! `cargo bench --bench code` starts the simulated tenant in this process
 //! and the real binary as a child over MCP stdio, and runs each program of
@@ -50,6 +51,18 @@ async fn run() {
         ],
     ));
     let client = ().serve(TokioChildProcess::new(cmd).expect("spawn")).await.expect("initialize");
+    let tools = client.list_all_tools().await.expect("tools/list");
+    let run_tool = tools
+        .iter()
+        .find(|t| t.name == "cw_run")
+        .expect("cw_run is listed");
+    let list_tokens = |tools: &[&rmcp::model::Tool]| tokens(&serde_json::to_string(tools).expect("JSON"));
+    let all: Vec<&rmcp::model::Tool> = tools.iter().collect();
+    println!(
+        "tool list: {} tokens, of which cw_run {} tokens\n",
+        list_tokens(&all),
+        list_tokens(&[run_tool])
+    );
     let now = connectwise_mcp::sim::seed::now();
     println!("binary: {bin}\n");
     println!("{:<62} {:>8} {:>8} {:>7}", "question", "requests", "ms", "tokens");

@@ -547,3 +547,55 @@ async fn writes_need_the_switch_per_request() {
         "deletes keep their own switch: {delete}"
     );
 }
+
+#[tokio::test]
+async fn search_and_describe_show_the_function_a_program_calls() {
+    let sim = start_sim().await;
+    let client = connect(&[], &sim_env(&sim)).await;
+
+    let hits = json_of(
+        &call(
+            &client,
+            "cw_search_endpoints",
+            json!({"query": "agreements", "limit": 25}),
+        )
+        .await
+        .unwrap(),
+    );
+    let hit = support::mcp::records(&hits)
+        .into_iter()
+        .find(|h| h["operation_id"] == "getFinanceAgreementsById")
+        .unwrap_or_else(|| panic!("a hit for one agreement: {hits}"));
+    let code = hit["code"].as_str().unwrap();
+    assert!(
+        code.starts_with("cw.finance.agreements.get(id: number, opts?: {") && code.ends_with("}): Agreement"),
+        "{code}"
+    );
+
+    let described = json_of(
+        &call(
+            &client,
+            "cw_describe_endpoint",
+            json!({"operation_id": "getServiceTicketsByParentIdNotes"}),
+        )
+        .await
+        .unwrap(),
+    );
+    let code = described["code"].as_str().unwrap();
+    assert!(
+        code.starts_with("cw.service.tickets.notes.list(parentId: number, opts?: {"),
+        "{code}"
+    );
+
+    // The declared call works as declared.
+    let agreement = &sim.records("/finance/agreements")[0];
+    let got = run(
+        &client,
+        &format!(
+            "return cw.finance.agreements.get({}, {{fields: 'name'}}).name;",
+            agreement["id"]
+        ),
+    )
+    .await;
+    assert_eq!(got, agreement["name"]);
+}
