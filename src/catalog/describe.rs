@@ -1,6 +1,6 @@
 //! One operation explained compactly enough for a model: parameters, body
 //! fields (flattened, required marked, max lengths and enums), response
-//! fields, and an example `cw_call`.
+//! fields, an example `cw_call`, and its function in `cw_run`'s `cw` object.
 
 use super::{Method, Operation};
 use crate::spec::validate::{max_length, ref_name, resolve, schema_named};
@@ -46,6 +46,7 @@ pub fn describe(op: &'static Operation, curated_tool: Option<&str>) -> Value {
         );
     }
     out.insert("example".into(), example(op));
+    out.insert("code".into(), json!(super::script::declaration(op)));
     Value::Object(out)
 }
 

@@ -11,6 +11,7 @@
 pub mod browse;
 pub mod describe;
 pub mod path;
+pub mod script;
 pub mod search;
 pub mod template;
 pub mod vocabulary;

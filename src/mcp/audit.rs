@@ -63,7 +63,7 @@ impl Outcome {
             Err(ToolError::InvalidArguments(_)) => Outcome::InvalidArguments,
             // `cw_call` or a saved query asked for more than the session's gate.
             Err(ToolError::NotAllowed(_)) => Outcome::Denied,
-            Err(ToolError::Api(_) | ToolError::Write { .. }) => Outcome::Failed,
+            Err(ToolError::Api(_) | ToolError::Write { .. } | ToolError::Program(_)) => Outcome::Failed,
         }
     }
 }

@@ -25,13 +25,14 @@
 
 use crate::client::Pin;
 use crate::settings::ConfigFile;
-use crate::tool::{Access, AnswerCap, Tier, ToolDef};
+use crate::tool::{Access, AnswerCap, RunLimits, Tier, ToolDef};
 use serde::Deserialize;
 
 /// The toolsets a session gets when none are named: what a technician does
 /// every day (tickets, time, and companies with their contacts and
-/// configurations), and `api` to find and call anything else.
-pub const DEFAULT_TOOLSETS: &[&str] = &["tickets", "time", "companies", "api"];
+/// configurations), `api` to find and call anything else, and `code` to
+/// answer a report in one program (it reads unless writes are on).
+pub const DEFAULT_TOOLSETS: &[&str] = &["tickets", "time", "companies", "api", "code"];
 
 /// What a deployment and its command line allow.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -74,6 +75,9 @@ pub struct Gate {
     /// Over HTTP a token may be limited further (`[http.companies]`).
     #[serde(default)]
     pub companies: Option<Vec<String>>,
+    /// The limits of a `cw_run` program (`[server.code]`).
+    #[serde(default)]
+    pub code: RunLimits,
 }
 
 /// Settings given on the command line or in the environment: each one that
@@ -121,6 +125,7 @@ impl Gate {
             confirm_writes: over.confirm_writes.unwrap_or(self.confirm_writes),
             show_secrets: over.show_secrets.unwrap_or(self.show_secrets),
             companies: over.companies.or(self.companies),
+            code: self.code,
         }
     }
 
@@ -203,6 +208,7 @@ impl Inventory {
     pub fn narrowed(all: &'static [ToolDef], gate: Gate, access: Access) -> Result<Inventory, String> {
         gate.answer_cap()?;
         gate.pin()?;
+        gate.code.check()?;
         let known = toolsets_of(all);
         let mut toolsets: Vec<&'static str> = Vec::new();
         let requested: Vec<String> = match (&gate.toolsets, &gate.tools) {

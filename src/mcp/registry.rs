@@ -4,7 +4,7 @@
 //! inventory ([`super::inventory`]) picks a session's tools from it.
 
 use crate::tool::ToolDef;
-use crate::toolsets::{api, curated, saved, undo};
+use crate::toolsets::{api, code, curated, saved, undo};
 
 /// The registry of a deployment that names `extra_operations`. Unknown
 /// operation ids are an error naming them with close matches.
@@ -16,6 +16,7 @@ pub fn all(extra_operations: &[String]) -> Result<&'static [ToolDef], String> {
     tools.extend_from_slice(api::TOOLS);
     tools.extend_from_slice(saved::TOOLS);
     tools.extend_from_slice(undo::TOOLS);
+    tools.extend_from_slice(code::TOOLS);
     tools.extend(api::extra::tools(extra_operations)?);
     Ok(Box::leak(tools.into_boxed_slice()))
 }

@@ -88,6 +88,10 @@ pub fn tool_error_result(e: &ToolError) -> CallToolResult {
             ),
             json!({"kind": "invalid_arguments", "message": m}),
         ),
+        ToolError::Program(m) => error_result(
+            format!("the program failed: {m}\nFix the program and run it again."),
+            json!({"kind": "program", "message": m}),
+        ),
         ToolError::NotAllowed(m) => error_result(
             format!("not allowed: {m}\nNothing was sent to ConnectWise."),
             json!({"kind": "not_allowed", "message": m}),

@@ -359,6 +359,7 @@ pub fn session_context(
         inventory.all(),
         inventory.gate().answer_cap().unwrap_or_default(),
     )
+    .with_run_limits(inventory.gate().code)
 }
 
 /// Serves one session over stdin/stdout until the client closes it.

@@ -75,7 +75,7 @@ pub async fn execute(
 
 /// [`execute`] for the tool `tool`, whose writes take `options` (preview,
 /// confirmation token, idempotency key, `lastUpdated`): a write goes on to
-/// the write path ([`write::send`]), a read is sent here.
+/// the write path ([`write::send`]), a read is sent here and shaped.
 pub async fn execute_as(
     ctx: &Context,
     tool: &str,
@@ -85,6 +85,50 @@ pub async fn execute_as(
     body: Option<&Value>,
     cursor: Option<&str>,
 ) -> Result<Value, ToolError> {
+    match send_as(ctx, tool, options, target, query, body, cursor).await? {
+        Sent::Written(value) => Ok(value),
+        Sent::Read(list, answer) => shape(ctx, target.operation, answer, list),
+    }
+}
+
+/// Checks everything and sends the request, the answer of a read as
+/// ConnectWise sent it (decoded, not shaped) with the list query that asked
+/// for it. Code mode (`cw_run`) takes its records from here, through the
+/// same checks as every raw call; its writes take the write path with its
+/// defaults (journaled, confirmed where the deployment says so).
+pub async fn send(
+    ctx: &Context,
+    target: &Resolved,
+    query: Option<&Map<String, Value>>,
+    body: Option<&Value>,
+    cursor: Option<&str>,
+) -> Result<(Option<ListQuery>, Value), ToolError> {
+    let options = WriteOptions::default();
+    match send_as(ctx, "cw_run", &options, target, query, body, cursor).await? {
+        Sent::Written(value) => Ok((None, value)),
+        Sent::Read(list, answer) => match decode(target.operation, &answer)? {
+            Some(value) => Ok((list, value)),
+            None => Ok((None, unshown(&answer))),
+        },
+    }
+}
+
+/// What a checked call came to: a write's answer from the write path, or a
+/// read's answer still to be shaped.
+enum Sent {
+    Written(Value),
+    Read(Option<ListQuery>, Answer),
+}
+
+async fn send_as(
+    ctx: &Context,
+    tool: &str,
+    options: &WriteOptions,
+    target: &Resolved,
+    query: Option<&Map<String, Value>>,
+    body: Option<&Value>,
+    cursor: Option<&str>,
+) -> Result<Sent, ToolError> {
     let op = target.operation;
     check_access(ctx, op)?;
     let Prepared { pairs, list, body } = prepare(target, query, body, cursor)?;
@@ -96,11 +140,11 @@ pub async fn execute_as(
             query: pairs,
             body: body.cloned(),
         };
-        return write::send(ctx, request, options).await;
+        return Ok(Sent::Written(write::send(ctx, request, options).await?));
     }
     let request = request_for(ctx, op.method, &target.path, &pairs, body)?;
     let answer = read_answer(ctx.cw.transport().execute(request).await?).await?;
-    shape(ctx, op, answer, list)
+    Ok(Sent::Read(list, answer))
 }
 
 /// What ConnectWise answered: status, content type and the bytes.
@@ -176,20 +220,25 @@ pub fn decode(op: &Operation, answer: &Answer) -> Result<Option<Value>, ToolErro
     Ok(Some(read::decode(&answer.bytes, expected)?))
 }
 
+/// An answer that is empty or not JSON, said in words.
+fn unshown(answer: &Answer) -> Value {
+    if answer.bytes.is_empty() {
+        return json!({ "ok": true, "status": answer.status });
+    }
+    json!({
+        "ok": true,
+        "status": answer.status,
+        "content_type": answer.content_type,
+        "bytes": answer.bytes.len(),
+        "note": "binary content is not shown",
+    })
+}
+
 /// The answer shaped like a curated tool's: a list paged and capped, one
 /// record flattened, an empty or binary answer said in words.
 fn shape(ctx: &Context, op: &Operation, answer: Answer, list: Option<ListQuery>) -> Result<Value, ToolError> {
     let Some(value) = decode(op, &answer)? else {
-        if answer.bytes.is_empty() {
-            return Ok(json!({ "ok": true, "status": answer.status }));
-        }
-        return Ok(json!({
-            "ok": true,
-            "status": answer.status,
-            "content_type": answer.content_type,
-            "bytes": answer.bytes.len(),
-            "note": "binary content is not shown",
-        }));
+        return Ok(unshown(&answer));
     };
     match (list, value) {
         (Some(list), records @ Value::Array(_)) => list.finish(records, ctx.answer_cap),

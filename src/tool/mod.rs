@@ -23,10 +23,12 @@
 //! - [`text`]: customer text kept in its place in every record an answer
 //!   carries: invisible characters stripped, HTML reduced, wrapped as `«…»`,
 //!   pasted secrets masked.
+//! - [`limits`]: what a code-mode program may use.
 
 pub mod args;
 pub mod body;
 pub mod call;
+pub mod limits;
 pub mod list;
 pub mod table;
 pub mod write;
@@ -34,6 +36,7 @@ pub mod text;
 
 pub use crate::catalog::Tier;
 use crate::client::{ApiError, ConnectWise};
+pub use limits::RunLimits;
 pub use list::AnswerCap;
 use serde_json::Value;
 use std::future::Future;
@@ -155,6 +158,8 @@ pub struct Context {
     pub caller: std::sync::Arc<str>,
     /// The MCP session, which a confirmation token is bound to.
     pub session: std::sync::Arc<str>,
+    /// What a `cw_run` program may use.
+    pub run_limits: RunLimits,
 }
 
 impl Context {
@@ -176,7 +181,13 @@ impl Context {
             answer_cap,
             caller: std::sync::Arc::from(""),
             session: std::sync::Arc::from(""),
+            run_limits: RunLimits::default(),
         }
+    }
+
+    /// This context with `limits` for `cw_run` programs.
+    pub fn with_run_limits(self, run_limits: RunLimits) -> Context {
+        Context { run_limits, ..self }
     }
 
     /// The context a call of `def` runs in, in `session`: the same, with
@@ -218,6 +229,10 @@ pub enum ToolError {
     /// structured form (`kind`, `written`, the record…).
     #[error("{message}")]
     Write { message: String, detail: Value },
+    /// A `cw_run` program failed or hit a limit; the message says where and
+    /// what to change. Requests it made before may have been sent.
+    #[error("the program failed: {0}")]
+    Program(String),
 }
 
 /// The one way to say an argument is wrong.

@@ -9,8 +9,11 @@
 //!   operations a deployment names as tools of their own (`extra`).
 //! - [`saved`]: saved queries, a named `cw_call` kept in the local store.
 //! - [`undo`]: `cw_undo`, the caller's recent writes and their revert.
+//! - [`code`]: code mode, `cw_run`: a short JavaScript program against the
+//!   whole API, run in a sandboxed engine inside the binary.
 
 pub mod api;
+pub mod code;
 pub mod curated;
 pub mod saved;
 pub mod undo;

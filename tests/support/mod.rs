@@ -7,12 +7,14 @@
 //!   client; tool calls and what their results hold.
 //! - [`http`]: the binary as `serve --http`, with role tokens.
 //! - [`raw`]: the binary over stdio a line at a time, for malformed frames.
+//! - [`code_tasks`]: report questions and the `cw_run` programs that answer them.
 //! - [`sim`]: the simulated tenant in the test process, and requests to it
 //!   as a ConnectWise integration would send them.
 // Each test file uses a part of the library.
 #![allow(dead_code)]
 
 pub mod bin;
+pub mod code_tasks;
 pub mod http;
 pub mod mcp;
 pub mod raw;

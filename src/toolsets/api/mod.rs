@@ -92,6 +92,7 @@ fn search_hits(ctx: &Context, query: &str, module: Option<&'static str>, limit: 
                 "path": op.path,
                 "summary": op.summary,
                 "tier": op.tier.as_str(),
+                "code": catalog::script::declaration(op),
             });
             if let Some(tool) = crate::tool::wrapping(ctx.tools, op.id) {
                 hit["curated_tool"] = json!(tool);
@@ -104,13 +105,14 @@ fn search_hits(ctx: &Context, query: &str, module: Option<&'static str>, limit: 
 }
 
 /// The columns of a search hit.
-const HIT_COLUMNS: [&str; 6] = [
+const HIT_COLUMNS: [&str; 7] = [
     "operation_id",
     "method",
     "path",
     "summary",
     "tier",
     "curated_tool",
+    "code",
 ];
 
 /// The columns of an operation row in a browse answer.
