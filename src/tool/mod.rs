@@ -31,8 +31,8 @@ pub mod call;
 pub mod limits;
 pub mod list;
 pub mod table;
-pub mod write;
 pub mod text;
+pub mod write;
 
 pub use crate::catalog::Tier;
 use crate::client::{ApiError, ConnectWise};
