@@ -1,7 +1,9 @@
 //! The MCP layer: composes the toolsets into one [`registry`], decides what
 //! a session sees ([`inventory`]), and serves it with the rmcp handler
 //! ([`server`]), turning outcomes into MCP results ([`results`]) and
-//! writing the [`audit`] log.
+//! writing the [`audit`] log. Beside the tools it offers [`prompts`] for a
+//! technician's day, [`resources`] (records by URI, read through the tools)
+//! and [`completions`] of the arguments people type.
 //!
 //! ```no_run
 //! # async fn demo(config: connectwise_mcp::client::Config) -> Result<(), String> {
@@ -12,8 +14,11 @@
 //! ```
 
 pub mod audit;
+pub mod completions;
 pub mod inventory;
+pub mod prompts;
 pub mod registry;
+pub mod resources;
 pub mod results;
 pub mod server;
 

@@ -8,13 +8,17 @@
 //!   the second, which switch enables it.
 
 use super::audit::{Audit, Caller, Entry, Outcome};
+use super::completions::{self, Completer};
 use super::inventory::{Inventory, Lookup};
+use super::{prompts, resources};
 use super::results::{deliver, error_result, output_schema, success_result, tool_error_result};
 use crate::client::{ApiError, Config, ConnectWise};
 use crate::tool::{Context, Tier, ToolDef, ToolError};
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, Implementation, JsonObject, ListToolsResult,
-    PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool, ToolAnnotations,
+    CallToolRequestParams, CallToolResponse, CallToolResult, CompleteRequestParams, CompleteResult,
+    GetPromptRequestParams, GetPromptResponse, Implementation, JsonObject, ListPromptsResult,
+    ListResourceTemplatesResult, ListResourcesResult, ListToolsResult, PaginatedRequestParams,
+    ReadResourceRequestParams, ReadResourceResponse, ServerCapabilities, ServerConfig, Tool, ToolAnnotations,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData as McpError, RoleServer, ServerHandler, ServiceExt};
@@ -69,6 +73,7 @@ struct Inner {
     info: ServerConfig,
     config: Option<Config>,
     ctx: OnceLock<Result<Context, String>>,
+    completer: Completer,
 }
 
 impl CwServer {
@@ -98,7 +103,13 @@ impl CwServer {
                 tool
             })
             .collect();
-        let info = ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
+        let capabilities = ServerCapabilities::builder()
+            .enable_completions()
+            .enable_prompts()
+            .enable_resources()
+            .enable_tools()
+            .build();
+        let info = ServerConfig::new(capabilities)
             .with_server_info(
                 Implementation::new("connectwise-mcp", env!("CARGO_PKG_VERSION"))
                     .with_title("ConnectWise Manage (PSA)"),
@@ -119,6 +130,7 @@ impl CwServer {
                 info,
                 config,
                 ctx,
+                completer: Completer::default(),
             }),
             caller: Arc::new(Caller::stdio()),
             audit: None,
@@ -323,6 +335,58 @@ impl ServerHandler for CwServer {
         self.call(&request.name, request.arguments)
             .await
             .map(|result| CallToolResponse::from(self.deliver(result)))
+    }
+
+    async fn list_prompts(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListPromptsResult, McpError> {
+        Ok(ListPromptsResult::with_all_items(prompts::listed()))
+    }
+
+    async fn get_prompt(
+        &self,
+        request: GetPromptRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<GetPromptResponse, McpError> {
+        prompts::get(&request.name, request.arguments.as_ref(), &self.inner.inventory)
+            .map(GetPromptResponse::from)
+            .map_err(|e| McpError::invalid_params(e, None))
+    }
+
+    async fn list_resources(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListResourcesResult, McpError> {
+        Ok(ListResourcesResult::with_all_items(resources::listed()))
+    }
+
+    async fn list_resource_templates(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListResourceTemplatesResult, McpError> {
+        Ok(ListResourceTemplatesResult::with_all_items(resources::templates(
+            &self.inner.inventory,
+        )))
+    }
+
+    async fn read_resource(
+        &self,
+        request: ReadResourceRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ReadResourceResponse, McpError> {
+        resources::read(self, &request.uri).await.map(ReadResourceResponse::from)
+    }
+
+    async fn complete(
+        &self,
+        request: CompleteRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<CompleteResult, McpError> {
+        completions::complete(self, &self.inner.completer, &request).await
     }
 }
 
