@@ -11,8 +11,8 @@ mod support;
 use connectwise_mcp::mcp::prompts::calls_in;
 use connectwise_mcp::sim::DEMO_MEMBER_IDENTIFIER;
 use rmcp::model::{
-    ArgumentInfo, CompleteRequestParams, CompletionContext, GetPromptRequestParams, ReadResourceRequestParams,
-    Reference, ResourceContents,
+    ArgumentInfo, CompleteRequestParams, CompletionContext, GetPromptRequestParams,
+    ReadResourceRequestParams, Reference, ResourceContents,
 };
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -28,7 +28,12 @@ async fn prompt(client: &Client, name: &str, args: Value) -> String {
     }
     let got = client.get_prompt(params).await.expect("prompts/get");
     assert_eq!(got.messages.len(), 1);
-    got.messages[0].content.as_text().expect("a text message").text.clone()
+    got.messages[0]
+        .content
+        .as_text()
+        .expect("a text message")
+        .text
+        .clone()
 }
 
 /// What the test knows to put in for each "<…>" a prompt may use.
@@ -53,7 +58,8 @@ impl Facts {
     fn learn(&mut self, tool: &str, answer: &Value) {
         match tool {
             "cw_get_ticket" => {
-                self.0.insert("<the ticket's board id>", answer["board"]["id"].clone());
+                self.0
+                    .insert("<the ticket's board id>", answer["board"]["id"].clone());
             }
             "cw_list_board_statuses" => {
                 let closed = records(answer)
@@ -94,16 +100,26 @@ async fn every_prompt_lists_its_arguments_and_its_tool_calls_answer_on_the_simul
     let names: Vec<&str> = listed.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(
         names,
-        ["my_day", "triage_board", "end_of_day_time_check", "customer_briefing", "close_out_ticket"]
+        [
+            "my_day",
+            "triage_board",
+            "end_of_day_time_check",
+            "customer_briefing",
+            "close_out_ticket"
+        ]
     );
     let triage = &listed[1];
     let board = &triage.arguments.as_ref().unwrap()[0];
     assert_eq!((board.name.as_str(), board.required), ("board", Some(true)));
 
     let open = json_of(
-        &call(&client, "cw_search_tickets", json!({"company": "ACME", "closed": false}))
-            .await
-            .unwrap(),
+        &call(
+            &client,
+            "cw_search_tickets",
+            json!({"company": "ACME", "closed": false}),
+        )
+        .await
+        .unwrap(),
     );
     let ticket = records(&open)[0]["id"].clone();
     let mut facts = Facts(HashMap::from([
@@ -114,7 +130,10 @@ async fn every_prompt_lists_its_arguments_and_its_tool_calls_answer_on_the_simul
     ]));
 
     let day = prompt(&client, "my_day", json!({"date": "2026-11-20"})).await;
-    assert!(day.contains("2026-11-20") && !day.contains("not enabled"), "{day}");
+    assert!(
+        day.contains("2026-11-20") && !day.contains("not enabled"),
+        "{day}"
+    );
     let answers = follow(&client, &day, &mut facts).await;
     assert!(answers.contains_key("cw_search_schedule_entries"));
 
@@ -136,7 +155,10 @@ async fn every_prompt_lists_its_arguments_and_its_tool_calls_answer_on_the_simul
 
     let briefing = prompt(&client, "customer_briefing", json!({"company": "ACME"})).await;
     let answers = follow(&client, &briefing, &mut facts).await;
-    assert!(!records(&answers["cw_search_contacts"]).is_empty(), "ACME has contacts");
+    assert!(
+        !records(&answers["cw_search_contacts"]).is_empty(),
+        "ACME has contacts"
+    );
 
     let close = prompt(
         &client,
@@ -147,11 +169,18 @@ async fn every_prompt_lists_its_arguments_and_its_tool_calls_answer_on_the_simul
     let answers = follow(&client, &close, &mut facts).await;
     assert_eq!(answers["cw_add_ticket_note"]["resolutionFlag"], true);
     let closed = json_of(
-        &call(&client, "cw_get_ticket", json!({"id": ticket, "fields": "id,status/id"}))
-            .await
-            .unwrap(),
+        &call(
+            &client,
+            "cw_get_ticket",
+            json!({"id": ticket, "fields": "id,status/id"}),
+        )
+        .await
+        .unwrap(),
     );
-    assert_eq!(closed["status"]["id"], facts.0["<the closed status id>"], "{closed}");
+    assert_eq!(
+        closed["status"]["id"], facts.0["<the closed status id>"],
+        "{closed}"
+    );
     assert!(answers.contains_key("cw_create_time_entry"));
 
     let bad = client
@@ -167,9 +196,14 @@ async fn a_default_session_says_which_steps_it_cannot_take_and_refuses_them() {
     let sim = start_sim().await;
     let client = connect(&[], &sim_env(&sim)).await;
     let briefing = prompt(&client, "customer_briefing", json!({"company": "ACME"})).await;
-    let agreements = briefing.lines().find(|l| l.contains("cw_search_agreements")).unwrap();
+    let agreements = briefing
+        .lines()
+        .find(|l| l.contains("cw_search_agreements"))
+        .unwrap();
     assert!(agreements.contains("`finance` is not selected"), "{agreements}");
-    let refused = call(&client, "cw_search_agreements", json!({"company": "ACME"})).await.unwrap_err();
+    let refused = call(&client, "cw_search_agreements", json!({"company": "ACME"}))
+        .await
+        .unwrap_err();
     assert!(refused.to_string().contains("not enabled"), "{refused}");
 }
 
@@ -196,29 +230,53 @@ async fn resources_read_records_through_their_tools_and_say_what_is_wrong() {
     let templates = client.list_all_resource_templates().await.expect("templates");
     let uris: Vec<&str> = templates.iter().map(|t| t.uri_template.as_str()).collect();
     assert!(uris.contains(&"connectwise://service/tickets/{id}"), "{uris:?}");
-    assert!(uris.contains(&"connectwise://api/operations/{operationId}"), "{uris:?}");
+    assert!(
+        uris.contains(&"connectwise://api/operations/{operationId}"),
+        "{uris:?}"
+    );
     let resources = client.list_all_resources().await.expect("resources");
     assert_eq!(resources[0].uri, "connectwise://docs/conditions");
 
-    let open = json_of(&call(&client, "cw_search_tickets", json!({"fields": "id"})).await.unwrap());
+    let open = json_of(
+        &call(&client, "cw_search_tickets", json!({"fields": "id"}))
+            .await
+            .unwrap(),
+    );
     let id = records(&open)[0]["id"].as_i64().unwrap();
-    let (ticket, mime) = read(&client, &format!("connectwise://service/tickets/{id}")).await.unwrap();
+    let (ticket, mime) = read(&client, &format!("connectwise://service/tickets/{id}"))
+        .await
+        .unwrap();
     let tool = call(&client, "cw_get_ticket", json!({"id": id})).await.unwrap();
-    assert_eq!(ticket, text(&tool), "the same answer as the tool, shaped and capped the same");
+    assert_eq!(
+        ticket,
+        text(&tool),
+        "the same answer as the tool, shaped and capped the same"
+    );
     assert_eq!(mime.as_deref(), Some("application/json"));
 
-    let (op, _) = read(&client, "connectwise://api/operations/getServiceTickets").await.unwrap();
+    let (op, _) = read(&client, "connectwise://api/operations/getServiceTickets")
+        .await
+        .unwrap();
     let op: Value = serde_json::from_str(&op).unwrap_or_else(|_| json!({"text": op}));
     assert!(op.to_string().contains("/service/tickets"), "{op}");
 
     let (sheet, mime) = read(&client, "connectwise://docs/conditions").await.unwrap();
     assert!(sheet.contains("contains") && mime.as_deref() == Some("text/markdown"));
 
-    let missing = read(&client, "connectwise://service/tickets/999999").await.unwrap_err();
-    assert!(missing.contains("-32002") || missing.to_lowercase().contains("not found"), "{missing}");
-    let bad = read(&client, "connectwise://service/tickets/abc").await.unwrap_err();
+    let missing = read(&client, "connectwise://service/tickets/999999")
+        .await
+        .unwrap_err();
+    assert!(
+        missing.contains("-32002") || missing.to_lowercase().contains("not found"),
+        "{missing}"
+    );
+    let bad = read(&client, "connectwise://service/tickets/abc")
+        .await
+        .unwrap_err();
     assert!(bad.contains("not a record id"), "{bad}");
-    let unknown = read(&client, "connectwise://finance/invoices/1").await.unwrap_err();
+    let unknown = read(&client, "connectwise://finance/invoices/1")
+        .await
+        .unwrap_err();
     assert!(unknown.contains("unknown resource"), "{unknown}");
 }
 
@@ -229,14 +287,25 @@ async fn resources_follow_the_sessions_toolsets() {
     let templates = client.list_all_resource_templates().await.expect("templates");
     let names: Vec<&str> = templates.iter().map(|t| t.name.as_str()).collect();
     assert_eq!(names, ["ticket"]);
-    let off = read(&client, "connectwise://company/companies/1").await.unwrap_err();
+    let off = read(&client, "connectwise://company/companies/1")
+        .await
+        .unwrap_err();
     assert!(off.contains("not enabled") && off.contains("companies"), "{off}");
 }
 
-async fn complete(client: &Client, reference: Reference, arg: &str, value: &str, context: &[(&str, &str)]) -> Vec<String> {
+async fn complete(
+    client: &Client,
+    reference: Reference,
+    arg: &str,
+    value: &str,
+    context: &[(&str, &str)],
+) -> Vec<String> {
     let mut params = CompleteRequestParams::new(reference, ArgumentInfo::new(arg, value));
     if !context.is_empty() {
-        let chosen = context.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let chosen = context
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         params = params.with_context(CompletionContext::with_arguments(chosen));
     }
     let result = client.complete(params).await.expect("completion/complete");
@@ -254,14 +323,34 @@ async fn completions_come_from_the_tenant_by_prefix() {
     assert_eq!(boards, ["Service Desk"]);
     let statuses = complete(&client, triage(), "status", "", &[("board", "Service Desk")]).await;
     assert!(statuses.contains(&"New".to_owned()), "{statuses:?}");
-    assert!(complete(&client, triage(), "status", "", &[]).await.is_empty(), "no board chosen: nothing");
+    assert!(
+        complete(&client, triage(), "status", "", &[]).await.is_empty(),
+        "no board chosen: nothing"
+    );
     let priorities = complete(&client, triage(), "priority", "", &[]).await;
     assert!(!priorities.is_empty());
 
-    let companies = complete(&client, Reference::for_prompt("customer_briefing"), "company", "ac", &[]).await;
+    let companies = complete(
+        &client,
+        Reference::for_prompt("customer_briefing"),
+        "company",
+        "ac",
+        &[],
+    )
+    .await;
     assert!(companies.contains(&"ACME".to_owned()), "{companies:?}");
-    assert!(companies.iter().all(|c| c.to_lowercase().starts_with("ac")), "{companies:?}");
-    let members = complete(&client, Reference::for_prompt("end_of_day_time_check"), "member", "api", &[]).await;
+    assert!(
+        companies.iter().all(|c| c.to_lowercase().starts_with("ac")),
+        "{companies:?}"
+    );
+    let members = complete(
+        &client,
+        Reference::for_prompt("end_of_day_time_check"),
+        "member",
+        "api",
+        &[],
+    )
+    .await;
     assert_eq!(members, [DEMO_MEMBER_IDENTIFIER]);
 
     let ops = complete(
@@ -282,7 +371,17 @@ async fn completions_come_from_the_tenant_by_prefix() {
     )
     .await;
     assert_eq!(all_gets.len(), 100, "at most 100 values");
-    assert!(complete(&client, Reference::for_prompt("close_out_ticket"), "ticket_id", "1", &[]).await.is_empty());
+    assert!(
+        complete(
+            &client,
+            Reference::for_prompt("close_out_ticket"),
+            "ticket_id",
+            "1",
+            &[]
+        )
+        .await
+        .is_empty()
+    );
 }
 
 #[tokio::test]

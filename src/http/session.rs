@@ -13,8 +13,8 @@ use crate::client::{Config, ConnectWise};
 use crate::mcp::{Audit, Caller, CwServer, Gate, Inventory, session_context};
 use crate::tool::ToolDef;
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Extensions,
-    CompleteRequestParams, CompleteResult, GetPromptRequestParams, GetPromptResponse, InitializeRequestParams,
+    CallToolRequestParams, CallToolResponse, CallToolResult, CompleteRequestParams, CompleteResult,
+    ContentBlock, Extensions, GetPromptRequestParams, GetPromptResponse, InitializeRequestParams,
     InitializeResult, ListPromptsResult, ListResourceTemplatesResult, ListResourcesResult, ListToolsResult,
     PaginatedRequestParams, ReadResourceRequestParams, ReadResourceResponse, ServerConfig, Tool,
 };
@@ -230,7 +230,10 @@ impl ServerHandler for HttpSession {
         request: Option<PaginatedRequestParams>,
         context: RequestContext<RoleServer>,
     ) -> Result<ListPromptsResult, McpError> {
-        self.server(&context.extensions)?.clone().list_prompts(request, context).await
+        self.server(&context.extensions)?
+            .clone()
+            .list_prompts(request, context)
+            .await
     }
 
     async fn get_prompt(
@@ -238,7 +241,10 @@ impl ServerHandler for HttpSession {
         request: GetPromptRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<GetPromptResponse, McpError> {
-        self.server(&context.extensions)?.clone().get_prompt(request, context).await
+        self.server(&context.extensions)?
+            .clone()
+            .get_prompt(request, context)
+            .await
     }
 
     async fn list_resources(
@@ -246,7 +252,10 @@ impl ServerHandler for HttpSession {
         request: Option<PaginatedRequestParams>,
         context: RequestContext<RoleServer>,
     ) -> Result<ListResourcesResult, McpError> {
-        self.server(&context.extensions)?.clone().list_resources(request, context).await
+        self.server(&context.extensions)?
+            .clone()
+            .list_resources(request, context)
+            .await
     }
 
     async fn list_resource_templates(
@@ -263,7 +272,10 @@ impl ServerHandler for HttpSession {
         request: ReadResourceRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<ReadResourceResponse, McpError> {
-        self.server(&context.extensions)?.clone().read_resource(request, context).await
+        self.server(&context.extensions)?
+            .clone()
+            .read_resource(request, context)
+            .await
     }
 
     async fn complete(
@@ -271,6 +283,9 @@ impl ServerHandler for HttpSession {
         request: CompleteRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CompleteResult, McpError> {
-        self.server(&context.extensions)?.clone().complete(request, context).await
+        self.server(&context.extensions)?
+            .clone()
+            .complete(request, context)
+            .await
     }
 }

@@ -49,12 +49,21 @@ pub enum Kind {
 /// `completion/complete`: the values of an argument that has any, nothing
 /// for one that has none. A failure to read them from ConnectWise is an
 /// internal error carrying ConnectWise's message.
-pub async fn complete(server: &CwServer, completer: &Completer, request: &CompleteRequestParams) -> Result<CompleteResult, McpError> {
+pub async fn complete(
+    server: &CwServer,
+    completer: &Completer,
+    request: &CompleteRequestParams,
+) -> Result<CompleteResult, McpError> {
     let Some(kind) = kind_for(&request.r#ref, &request.argument.name) else {
         return Ok(CompleteResult::default());
     };
     completer
-        .complete(server.connectwise(), kind, &request.argument.value, request.context.as_ref())
+        .complete(
+            server.connectwise(),
+            kind,
+            &request.argument.value,
+            request.context.as_ref(),
+        )
         .await
         .map(CompleteResult::new)
         .map_err(|e| McpError::internal_error(format!("completing {}: {e}", request.argument.name), None))
@@ -63,11 +72,13 @@ pub async fn complete(server: &CwServer, completer: &Completer, request: &Comple
 /// What completes `argument` of the prompt or resource template `reference`.
 pub fn kind_for(reference: &Reference, argument: &str) -> Option<Kind> {
     match reference {
-        Reference::Prompt(p) => prompts::by_name(&p.name)?
-            .arguments
-            .iter()
-            .find(|a| a.name == argument)?
-            .completes,
+        Reference::Prompt(p) => {
+            prompts::by_name(&p.name)?
+                .arguments
+                .iter()
+                .find(|a| a.name == argument)?
+                .completes
+        }
         Reference::Resource(r) => resources::completes(&r.uri, argument),
         _ => None,
     }
@@ -90,8 +101,14 @@ impl Completer {
         context: Option<&CompletionContext>,
     ) -> Result<CompletionInfo, String> {
         let values: Vec<String> = match kind {
-            Kind::OperationId => crate::catalog::operations().iter().map(|op| op.id.to_owned()).collect(),
-            _ => self.names(cw?, kind, prefix, context).await.map_err(|e| e.to_string())?,
+            Kind::OperationId => crate::catalog::operations()
+                .iter()
+                .map(|op| op.id.to_owned())
+                .collect(),
+            _ => self
+                .names(cw?, kind, prefix, context)
+                .await
+                .map_err(|e| e.to_string())?,
         };
         Ok(matching(values, prefix))
     }
@@ -151,7 +168,10 @@ impl Completer {
                     None,
                     Some(PAGE),
                 );
-                (self.cached(format!("companies:{prefix}"), cw.read(read)).await?, "identifier")
+                (
+                    self.cached(format!("companies:{prefix}"), cw.read(read)).await?,
+                    "identifier",
+                )
             }
             Kind::Member => {
                 let filter = starts_with("identifier", prefix);
@@ -165,11 +185,18 @@ impl Completer {
                     None,
                     Some(PAGE),
                 );
-                (self.cached(format!("members:{prefix}"), cw.read(read)).await?, "identifier")
+                (
+                    self.cached(format!("members:{prefix}"), cw.read(read)).await?,
+                    "identifier",
+                )
             }
             Kind::OperationId => return Ok(Vec::new()),
         };
-        Ok(records.iter().filter_map(|r| r[field].as_str()).map(str::to_owned).collect())
+        Ok(records
+            .iter()
+            .filter_map(|r| r[field].as_str())
+            .map(str::to_owned)
+            .collect())
     }
 
     async fn boards(&self, cw: &ConnectWise) -> Result<Vec<Value>, ApiError> {
@@ -226,7 +253,11 @@ fn starts_with(field: &str, prefix: &str) -> Option<String> {
 fn board_id(boards: &[Value], name: &str) -> Option<i32> {
     boards
         .iter()
-        .find(|b| b["name"].as_str().is_some_and(|n| n.eq_ignore_ascii_case(name.trim())))
+        .find(|b| {
+            b["name"]
+                .as_str()
+                .is_some_and(|n| n.eq_ignore_ascii_case(name.trim()))
+        })
         .and_then(|b| b["id"].as_i64())
         .and_then(|id| i32::try_from(id).ok())
 }
@@ -252,12 +283,18 @@ mod tests {
 
     #[test]
     fn matching_is_by_prefix_in_any_case_and_capped() {
-        let info = matching(vec!["Service Desk".into(), "Projects".into(), "service ops".into()], "serv");
+        let info = matching(
+            vec!["Service Desk".into(), "Projects".into(), "service ops".into()],
+            "serv",
+        );
         assert_eq!(info.values, ["Service Desk", "service ops"]);
         assert_eq!((info.total, info.has_more), (Some(2), Some(false)));
         let many: Vec<String> = (0..250).map(|i| format!("get{i}")).collect();
         let info = matching(many, "GET");
-        assert_eq!((info.values.len(), info.total, info.has_more), (100, Some(250), Some(true)));
+        assert_eq!(
+            (info.values.len(), info.total, info.has_more),
+            (100, Some(250), Some(true))
+        );
     }
 
     #[test]
@@ -274,8 +311,14 @@ mod tests {
         let board = Reference::for_prompt("triage_board");
         assert_eq!(kind_for(&board, "board"), Some(Kind::Board));
         assert_eq!(kind_for(&board, "status"), Some(Kind::BoardStatus));
-        assert_eq!(kind_for(&Reference::for_prompt("customer_briefing"), "company"), Some(Kind::Company));
-        assert_eq!(kind_for(&Reference::for_prompt("close_out_ticket"), "ticket_id"), None);
+        assert_eq!(
+            kind_for(&Reference::for_prompt("customer_briefing"), "company"),
+            Some(Kind::Company)
+        );
+        assert_eq!(
+            kind_for(&Reference::for_prompt("close_out_ticket"), "ticket_id"),
+            None
+        );
         assert_eq!(kind_for(&Reference::for_prompt("nope"), "board"), None);
     }
 }

@@ -76,10 +76,14 @@ impl Args<'_> {
     }
 
     fn hours(&self, name: &str) -> Result<Option<f64>, String> {
-        let Some(text) = self.text(name) else { return Ok(None) };
+        let Some(text) = self.text(name) else {
+            return Ok(None);
+        };
         match text.parse::<f64>() {
             Ok(h) if h > 0.0 && h <= 24.0 => Ok(Some(h)),
-            _ => Err(format!("{name}: {text:?} is not a number of hours between 0 and 24, e.g. 0.5")),
+            _ => Err(format!(
+                "{name}: {text:?} is not a number of hours between 0 and 24, e.g. 0.5"
+            )),
         }
     }
 
@@ -211,7 +215,11 @@ fn my_day(args: &Args) -> Result<Plan, String> {
                 json!({"member": "<my member identifier>", "from": from, "to": to}),
                 "what is on my calendar (my member identifier is the owner of my tickets)",
             ),
-            step("cw_my_time", json!({"from": from, "to": to}), "time I have logged so far"),
+            step(
+                "cw_my_time",
+                json!({"from": from, "to": to}),
+                "time I have logged so far",
+            ),
         ],
         answer: "Answer with: what needs me first (priority, age, SLA), my appointments in order, \
                  hours logged against the day, and anything that looks stuck.",
@@ -253,7 +261,11 @@ fn end_of_day(args: &Args) -> Result<Plan, String> {
             member,
         ),
         None => (
-            step("cw_my_time", json!({"from": from, "to": to}), "the time I logged that day"),
+            step(
+                "cw_my_time",
+                json!({"from": from, "to": to}),
+                "the time I logged that day",
+            ),
             "<my member identifier>".to_owned(),
         ),
     };
@@ -297,7 +309,11 @@ fn customer_briefing(args: &Args) -> Result<Plan, String> {
                 json!({"company": company, "cancelled": false}),
                 "its active agreements",
             ),
-            step("cw_search_activities", json!({"company": company}), "recent activity"),
+            step(
+                "cw_search_activities",
+                json!({"company": company}),
+                "recent activity",
+            ),
             step("cw_search_contacts", json!({"company": company}), "its contacts"),
         ],
         answer: "Answer with: who they are, what is open and how old, what their agreements cover, \
@@ -311,7 +327,11 @@ fn close_out(args: &Args) -> Result<Plan, String> {
         .text("resolution")
         .unwrap_or_else(|| "<what fixed it, in one or two sentences>".to_owned());
     let mut steps = vec![
-        step("cw_get_ticket", json!({"id": id}), "the ticket, its board and status"),
+        step(
+            "cw_get_ticket",
+            json!({"id": id}),
+            "the ticket, its board and status",
+        ),
         step("cw_ticket_time", json!({"ticket_id": id}), "time already logged"),
         step(
             "cw_list_board_statuses",
@@ -371,25 +391,41 @@ pub fn listed() -> Vec<Prompt> {
 
 /// `prompts/get`: the plan written out for this session. `Err` names the
 /// prompt or argument that is wrong.
-pub fn get(name: &str, arguments: Option<&Map<String, Value>>, inventory: &Inventory) -> Result<GetPromptResult, String> {
+pub fn get(
+    name: &str,
+    arguments: Option<&Map<String, Value>>,
+    inventory: &Inventory,
+) -> Result<GetPromptResult, String> {
     let prompt = by_name(name).ok_or_else(|| {
         let names: Vec<&str> = PROMPTS.iter().map(|p| p.name).collect();
         format!("unknown prompt `{name}`; the prompts are {}", names.join(", "))
     })?;
     let empty = Map::new();
     let arguments = arguments.unwrap_or(&empty);
-    if let Some(unknown) = arguments.keys().find(|k| !prompt.arguments.iter().any(|a| a.name == *k)) {
+    if let Some(unknown) = arguments
+        .keys()
+        .find(|k| !prompt.arguments.iter().any(|a| a.name == *k))
+    {
         let known: Vec<&str> = prompt.arguments.iter().map(|a| a.name).collect();
-        return Err(format!("{unknown}: not an argument of {name} (its arguments: {})", known.join(", ")));
+        return Err(format!(
+            "{unknown}: not an argument of {name} (its arguments: {})",
+            known.join(", ")
+        ));
     }
     let plan = (prompt.plan)(&Args(arguments))?;
     let text = write(&plan, inventory);
-    Ok(GetPromptResult::new(vec![PromptMessage::new_text(Role::User, text)]).with_description(prompt.description))
+    Ok(
+        GetPromptResult::new(vec![PromptMessage::new_text(Role::User, text)])
+            .with_description(prompt.description),
+    )
 }
 
 /// The plan as the model reads it.
 pub fn write(plan: &Plan, inventory: &Inventory) -> String {
-    let mut out = format!("{}\n\nUse these tools (\"<…>\" is a value from an earlier answer):\n", plan.goal);
+    let mut out = format!(
+        "{}\n\nUse these tools (\"<…>\" is a value from an earlier answer):\n",
+        plan.goal
+    );
     for (i, s) in plan.steps.iter().enumerate() {
         out.push_str(&format!("{}. `{}` `{}`: {}", i + 1, s.tool, s.args, s.why));
         if let Lookup::Disabled { reason, .. } = inventory.lookup(s.tool) {
@@ -426,7 +462,9 @@ mod tests {
         let args = match name {
             "triage_board" => json!({"board": "Service Desk"}),
             "customer_briefing" => json!({"company": "ACME"}),
-            "close_out_ticket" => json!({"ticket_id": "12", "hours": "0.5", "resolution": "Replaced the toner"}),
+            "close_out_ticket" => {
+                json!({"ticket_id": "12", "hours": "0.5", "resolution": "Replaced the toner"})
+            }
             "end_of_day_time_check" => json!({"date": "2026-11-30", "member": "JSmith"}),
             _ => json!({}),
         };
@@ -441,7 +479,12 @@ mod tests {
             let args = sample(prompt.name);
             let plan = (prompt.plan)(&Args(&args)).unwrap();
             for s in &plan.steps {
-                assert!(all.iter().any(|t| t.name == s.tool), "{}: no tool {}", prompt.name, s.tool);
+                assert!(
+                    all.iter().any(|t| t.name == s.tool),
+                    "{}: no tool {}",
+                    prompt.name,
+                    s.tool
+                );
             }
             let text = get(prompt.name, Some(&args), &inventory).unwrap().messages[0]
                 .content
@@ -449,7 +492,11 @@ mod tests {
                 .unwrap()
                 .text
                 .clone();
-            let planned: Vec<(String, Value)> = plan.steps.iter().map(|s| (s.tool.to_owned(), s.args.clone())).collect();
+            let planned: Vec<(String, Value)> = plan
+                .steps
+                .iter()
+                .map(|s| (s.tool.to_owned(), s.args.clone()))
+                .collect();
             assert_eq!(calls_in(&text), planned, "{text}");
         }
     }
@@ -457,14 +504,23 @@ mod tests {
     #[test]
     fn steps_outside_the_session_say_which_switch_enables_them() {
         let inventory = Inventory::new(registry::all(&[]).unwrap(), Gate::default()).unwrap();
-        let text = get("customer_briefing", Some(&sample("customer_briefing")), &inventory).unwrap().messages[0]
+        let text = get(
+            "customer_briefing",
+            Some(&sample("customer_briefing")),
+            &inventory,
+        )
+        .unwrap()
+        .messages[0]
             .content
             .as_text()
             .unwrap()
             .text
             .clone();
         let agreements = text.lines().find(|l| l.contains("cw_search_agreements")).unwrap();
-        assert!(agreements.contains("not enabled in this session") && agreements.contains("`finance`"), "{agreements}");
+        assert!(
+            agreements.contains("not enabled in this session") && agreements.contains("`finance`"),
+            "{agreements}"
+        );
         let tickets = text.lines().find(|l| l.contains("cw_search_tickets")).unwrap();
         assert!(!tickets.contains("not enabled"), "{tickets}");
     }
@@ -474,7 +530,10 @@ mod tests {
         let inventory = Inventory::new(registry::all(&[]).unwrap(), Gate::default()).unwrap();
         let get = |name: &str, args: Value| get(name, args.as_object(), &inventory).unwrap_err();
         assert_eq!(get("triage_board", json!({})), "board: required");
-        assert!(get("close_out_ticket", json!({"ticket_id": "twelve"})).starts_with("ticket_id: \"twelve\" is not"));
+        assert!(
+            get("close_out_ticket", json!({"ticket_id": "twelve"}))
+                .starts_with("ticket_id: \"twelve\" is not")
+        );
         assert!(get("close_out_ticket", json!({"ticket_id": "3", "hours": "99"})).starts_with("hours:"));
         assert!(get("my_day", json!({"date": "tomorrow"})).starts_with("date: \"tomorrow\""));
         assert!(get("my_day", json!({"board": "x"})).starts_with("board: not an argument of my_day"));

@@ -123,7 +123,9 @@ pub fn listed() -> Vec<Resource> {
     vec![
         Resource::new(CONDITIONS_URI, "conditions")
             .with_title("Conditions cheat-sheet")
-            .with_description("ConnectWise's filter language on one page: fields, operators, dates, combining.")
+            .with_description(
+                "ConnectWise's filter language on one page: fields, operators, dates, combining.",
+            )
             .with_mime_type("text/markdown"),
     ]
 }
@@ -160,7 +162,11 @@ pub async fn read(server: &CwServer, uri: &str) -> Result<ReadResourceResult, Mc
     if result.is_error == Some(true) {
         return Err(failure(uri, &result));
     }
-    Ok(contents(&text_of(&server.deliver(result)), uri, "application/json"))
+    Ok(contents(
+        &text_of(&server.deliver(result)),
+        uri,
+        "application/json",
+    ))
 }
 
 fn contents(text: &str, uri: &str, mime: &str) -> ReadResourceResult {
@@ -168,7 +174,12 @@ fn contents(text: &str, uri: &str, mime: &str) -> ReadResourceResult {
 }
 
 fn text_of(result: &CallToolResult) -> String {
-    let texts: Vec<&str> = result.content.iter().filter_map(|c| c.as_text()).map(|t| t.text.as_str()).collect();
+    let texts: Vec<&str> = result
+        .content
+        .iter()
+        .filter_map(|c| c.as_text())
+        .map(|t| t.text.as_str())
+        .collect();
     texts.join("\n")
 }
 
@@ -217,21 +228,20 @@ pub fn target(uri: &str) -> Result<Target, BadUri> {
         .filter(|v| !v.is_empty() && !v.contains('/'))
         .ok_or_else(|| BadUri::Invalid(format!("{uri:?}: {} must be one path segment", template.argument)))?;
     let arg = if template.numeric {
-        let id = value
-            .parse::<i64>()
-            .ok()
-            .filter(|id| *id > 0)
-            .ok_or_else(|| {
-                BadUri::Invalid(format!(
-                    "{uri:?}: {} {value:?} is not a record id (a whole number from 1)",
-                    template.argument
-                ))
-            })?;
+        let id = value.parse::<i64>().ok().filter(|id| *id > 0).ok_or_else(|| {
+            BadUri::Invalid(format!(
+                "{uri:?}: {} {value:?} is not a record id (a whole number from 1)",
+                template.argument
+            ))
+        })?;
         json!(id)
     } else {
         json!(value)
     };
-    Ok(Target::Tool(template.tool, json!({ template.tool_argument: arg })))
+    Ok(Target::Tool(
+        template.tool,
+        json!({ template.tool_argument: arg }),
+    ))
 }
 
 /// What completes `argument` of the template `uri_template`.
@@ -255,15 +265,31 @@ mod tests {
         );
         assert_eq!(
             target("connectwise://api/operations/getServiceTickets"),
-            Ok(Target::Tool("cw_describe_endpoint", json!({"operation_id": "getServiceTickets"})))
+            Ok(Target::Tool(
+                "cw_describe_endpoint",
+                json!({"operation_id": "getServiceTickets"})
+            ))
         );
         assert!(matches!(target(CONDITIONS_URI), Ok(Target::Text(..))));
-        let Err(BadUri::Invalid(err)) = target("connectwise://service/tickets/abc") else { panic!() };
+        let Err(BadUri::Invalid(err)) = target("connectwise://service/tickets/abc") else {
+            panic!()
+        };
         assert!(err.contains("id \"abc\" is not a record id"), "{err}");
-        assert!(matches!(target("connectwise://service/tickets/0"), Err(BadUri::Invalid(_))));
-        assert!(matches!(target("connectwise://service/tickets/1/notes"), Err(BadUri::Invalid(_))));
-        let Err(BadUri::Unknown(err)) = target("connectwise://nope/1") else { panic!() };
-        assert!(err.contains("unknown resource") && err.contains("{operationId}"), "{err}");
+        assert!(matches!(
+            target("connectwise://service/tickets/0"),
+            Err(BadUri::Invalid(_))
+        ));
+        assert!(matches!(
+            target("connectwise://service/tickets/1/notes"),
+            Err(BadUri::Invalid(_))
+        ));
+        let Err(BadUri::Unknown(err)) = target("connectwise://nope/1") else {
+            panic!()
+        };
+        assert!(
+            err.contains("unknown resource") && err.contains("{operationId}"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -272,10 +298,18 @@ mod tests {
         for t in TEMPLATES {
             let tool = all.iter().find(|d| d.name == t.tool).expect(t.tool);
             let schema = (tool.input_schema)(tool);
-            assert!(schema["properties"].get(t.tool_argument).is_some(), "{}: {schema}", t.tool);
+            assert!(
+                schema["properties"].get(t.tool_argument).is_some(),
+                "{}: {schema}",
+                t.tool
+            );
         }
         let inventory = Inventory::new(all, Gate::default()).unwrap();
-        assert_eq!(templates(&inventory).len(), TEMPLATES.len(), "the default toolsets have them all");
+        assert_eq!(
+            templates(&inventory).len(),
+            TEMPLATES.len(),
+            "the default toolsets have them all"
+        );
     }
 
     #[test]

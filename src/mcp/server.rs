@@ -10,8 +10,8 @@
 use super::audit::{Audit, Caller, Entry, Outcome};
 use super::completions::{self, Completer};
 use super::inventory::{Inventory, Lookup};
-use super::{prompts, resources};
 use super::results::{deliver, error_result, output_schema, success_result, tool_error_result};
+use super::{prompts, resources};
 use crate::client::{ApiError, Config, ConnectWise};
 use crate::tool::{Context, Tier, ToolDef, ToolError};
 use rmcp::model::{
@@ -378,7 +378,9 @@ impl ServerHandler for CwServer {
         request: ReadResourceRequestParams,
         _context: RequestContext<RoleServer>,
     ) -> Result<ReadResourceResponse, McpError> {
-        resources::read(self, &request.uri).await.map(ReadResourceResponse::from)
+        resources::read(self, &request.uri)
+            .await
+            .map(ReadResourceResponse::from)
     }
 
     async fn complete(
