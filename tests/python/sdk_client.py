@@ -9,8 +9,8 @@ with the reason on any failure.
     python -m venv .venv && .venv/bin/pip install -r tests/python/requirements.txt
     .venv/bin/python tests/python/sdk_client.py target/debug/connectwise-mcp [--http]
 
-tests/python_sdk.rs runs it (creating the venv under target/) when
-CW_PYTHON_SDK_TEST=1.
+Not run by `cargo test`: it needs the network for pip (about 20 packages)
+and a built binary; run it by hand or as a CI step after the build.
 """
 
 import asyncio
