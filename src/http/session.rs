@@ -209,7 +209,8 @@ impl ServerHandler for HttpSession {
             ));
         }
         let limit = self.shared.call_timeout();
-        match tokio::time::timeout(limit, server.call(&request.name, request.arguments)).await {
+        let call = tokio::time::timeout(limit, server.call(&request.name, request.arguments));
+        match crate::mcp::server::until_cancelled(&context, call).await? {
             Ok(result) => result.map(|r| CallToolResponse::from(server.deliver(r))),
             Err(_) => {
                 let text = format!(

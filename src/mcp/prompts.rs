@@ -229,7 +229,7 @@ fn my_day(args: &Args) -> Result<Plan, String> {
 fn triage_board(args: &Args) -> Result<Plan, String> {
     let board = args.required("board")?;
     let status = args.text("status").unwrap_or_else(|| "New".to_owned());
-    let mut search = json!({"board": board, "status": status, "closed": false});
+    let mut search = json!({"board": board, "status": [status], "closed": false});
     if let Some(priority) = args.text("priority") {
         search["priority"] = json!(priority);
     }

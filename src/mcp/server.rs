@@ -330,11 +330,11 @@ impl ServerHandler for CwServer {
     async fn call_tool(
         &self,
         request: CallToolRequestParams,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, McpError> {
-        self.call(&request.name, request.arguments)
-            .await
-            .map(|result| CallToolResponse::from(self.deliver(result)))
+        let call = self.call(&request.name, request.arguments);
+        let result = until_cancelled(&context, call).await?;
+        result.map(|result| CallToolResponse::from(self.deliver(result)))
     }
 
     async fn list_prompts(
@@ -389,6 +389,20 @@ impl ServerHandler for CwServer {
         _context: RequestContext<RoleServer>,
     ) -> Result<CompleteResult, McpError> {
         completions::complete(self, &self.inner.completer, &request).await
+    }
+}
+
+/// Runs a request's work until the client cancels it
+/// (`notifications/cancelled`): the work is dropped then, and with it its
+/// ConnectWise requests still in flight (a write already sent may have
+/// happened). rmcp only marks the request cancelled; it does not stop it.
+pub async fn until_cancelled<T>(
+    context: &RequestContext<RoleServer>,
+    work: impl Future<Output = T>,
+) -> Result<T, McpError> {
+    tokio::select! {
+        done = work => Ok(done),
+        () = context.ct.cancelled() => Err(McpError::internal_error("cancelled by the client", None)),
     }
 }
 
