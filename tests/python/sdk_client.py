@@ -50,8 +50,8 @@ async def exercise(session: ClientSession):
     for name in re.findall(r"^\d+\. `(cw_[a-z_]+)`", text, re.M):
         check(name in tools or "not enabled" in text, f"{name} is a tool of the session")
 
-    templates = (await session.list_resource_templates()).resourceTemplates
-    uris = [t.uriTemplate for t in templates]
+    templates = (await session.list_resource_templates()).resource_templates
+    uris = [t.uri_template for t in templates]
     check("connectwise://service/tickets/{id}" in uris, f"resources/templates/list: {uris}")
     sheet = await session.read_resource("connectwise://docs/conditions")
     check("like" in sheet.contents[0].text, "the conditions cheat-sheet")
