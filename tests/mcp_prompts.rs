@@ -160,17 +160,28 @@ async fn every_prompt_lists_its_arguments_and_its_tool_calls_answer_on_the_simul
         "ACME has contacts"
     );
 
-    // close_out_ticket is not followed yet: cw_get_ticket's default fields
-    // give board/name, not the board/id its cw_list_board_statuses step needs.
     let close = prompt(
         &client,
         "close_out_ticket",
-        json!({"ticket_id": ticket.to_string(), "hours": "0.5"}),
+        json!({"ticket_id": ticket.to_string(), "resolution": "Replaced the UPS battery.", "hours": "0.5"}),
     )
     .await;
-    assert!(
-        close.contains("`cw_update_ticket`") && close.contains("`cw_create_time_entry`"),
-        "{close}"
+    let answers = follow(&client, &close, &mut facts).await;
+    assert_eq!(answers["cw_add_ticket_note"]["resolutionFlag"], true);
+    assert!(answers.contains_key("cw_create_time_entry"));
+    let closed = json_of(
+        &call(
+            &client,
+            "cw_get_ticket",
+            json!({"id": ticket, "fields": "id,status/id"}),
+        )
+        .await
+        .unwrap(),
+    );
+    assert_eq!(
+        at_path(&closed, "status/id"),
+        &facts.0["<the closed status id>"],
+        "{closed}"
     );
 
     let bad = client

@@ -329,7 +329,7 @@ fn close_out(args: &Args) -> Result<Plan, String> {
     let mut steps = vec![
         step(
             "cw_get_ticket",
-            json!({"id": id}),
+            json!({"id": id, "fields": "id,summary,board/id,board/name,status/name,closedFlag"}),
             "the ticket, its board and status",
         ),
         step("cw_ticket_time", json!({"ticket_id": id}), "time already logged"),
