@@ -66,3 +66,8 @@ pub use ast::{CompareOp, Expr, FieldPath, Literal, LiteralError};
 pub use eval::Compiled;
 pub use parse::{MAX_DEPTH, MAX_INPUT_LEN, ParseError, parse};
 pub use validate::{Split, ValidationError, check_field, validate};
+
+/// The language on one page, for people and models: the
+/// `connectwise://docs/conditions` resource. Every example in it parses
+/// (tested in `crate::mcp::resources`).
+pub const CHEAT_SHEET: &str = include_str!("cheat_sheet.md");

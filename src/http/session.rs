@@ -13,8 +13,10 @@ use crate::client::{Config, ConnectWise};
 use crate::mcp::{Audit, Caller, CwServer, Gate, Inventory, session_context};
 use crate::tool::ToolDef;
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Extensions,
-    InitializeRequestParams, InitializeResult, ListToolsResult, PaginatedRequestParams, ServerConfig, Tool,
+    CallToolRequestParams, CallToolResponse, CallToolResult, CompleteRequestParams, CompleteResult,
+    ContentBlock, Extensions, GetPromptRequestParams, GetPromptResponse, InitializeRequestParams,
+    InitializeResult, ListPromptsResult, ListResourceTemplatesResult, ListResourcesResult, ListToolsResult,
+    PaginatedRequestParams, ReadResourceRequestParams, ReadResourceResponse, ServerConfig, Tool,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData as McpError, RoleServer, ServerHandler};
@@ -227,7 +229,8 @@ impl ServerHandler for HttpSession {
             ));
         }
         let limit = self.shared.call_timeout();
-        match tokio::time::timeout(limit, server.call(&request.name, request.arguments)).await {
+        let call = tokio::time::timeout(limit, server.call(&request.name, request.arguments));
+        match crate::mcp::server::until_cancelled(&context, call).await? {
             Ok(result) => result.map(|r| CallToolResponse::from(server.deliver(r))),
             Err(_) => {
                 let text = format!(
@@ -239,5 +242,71 @@ impl ServerHandler for HttpSession {
                 Ok(CallToolResponse::from(server.deliver(result)))
             }
         }
+    }
+
+    // Prompts, resources and completions: the session's server answers, so
+    // a resource read meets the session's role like a tool call does.
+    async fn list_prompts(
+        &self,
+        request: Option<PaginatedRequestParams>,
+        context: RequestContext<RoleServer>,
+    ) -> Result<ListPromptsResult, McpError> {
+        self.server(&context.extensions)?
+            .clone()
+            .list_prompts(request, context)
+            .await
+    }
+
+    async fn get_prompt(
+        &self,
+        request: GetPromptRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<GetPromptResponse, McpError> {
+        self.server(&context.extensions)?
+            .clone()
+            .get_prompt(request, context)
+            .await
+    }
+
+    async fn list_resources(
+        &self,
+        request: Option<PaginatedRequestParams>,
+        context: RequestContext<RoleServer>,
+    ) -> Result<ListResourcesResult, McpError> {
+        self.server(&context.extensions)?
+            .clone()
+            .list_resources(request, context)
+            .await
+    }
+
+    async fn list_resource_templates(
+        &self,
+        request: Option<PaginatedRequestParams>,
+        context: RequestContext<RoleServer>,
+    ) -> Result<ListResourceTemplatesResult, McpError> {
+        let server = self.server(&context.extensions)?.clone();
+        server.list_resource_templates(request, context).await
+    }
+
+    async fn read_resource(
+        &self,
+        request: ReadResourceRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<ReadResourceResponse, McpError> {
+        self.server(&context.extensions)?
+            .clone()
+            .read_resource(request, context)
+            .await
+    }
+
+    async fn complete(
+        &self,
+        request: CompleteRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<CompleteResult, McpError> {
+        self.server(&context.extensions)?
+            .clone()
+            .complete(request, context)
+            .await
     }
 }

@@ -2,7 +2,9 @@
 //! a session sees ([`inventory`]), and serves it with the rmcp handler
 //! ([`server`]), turning outcomes into MCP results ([`results`]) and
 //! writing the [`audit`] log. Every frame is checked ([`frames`]) before rmcp
-//! reads it, on stdio ([`stdio`]) and over HTTP.
+//! reads it, on stdio ([`stdio`]) and over HTTP. Beside the tools it offers
+//! [`prompts`] for a technician's day, [`resources`] (records by URI, read
+//! through the tools) and [`completions`] of the arguments people type.
 //!
 //! ```no_run
 //! # async fn demo(config: connectwise_mcp::client::Config) -> Result<(), String> {
@@ -13,9 +15,14 @@
 //! ```
 
 pub mod audit;
-pub mod frames;
+//! writing the [`audit`] log. Every frame is checked ([`frames`]) before rmcp
+//! reads it, on stdio ([`stdio`]) and over HTTP. Beside the tools it offers
+//! [`prompts`] for a technician's day, [`resources`] (records by URI, read
+//! through the tools) and [`completions`] of the arguments people type.
 pub mod inventory;
+pub mod prompts;
 pub mod registry;
+pub mod resources;
 pub mod results;
 pub mod server;
 pub mod stdio;

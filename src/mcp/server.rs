@@ -8,14 +8,18 @@
 //!   the second, which switch enables it.
 
 use super::audit::{Audit, Caller, Entry, Outcome};
+use super::completions::{self, Completer};
 use super::frames::DEFAULT_MAX_FRAME_BYTES;
 use super::inventory::{Inventory, Lookup};
 use super::results::{deliver, error_result, output_schema, success_result, tool_error_result};
+use super::{prompts, resources};
 use crate::client::{ApiError, Config, ConnectWise};
 use crate::tool::{Context, Tier, ToolDef, ToolError};
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, Implementation, JsonObject, ListToolsResult,
-    PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool, ToolAnnotations,
+    CallToolRequestParams, CallToolResponse, CallToolResult, CompleteRequestParams, CompleteResult,
+    GetPromptRequestParams, GetPromptResponse, Implementation, JsonObject, ListPromptsResult,
+    ListResourceTemplatesResult, ListResourcesResult, ListToolsResult, PaginatedRequestParams,
+    ReadResourceRequestParams, ReadResourceResponse, ServerCapabilities, ServerConfig, Tool, ToolAnnotations,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData as McpError, RoleServer, ServerHandler};
@@ -79,6 +83,7 @@ struct Inner {
     info: ServerConfig,
     config: Option<Config>,
     ctx: OnceLock<Result<Context, String>>,
+    completer: Completer,
 }
 
 impl CwServer {
@@ -108,7 +113,13 @@ impl CwServer {
                 tool
             })
             .collect();
-        let info = ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
+        let capabilities = ServerCapabilities::builder()
+            .enable_completions()
+            .enable_prompts()
+            .enable_resources()
+            .enable_tools()
+            .build();
+        let info = ServerConfig::new(capabilities)
             .with_server_info(
                 Implementation::new("connectwise-mcp", env!("CARGO_PKG_VERSION"))
                     .with_title("ConnectWise Manage (PSA)"),
@@ -129,6 +140,7 @@ impl CwServer {
                 info,
                 config,
                 ctx,
+                completer: Completer::default(),
             }),
             caller: Arc::new(Caller::stdio()),
             session: new_session_id(),
@@ -330,11 +342,79 @@ impl ServerHandler for CwServer {
     async fn call_tool(
         &self,
         request: CallToolRequestParams,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, McpError> {
-        self.call(&request.name, request.arguments)
+        let call = self.call(&request.name, request.arguments);
+        let result = until_cancelled(&context, call).await?;
+        result.map(|result| CallToolResponse::from(self.deliver(result)))
+    }
+
+    async fn list_prompts(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListPromptsResult, McpError> {
+        Ok(ListPromptsResult::with_all_items(prompts::listed()))
+    }
+
+    async fn get_prompt(
+        &self,
+        request: GetPromptRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<GetPromptResponse, McpError> {
+        prompts::get(&request.name, request.arguments.as_ref(), &self.inner.inventory)
+            .map(GetPromptResponse::from)
+            .map_err(|e| McpError::invalid_params(e, None))
+    }
+
+    async fn list_resources(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListResourcesResult, McpError> {
+        Ok(ListResourcesResult::with_all_items(resources::listed()))
+    }
+
+    async fn list_resource_templates(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListResourceTemplatesResult, McpError> {
+        Ok(ListResourceTemplatesResult::with_all_items(resources::templates(
+            &self.inner.inventory,
+        )))
+    }
+
+    async fn read_resource(
+        &self,
+        request: ReadResourceRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ReadResourceResponse, McpError> {
+        resources::read(self, &request.uri)
             .await
-            .map(|result| CallToolResponse::from(self.deliver(result)))
+            .map(ReadResourceResponse::from)
+    }
+
+    async fn complete(
+        &self,
+        request: CompleteRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<CompleteResult, McpError> {
+        completions::complete(self, &self.inner.completer, &request).await
+    }
+}
+
+/// Runs a request's work until the client cancels it
+/// (`notifications/cancelled`): the work is dropped then, and with it its
+/// ConnectWise requests still in flight (a write already sent may have
+/// happened). rmcp only marks the request cancelled; it does not stop it.
+pub async fn until_cancelled<T>(
+    context: &RequestContext<RoleServer>,
+    work: impl Future<Output = T>,
+) -> Result<T, McpError> {
+    tokio::select! {
+        done = work => Ok(done),
+        () = context.ct.cancelled() => Err(McpError::internal_error("cancelled by the client", None)),
     }
 }
 
