@@ -15,10 +15,8 @@
 //! ```
 
 pub mod audit;
-//! writing the [`audit`] log. Every frame is checked ([`frames`]) before rmcp
-//! reads it, on stdio ([`stdio`]) and over HTTP. Beside the tools it offers
-//! [`prompts`] for a technician's day, [`resources`] (records by URI, read
-//! through the tools) and [`completions`] of the arguments people type.
+pub mod completions;
+pub mod frames;
 pub mod inventory;
 pub mod prompts;
 pub mod registry;
