@@ -367,10 +367,9 @@ async fn report_questions_are_answered_by_one_program_each() {
     )
     .await;
     let notes = sim.records(&format!("/service/tickets/{id}/notes")).len();
-    assert_eq!(
-        answer["result"],
-        json!({"summary": ticket["summary"], "notes": notes})
-    );
+    // A record's customer text in the result is wrapped like in every answer.
+    let summary = format!("«{}»", ticket["summary"].as_str().unwrap());
+    assert_eq!(answer["result"], json!({"summary": summary, "notes": notes}));
     assert_eq!(answer["console"], json!([format!("notes {notes}")]));
 }
 
@@ -536,7 +535,8 @@ async fn writes_need_the_switch_per_request() {
     assert!(delete.contains("--allow-deletes"), "{delete}");
 
     let writer = connect(&["--allow-writes"], &sim_env(&sim)).await;
-    assert_eq!(run(&writer, &program).await, "Changed by a program");
+    // The write path's answer, customer text wrapped as in every answer.
+    assert_eq!(run(&writer, &program).await, "«Changed by a program»");
     assert_eq!(
         sim.get("/service/tickets", id).unwrap()["summary"],
         "Changed by a program"

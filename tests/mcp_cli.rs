@@ -102,6 +102,38 @@ async fn serve_is_the_default_and_demo_needs_no_credentials() {
 }
 
 #[test]
+fn the_server_ends_when_its_client_closes_stdin() {
+    // A client that quits (Claude Desktop closing) leaves no server behind,
+    // whether it closed before, during or after `initialize`.
+    let initialize = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#;
+    for input in ["", initialize, &format!("{initialize}\n")] {
+        let mut child = support::bin::command(&["--demo"], &[])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        std::io::Write::write_all(&mut stdin, input.as_bytes()).unwrap();
+        drop(stdin);
+        let started = std::time::Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break Some(status);
+            }
+            if started.elapsed() > std::time::Duration::from_secs(20) {
+                let _ = child.kill();
+                break None;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        let status =
+            status.unwrap_or_else(|| panic!("still running 20 s after stdin closed (input {input:?})"));
+        assert!(status.success(), "input {input:?}: {status:?}");
+    }
+}
+
+#[test]
 fn output_into_a_closed_pipe_ends_quietly() {
     // `connectwise-mcp --demo call … | head -1`: the reader goes away first.
     for args in [

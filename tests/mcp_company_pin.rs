@@ -164,6 +164,14 @@ fn calls(tool: &str, o: &Other, board: i64) -> Option<Vec<Value>> {
         }
         "cw_run_saved_query" => vec![json!({"name": "leak"})],
         "cw_delete_saved_query" => vec![json!({"name": "leak"})],
+        // Nothing of the other company is journaled, so nothing to revert.
+        "cw_undo" => vec![json!({}), json!({"id": 1})],
+        // A program's requests pass the same limit as cw_call's.
+        "cw_run" => vec![
+            json!({"code": format!("return cw.request('GET', '/service/tickets/{t}');")}),
+            json!({"code": "return cw.service.tickets.list({pageSize: 100}).map(r => [r.id, r.company.identifier]);"}),
+            json!({"code": format!("return cw.service.tickets.notes.create({t}, {{text: 'pinned leak', internalAnalysisFlag: true}});")}),
+        ],
         _ => return None,
     };
     Some(args)

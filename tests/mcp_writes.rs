@@ -8,9 +8,18 @@
 mod support;
 
 use connectwise_mcp::sim::Simulator;
+use rmcp::handler::client::ClientHandler;
+use rmcp::model::{
+    CallToolRequestParams, CallToolResult, ClientCapabilities, ClientConfig, ElicitRequestParams,
+    ElicitResult, ElicitationAction, Implementation,
+};
+use rmcp::service::{RequestContext, RunningService};
+use rmcp::transport::TokioChildProcess;
+use rmcp::{ErrorData, RoleClient, ServiceExt};
 use serde_json::{Value, json};
+use std::sync::{Arc, Mutex};
 use support::bin::{Env, temp_path, with_env};
-use support::mcp::{Client, call, connect, failed, json_of, records, text};
+use support::mcp::{Client, call, connect, failed, json_of, records, text, unwrapped};
 use support::sim::{send_json, sim_env, start_sim};
 
 /// The server's settings for `sim`, with its own journal (no test sees
@@ -112,7 +121,8 @@ async fn dry_run_of_every_write_tool_shows_the_exact_request_and_writes_nothing(
         }
         if expected["method"] == "PATCH" {
             assert_eq!(
-                sent["current"]["summary"], before_ticket["summary"],
+                unwrapped(&sent["current"]["summary"]),
+                before_ticket["summary"],
                 "{tool}: an update shows the value it replaces beside the new one: {sent}"
             );
             assert_eq!(sent["lastUpdated"], before_ticket["_info"]["lastUpdated"]);
@@ -212,7 +222,7 @@ async fn an_update_over_someone_elses_change_is_refused_with_what_changed() {
         .await
         .unwrap(),
     );
-    assert_eq!(done["summary"], "My summary");
+    assert_eq!(unwrapped(&done["summary"]), "My summary");
 }
 
 #[tokio::test]
@@ -325,7 +335,7 @@ async fn with_confirmation_on_nothing_is_written_without_the_token_and_a_token_f
             .await
             .unwrap(),
     );
-    assert_eq!(written["text"], "Called the customer");
+    assert_eq!(unwrapped(&written["text"]), "Called the customer");
     assert_eq!(notes(&sim, ticket).len(), count + 1);
 
     // cw_call writes take the same gate.
@@ -359,7 +369,7 @@ async fn a_write_whose_answer_was_dropped_is_looked_up_and_reported_written() {
         answer["note"].as_str().unwrap().contains("WAS made"),
         "said written, not 'cannot reach ConnectWise': {answer}"
     );
-    assert_eq!(answer["text"], "UPS battery swapped");
+    assert_eq!(unwrapped(&answer["text"]), "UPS battery swapped");
     let stored = notes(&sim, ticket);
     assert_eq!(answer["id"], stored.last().unwrap()["id"], "with the record");
 
@@ -420,6 +430,120 @@ async fn over_http_confirmation_is_per_role_and_a_token_is_bound_to_its_session(
     // An admin's writes are not confirmed in this deployment.
     let admin = server.connect(Some(ADMIN), &[]).await.unwrap();
     let written = json_of(&call(&admin, "cw_add_ticket_note", args.clone()).await.unwrap());
-    assert_eq!(written["text"], "Checked the backups", "{written}");
+    assert_eq!(unwrapped(&written["text"]), "Checked the backups", "{written}");
     assert_eq!(notes(&sim, ticket).len(), count + 1);
+}
+
+/// A client whose user answers every question the same way, and the
+/// questions they were shown.
+#[derive(Clone)]
+struct User {
+    action: ElicitationAction,
+    ticks_send: bool,
+    shown: Arc<Mutex<Vec<String>>>,
+}
+
+impl ClientHandler for User {
+    fn get_info(&self) -> ClientConfig {
+        ClientConfig::new(
+            ClientCapabilities::builder().enable_elicitation().build(),
+            Implementation::new("elicitation-test", "1"),
+        )
+    }
+
+    async fn create_elicitation(
+        &self,
+        request: ElicitRequestParams,
+        _context: RequestContext<RoleClient>,
+    ) -> Result<ElicitResult, ErrorData> {
+        if let ElicitRequestParams::FormElicitationParams { message, .. } = request {
+            self.shown.lock().unwrap().push(message);
+        }
+        let answer = ElicitResult::new(self.action.clone());
+        Ok(match self.action {
+            ElicitationAction::Accept => answer.with_content(json!({"send": self.ticks_send})),
+            _ => answer,
+        })
+    }
+}
+
+/// The server over stdio, spoken to by `user`'s client.
+async fn connect_as(user: User, args: &[&str], env: &Env) -> RunningService<RoleClient, User> {
+    let cmd = tokio::process::Command::from(support::bin::command(args, env));
+    let (transport, _) = TokioChildProcess::builder(cmd)
+        .stderr(std::process::Stdio::inherit())
+        .spawn()
+        .expect("spawning connectwise-mcp");
+    user.serve(transport).await.expect("initialize")
+}
+
+#[tokio::test]
+async fn with_confirmation_on_a_client_that_can_ask_asks_the_user_and_writes_only_on_yes() {
+    let sim = start_sim().await;
+    let args = json!({"text": "Replaced the fan", "visibility": "internal"});
+    for (action, ticks, writes) in [
+        (ElicitationAction::Accept, true, true),
+        (ElicitationAction::Accept, false, false),
+        (ElicitationAction::Decline, false, false),
+        (ElicitationAction::Cancel, false, false),
+    ] {
+        let user = User {
+            action: action.clone(),
+            ticks_send: ticks,
+            shown: Arc::default(),
+        };
+        let env = env_for(&sim, &format!("elicit-{action:?}-{ticks}"));
+        let client = connect_as(user.clone(), &["--allow-writes", "--confirm-writes"], &env).await;
+        let found = json_of(
+            &call_as(
+                &client,
+                "cw_search_tickets",
+                json!({"company": "ACME", "closed": false}),
+            )
+            .await,
+        );
+        let ticket = records(&found)[0]["id"].as_i64().unwrap();
+        let count = notes(&sim, ticket).len();
+        let mut note = args.clone();
+        note["ticket_id"] = json!(ticket);
+
+        let result = call_as(&client, "cw_add_ticket_note", note).await;
+        let shown = user.shown.lock().unwrap().clone();
+        assert_eq!(shown.len(), 1, "the user is asked once: {shown:?}");
+        assert!(
+            shown[0].contains("cw_add_ticket_note")
+                && shown[0].contains("Replaced the fan")
+                && shown[0].contains("POST"),
+            "the question shows exactly what would be sent: {}",
+            shown[0]
+        );
+        if writes {
+            let written = json_of(&result);
+            assert_eq!(unwrapped(&written["text"]), "Replaced the fan", "{written}");
+            assert_eq!(
+                notes(&sim, ticket).len(),
+                count + 1,
+                "written once, with no token"
+            );
+        } else {
+            let why = failed(&result);
+            assert!(why.contains("nothing was sent"), "{action:?}/{ticks}: {why}");
+            assert_eq!(
+                notes(&sim, ticket).len(),
+                count,
+                "{action:?}/{ticks}: nothing written"
+            );
+        }
+        client.cancel().await.unwrap();
+    }
+    let posts = writes_received(&sim);
+    assert_eq!(posts.len(), 1, "one write reached ConnectWise, on yes: {posts:?}");
+}
+
+async fn call_as(client: &RunningService<RoleClient, User>, name: &str, args: Value) -> CallToolResult {
+    let mut params = CallToolRequestParams::new(name.to_owned());
+    if let Value::Object(map) = args {
+        params = params.with_arguments(map);
+    }
+    client.call_tool(params).await.expect("tools/call")
 }

@@ -8,8 +8,7 @@ use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
 
 impl ClientHooks<Transport> for Client {
     async fn pre<E>(&self, request: &mut reqwest::Request, _info: &OperationInfo) -> Result<(), Error<E>> {
-        self.inner().prepare(request).map_err(Error::InvalidRequest)?;
-        self.inner().admit(request).await.map_err(Error::InvalidRequest)
+        self.inner().ready(request).await.map_err(Error::InvalidRequest)
     }
 
     async fn exec(

@@ -93,7 +93,7 @@ impl Transport {
 
     /// Applies the company limit, if any, to a request about to be sent
     /// ([`pin::admit`]): the one check every generated and raw call passes.
-    pub async fn admit(&self, request: &mut Request) -> Result<(), String> {
+    async fn admit(&self, request: &mut Request) -> Result<(), String> {
         match &self.pin {
             Some(p) => pin::admit(self, p, request).await,
             None => Ok(()),
@@ -136,8 +136,17 @@ impl Transport {
         Ok(())
     }
 
-    /// Applies the host guard and ConnectWise's headers to a request.
-    pub fn prepare(&self, request: &mut Request) -> Result<(), String> {
+    /// Makes a request ready to send: the host guard, ConnectWise's headers
+    /// and the company limit. The one way a request is readied outside this
+    /// module, so that no caller can skip the limit.
+    pub async fn ready(&self, request: &mut Request) -> Result<(), String> {
+        self.prepare(request)?;
+        self.admit(request).await
+    }
+
+    /// Applies the host guard and ConnectWise's headers to a request (the
+    /// company limit's own lookups use this alone).
+    pub(super) fn prepare(&self, request: &mut Request) -> Result<(), String> {
         self.check_url(request.url())?;
         let headers = request.headers_mut();
         for name in DROPPED_HEADERS {
@@ -193,8 +202,7 @@ impl Transport {
     /// Prepares, sends and checks a request built by hand (raw calls):
     /// a 2xx response, or one [`ApiError`].
     pub async fn execute(&self, mut request: Request) -> Result<Response, ApiError> {
-        self.prepare(&mut request).map_err(ApiError::Refused)?;
-        self.admit(&mut request).await.map_err(ApiError::Refused)?;
+        self.ready(&mut request).await.map_err(ApiError::Refused)?;
         let response = self
             .send(request)
             .await

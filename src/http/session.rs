@@ -229,7 +229,8 @@ impl ServerHandler for HttpSession {
             ));
         }
         let limit = self.shared.call_timeout();
-        let call = tokio::time::timeout(limit, server.call(&request.name, request.arguments));
+        let user = crate::mcp::ask::user_of(&context.peer);
+        let call = tokio::time::timeout(limit, server.call_asking(&request.name, request.arguments, user));
         match crate::mcp::server::until_cancelled(&context, call).await? {
             Ok(result) => result.map(|r| CallToolResponse::from(server.deliver(r))),
             Err(_) => {

@@ -14,6 +14,7 @@
 //! # }
 //! ```
 
+pub mod ask;
 pub mod audit;
 pub mod completions;
 pub mod frames;

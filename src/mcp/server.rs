@@ -14,6 +14,7 @@ use super::inventory::{Inventory, Lookup};
 use super::results::{deliver, error_result, output_schema, success_result, tool_error_result};
 use super::{prompts, resources};
 use crate::client::{ApiError, Config, ConnectWise};
+use crate::tool::write::User;
 use crate::tool::{Context, Tier, ToolDef, ToolError};
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, CompleteRequestParams, CompleteResult,
@@ -206,6 +207,17 @@ impl CwServer {
     /// `call` subcommand share. `Err` only when the tool is unknown or not
     /// enabled; every failure of the tool itself is an `isError` result.
     pub async fn call(&self, name: &str, arguments: Option<JsonObject>) -> Result<CallToolResult, McpError> {
+        self.call_asking(name, arguments, None).await
+    }
+
+    /// [`CwServer::call`] from a client that can be asked to show `user` a
+    /// question (writes are confirmed there where confirmation is on).
+    pub async fn call_asking(
+        &self,
+        name: &str,
+        arguments: Option<JsonObject>,
+        user: Option<User>,
+    ) -> Result<CallToolResult, McpError> {
         let started = Instant::now();
         let args = arguments.map(Value::Object).unwrap_or(Value::Null);
         let def = match self.inner.inventory.lookup(name) {
@@ -230,7 +242,9 @@ impl CwServer {
             }
         };
         // State a tool keeps per caller (saved queries) is each caller's own over HTTP.
-        let ctx = ctx.for_call(def, self.owner().as_deref(), &self.session);
+        let ctx = ctx
+            .for_call(def, self.owner().as_deref(), &self.session)
+            .asking(user);
         let audited_args = self.audit.as_ref().map(|_| args.clone());
         let outcome = (def.call)(&ctx, def, args).await;
         tracing::debug!(
@@ -344,7 +358,11 @@ impl ServerHandler for CwServer {
         request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, McpError> {
-        let call = self.call(&request.name, request.arguments);
+        let call = self.call_asking(
+            &request.name,
+            request.arguments,
+            super::ask::user_of(&context.peer),
+        );
         let result = until_cancelled(&context, call).await?;
         result.map(|result| CallToolResponse::from(self.deliver(result)))
     }

@@ -73,7 +73,10 @@ where
         }
     }
     // stdin is done: rmcp sees the end of its input, finishes, and the
-    // writer drains what is left.
+    // writer drains what is left. The pipe's write half is shut down, not
+    // only dropped: its read half (rmcp's output, still pumped) keeps the
+    // pipe open, and rmcp would wait for input for ever.
+    let _ = rmcp.input.shutdown().await;
     drop(rmcp.input);
     let _ = rmcp.task.await;
     drop(answers);

@@ -160,6 +160,9 @@ pub struct Context {
     pub session: std::sync::Arc<str>,
     /// What a `cw_run` program may use.
     pub run_limits: RunLimits,
+    /// The user behind the client, where the client can be asked to show
+    /// them a question (MCP elicitation): writes are confirmed there.
+    pub user: Option<write::User>,
 }
 
 impl Context {
@@ -182,7 +185,13 @@ impl Context {
             caller: std::sync::Arc::from(""),
             session: std::sync::Arc::from(""),
             run_limits: RunLimits::default(),
+            user: None,
         }
+    }
+
+    /// This context with the user to ask (see [`write::User`]).
+    pub fn asking(self, user: Option<write::User>) -> Context {
+        Context { user, ..self }
     }
 
     /// This context with `limits` for `cw_run` programs.

@@ -12,18 +12,18 @@
 //! 4. answers a create the caller already made within
 //!    [`IDEMPOTENCY_WINDOW_SECS`] (same tool, same request, same caller,
 //!    same idempotency key) with the first result, saying so;
-//! 5. where the deployment confirms writes, answers a first call with the
-//!    preview and a token bound to the session and the exact request
-//!    ([`TOKEN_LIFETIME`]), and writes only on a call that brings it back;
+//! 5. where the deployment confirms writes, asks the user in the client
+//!    when the client can show a question (MCP elicitation, [`User`]) and
+//!    writes only if they agree; with any other client, answers a first
+//!    call with the preview and a token bound to the session and the exact
+//!    request ([`TOKEN_LIFETIME`]), and writes only on a call that brings
+//!    it back;
 //! 6. sends it; when the answer is lost after ConnectWise may have received
 //!    the request (the connection dropped, no answer in time, a 5xx), looks
 //!    the write up and says what is known: written (with the record), not
 //!    written, or unknown;
 //! 7. journals it in the local store (caller, request, record before and
 //!    after), so that `cw_undo` can revert it.
-//!
-//! Confirmation by MCP elicitation is not done here: the token is the one
-//! confirmation, whatever the client.
 
 use crate::catalog::{Method, Operation, path};
 use crate::client::ApiError;
@@ -36,7 +36,9 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 /// How long the same create, repeated, returns the first result.
@@ -222,6 +224,7 @@ pub async fn send(ctx: &Context, request: WriteRequest, options: &WriteOptions) 
         return Ok(repeated(ctx, &first));
     }
     if ctx.access.confirms_writes()
+        && !confirmed_by_user(ctx, &request, options, &preview).await?
         && let Some(ask) = confirmation(ctx, &request, options, preview)?
     {
         return Ok(ask);
@@ -363,6 +366,74 @@ fn repeated(ctx: &Context, first: &Written) -> Value {
     value
 }
 
+/// The user, asked through their client (MCP elicitation); the MCP layer
+/// gives one to a call whose client declared it can show a form.
+#[derive(Clone)]
+pub struct User(pub Arc<dyn AskUser>);
+
+impl std::fmt::Debug for User {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("User")
+    }
+}
+
+/// How a question reaches the user.
+pub trait AskUser: Send + Sync {
+    /// Shows `message` and asks yes or no.
+    fn confirm(&self, message: String) -> Pin<Box<dyn Future<Output = Answered> + Send + '_>>;
+}
+
+/// What became of a question to the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answered {
+    Yes,
+    /// They said no, declined or dismissed it (in words, for the answer).
+    No(String),
+    /// The question could not be shown (the client failed to answer the
+    /// request): the token stands in.
+    NotAsked,
+}
+
+/// Asks the user to confirm `request` where the call has a [`User`] and
+/// brought no token. `Ok(true)`: they agreed; `Ok(false)`: not asked, the
+/// token decides; `Err`: they did not agree, and nothing is sent.
+async fn confirmed_by_user(
+    ctx: &Context,
+    request: &WriteRequest,
+    options: &WriteOptions,
+    preview: &Value,
+) -> Result<bool, ToolError> {
+    let Some(User(user)) = ctx.user.as_ref().filter(|_| options.confirm_token.is_none()) else {
+        return Ok(false);
+    };
+    match user.confirm(question(request, preview)).await {
+        Answered::Yes => Ok(true),
+        Answered::NotAsked => Ok(false),
+        Answered::No(why) => Err(ToolError::Write {
+            message: format!(
+                "{why}: nothing was sent to ConnectWise. Ask the user what to change before trying again."
+            ),
+            detail: json!({ "kind": "confirmation", "written": false, "asked": "elicitation" }),
+        }),
+    }
+}
+
+/// The question the user sees: the tool, and exactly what would be sent
+/// (with an update's current values), as the dry run shows it.
+fn question(request: &WriteRequest, preview: &Value) -> String {
+    const MOST: usize = 4_000;
+    let mut shown = serde_json::to_string_pretty(preview).unwrap_or_default();
+    if shown.len() > MOST {
+        let cut = (0..=MOST).rev().find(|&i| shown.is_char_boundary(i)).unwrap_or(0);
+        shown.truncate(cut);
+        shown.push_str("\n…");
+    }
+    format!(
+        "{} wants to change ConnectWise. Send this?\n\n{shown}",
+        request.tool
+    )
+}
+
 /// The confirmation tokens issued and not yet used, process-wide.
 fn tokens() -> &'static Mutex<HashMap<String, Pending>> {
     static TOKENS: OnceLock<Mutex<HashMap<String, Pending>>> = OnceLock::new();
@@ -445,7 +516,7 @@ async fn deliver(ctx: &Context, request: &WriteRequest) -> Delivered {
         &request.query,
         request.body.as_ref(),
     ) {
-        Ok(mut http) => match transport.prepare(&mut http) {
+        Ok(mut http) => match transport.ready(&mut http).await {
             Ok(()) => http,
             Err(e) => return Delivered::Failed(ApiError::Refused(e).into()),
         },
@@ -745,7 +816,8 @@ mod tests {
                             "_info": {"lastUpdated": "2026-11-01T10:00:00Z", "updatedBy": "TWilson"}});
         assert_eq!(
             current_values(&request, &before),
-            json!({"status": {"id": 1, "name": "New"}, "summary": "Old"})
+            // Customer text, kept in its place like in every answer.
+            json!({"status": {"id": 1, "name": "New"}, "summary": "«Old»"})
         );
         assert!(refuse_if_changed(&request, "2026-11-01T11:00:00+01:00", &before).is_ok());
         let err = refuse_if_changed(&request, "2026-10-01T10:00:00Z", &before)

@@ -92,7 +92,13 @@ fn answer(outcome: Result<engine::Finished, engine::Failed>, cap: AnswerCap) -> 
         }
         ToolError::Program(message)
     })?;
-    let mut out = json!({ "result": finished.value, "requests": finished.requests });
+    // What a program returns is what the model reads: customer text kept
+    // in its place as in every answer (records' text fields wrapped, every
+    // string stripped of hidden characters, secrets masked). Inside the
+    // program, reads are the records as ConnectWise sent them.
+    let mut result = finished.value;
+    crate::tool::text::guard_record(&mut result);
+    let mut out = json!({ "result": result, "requests": finished.requests });
     if !finished.logs.is_empty() {
         out["console"] = json!(finished.logs);
     }
