@@ -56,6 +56,7 @@ pub const SHARED: &[&str] = &[
     "/company/companies/types",
     "/company/companies/statuses",
     "/finance/billingCycles",
+    "/finance/agreements/types",
     "/schedule/types",
     "/project/statuses",
     "/sales/activities/types",
