@@ -26,6 +26,19 @@ struct Other {
     contact: i64,
     configuration: i64,
     time_entry: i64,
+    /// Records of any company but the pinned one.
+    project: i64,
+    project_ticket: i64,
+    agreement: i64,
+}
+
+/// The first record of `path` that belongs to a company other than the pinned one.
+fn foreign(sim: &Simulator, path: &str) -> i64 {
+    sim.records(path)
+        .into_iter()
+        .find(|r| r["company"]["identifier"] != json!(PINNED))
+        .and_then(|r| r["id"].as_i64())
+        .unwrap_or_else(|| panic!("{path} has a record of another company"))
 }
 
 fn other_company(sim: &Simulator) -> Other {
@@ -54,6 +67,9 @@ fn other_company(sim: &Simulator) -> Other {
                 contact,
                 configuration,
                 time_entry,
+                project: foreign(sim, "/project/projects"),
+                project_ticket: foreign(sim, "/project/tickets"),
+                agreement: foreign(sim, "/finance/agreements"),
             };
         }
     }
@@ -63,6 +79,21 @@ fn other_company(sim: &Simulator) -> Other {
 /// The collections whose records say which company they belong to, by tool noun.
 fn collection_of(tool: &str) -> Option<(&'static str, &'static str)> {
     let nouns: &[(&str, &str, &str)] = &[
+        // Records under a company's record, and setup lists named after one.
+        ("project_ticket_note", "", ""),
+        ("project_phase", "", ""),
+        ("opportunity_notes", "", ""),
+        ("opportunity_forecast", "", ""),
+        ("agreement_types", "", ""),
+        ("agreement_addition", "", ""),
+        ("company_types", "", ""),
+        ("company_statuses", "", ""),
+        ("company_sites", "", ""),
+        ("contact_types", "", ""),
+        ("configuration_types", "", ""),
+        ("ticket_sources", "", ""),
+        ("ticket_tasks", "", ""),
+        ("count_tickets", "", ""),
         ("project_ticket", "/project/tickets", "company/identifier"),
         ("ticket_time", "/time/entries", "company/identifier"),
         ("time", "/time/entries", "company/identifier"),
@@ -138,6 +169,60 @@ fn calls(tool: &str, o: &Other, board: i64) -> Option<Vec<Value>> {
         "cw_describe_endpoint" => vec![json!({"method": "GET", "path": "/service/tickets/{id}"})],
         "cw_search_schedule_entries" => vec![json!({})],
         "cw_get_schedule_entry" => vec![json!({"id": 1})],
+        // The tools of the other servers' tasks (issue 16).
+        "cw_search_expense_entries" | "cw_count_tickets" => {
+            vec![json!({}), json!({"company": o.identifier})]
+        }
+        "cw_list_timesheets" | "cw_search_kb_articles" | "cw_my_schedule" => vec![json!({})],
+        "cw_list_work_roles"
+        | "cw_list_work_types"
+        | "cw_list_company_types"
+        | "cw_list_company_statuses"
+        | "cw_list_contact_types"
+        | "cw_list_configuration_types"
+        | "cw_list_ticket_sources"
+        | "cw_list_billing_cycles"
+        | "cw_list_schedule_types"
+        | "cw_list_sales_stages"
+        | "cw_list_agreement_types"
+        | "cw_search_catalog" => vec![json!({})],
+        "cw_list_company_sites" => vec![json!({"company_id": o.company})],
+        "cw_list_ticket_tasks" => vec![json!({"ticket_id": t})],
+        "cw_list_project_phases" => vec![json!({"project_id": o.project})],
+        "cw_list_project_ticket_notes" => vec![json!({"ticket_id": o.project_ticket})],
+        "cw_list_opportunity_notes" | "cw_get_opportunity_forecast" => {
+            vec![
+                json!({"opportunity_id": 1}),
+                json!({"opportunity_id": 2}),
+                json!({"opportunity_id": 3}),
+            ]
+        }
+        "cw_list_agreement_additions" => vec![json!({"agreement_id": o.agreement})],
+        "cw_update_time_entry" => vec![json!({"id": o.time_entry, "notes": "pinned leak"})],
+        "cw_submit_timesheet" => vec![json!({"id": 1})],
+        "cw_create_company" => vec![json!({"identifier": "LEAKCO", "name": "pinned leak"})],
+        "cw_update_company" => vec![json!({"id": o.company, "phone": "555-0000"})],
+        "cw_create_contact" => vec![json!({"company": o.identifier, "first_name": "Leak"})],
+        "cw_schedule_ticket" => vec![json!({"ticket_id": t, "member": "JSmith",
+            "date_start": "2026-11-24T14:00:00Z", "date_end": "2026-11-24T15:00:00Z"})],
+        "cw_move_schedule_entry" => vec![json!({"id": 1, "member": "CLee"})],
+        "cw_delete_schedule_entry" => vec![json!({"id": 1})],
+        "cw_create_project" => vec![
+            json!({"name": "pinned leak", "company": o.identifier, "board_id": board,
+            "billing_method": "FixedFee", "estimated_start": "2026-12-01", "estimated_end": "2027-01-15"}),
+        ],
+        "cw_update_project" => vec![json!({"id": o.project, "description": "pinned leak"})],
+        "cw_add_project_phase" => vec![json!({"project_id": o.project, "description": "pinned leak"})],
+        "cw_add_project_note" => vec![json!({"project_id": o.project, "text": "pinned leak"})],
+        "cw_add_project_ticket_note" => {
+            vec![json!({"ticket_id": o.project_ticket, "text": "pinned leak", "visibility": "internal"})]
+        }
+        "cw_create_opportunity" | "cw_create_activity" => {
+            vec![json!({"name": "pinned leak", "company": o.identifier})]
+        }
+        "cw_create_agreement" => vec![json!({"name": "pinned leak", "company": o.identifier, "type_id": 1})],
+        "cw_add_agreement_addition" => vec![json!({"agreement_id": o.agreement, "product": "MS-WKS",
+            "quantity": 1, "bill_customer": "Billable"})],
         "cw_call" => vec![
             json!({"method": "GET", "path": "/service/tickets"}),
             json!({"method": "GET", "path": "/service/tickets", "query": {"conditions": format!("company/identifier = \"{}\"", o.identifier)}}),

@@ -134,7 +134,8 @@ fn cases(sim: &Simulator, ticket: i64, me: &str) -> Vec<Case> {
     let priority = first_id(sim, "/service/priorities");
     let project_ticket = first_id(sim, "/project/tickets");
     let me_owned = me.to_owned();
-    vec![
+    let more = More::of(sim, me);
+    let mut cases = vec![
         // ------------------------------------------------------------ tickets
         case(
             "cw_search_tickets",
@@ -490,7 +491,532 @@ fn cases(sim: &Simulator, ticket: i64, me: &str) -> Vec<Case> {
                    "time_start": "2026-09-01T09:00:00Z", "hours": 1, "notes": "Old work"}),
             &["closed", "open period"],
         ),
-    ]
+    ];
+    // The tools of the other servers' tasks (issue 16): their reads after
+    // the reads above, their writes after every read.
+    let (reads, writes) = more_cases(&more, ticket, me);
+    let first_write = cases
+        .iter()
+        .position(|c| c.tool == "cw_create_ticket")
+        .expect("the writes come last");
+    cases.splice(first_write..first_write, reads);
+    cases.extend(writes);
+    cases
+}
+
+/// Records of the tenant the cases of the wider tools work on.
+struct More {
+    /// A time entry of an open period, and one of a closed one.
+    open_entry: i64,
+    closed_entry: i64,
+    /// An open timesheet, and a billed one.
+    open_sheet: i64,
+    billed_sheet: i64,
+    /// A member with expense entries.
+    spender: String,
+    /// A ticket with a checklist.
+    task_ticket: i64,
+    project: i64,
+    project_board: i64,
+    project_ticket: i64,
+    opportunity: i64,
+    agreement: i64,
+    /// Two schedule entries: one to move, one to delete.
+    entries: (i64, i64),
+}
+
+impl More {
+    fn of(sim: &Simulator, me: &str) -> More {
+        let entries = sim.records("/time/entries");
+        let entry = |open: bool| {
+            entries
+                .iter()
+                .find(|e| (e["timeStart"].as_str().unwrap() >= "2026-10-01") == open)
+                .and_then(|e| e["id"].as_i64())
+                .expect("the seed has time in open and closed periods")
+        };
+        let sheets = sim.records("/time/sheets");
+        let sheet = |status: &str| {
+            sheets
+                .iter()
+                .find(|s| s["status"] == status)
+                .and_then(|s| s["id"].as_i64())
+                .unwrap_or_else(|| panic!("the seed has a {status} timesheet"))
+        };
+        let tickets = sim.records("/service/tickets");
+        let task_ticket = tickets
+            .iter()
+            .filter_map(|t| t["id"].as_i64())
+            .find(|id| !sim.records(&format!("/service/tickets/{id}/tasks")).is_empty())
+            .expect("the seed has a ticket with tasks");
+        let schedule: Vec<i64> = sim
+            .records("/schedule/entries")
+            .iter()
+            .filter_map(|e| e["id"].as_i64())
+            .collect();
+        let project_board = sim
+            .records("/service/boards")
+            .iter()
+            .find(|b| b["name"] == "Projects")
+            .and_then(|b| b["id"].as_i64())
+            .expect("a project board");
+        let agreement = sim
+            .records("/finance/agreements")
+            .iter()
+            .filter_map(|a| a["id"].as_i64())
+            .find(|id| {
+                !sim.records(&format!("/finance/agreements/{id}/additions"))
+                    .is_empty()
+            })
+            .expect("an agreement with additions");
+        let spender = sim
+            .records("/expense/entries")
+            .iter()
+            .find_map(|e| e["member"]["identifier"].as_str().map(str::to_owned))
+            .expect("the seed has expenses");
+        let _ = me;
+        More {
+            open_entry: entry(true),
+            closed_entry: entry(false),
+            open_sheet: sheet("Open"),
+            billed_sheet: sheet("Billed"),
+            spender,
+            task_ticket,
+            project: first_id(sim, "/project/projects"),
+            project_board,
+            project_ticket: first_id(sim, "/project/tickets"),
+            opportunity: first_id(sim, "/sales/opportunities"),
+            agreement,
+            entries: (schedule[0], schedule[1]),
+        }
+    }
+}
+
+/// A list tool whose rows are every record of `collection`.
+fn lists_all(collection: String) -> impl Fn(&Value, &Simulator) {
+    move |r, s| {
+        let stored = s.records(&collection).len();
+        assert!(stored > 0, "the seed has {collection}");
+        assert_eq!(items(r).len(), stored, "{collection}: {r}");
+    }
+}
+
+/// The record a create answered with, as stored in `collection`.
+fn created(r: &Value, s: &Simulator, collection: &str) -> Value {
+    let id = r["id"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("a created record: {r}"));
+    s.get(collection, id)
+        .unwrap_or_else(|| panic!("{collection}/{id} stored"))
+}
+
+fn more_cases(m: &More, ticket: i64, me: &str) -> (Vec<Case>, Vec<Case>) {
+    let me_owned = me.to_owned();
+    let (project, opportunity, agreement) = (m.project, m.opportunity, m.agreement);
+    let (open_entry, open_sheet, project_ticket) = (m.open_entry, m.open_sheet, m.project_ticket);
+    let (moved, deleted) = m.entries;
+    let reads = vec![
+        // ------------------------------------------------------- timesheets
+        case(
+            "cw_list_timesheets",
+            json!({"member": me, "page_size": 100}),
+            all_items("member/identifier", json!(me)),
+            json!({"from": "soon"}),
+            &["invalid arguments", "from"],
+        ),
+        case(
+            "cw_list_work_roles",
+            json!({}),
+            lists_all("/time/workRoles".into()),
+            json!({"page": 0}),
+            &["page"],
+        ),
+        case(
+            "cw_list_work_types",
+            json!({}),
+            lists_all("/time/workTypes".into()),
+            json!({"fields": "id,colour"}),
+            &["colour"],
+        ),
+        case(
+            "cw_search_expense_entries",
+            json!({"member": m.spender, "page_size": 100}),
+            all_items("member/identifier", json!(m.spender)),
+            json!({"member": 7}),
+            &["invalid arguments", "member"],
+        ),
+        // ------------------------------------------------------------ setup
+        case(
+            "cw_list_company_types",
+            json!({}),
+            lists_all("/company/companies/types".into()),
+            json!({"order_by": "colour"}),
+            &["colour"],
+        ),
+        case(
+            "cw_list_company_statuses",
+            json!({}),
+            lists_all("/company/companies/statuses".into()),
+            json!({"fields": "id,mood"}),
+            &["mood"],
+        ),
+        case(
+            "cw_list_contact_types",
+            json!({}),
+            lists_all("/company/contacts/types".into()),
+            json!({"conditions": "description = "}),
+            &["conditions"],
+        ),
+        case(
+            "cw_list_configuration_types",
+            json!({}),
+            lists_all("/company/configurations/types".into()),
+            json!({"page_size": 0}),
+            &["page_size"],
+        ),
+        case(
+            "cw_list_ticket_sources",
+            json!({}),
+            lists_all("/service/sources".into()),
+            json!({"order_by": "name sideways"}),
+            &["order_by"],
+        ),
+        case(
+            "cw_list_billing_cycles",
+            json!({}),
+            lists_all("/finance/billingCycles".into()),
+            json!({"fields": "id,colour"}),
+            &["colour"],
+        ),
+        // -------------------------------------------------------------- crm
+        case(
+            "cw_list_company_sites",
+            json!({"company_id": 2}),
+            lists_all("/company/companies/2/sites".into()),
+            json!({"company_id": "ACME"}),
+            &["invalid arguments", "company_id"],
+        ),
+        // ---------------------------------------------------------- service
+        case(
+            "cw_count_tickets",
+            json!({"company": "ACME", "closed": false}),
+            |r, s| {
+                let want = s
+                    .records("/service/tickets")
+                    .iter()
+                    .filter(|t| t["company"]["identifier"] == "ACME" && t["closedFlag"] != true)
+                    .count();
+                assert!(want > 0);
+                assert_eq!(r["count"], json!(want), "{r}");
+            },
+            json!({"closed": "no"}),
+            &["invalid arguments", "closed"],
+        ),
+        case(
+            "cw_list_ticket_tasks",
+            json!({"ticket_id": m.task_ticket}),
+            lists_all(format!("/service/tickets/{}/tasks", m.task_ticket)),
+            json!({}),
+            &["invalid arguments", "ticket_id"],
+        ),
+        case(
+            "cw_search_kb_articles",
+            json!({"title_contains": "VPN"}),
+            |r, s| {
+                nonempty_list(r, s);
+                for item in items(r) {
+                    assert!(
+                        unwrapped(&item["title"]).as_str().unwrap().contains("VPN"),
+                        "{item}"
+                    );
+                }
+            },
+            json!({"title_contains": ["VPN"]}),
+            &["invalid arguments", "title_contains"],
+        ),
+        // --------------------------------------------------------- schedule
+        case(
+            "cw_my_schedule",
+            json!({"from": "2026-01-01", "page_size": 100}),
+            all_stored("/schedule/entries", "member/identifier", json!(me_owned)),
+            json!({"to": "the day after"}),
+            &["invalid arguments", "to"],
+        ),
+        case(
+            "cw_list_schedule_types",
+            json!({}),
+            lists_all("/schedule/types".into()),
+            json!({"order_by": "colour"}),
+            &["colour"],
+        ),
+        // --------------------------------------------------------- projects
+        case(
+            "cw_list_project_phases",
+            json!({"project_id": project}),
+            lists_all(format!("/project/projects/{project}/phases")),
+            json!({"project_id": 987_654_321}),
+            NOT_FOUND,
+        ),
+        case(
+            "cw_list_project_ticket_notes",
+            json!({"ticket_id": project_ticket}),
+            lists_all(format!("/project/tickets/{project_ticket}/notes")),
+            json!({"ticket_id": null}),
+            &["invalid arguments", "ticket_id"],
+        ),
+        // ------------------------------------------------------------ sales
+        case(
+            "cw_list_opportunity_notes",
+            json!({"opportunity_id": opportunity}),
+            lists_all(format!("/sales/opportunities/{opportunity}/notes")),
+            json!({"opportunity_id": 987_654_321}),
+            NOT_FOUND,
+        ),
+        case(
+            "cw_get_opportunity_forecast",
+            json!({"opportunity_id": opportunity}),
+            move |r, s| {
+                let stored = s.records(&format!("/sales/opportunities/{opportunity}/forecast"));
+                let got = items(r);
+                assert_eq!(got.len(), 1, "{r}");
+                assert_eq!(
+                    got[0]["forecastItems"].as_array().map(Vec::len),
+                    stored[0]["forecastItems"].as_array().map(Vec::len),
+                    "{r}"
+                );
+            },
+            json!({"opportunity_id": 987_654_321}),
+            NOT_FOUND,
+        ),
+        case(
+            "cw_list_sales_stages",
+            json!({}),
+            lists_all("/sales/stages".into()),
+            json!({"fields": "id,colour"}),
+            &["colour"],
+        ),
+        case(
+            "cw_search_catalog",
+            json!({"identifier": "MS-WKS"}),
+            |r, s| {
+                all_items("identifier", json!("MS-WKS"))(r, s);
+                assert_eq!(items(r).len(), 1);
+            },
+            json!({"inactive": "no"}),
+            &["invalid arguments", "inactive"],
+        ),
+        // ---------------------------------------------------------- finance
+        case(
+            "cw_list_agreement_types",
+            json!({}),
+            lists_all("/finance/agreements/types".into()),
+            json!({"page_size": 1001}),
+            &["page_size"],
+        ),
+        case(
+            "cw_list_agreement_additions",
+            json!({"agreement_id": agreement}),
+            lists_all(format!("/finance/agreements/{agreement}/additions")),
+            json!({"agreement_id": 987_654_321}),
+            NOT_FOUND,
+        ),
+    ];
+    let writes = vec![
+        case(
+            "cw_update_time_entry",
+            json!({"id": open_entry, "notes": "Replaced the toner", "hours": 1.25}),
+            move |_, s| {
+                let stored = s.get("/time/entries", open_entry).unwrap();
+                assert_eq!(stored["notes"], "Replaced the toner");
+                assert_eq!(stored["actualHours"], json!(1.25));
+            },
+            json!({"id": m.closed_entry, "notes": "A late correction"}),
+            &["closed"],
+        ),
+        case(
+            "cw_submit_timesheet",
+            json!({"id": open_sheet}),
+            move |r, s| {
+                assert_eq!(r["success"], true, "{r}");
+                assert_eq!(
+                    s.get("/time/sheets", open_sheet).unwrap()["status"],
+                    "PendingApproval"
+                );
+            },
+            json!({"id": m.billed_sheet}),
+            &["cannot be submitted", "Billed"],
+        ),
+        case(
+            "cw_create_company",
+            json!({"identifier": "NEWCO", "name": "New Co Ltd", "phone": "555-0100", "city": "Tampa"}),
+            |r, s| {
+                let stored = created(r, s, "/company/companies");
+                assert_eq!(
+                    (&stored["identifier"], &stored["name"]),
+                    (&json!("NEWCO"), &json!("New Co Ltd"))
+                );
+                assert_eq!(stored["phoneNumber"], "555-0100");
+            },
+            json!({"identifier": "X".repeat(26), "name": "Too long an identifier"}),
+            &["identifier"],
+        ),
+        case(
+            "cw_update_company",
+            json!({"id": 2, "phone": "555-0199", "website": "www.example.com"}),
+            |_, s| {
+                let stored = s.get("/company/companies", 2).unwrap();
+                assert_eq!(stored["phoneNumber"], "555-0199");
+                assert_eq!(stored["website"], "www.example.com");
+            },
+            json!({"id": 987_654_321, "phone": "555-0199"}),
+            NOT_FOUND,
+        ),
+        case(
+            "cw_create_contact",
+            json!({"company": "ACME", "first_name": "Jane", "last_name": "Doe", "title": "Office Manager"}),
+            |r, s| {
+                let stored = created(r, s, "/company/contacts");
+                assert_eq!(stored["company"]["identifier"], "ACME");
+                assert_eq!(
+                    (&stored["firstName"], &stored["lastName"]),
+                    (&json!("Jane"), &json!("Doe"))
+                );
+            },
+            json!({"company": "ACME", "first_name": "   "}),
+            &["first_name"],
+        ),
+        case(
+            "cw_schedule_ticket",
+            json!({"ticket_id": ticket, "member": me, "date_start": "2026-11-24T14:00:00Z", "date_end": "2026-11-24T15:30:00Z"}),
+            move |r, s| {
+                let stored = created(r, s, "/schedule/entries");
+                assert_eq!(stored["objectId"], json!(ticket));
+                assert_eq!(stored["type"]["identifier"], "S");
+                assert_eq!(stored["member"]["identifier"], json!(me_owned));
+                assert_eq!(stored["hours"], json!(1.5));
+            },
+            json!({"ticket_id": ticket, "member": me, "date_start": "2026-11-24T15:00:00Z", "date_end": "2026-11-24T14:00:00Z"}),
+            &["after"],
+        ),
+        case(
+            "cw_move_schedule_entry",
+            json!({"id": moved, "date_start": "2026-11-25T09:00:00Z", "date_end": "2026-11-25T10:00:00Z"}),
+            move |_, s| {
+                let stored = s.get("/schedule/entries", moved).unwrap();
+                assert_eq!(stored["dateStart"], "2026-11-25T09:00:00Z");
+                assert_eq!(stored["hours"], json!(1.0));
+            },
+            json!({"id": 987_654_321, "date_start": "2026-11-25T09:00:00Z"}),
+            NOT_FOUND,
+        ),
+        case(
+            "cw_delete_schedule_entry",
+            json!({"id": deleted}),
+            move |r, s| {
+                assert_eq!(r["ok"], true, "{r}");
+                assert!(s.get("/schedule/entries", deleted).is_none(), "deleted");
+            },
+            json!({"id": deleted}),
+            NOT_FOUND,
+        ),
+        case(
+            "cw_create_project",
+            json!({"name": "Server migration", "company": "ACME", "board_id": m.project_board,
+                   "billing_method": "FixedFee", "estimated_start": "2026-12-01", "estimated_end": "2027-01-15"}),
+            |r, s| {
+                let stored = created(r, s, "/project/projects");
+                assert_eq!(stored["name"], "Server migration");
+                assert_eq!(stored["estimatedStart"], "2026-12-01T00:00:00Z");
+            },
+            json!({"name": "Server migration", "company": "ACME", "board_id": m.project_board,
+                   "billing_method": "Hourly", "estimated_start": "2026-12-01", "estimated_end": "2027-01-15"}),
+            &["billing_method"],
+        ),
+        case(
+            "cw_update_project",
+            json!({"id": project, "budget_hours": 120, "estimated_end": "2027-02-01"}),
+            move |_, s| {
+                let stored = s.get("/project/projects", project).unwrap();
+                assert_eq!(stored["budgetHours"], json!(120.0));
+                assert_eq!(stored["estimatedEnd"], "2027-02-01T00:00:00Z");
+            },
+            json!({"id": project, "budget_hours": -5}),
+            &["invalid arguments", "budget_hours"],
+        ),
+        case(
+            "cw_add_project_phase",
+            json!({"project_id": project, "description": "Cutover", "budget_hours": 16}),
+            move |r, s| {
+                let stored = created(r, s, &format!("/project/projects/{project}/phases"));
+                assert_eq!(stored["description"], "Cutover");
+            },
+            json!({"project_id": project, "description": "x".repeat(101)}),
+            &["description"],
+        ),
+        case(
+            "cw_add_project_note",
+            json!({"project_id": project, "text": "Kick-off held with the customer"}),
+            move |r, s| {
+                let stored = created(r, s, &format!("/project/projects/{project}/notes"));
+                assert_eq!(stored["text"], "Kick-off held with the customer");
+            },
+            json!({"project_id": 987_654_321, "text": "Nobody reads this"}),
+            NOT_FOUND,
+        ),
+        case(
+            "cw_add_project_ticket_note",
+            json!({"ticket_id": project_ticket, "text": "Switches racked", "visibility": "internal"}),
+            move |r, s| {
+                let stored = created(r, s, &format!("/project/tickets/{project_ticket}/notes"));
+                assert_eq!(stored["internalAnalysisFlag"], true);
+            },
+            json!({"ticket_id": project_ticket, "text": "Hm", "visibility": "whisper"}),
+            &["invalid arguments", "visibility"],
+        ),
+        case(
+            "cw_create_opportunity",
+            json!({"name": "Firewall refresh", "company": "ACME", "sales_rep": "BCarter", "expected_close": "2026-12-31"}),
+            |r, s| {
+                let stored = created(r, s, "/sales/opportunities");
+                assert_eq!(stored["primarySalesRep"]["identifier"], "BCarter");
+                assert_eq!(stored["expectedCloseDate"], "2026-12-31T00:00:00Z");
+            },
+            json!({"name": "x".repeat(101), "company": "ACME"}),
+            &["name"],
+        ),
+        case(
+            "cw_create_activity",
+            json!({"name": "Follow-up call", "company": "ACME", "assign_to": "BCarter", "date_start": "2026-11-24T15:00:00Z"}),
+            |r, s| {
+                let stored = created(r, s, "/sales/activities");
+                assert_eq!(stored["assignTo"]["identifier"], "BCarter");
+            },
+            json!({"name": " ", "company": "ACME"}),
+            &["name"],
+        ),
+        case(
+            "cw_create_agreement",
+            json!({"name": "ACME Backup Plus", "company": "ACME", "type_id": 1, "start_date": "2027-01-01", "bill_amount": 99.5}),
+            |r, s| {
+                let stored = created(r, s, "/finance/agreements");
+                assert_eq!(stored["billAmount"], json!(99.5));
+                assert_eq!(stored["company"]["identifier"], "ACME");
+            },
+            json!({"name": "ACME Backup Plus", "company": "ACME", "type_id": 1, "bill_amount": -1}),
+            &["invalid arguments", "bill_amount"],
+        ),
+        case(
+            "cw_add_agreement_addition",
+            json!({"agreement_id": agreement, "product": "M365-BP", "quantity": 3, "bill_customer": "Billable"}),
+            move |r, s| {
+                let stored = created(r, s, &format!("/finance/agreements/{agreement}/additions"));
+                assert_eq!(stored["quantity"], json!(3.0));
+            },
+            json!({"agreement_id": agreement, "product": "M365-BP", "quantity": 3, "bill_customer": "Sometimes"}),
+            &["bill_customer"],
+        ),
+    ];
+    (reads, writes)
 }
 
 #[tokio::test]
@@ -583,7 +1109,7 @@ async fn every_case(extra_args: &[&str]) {
     let mut env = sim_env(&sim);
     env.retain(|(k, _)| k != "CW_MEMBER_IDENTIFIER");
     env.push(("CW_MEMBER_IDENTIFIER".into(), me.clone()));
-    let mut args = vec!["--toolsets", "all", "--allow-writes"];
+    let mut args = vec!["--toolsets", "all", "--allow-writes", "--allow-deletes"];
     args.extend_from_slice(extra_args);
     let client = connect(&args, &env).await;
     let tools = list_tools(&client).await;

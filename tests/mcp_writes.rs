@@ -60,8 +60,23 @@ fn notes(sim: &Simulator, ticket: i64) -> Vec<Value> {
 #[tokio::test]
 async fn dry_run_of_every_write_tool_shows_the_exact_request_and_writes_nothing() {
     let sim = start_sim().await;
-    let client = connect(&["--allow-writes", "--allow-deletes"], &env_for(&sim, "dry")).await;
+    let client = connect(
+        &["--toolsets", "all", "--allow-writes", "--allow-deletes"],
+        &env_for(&sim, "dry"),
+    )
+    .await;
     let ticket = acme_ticket(&client).await;
+    let first = |collection: &str| sim.records(collection)[0]["id"].as_i64().expect("seeded");
+    let (entry, sheet, schedule) = (
+        first("/time/entries"),
+        first("/time/sheets"),
+        first("/schedule/entries"),
+    );
+    let (project, project_ticket, agreement) = (
+        first("/project/projects"),
+        first("/project/tickets"),
+        first("/finance/agreements"),
+    );
     let before_ticket = sim.get("/service/tickets", ticket).unwrap();
     let (tickets, entries, note_count) = (
         sim.records("/service/tickets").len(),
@@ -97,6 +112,109 @@ async fn dry_run_of_every_write_tool_shows_the_exact_request_and_writes_nothing(
                    "body": {"chargeToType": "ServiceTicket", "chargeToId": ticket,
                             "timeStart": "2026-11-20T14:00:00Z", "actualHours": 0.5}}),
         ),
+        // The tools of the other servers' tasks (issue 16).
+        (
+            "cw_update_time_entry",
+            json!({"id": entry, "notes": "Replaced the toner", "hours": 1.25}),
+            json!({"method": "PATCH", "path": format!("/time/entries/{entry}"),
+                   "body": [{"op": "replace", "path": "notes", "value": "Replaced the toner"},
+                            {"op": "replace", "path": "actualHours", "value": 1.25}]}),
+        ),
+        (
+            "cw_submit_timesheet",
+            json!({"id": sheet}),
+            json!({"method": "POST", "path": format!("/time/sheets/{sheet}/submit")}),
+        ),
+        (
+            "cw_create_company",
+            json!({"identifier": "NEWCO", "name": "New Co Ltd"}),
+            json!({"method": "POST", "path": "/company/companies", "body": {"identifier": "NEWCO", "name": "New Co Ltd"}}),
+        ),
+        (
+            "cw_update_company",
+            json!({"id": 2, "status_id": 3}),
+            json!({"method": "PATCH", "path": "/company/companies/2",
+                   "body": [{"op": "replace", "path": "status", "value": {"id": 3}}]}),
+        ),
+        (
+            "cw_create_contact",
+            json!({"company": "ACME", "first_name": "Jane"}),
+            json!({"method": "POST", "path": "/company/contacts",
+                   "body": {"company": {"identifier": "ACME"}, "firstName": "Jane"}}),
+        ),
+        (
+            "cw_schedule_ticket",
+            json!({"ticket_id": ticket, "member": "JSmith", "date_start": "2026-11-24T15:00:00+01:00", "date_end": "2026-11-24T15:00:00Z"}),
+            json!({"method": "POST", "path": "/schedule/entries",
+                   "body": {"type": {"identifier": "S"}, "objectId": ticket, "member": {"identifier": "JSmith"},
+                            "dateStart": "2026-11-24T14:00:00Z", "dateEnd": "2026-11-24T15:00:00Z"}}),
+        ),
+        (
+            "cw_move_schedule_entry",
+            json!({"id": schedule, "member": "CLee"}),
+            json!({"method": "PATCH", "path": format!("/schedule/entries/{schedule}"),
+                   "body": [{"op": "replace", "path": "member", "value": {"identifier": "CLee"}}]}),
+        ),
+        (
+            "cw_delete_schedule_entry",
+            json!({"id": schedule}),
+            json!({"method": "DELETE", "path": format!("/schedule/entries/{schedule}")}),
+        ),
+        (
+            "cw_create_project",
+            json!({"name": "Server migration", "company": "ACME", "board_id": 4, "billing_method": "FixedFee",
+                   "estimated_start": "2026-12-01", "estimated_end": "2027-01-15"}),
+            json!({"method": "POST", "path": "/project/projects",
+                   "body": {"name": "Server migration", "company": {"identifier": "ACME"}, "board": {"id": 4},
+                            "billingMethod": "FixedFee", "estimatedStart": "2026-12-01T00:00:00Z",
+                            "estimatedEnd": "2027-01-15T00:00:00Z"}}),
+        ),
+        (
+            "cw_update_project",
+            json!({"id": project, "budget_hours": 80}),
+            json!({"method": "PATCH", "path": format!("/project/projects/{project}"),
+                   "body": [{"op": "replace", "path": "budgetHours", "value": 80.0}]}),
+        ),
+        (
+            "cw_add_project_phase",
+            json!({"project_id": project, "description": "Cutover"}),
+            json!({"method": "POST", "path": format!("/project/projects/{project}/phases"), "body": {"description": "Cutover"}}),
+        ),
+        (
+            "cw_add_project_note",
+            json!({"project_id": project, "text": "Kick-off held"}),
+            json!({"method": "POST", "path": format!("/project/projects/{project}/notes"), "body": {"text": "Kick-off held"}}),
+        ),
+        (
+            "cw_add_project_ticket_note",
+            json!({"ticket_id": project_ticket, "text": "Racked", "visibility": "resolution"}),
+            json!({"method": "POST", "path": format!("/project/tickets/{project_ticket}/notes"),
+                   "body": {"text": "Racked", "resolutionFlag": true}}),
+        ),
+        (
+            "cw_create_opportunity",
+            json!({"name": "Firewall refresh", "company": "ACME"}),
+            json!({"method": "POST", "path": "/sales/opportunities",
+                   "body": {"name": "Firewall refresh", "company": {"identifier": "ACME"}}}),
+        ),
+        (
+            "cw_create_activity",
+            json!({"name": "Follow-up call", "assign_to": "BCarter"}),
+            json!({"method": "POST", "path": "/sales/activities",
+                   "body": {"name": "Follow-up call", "assignTo": {"identifier": "BCarter"}}}),
+        ),
+        (
+            "cw_create_agreement",
+            json!({"name": "ACME Backup", "company": "ACME", "type_id": 1}),
+            json!({"method": "POST", "path": "/finance/agreements",
+                   "body": {"name": "ACME Backup", "company": {"identifier": "ACME"}, "type": {"id": 1}}}),
+        ),
+        (
+            "cw_add_agreement_addition",
+            json!({"agreement_id": agreement, "product": "MS-WKS", "quantity": 2, "bill_customer": "billable"}),
+            json!({"method": "POST", "path": format!("/finance/agreements/{agreement}/additions"),
+                   "body": {"product": {"identifier": "MS-WKS"}, "quantity": 2.0, "billCustomer": "Billable"}}),
+        ),
         (
             "cw_call",
             json!({"method": "PATCH", "path": format!("/service/tickets/{ticket}"),
@@ -110,6 +228,15 @@ async fn dry_run_of_every_write_tool_shows_the_exact_request_and_writes_nothing(
             json!({"method": "DELETE", "path": format!("/service/tickets/{ticket}")}),
         ),
     ];
+    // A write tool cannot land without its case here.
+    let mut untested: Vec<&str> = connectwise_mcp::toolsets::curated::tools()
+        .iter()
+        .filter(|t| t.tier != connectwise_mcp::tool::Tier::Read)
+        .map(|t| t.name)
+        .filter(|name| !cases.iter().any(|(tool, _, _)| tool == name))
+        .collect();
+    untested.sort();
+    assert_eq!(untested, Vec::<&str>::new(), "write tools without a dry-run case");
     for (tool, mut args, expected) in cases {
         args["dry_run"] = json!(true);
         let answer = json_of(&call(&client, tool, args.clone()).await.unwrap());
@@ -119,7 +246,7 @@ async fn dry_run_of_every_write_tool_shows_the_exact_request_and_writes_nothing(
         for key in ["method", "path", "body"] {
             assert_eq!(sent.get(key), expected.get(key), "{tool} {args}: {key} of {sent}");
         }
-        if expected["method"] == "PATCH" {
+        if expected["method"] == "PATCH" && expected["path"] == format!("/service/tickets/{ticket}") {
             assert_eq!(
                 unwrapped(&sent["current"]["summary"]),
                 before_ticket["summary"],

@@ -53,14 +53,34 @@ fn load(sim: &Simulator, f: &Value) {
         ("API_MEMBER", "/system/members"),
         ("API_SCHEDULE_ENTRY_FOR_TICKET", "/schedule/entries"),
         ("API_SCHEDULE_ENTRIES", "/schedule/entries"),
+        ("API_AGREEMENT_TYPE_LIST", "/finance/agreements/types"),
+        ("API_COMPANY_STATUS_LIST", "/company/companies/statuses"),
+        ("API_COMPANY_TYPES_LIST", "/company/companies/types"),
+        ("API_CONFIGURATION_TYPES", "/company/configurations/types"),
+        ("API_CONTACT_TYPE_LIST", "/company/contacts/types"),
+        ("API_SALES_OPPORTUNITY_STAGES", "/sales/stages"),
+        ("API_SCHEDULE_TYPE_LIST", "/schedule/types"),
+        ("API_WORK_ROLE_LIST", "/time/workRoles"),
+        ("API_WORK_TYPE_LIST", "/time/workTypes"),
     ];
     let notes = format!("/service/tickets/{ticket_id}/notes");
     let statuses = format!("/service/boards/{board_id}/statuses");
     let types = format!("/service/boards/{board_id}/types");
-    let children: [(&str, &str); 3] = [
+    let id_of = |name: &str| record(f, name)["id"].as_i64().unwrap();
+    let sites = format!("/company/companies/{}/sites", id_of("API_COMPANY"));
+    let phases = format!("/project/projects/{}/phases", id_of("API_PROJECT"));
+    let project_notes = format!("/project/tickets/{}/notes", id_of("API_PROJECT_TICKET"));
+    let opportunity_notes = format!("/sales/opportunities/{}/notes", id_of("API_SALES_OPPORTUNITY"));
+    let children: [(&str, &str); 8] = [
         ("API_SERVICE_NOTE_LIST", &notes),
         ("API_BOARD_STATUS_LIST", &statuses),
         ("API_TYPE_LIST", &types),
+        ("API_COMPANY_SITE_LIST", &sites),
+        ("API_PROJECT_PHASE_LIST", &phases),
+        // Project ticket notes are ticket notes (the same schema).
+        ("API_SERVICE_NOTE_LIST", &project_notes),
+        ("API_SALES_OPPORTUNITY_NOTE_LIST", &opportunity_notes),
+        ("API_SOURCE_LIST", "/service/sources"),
     ];
     for (name, path) in places.iter().copied().chain(children) {
         match &f[name] {
@@ -88,6 +108,67 @@ fn load(sim: &Simulator, f: &Value) {
                "date": "2024-03-01T00:00:00Z", "dueDate": "2024-03-31T00:00:00Z", "total": 1250.0, "balance": null,
                "status": {"id": 1, "name": "New", "isClosed": false}, "applyToType": "All", "Sort": 0}),
     );
+    // Neither are there timesheets, expenses, billing cycles, ticket tasks,
+    // knowledge-base articles, forecasts, catalog items or agreement
+    // additions: written the same way.
+    let member = record(f, "API_MEMBER");
+    let company = record(f, "API_COMPANY");
+    let agreement = id_of("API_AGREEMENT");
+    let opportunity = id_of("API_SALES_OPPORTUNITY");
+    let written: [(String, Value); 8] = [
+        (
+            "/time/sheets".into(),
+            json!({"id": 7, "member": member, "year": 2024, "period": 10,
+            "dateStart": "2024-03-03T00:00:00Z", "dateEnd": "2024-03-09T00:00:00Z", "status": "Open",
+            "hours": null, "deadline": null, "approvalTier": 1, "_info": {"lastUpdated": "2024-03-04T09:00:00Z"}}),
+        ),
+        (
+            "/expense/entries".into(),
+            json!({"id": 15, "company": company, "chargeToId": ticket_id, "chargeToType": "ServiceTicket",
+            "type": {"id": 2, "name": "Parking", "_info": null}, "member": {"id": 176, "identifier": "User1", "name": "Training User1"},
+            "amount": 12.5, "billableOption": "Billable", "date": "2024-03-05T00:00:00Z", "notes": "Parking at the client's office",
+            "status": "Submitted", "invoice": null, "_info": {"lastUpdated": "2024-03-05T17:00:00Z"}}),
+        ),
+        (
+            "/finance/billingCycles".into(),
+            json!({"id": 1, "identifier": "Monthly", "name": "Monthly", "defaultFlag": null,
+            "billingOptions": "Monthly", "_info": {"lastUpdated": "2015-08-21T20:22:06Z", "updatedBy": null}}),
+        ),
+        (
+            format!("/service/tickets/{ticket_id}/tasks"),
+            json!({"id": 3, "ticketId": ticket_id, "notes": "Verify the backup job ran",
+            "closedFlag": null, "priority": 1, "schedule": null, "code": null, "resolution": null, "childTicketId": 0}),
+        ),
+        (
+            "/service/knowledgeBaseArticles".into(),
+            json!({"id": 4, "title": "Outlook keeps asking for a password", "issue": "Prompts after the migration",
+            "resolution": "Clear cached credentials", "board": record(f, "API_BOARD"), "categoryId": null, "subCategoryId": null,
+            "dateCreated": "2023-06-01T15:00:00Z", "createdBy": "User1", "articleType": "Internal"}),
+        ),
+        (
+            format!("/sales/opportunities/{opportunity}/forecast"),
+            json!({"id": opportunity, "forecastItems": [
+            {"id": 21, "forecastDescription": "Managed Workstation", "quantity": 10, "revenue": 750.0, "cost": 220.0,
+             "status": {"id": 1, "name": "Open", "_info": null}, "catalogItem": null, "forecastType": "Agreement", "includeFlag": true}],
+            "recurringTotal": 750.0, "expectedProbability": null, "_info": null}),
+        ),
+        (
+            "/procurement/catalog".into(),
+            json!({"id": 12, "identifier": "FG-60F", "description": "FortiGate 60F", "customerDescription": "Firewall",
+            "inactiveFlag": false, "category": {"id": 2, "name": "Hardware"}, "productClass": "NonInventory", "price": 695.0, "cost": null,
+            "unitOfMeasure": {"id": 1, "name": "Each", "_info": {"uom_href": "https://example.com/v4_6_release/apis/3.0/procurement/unitOfMeasures/1"}},
+            "vendor": null, "_info": {"lastUpdated": "2024-01-02T10:00:00Z"}}),
+        ),
+        (
+            format!("/finance/agreements/{agreement}/additions"),
+            json!({"id": 30, "product": {"id": 12, "identifier": "FG-60F", "serializedFlag": null},
+            "quantity": 1, "unitPrice": 95.0, "unitCost": null, "billCustomer": "Billable", "effectiveDate": "2024-01-01T00:00:00Z",
+            "cancelledDate": null, "agreementId": agreement, "description": "Firewall management", "agreementStatus": "Active"}),
+        ),
+    ];
+    for (path, value) in written {
+        sim.insert(&path, value);
+    }
 }
 
 /// For each curated read tool: its arguments and a text its answer must show.
@@ -147,7 +228,54 @@ fn case(tool: &str, f: &Value) -> Option<(Value, String)> {
         ),
         "cw_search_members" => (json!({}), s("API_MEMBER", "identifier")),
         "cw_get_member" => (json!({"id": id("API_MEMBER")}), s("API_MEMBER", "identifier")),
-        "cw_search_schedule_entries" => (json!({}), s("API_SCHEDULE_ENTRY_FOR_TICKET", "name")),
+        "cw_search_schedule_entries" | "cw_my_schedule" => {
+            (json!({}), s("API_SCHEDULE_ENTRY_FOR_TICKET", "name"))
+        }
+        // The tools of the other servers' tasks (issue 16).
+        "cw_list_timesheets" => (json!({}), "2024-03-03".into()),
+        "cw_list_work_roles" => (json!({}), s("API_WORK_ROLE_LIST", "name")),
+        "cw_list_work_types" => (json!({}), s("API_WORK_TYPE_LIST", "name")),
+        "cw_search_expense_entries" => (json!({}), "Parking at the client".into()),
+        "cw_list_company_types" => (json!({}), s("API_COMPANY_TYPES_LIST", "name")),
+        "cw_list_company_statuses" => (json!({}), s("API_COMPANY_STATUS_LIST", "name")),
+        "cw_list_contact_types" => (json!({}), s("API_CONTACT_TYPE_LIST", "description")),
+        "cw_list_configuration_types" => (json!({}), s("API_CONFIGURATION_TYPES", "name")),
+        "cw_list_ticket_sources" => (json!({}), s("API_SOURCE_LIST", "name")),
+        "cw_list_billing_cycles" => (json!({}), "Monthly".into()),
+        "cw_list_company_sites" => (
+            json!({"company_id": id("API_COMPANY")}),
+            s("API_COMPANY_SITE_LIST", "name"),
+        ),
+        "cw_count_tickets" => (json!({}), "count".into()),
+        "cw_list_ticket_tasks" => (
+            json!({"ticket_id": id("API_SERVICE_TICKET")}),
+            "Verify the backup job".into(),
+        ),
+        "cw_search_kb_articles" => (json!({}), "Outlook keeps asking".into()),
+        "cw_list_schedule_types" => (json!({}), s("API_SCHEDULE_TYPE_LIST", "name")),
+        "cw_list_project_phases" => (
+            json!({"project_id": id("API_PROJECT")}),
+            s("API_PROJECT_PHASE_LIST", "description"),
+        ),
+        "cw_list_project_ticket_notes" => (
+            json!({"ticket_id": id("API_PROJECT_TICKET")}),
+            s("API_SERVICE_NOTE_LIST", "text"),
+        ),
+        "cw_list_opportunity_notes" => (
+            json!({"opportunity_id": id("API_SALES_OPPORTUNITY")}),
+            s("API_SALES_OPPORTUNITY_NOTE_LIST", "text"),
+        ),
+        "cw_get_opportunity_forecast" => (
+            json!({"opportunity_id": id("API_SALES_OPPORTUNITY")}),
+            "Managed Workstation".into(),
+        ),
+        "cw_list_sales_stages" => (json!({}), s("API_SALES_OPPORTUNITY_STAGES", "name")),
+        "cw_search_catalog" => (json!({}), "FG-60F".into()),
+        "cw_list_agreement_types" => (json!({}), s("API_AGREEMENT_TYPE_LIST", "name")),
+        "cw_list_agreement_additions" => (
+            json!({"agreement_id": id("API_AGREEMENT")}),
+            "Firewall management".into(),
+        ),
         "cw_get_schedule_entry" => (
             json!({"id": id("API_SCHEDULE_ENTRY_FOR_TICKET")}),
             s("API_SCHEDULE_ENTRY_FOR_TICKET", "name"),

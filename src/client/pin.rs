@@ -24,7 +24,8 @@
 //!   another charge.
 //! - **Shared setup data** a technician reads every day and that belongs to
 //!   no company ([`SHARED`]: boards, statuses, priorities, members, work
-//!   types): readable.
+//!   types, company and contact types, billing cycles, sales stages, the
+//!   product catalog): readable.
 //! - **Anything else** (documents, schedule entries, reports, system
 //!   settings, searches by body): refused for a pinned caller, rather than
 //!   leaked.
@@ -52,9 +53,16 @@ pub const SHARED: &[&str] = &[
     "/company/configurations/types",
     "/company/configurations/statuses",
     "/company/contacts/types",
+    "/company/companies/types",
+    "/company/companies/statuses",
+    "/finance/billingCycles",
+    "/finance/agreements/types",
+    "/schedule/types",
     "/project/statuses",
     "/sales/activities/types",
     "/sales/activities/statuses",
+    "/sales/stages",
+    "/procurement/catalog",
 ];
 
 /// The companies a caller is limited to, by identifier (`ACME`), compared

@@ -384,6 +384,9 @@ impl App {
             (Kind::Other, "post") if matched.route.template.ends_with("/search") => {
                 self.search(ctx, &matched)
             }
+            (Kind::Other, "post") if matched.route.template == "/time/sheets/{id}/submit" => {
+                self.submit_timesheet(ctx, &matched)
+            }
             _ => Err(ApiError::new(
                 501,
                 "NotImplemented",
@@ -756,6 +759,30 @@ impl App {
         store.insert(&path, record.clone());
         let served = self.view(&store, &ctx.base, &path).serve(&record);
         Ok(json_response(200, &served, &[]))
+    }
+
+    /// `POST /time/sheets/{id}/submit`: an open (or rejected) timesheet
+    /// goes to approval; ConnectWise answers a `SuccessResponse`.
+    fn submit_timesheet(&self, ctx: &Ctx, matched: &Matched) -> Result<Response, ApiError> {
+        const SHEETS: &str = "/time/sheets";
+        let id = matched
+            .vars
+            .first()
+            .and_then(|(_, v)| v.parse::<i64>().ok())
+            .ok_or_else(|| ApiError::record_not_found("TimeSheet", "?"))?;
+        let wctx = self.write_context(ctx);
+        let mut store = self.write();
+        let previous = store
+            .get(SHEETS, id)
+            .cloned()
+            .ok_or_else(|| ApiError::record_not_found("TimeSheet", &id.to_string()))?;
+        let mut record = previous.clone();
+        write::submit_timesheet(&mut record)?;
+        write::stamp_info(&mut record, Some(&previous), &wctx);
+        store.insert(SHEETS, record);
+        let answer =
+            serde_json::json!({"success": true, "message": format!("Time sheet {id} was submitted.")});
+        Ok(json_response(200, &answer, &[]))
     }
 
     fn delete(&self, matched: &Matched, resource: &str) -> Result<Response, ApiError> {

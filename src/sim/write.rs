@@ -565,8 +565,126 @@ pub fn apply_rules(
             time_entry_rules(store, record, creating, ctx)?;
             Ok(Vec::new())
         }
+        "/schedule/entries" => {
+            schedule_entry_rules(store, record, creating)?;
+            Ok(Vec::new())
+        }
         _ => Ok(Vec::new()),
     }
+}
+
+/// Statuses a timesheet can be submitted from.
+const SUBMITTABLE: &[&str] = &["Open", "Rejected", "ErrorsCorrected"];
+
+/// A timesheet submitted: open, rejected or corrected ones go to approval;
+/// any other is a 400 naming its status.
+pub fn submit_timesheet(record: &mut Value) -> Result<(), ApiError> {
+    let status = record
+        .get("status")
+        .and_then(Value::as_str)
+        .unwrap_or("Open")
+        .to_owned();
+    if !SUBMITTABLE.contains(&status.as_str()) {
+        return Err(ApiError::invalid_object(
+            "timeSheet",
+            vec![FieldError::new(
+                "InvalidStatus",
+                format!(
+                    "Time sheet cannot be submitted: its status is {status}; only Open, Rejected or ErrorsCorrected time sheets can be."
+                ),
+                "timeSheet",
+                "status",
+            )],
+        ));
+    }
+    record["status"] = Value::from("PendingApproval");
+    Ok(())
+}
+
+/// A schedule entry: the end after the start; one for a service ticket
+/// (type `S`) needs the ticket, and is named after it as ConnectWise does.
+fn schedule_entry_rules(store: &Store, record: &mut Value, creating: bool) -> Result<(), ApiError> {
+    const RESOURCE: &str = "scheduleEntry";
+    let when = |field: &str| {
+        record
+            .get(field)
+            .and_then(Value::as_str)
+            .and_then(|s| validate::check_timestamp(s).ok())
+    };
+    let (start, end) = (when("dateStart"), when("dateEnd"));
+    if let (Some(start), Some(end)) = (start, end) {
+        if end <= start {
+            return Err(ApiError::invalid_object(
+                RESOURCE,
+                vec![FieldError::new(
+                    "InvalidField",
+                    "dateEnd must be after dateStart.",
+                    RESOURCE,
+                    "dateEnd",
+                )],
+            ));
+        }
+        let hours = (end - start).num_seconds() as f64 / 3600.0;
+        record["hours"] = json!((hours * 100.0).round() / 100.0);
+    }
+    if !creating {
+        return Ok(());
+    }
+    if start.is_none() {
+        return Err(ApiError::invalid_object(
+            RESOURCE,
+            vec![FieldError::new(
+                "Required",
+                "dateStart is required.",
+                RESOURCE,
+                "dateStart",
+            )],
+        ));
+    }
+    let service = record.pointer("/type/identifier").and_then(Value::as_str) == Some("S");
+    if !service {
+        return Ok(());
+    }
+    let Some(id) = record.get("objectId").and_then(Value::as_i64) else {
+        return Err(ApiError::invalid_object(
+            RESOURCE,
+            vec![FieldError::new(
+                "Required",
+                "objectId (the ticket) is required for a service ticket entry.",
+                RESOURCE,
+                "objectId",
+            )],
+        ));
+    };
+    let Some(ticket) = store.get("/service/tickets", id) else {
+        return Err(ApiError::invalid_object(
+            RESOURCE,
+            vec![FieldError::new(
+                "NotFound",
+                format!("Ticket {id} not found"),
+                RESOURCE,
+                "objectId",
+            )],
+        ));
+    };
+    let name = format!(
+        "{} / {}",
+        ticket
+            .pointer("/company/name")
+            .and_then(Value::as_str)
+            .unwrap_or_default(),
+        ticket.get("summary").and_then(Value::as_str).unwrap_or_default()
+    );
+    let Some(object) = record.as_object_mut() else {
+        return Ok(());
+    };
+    object.entry("name").or_insert_with(|| Value::from(name));
+    object.insert("type".into(), json!({"id": 4, "identifier": "S"}));
+    object
+        .entry("status")
+        .or_insert_with(|| json!({"id": 2, "name": "Firm"}));
+    object.entry("doneFlag").or_insert(Value::Bool(false));
+    Ok(())
 }
 
 fn time_entry_rules(

@@ -3,8 +3,8 @@
 //! composes them ([`crate::mcp::registry`]).
 //!
 //! - [`curated`]: one tool per everyday task, generated from `spec/tools.toml`
-//!   (toolsets `tickets`, `time`, `companies`, `sales`, `finance`,
-//!   `projects`, `members`, `schedule`).
+//!   (toolsets `tickets`, `time`, `companies`, `timesheets`, `service`,
+//!   `crm`, `setup`, `sales`, `finance`, `projects`, `members`, `schedule`).
 //! - [`api`]: the whole API: search, describe and call any operation, and
 //!   operations a deployment names as tools of their own (`extra`).
 //! - [`saved`]: saved queries, a named `cw_call` kept in the local store.

@@ -8,7 +8,7 @@ use super::world::{Agreement, cents, info, named, rec};
 use crate::sim::shape::custom_fields::id as field;
 
 /// (identifier, description, unit price, unit cost)
-const PRODUCTS: &[(&str, &str, f64, f64)] = &[
+pub(super) const PRODUCTS: &[(&str, &str, f64, f64)] = &[
     ("MS-WKS", "Managed Workstation", 75.0, 22.0),
     ("MS-SRV", "Managed Server", 250.0, 60.0),
     ("MS-FW", "Firewall Management", 95.0, 20.0),

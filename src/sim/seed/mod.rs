@@ -5,8 +5,9 @@
 //! configurations, service boards with statuses, types and teams, priorities, members,
 //! service tickets with notes, time entries, agreements with additions, opportunities,
 //! projects with phases and project tickets, activities, schedule entries and invoices,
-//! and the reference records they point to (SLA, currency, locations, custom field
-//! definitions).
+//! timesheets, expenses, ticket tasks, knowledge-base articles, opportunity notes and
+//! forecasts, the setup lists and product catalog, and the reference records they point
+//! to (SLA, currency, locations, custom field definitions).
 //!
 //! Records are stored in their *stored form*: what is distinctive about each one. What
 //! every record of a kind shares, what follows from other fields, and every link are
@@ -21,8 +22,10 @@
 
 mod company;
 mod configuration;
+mod desk;
 mod finance;
 pub mod hostile;
+mod lists;
 mod names;
 mod project;
 pub(crate) mod reference_data;
@@ -78,6 +81,8 @@ pub fn generate(seed: u64, size: Size) -> SeedData {
     sales::activities(&mut g);
     timesheet::schedule(&mut g);
     finance::invoices(&mut g);
+    desk::generate(&mut g);
+    lists::generate(&mut g);
     reference_data::lookups(&mut g);
     hostile::generate(&mut g);
     SeedData { collections: g.out }

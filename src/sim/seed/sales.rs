@@ -23,7 +23,7 @@ pub(crate) const OPPORTUNITY_NAMES: &[&str] = &[
 ];
 
 /// (id, name, probability)
-const STAGES: &[(i64, &str, i64)] = &[
+pub(super) const STAGES: &[(i64, &str, i64)] = &[
     (1, "Prospect", 10),
     (2, "Qualified", 30),
     (3, "Proposal", 50),

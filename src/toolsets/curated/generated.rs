@@ -2777,6 +2777,9 @@ pub struct CwSearchScheduleEntriesArgs {
     /// Starting before.
     #[serde(default)]
     pub to: Option<String>,
+    /// Entries for this ticket (the entry's objectId).
+    #[serde(default)]
+    pub ticket_id: Option<i64>,
     /// Raw conditions, ANDed.
     #[serde(default)]
     pub conditions: Option<String>,
@@ -2816,6 +2819,7 @@ fn cw_search_schedule_entries<'a>(
             args.from.as_deref(),
         )?;
         rt::term_date(&mut terms, "to", "dateStart", CompareOp::Lt, args.to.as_deref())?;
+        rt::term(&mut terms, "objectId", CompareOp::Eq, args.ticket_id.clone());
         let q = rt::ListQuery::new(
             "ScheduleEntry",
             "id,name,member/identifier,type/identifier,objectId,dateStart,dateEnd,status/name",
@@ -2903,6 +2907,3213 @@ fn cw_get_schedule_entry<'a>(
             )
             .await?;
         let mut value = rt::finish_one(record, keep_info, ctx.answer_cap)?;
+        Ok(value)
+    })
+}
+/// Arguments of `cw_update_time_entry` (PATCH /time/entries/{id}).
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CwUpdateTimeEntryArgs {
+    /// Time entry id.
+    pub id: i64,
+    /// New notes.
+    #[serde(default)]
+    pub notes: Option<String>,
+    /// Hours worked (more than 0, at most 24).
+    #[serde(default)]
+    pub hours: Option<f64>,
+    /// New start.
+    #[serde(default)]
+    pub time_start: Option<String>,
+    /// New end.
+    #[serde(default)]
+    pub time_end: Option<String>,
+    /// Work type name.
+    #[serde(default)]
+    pub work_type: Option<String>,
+    /// Billable, DoNotBill, NoCharge or NoDefault.
+    #[serde(default)]
+    pub billable: Option<String>,
+    /// true: answer what would be sent (and current values), send nothing.
+    #[serde(default)]
+    pub dry_run: Option<bool>,
+    /// The token a previous answer gave, where writes are confirmed.
+    #[serde(default)]
+    pub confirm_token: Option<String>,
+    /// The record's _info/lastUpdated as you read it; refused if it changed since.
+    #[serde(default)]
+    pub last_updated: Option<String>,
+}
+fn cw_update_time_entry_schema(_: &ToolDef) -> Value {
+    rt::schema::<CwUpdateTimeEntryArgs>()
+}
+fn cw_update_time_entry<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
+    Box::pin(async move {
+        let args: CwUpdateTimeEntryArgs = rt::parse_args(args)?;
+        let field_args: &[(&str, &str)] = &[
+            ("notes", "notes"),
+            ("actualHours", "hours"),
+            ("timeStart", "time_start"),
+            ("timeEnd", "time_end"),
+            ("workType/name", "work_type"),
+            ("workType", "work_type"),
+            ("billableOption", "billable"),
+        ];
+        let mut patch = rt::Patch::new();
+        let id = rt::id("id", args.id)?;
+        patch
+            .replace(
+                "notes",
+                rt::text("notes", args.notes.as_deref(), rt::MAX_STRING_ARG)?,
+            );
+        rt::number("hours", args.hours.clone(), None, Some(0.0), Some(24.0))?;
+        patch.replace("actualHours", args.hours.clone());
+        patch
+            .replace(
+                "timeStart",
+                rt::write_timestamp("time_start", args.time_start.as_deref())?,
+            );
+        patch
+            .replace(
+                "timeEnd",
+                rt::write_timestamp("time_end", args.time_end.as_deref())?,
+            );
+        patch
+            .replace(
+                "workType/name",
+                rt::text("work_type", args.work_type.as_deref(), rt::MAX_STRING_ARG)?,
+            );
+        patch
+            .replace(
+                "billableOption",
+                rt::allowed(
+                    "billable",
+                    args.billable.as_deref(),
+                    &["Billable", "DoNotBill", "NoCharge", "NoDefault"],
+                )?,
+            );
+        let patch: Value = patch
+            .checked::<
+                types::PatchOperation,
+            >(&["notes", "hours", "time_start", "time_end", "work_type", "billable"])?;
+        let path = format!("/time/entries/{}", id);
+        let request = rt::WriteRequest::of(
+            "cw_update_time_entry",
+            "patchTimeEntriesById",
+            path,
+            Some(patch),
+        )?;
+        let options = rt::WriteOptions {
+            dry_run: args.dry_run.unwrap_or(false),
+            confirm_token: args.confirm_token.clone(),
+            idempotency_key: None,
+            last_updated: args.last_updated.clone(),
+        };
+        let value = rt::send_write(ctx, request, &options)
+            .await
+            .map_err(|e| rt::said_of_args_in(e, field_args))?;
+        Ok(value)
+    })
+}
+/// Arguments of `cw_list_timesheets` (GET /time/sheets).
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CwListTimesheetsArgs {
+    /// Member identifier.
+    #[serde(default)]
+    pub member: Option<String>,
+    /// Status.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// Starting on or after.
+    #[serde(default)]
+    pub from: Option<String>,
+    /// Raw conditions, ANDed.
+    #[serde(default)]
+    pub conditions: Option<String>,
+    /// e.g. `id desc`
+    #[serde(default)]
+    pub order_by: Option<String>,
+    /// Comma-separated.
+    #[serde(default)]
+    pub fields: Option<String>,
+    /// From 1.
+    #[serde(default)]
+    pub page: Option<i64>,
+    /// 1-1000.
+    #[serde(default)]
+    pub page_size: Option<i64>,
+    /// From a previous result.
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+fn cw_list_timesheets_schema(_: &ToolDef) -> Value {
+    rt::schema::<CwListTimesheetsArgs>()
+}
+fn cw_list_timesheets<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
+    Box::pin(async move {
+        let args: CwListTimesheetsArgs = rt::parse_args(args)?;
+        let mut terms = Vec::new();
+        rt::term(&mut terms, "member/identifier", CompareOp::Eq, args.member.clone());
+        rt::term(&mut terms, "status", CompareOp::Eq, args.status.clone());
+        rt::term_date(
+            &mut terms,
+            "from",
+            "dateStart",
+            CompareOp::Ge,
+            args.from.as_deref(),
+        )?;
+        let q = rt::ListQuery::new(
+            "TimeSheet",
+            "id,member/identifier,year,period,dateStart,dateEnd,status,hours,deadline",
+            25i32,
+            terms,
+            rt::ListArgs {
+                conditions: args.conditions.clone(),
+                order_by: args
+                    .order_by
+                    .clone()
+                    .or_else(|| Some("dateStart desc".into())),
+                page: args.page,
+                page_size: args.page_size,
+                fields: args.fields.clone(),
+                cursor: args.cursor.clone(),
+            },
+        )?;
+        let records = ctx
+            .cw
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_time_sheets(
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
+            )
+            .await?;
+        let value = q.finish(records, ctx.answer_cap)?;
+        Ok(value)
+    })
+}
+/// Arguments of `cw_submit_timesheet` (POST /time/sheets/{id}/submit).
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CwSubmitTimesheetArgs {
+    /// Timesheet id.
+    pub id: i64,
+    /// true: answer what would be sent (and current values), send nothing.
+    #[serde(default)]
+    pub dry_run: Option<bool>,
+    /// The token a previous answer gave, where writes are confirmed.
+    #[serde(default)]
+    pub confirm_token: Option<String>,
+    /// A new value makes a create again what was just created (a repeat is otherwise answered with the first).
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
+}
+fn cw_submit_timesheet_schema(_: &ToolDef) -> Value {
+    rt::schema::<CwSubmitTimesheetArgs>()
+}
+fn cw_submit_timesheet<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
+    Box::pin(async move {
+        let args: CwSubmitTimesheetArgs = rt::parse_args(args)?;
+        let id = rt::id("id", args.id)?;
+        let path = format!("/time/sheets/{}/submit", id);
+        let request = rt::WriteRequest::of(
+            "cw_submit_timesheet",
+            "postTimeSheetsByIdSubmit",
+            path,
+            None,
+        )?;
+        let options = rt::WriteOptions {
+            dry_run: args.dry_run.unwrap_or(false),
+            confirm_token: args.confirm_token.clone(),
+            idempotency_key: args.idempotency_key.clone(),
+            last_updated: None,
+        };
+        let value = rt::send_write(ctx, request, &options).await?;
+        Ok(value)
+    })
+}
+/// Arguments of `cw_list_work_roles` (GET /time/workRoles).
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CwListWorkRolesArgs {
+    /// Raw conditions, ANDed.
+    #[serde(default)]
+    pub conditions: Option<String>,
+    /// e.g. `id desc`
+    #[serde(default)]
+    pub order_by: Option<String>,
+    /// Comma-separated.
+    #[serde(default)]
+    pub fields: Option<String>,
+    /// From 1.
+    #[serde(default)]
+    pub page: Option<i64>,
+    /// 1-1000.
+    #[serde(default)]
+    pub page_size: Option<i64>,
+    /// From a previous result.
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+fn cw_list_work_roles_schema(_: &ToolDef) -> Value {
+    rt::schema::<CwListWorkRolesArgs>()
+}
+fn cw_list_work_roles<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
+    Box::pin(async move {
+        let args: CwListWorkRolesArgs = rt::parse_args(args)?;
+        let mut terms = Vec::new();
+        let q = rt::ListQuery::new(
+            "WorkRole",
+            "id,name,hourlyRate,inactiveFlag",
+            100i32,
+            terms,
+            rt::ListArgs {
+                conditions: args.conditions.clone(),
+                order_by: args.order_by.clone().or_else(|| Some("name".into())),
+                page: args.page,
+                page_size: args.page_size,
+                fields: args.fields.clone(),
+                cursor: args.cursor.clone(),
+            },
+        )?;
+        let records = ctx
+            .cw
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_time_work_roles(
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
+            )
+            .await?;
+        let value = q.finish(records, ctx.answer_cap)?;
+        Ok(value)
+    })
+}
+/// Arguments of `cw_list_work_types` (GET /time/workTypes).
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CwListWorkTypesArgs {
+    /// Raw conditions, ANDed.
+    #[serde(default)]
+    pub conditions: Option<String>,
+    /// e.g. `id desc`
+    #[serde(default)]
+    pub order_by: Option<String>,
+    /// Comma-separated.
+    #[serde(default)]
+    pub fields: Option<String>,
+    /// From 1.
+    #[serde(default)]
+    pub page: Option<i64>,
+    /// 1-1000.
+    #[serde(default)]
+    pub page_size: Option<i64>,
+    /// From a previous result.
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+fn cw_list_work_types_schema(_: &ToolDef) -> Value {
+    rt::schema::<CwListWorkTypesArgs>()
+}
+fn cw_list_work_types<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
+    Box::pin(async move {
+        let args: CwListWorkTypesArgs = rt::parse_args(args)?;
+        let mut terms = Vec::new();
+        let q = rt::ListQuery::new(
+            "WorkType",
+            "id,name,billTime,inactiveFlag",
+            100i32,
+            terms,
+            rt::ListArgs {
+                conditions: args.conditions.clone(),
+                order_by: args.order_by.clone().or_else(|| Some("name".into())),
+                page: args.page,
+                page_size: args.page_size,
+                fields: args.fields.clone(),
+                cursor: args.cursor.clone(),
+            },
+        )?;
+        let records = ctx
+            .cw
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_time_work_types(
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
+            )
+            .await?;
+        let value = q.finish(records, ctx.answer_cap)?;
+        Ok(value)
+    })
+}
+/// Arguments of `cw_search_expense_entries` (GET /expense/entries).
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CwSearchExpenseEntriesArgs {
+    /// Member identifier.
+    #[serde(default)]
+    pub member: Option<String>,
+    /// Company identifier.
+    #[serde(default)]
+    pub company: Option<String>,
+    /// Dated on or after.
+    #[serde(default)]
+    pub from: Option<String>,
+    /// Raw conditions, ANDed.
+    #[serde(default)]
+    pub conditions: Option<String>,
+    /// e.g. `id desc`
+    #[serde(default)]
+    pub order_by: Option<String>,
+    /// Comma-separated.
+    #[serde(default)]
+    pub fields: Option<String>,
+    /// From 1.
+    #[serde(default)]
+    pub page: Option<i64>,
+    /// 1-1000.
+    #[serde(default)]
+    pub page_size: Option<i64>,
+    /// From a previous result.
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+fn cw_search_expense_entries_schema(_: &ToolDef) -> Value {
+    rt::schema::<CwSearchExpenseEntriesArgs>()
+}
+fn cw_search_expense_entries<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
+    Box::pin(async move {
+        let args: CwSearchExpenseEntriesArgs = rt::parse_args(args)?;
+        let mut terms = Vec::new();
+        rt::term(&mut terms, "member/identifier", CompareOp::Eq, args.member.clone());
+        rt::term(&mut terms, "company/identifier", CompareOp::Eq, args.company.clone());
+        rt::term_date(&mut terms, "from", "date", CompareOp::Ge, args.from.as_deref())?;
+        let q = rt::ListQuery::new(
+            "ExpenseEntry",
+            "id,member/identifier,company/identifier,type/name,amount,billableOption,date,chargeToType,chargeToId,notes,status",
+            25i32,
+            terms,
+            rt::ListArgs {
+                conditions: args.conditions.clone(),
+                order_by: args.order_by.clone().or_else(|| Some("date desc".into())),
+                page: args.page,
+                page_size: args.page_size,
+                fields: args.fields.clone(),
+                cursor: args.cursor.clone(),
+            },
+        )?;
+        let records = ctx
+            .cw
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_expense_entries(
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
+            )
+            .await?;
+        let value = q.finish(records, ctx.answer_cap)?;
+        Ok(value)
+    })
+}
+/// Arguments of `cw_list_company_types` (GET /company/companies/types).
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CwListCompanyTypesArgs {
+    /// Raw conditions, ANDed.
+    #[serde(default)]
+    pub conditions: Option<String>,
+    /// e.g. `id desc`
+    #[serde(default)]
+    pub order_by: Option<String>,
+    /// Comma-separated.
+    #[serde(default)]
+    pub fields: Option<String>,
+    /// From 1.
+    #[serde(default)]
+    pub page: Option<i64>,
+    /// 1-1000.
+    #[serde(default)]
+    pub page_size: Option<i64>,
+    /// From a previous result.
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+fn cw_list_company_types_schema(_: &ToolDef) -> Value {
+    rt::schema::<CwListCompanyTypesArgs>()
+}
+fn cw_list_company_types<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
+    Box::pin(async move {
+        let args: CwListCompanyTypesArgs = rt::parse_args(args)?;
+        let mut terms = Vec::new();
+        let q = rt::ListQuery::new(
+            "CompanyType",
+            "id,name,defaultFlag,vendorFlag",
+            100i32,
+            terms,
+            rt::ListArgs {
+                conditions: args.conditions.clone(),
+                order_by: args.order_by.clone().or_else(|| Some("name".into())),
+                page: args.page,
+                page_size: args.page_size,
+                fields: args.fields.clone(),
+                cursor: args.cursor.clone(),
+            },
+        )?;
+        let records = ctx
+            .cw
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_company_companies_types(
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
+            )
+            .await?;
+        let value = q.finish(records, ctx.answer_cap)?;
+        Ok(value)
+    })
+}
+/// Arguments of `cw_list_company_statuses` (GET /company/companies/statuses).
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CwListCompanyStatusesArgs {
+    /// Raw conditions, ANDed.
+    #[serde(default)]
+    pub conditions: Option<String>,
+    /// e.g. `id desc`
+    #[serde(default)]
+    pub order_by: Option<String>,
+    /// Comma-separated.
+    #[serde(default)]
+    pub fields: Option<String>,
+    /// From 1.
+    #[serde(default)]
+    pub page: Option<i64>,
+    /// 1-1000.
+    #[serde(default)]
+    pub page_size: Option<i64>,
+    /// From a previous result.
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+fn cw_list_company_statuses_schema(_: &ToolDef) -> Value {
+    rt::schema::<CwListCompanyStatusesArgs>()
+}
+fn cw_list_company_statuses<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
+    Box::pin(async move {
+        let args: CwListCompanyStatusesArgs = rt::parse_args(args)?;
+        let mut terms = Vec::new();
+        let q = rt::ListQuery::new(
+            "CompanyStatus",
+            "id,name,defaultFlag,inactiveFlag",
+            100i32,
+            terms,
+            rt::ListArgs {
+                conditions: args.conditions.clone(),
+                order_by: args.order_by.clone().or_else(|| Some("name".into())),
+                page: args.page,
+                page_size: args.page_size,
+                fields: args.fields.clone(),
+                cursor: args.cursor.clone(),
+            },
+        )?;
+        let records = ctx
+            .cw
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_company_companies_statuses(
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
+            )
+            .await?;
+        let value = q.finish(records, ctx.answer_cap)?;
+        Ok(value)
+    })
+}
+/// Arguments of `cw_list_contact_types` (GET /company/contacts/types).
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CwListContactTypesArgs {
+    /// Raw conditions, ANDed.
+    #[serde(default)]
+    pub conditions: Option<String>,
+    /// e.g. `id desc`
+    #[serde(default)]
+    pub order_by: Option<String>,
+    /// Comma-separated.
+    #[serde(default)]
+    pub fields: Option<String>,
+    /// From 1.
+    #[serde(default)]
+    pub page: Option<i64>,
+    /// 1-1000.
+    #[serde(default)]
+    pub page_size: Option<i64>,
+    /// From a previous result.
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+fn cw_list_contact_types_schema(_: &ToolDef) -> Value {
+    rt::schema::<CwListContactTypesArgs>()
+}
+fn cw_list_contact_types<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
+    Box::pin(async move {
+        let args: CwListContactTypesArgs = rt::parse_args(args)?;
+        let mut terms = Vec::new();
+        let q = rt::ListQuery::new(
+            "ContactType",
+            "id,description,defaultFlag",
+            100i32,
+            terms,
+            rt::ListArgs {
+                conditions: args.conditions.clone(),
+                order_by: args.order_by.clone().or_else(|| Some("description".into())),
+                page: args.page,
+                page_size: args.page_size,
+                fields: args.fields.clone(),
+                cursor: args.cursor.clone(),
+            },
+        )?;
+        let records = ctx
+            .cw
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_company_contacts_types(
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
+            )
+            .await?;
+        let value = q.finish(records, ctx.answer_cap)?;
+        Ok(value)
+    })
+}
+/// Arguments of `cw_list_configuration_types` (GET /company/configurations/types).
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CwListConfigurationTypesArgs {
+    /// Raw conditions, ANDed.
+    #[serde(default)]
+    pub conditions: Option<String>,
+    /// e.g. `id desc`
+    #[serde(default)]
+    pub order_by: Option<String>,
+    /// Comma-separated.
+    #[serde(default)]
+    pub fields: Option<String>,
+    /// From 1.
+    #[serde(default)]
+    pub page: Option<i64>,
+    /// 1-1000.
+    #[serde(default)]
+    pub page_size: Option<i64>,
+    /// From a previous result.
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+fn cw_list_configuration_types_schema(_: &ToolDef) -> Value {
+    rt::schema::<CwListConfigurationTypesArgs>()
+}
+fn cw_list_configuration_types<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
+    Box::pin(async move {
+        let args: CwListConfigurationTypesArgs = rt::parse_args(args)?;
+        let mut terms = Vec::new();
+        let q = rt::ListQuery::new(
+            "ConfigurationType",
+            "id,name,inactiveFlag",
+            100i32,
+            terms,
+            rt::ListArgs {
+                conditions: args.conditions.clone(),
+                order_by: args.order_by.clone().or_else(|| Some("name".into())),
+                page: args.page,
+                page_size: args.page_size,
+                fields: args.fields.clone(),
+                cursor: args.cursor.clone(),
+            },
+        )?;
+        let records = ctx
+            .cw
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_company_configurations_types(
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
+            )
+            .await?;
+        let value = q.finish(records, ctx.answer_cap)?;
+        Ok(value)
+    })
+}
+/// Arguments of `cw_list_ticket_sources` (GET /service/sources).
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CwListTicketSourcesArgs {
+    /// Raw conditions, ANDed.
+    #[serde(default)]
+    pub conditions: Option<String>,
+    /// e.g. `id desc`
+    #[serde(default)]
+    pub order_by: Option<String>,
+    /// Comma-separated.
+    #[serde(default)]
+    pub fields: Option<String>,
+    /// From 1.
+    #[serde(default)]
+    pub page: Option<i64>,
+    /// 1-1000.
+    #[serde(default)]
+    pub page_size: Option<i64>,
+    /// From a previous result.
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+fn cw_list_ticket_sources_schema(_: &ToolDef) -> Value {
+    rt::schema::<CwListTicketSourcesArgs>()
+}
+fn cw_list_ticket_sources<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
+    Box::pin(async move {
+        let args: CwListTicketSourcesArgs = rt::parse_args(args)?;
+        let mut terms = Vec::new();
+        let q = rt::ListQuery::new(
+            "Source",
+            "id,name,defaultFlag",
+            100i32,
+            terms,
+            rt::ListArgs {
+                conditions: args.conditions.clone(),
+                order_by: args.order_by.clone().or_else(|| Some("name".into())),
+                page: args.page,
+                page_size: args.page_size,
+                fields: args.fields.clone(),
+                cursor: args.cursor.clone(),
+            },
+        )?;
+        let records = ctx
+            .cw
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_service_sources(
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
+            )
+            .await?;
+        let value = q.finish(records, ctx.answer_cap)?;
+        Ok(value)
+    })
+}
+/// Arguments of `cw_list_billing_cycles` (GET /finance/billingCycles).
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CwListBillingCyclesArgs {
+    /// Raw conditions, ANDed.
+    #[serde(default)]
+    pub conditions: Option<String>,
+    /// e.g. `id desc`
+    #[serde(default)]
+    pub order_by: Option<String>,
+    /// Comma-separated.
+    #[serde(default)]
+    pub fields: Option<String>,
+    /// From 1.
+    #[serde(default)]
+    pub page: Option<i64>,
+    /// 1-1000.
+    #[serde(default)]
+    pub page_size: Option<i64>,
+    /// From a previous result.
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+fn cw_list_billing_cycles_schema(_: &ToolDef) -> Value {
+    rt::schema::<CwListBillingCyclesArgs>()
+}
+fn cw_list_billing_cycles<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
+    Box::pin(async move {
+        let args: CwListBillingCyclesArgs = rt::parse_args(args)?;
+        let mut terms = Vec::new();
+        let q = rt::ListQuery::new(
+            "BillingCycle",
+            "id,identifier,name,defaultFlag",
+            100i32,
+            terms,
+            rt::ListArgs {
+                conditions: args.conditions.clone(),
+                order_by: args.order_by.clone().or_else(|| Some("name".into())),
+                page: args.page,
+                page_size: args.page_size,
+                fields: args.fields.clone(),
+                cursor: args.cursor.clone(),
+            },
+        )?;
+        let records = ctx
+            .cw
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_finance_billing_cycles(
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
+            )
+            .await?;
+        let value = q.finish(records, ctx.answer_cap)?;
+        Ok(value)
+    })
+}
+/// Arguments of `cw_list_company_sites` (GET /company/companies/{parentId}/sites).
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CwListCompanySitesArgs {
+    /// Company id.
+    pub company_id: i64,
+    /// Raw conditions, ANDed.
+    #[serde(default)]
+    pub conditions: Option<String>,
+    /// e.g. `id desc`
+    #[serde(default)]
+    pub order_by: Option<String>,
+    /// Comma-separated.
+    #[serde(default)]
+    pub fields: Option<String>,
+    /// From 1.
+    #[serde(default)]
+    pub page: Option<i64>,
+    /// 1-1000.
+    #[serde(default)]
+    pub page_size: Option<i64>,
+    /// From a previous result.
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+fn cw_list_company_sites_schema(_: &ToolDef) -> Value {
+    rt::schema::<CwListCompanySitesArgs>()
+}
+fn cw_list_company_sites<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
+    Box::pin(async move {
+        let args: CwListCompanySitesArgs = rt::parse_args(args)?;
+        let mut terms = Vec::new();
+        let company_id = rt::id("company_id", args.company_id)?;
+        let q = rt::ListQuery::new(
+            "CompanySite",
+            "id,name,addressLine1,city,stateReference/identifier,zip,phoneNumber,primaryAddressFlag,inactiveFlag",
+            100i32,
+            terms,
+            rt::ListArgs {
+                conditions: args.conditions.clone(),
+                order_by: args.order_by.clone().or_else(|| Some("name".into())),
+                page: args.page,
+                page_size: args.page_size,
+                fields: args.fields.clone(),
+                cursor: args.cursor.clone(),
+            },
+        )?;
+        let records = ctx
+            .cw
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_company_companies_by_parent_id_sites(
+                        company_id,
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
+            )
+            .await?;
+        let value = q.finish(records, ctx.answer_cap)?;
+        Ok(value)
+    })
+}
+/// Arguments of `cw_create_company` (POST /company/companies).
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CwCreateCompanyArgs {
+    /// Short unique identifier (max 25 characters).
+    pub identifier: String,
+    /// Name (max 50 characters).
+    pub name: String,
+    /// Company status id.
+    #[serde(default)]
+    pub status_id: Option<i64>,
+    /// Phone number.
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// Website.
+    #[serde(default)]
+    pub website: Option<String>,
+    /// Address line 1.
+    #[serde(default)]
+    pub address: Option<String>,
+    /// City.
+    #[serde(default)]
+    pub city: Option<String>,
+    /// State.
+    #[serde(default)]
+    pub state: Option<String>,
+    /// Postal code.
+    #[serde(default)]
+    pub zip: Option<String>,
+    /// true: answer what would be sent (and current values), send nothing.
+    #[serde(default)]
+    pub dry_run: Option<bool>,
+    /// The token a previous answer gave, where writes are confirmed.
+    #[serde(default)]
+    pub confirm_token: Option<String>,
+    /// A new value makes a create again what was just created (a repeat is otherwise answered with the first).
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
+}
+fn cw_create_company_schema(_: &ToolDef) -> Value {
+    rt::schema::<CwCreateCompanyArgs>()
+}
+fn cw_create_company<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
+    Box::pin(async move {
+        let args: CwCreateCompanyArgs = rt::parse_args(args)?;
+        let field_args: &[(&str, &str)] = &[
+            ("identifier", "identifier"),
+            ("name", "name"),
+            ("status/id", "status_id"),
+            ("status", "status_id"),
+            ("phoneNumber", "phone"),
+            ("website", "website"),
+            ("addressLine1", "address"),
+            ("city", "city"),
+            ("state", "state"),
+            ("zip", "zip"),
+        ];
+        let mut body = rt::Body::new();
+        body.set(
+            "identifier",
+            rt::text("identifier", Some(args.identifier.as_str()), 25usize)?,
+        );
+        body.set("name", rt::text("name", Some(args.name.as_str()), 50usize)?);
+        body.set("status/id", rt::ids("status_id", args.status_id.clone())?);
+        body.set("phoneNumber", rt::text("phone", args.phone.as_deref(), 30usize)?);
+        body.set("website", rt::text("website", args.website.as_deref(), 255usize)?);
+        body.set("addressLine1", rt::text("address", args.address.as_deref(), 50usize)?);
+        body.set("city", rt::text("city", args.city.as_deref(), 50usize)?);
+        body.set("state", rt::text("state", args.state.as_deref(), 50usize)?);
+        body.set("zip", rt::text("zip", args.zip.as_deref(), 12usize)?);
+        let body: Value = body.checked::<types::Company>(field_args)?;
+        let path = format!("/company/companies",);
+        let request = rt::WriteRequest::of(
+            "cw_create_company",
+            "postCompanyCompanies",
+            path,
+            Some(body),
+        )?;
+        let options = rt::WriteOptions {
+            dry_run: args.dry_run.unwrap_or(false),
+            confirm_token: args.confirm_token.clone(),
+            idempotency_key: args.idempotency_key.clone(),
+            last_updated: None,
+        };
+        let value = rt::send_write(ctx, request, &options)
+            .await
+            .map_err(|e| rt::said_of_args_in(e, field_args))?;
+        Ok(value)
+    })
+}
+/// Arguments of `cw_update_company` (PATCH /company/companies/{id}).
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CwUpdateCompanyArgs {
+    /// Company id.
+    pub id: i64,
+    /// New name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// New status id.
+    #[serde(default)]
+    pub status_id: Option<i64>,
+    /// Phone number.
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// Website.
+    #[serde(default)]
+    pub website: Option<String>,
+    /// Address line 1.
+    #[serde(default)]
+    pub address: Option<String>,
+    /// City.
+    #[serde(default)]
+    pub city: Option<String>,
+    /// true: answer what would be sent (and current values), send nothing.
+    #[serde(default)]
+    pub dry_run: Option<bool>,
+    /// The token a previous answer gave, where writes are confirmed.
+    #[serde(default)]
+    pub confirm_token: Option<String>,
+    /// The record's _info/lastUpdated as you read it; refused if it changed since.
+    #[serde(default)]
+    pub last_updated: Option<String>,
+}
+fn cw_update_company_schema(_: &ToolDef) -> Value {
+    rt::schema::<CwUpdateCompanyArgs>()
+}
+fn cw_update_company<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
+    Box::pin(async move {
+        let args: CwUpdateCompanyArgs = rt::parse_args(args)?;
+        let field_args: &[(&str, &str)] = &[
+            ("name", "name"),
+            ("status/id", "status_id"),
+            ("status", "status_id"),
+            ("phoneNumber", "phone"),
+            ("website", "website"),
+            ("addressLine1", "address"),
+            ("city", "city"),
+        ];
+        let mut patch = rt::Patch::new();
+        let id = rt::id("id", args.id)?;
+        patch.replace("name", rt::text("name", args.name.as_deref(), 50usize)?);
+        patch.replace("status/id", rt::ids("status_id", args.status_id.clone())?);
+        patch.replace("phoneNumber", rt::text("phone", args.phone.as_deref(), 30usize)?);
+        patch
+            .replace("website", rt::text("website", args.website.as_deref(), 255usize)?);
+        patch
+            .replace(
+                "addressLine1",
+                rt::text("address", args.address.as_deref(), 50usize)?,
+            );
+        patch.replace("city", rt::text("city", args.city.as_deref(), 50usize)?);
+        let patch: Value = patch
+            .checked::<
+                types::PatchOperation,
+            >(&["name", "status_id", "phone", "website", "address", "city"])?;
+        let path = format!("/company/companies/{}", id);
+        let request = rt::WriteRequest::of(
+            "cw_update_company",
+            "patchCompanyCompaniesById",
+            path,
+            Some(patch),
+        )?;
+        let options = rt::WriteOptions {
+            dry_run: args.dry_run.unwrap_or(false),
+            confirm_token: args.confirm_token.clone(),
+            idempotency_key: None,
+            last_updated: args.last_updated.clone(),
+        };
+        let value = rt::send_write(ctx, request, &options)
+            .await
+            .map_err(|e| rt::said_of_args_in(e, field_args))?;
+        Ok(value)
+    })
+}
+/// Arguments of `cw_create_contact` (POST /company/contacts).
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CwCreateContactArgs {
+    /// Company identifier.
+    pub company: String,
+    /// First name.
+    pub first_name: String,
+    /// Last name.
+    #[serde(default)]
+    pub last_name: Option<String>,
+    /// Job title.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Company site id.
+    #[serde(default)]
+    pub site_id: Option<i64>,
+    /// true: answer what would be sent (and current values), send nothing.
+    #[serde(default)]
+    pub dry_run: Option<bool>,
+    /// The token a previous answer gave, where writes are confirmed.
+    #[serde(default)]
+    pub confirm_token: Option<String>,
+    /// A new value makes a create again what was just created (a repeat is otherwise answered with the first).
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
+}
+fn cw_create_contact_schema(_: &ToolDef) -> Value {
+    rt::schema::<CwCreateContactArgs>()
+}
+fn cw_create_contact<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
+    Box::pin(async move {
+        let args: CwCreateContactArgs = rt::parse_args(args)?;
+        let field_args: &[(&str, &str)] = &[
+            ("company/identifier", "company"),
+            ("company", "company"),
+            ("firstName", "first_name"),
+            ("lastName", "last_name"),
+            ("title", "title"),
+            ("site/id", "site_id"),
+            ("site", "site_id"),
+        ];
+        let mut body = rt::Body::new();
+        body.set(
+            "company/identifier",
+            rt::text("company", Some(args.company.as_str()), rt::MAX_STRING_ARG)?,
+        );
+        body.set(
+            "firstName",
+            rt::text("first_name", Some(args.first_name.as_str()), rt::MAX_STRING_ARG)?,
+        );
+        body.set(
+            "lastName",
+            rt::text("last_name", args.last_name.as_deref(), rt::MAX_STRING_ARG)?,
+        );
+        body.set("title", rt::text("title", args.title.as_deref(), rt::MAX_STRING_ARG)?);
+        body.set("site/id", rt::ids("site_id", args.site_id.clone())?);
+        let body: Value = body.checked::<types::Contact>(field_args)?;
+        let path = format!("/company/contacts",);
+        let request = rt::WriteRequest::of(
+            "cw_create_contact",
+            "postCompanyContacts",
+            path,
+            Some(body),
+        )?;
+        let options = rt::WriteOptions {
+            dry_run: args.dry_run.unwrap_or(false),
+            confirm_token: args.confirm_token.clone(),
+            idempotency_key: args.idempotency_key.clone(),
+            last_updated: None,
+        };
+        let value = rt::send_write(ctx, request, &options)
+            .await
+            .map_err(|e| rt::said_of_args_in(e, field_args))?;
+        Ok(value)
+    })
+}
+/// Arguments of `cw_count_tickets` (GET /service/tickets/count).
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CwCountTicketsArgs {
+    /// Company identifier.
+    #[serde(default)]
+    pub company: Option<String>,
+    /// Board name.
+    #[serde(default)]
+    pub board: Option<String>,
+    /// Status names, any of.
+    #[serde(default)]
+    pub status: Option<Vec<String>>,
+    /// Owner member identifier.
+    #[serde(default)]
+    pub owner: Option<String>,
+    /// true: closed only; false: open only.
+    #[serde(default)]
+    pub closed: Option<bool>,
+    /// Entered on or after.
+    #[serde(default)]
+    pub entered_after: Option<String>,
+    /// Raw conditions, ANDed.
+    #[serde(default)]
+    pub conditions: Option<String>,
+}
+fn cw_count_tickets_schema(_: &ToolDef) -> Value {
+    rt::schema::<CwCountTicketsArgs>()
+}
+fn cw_count_tickets<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
+    Box::pin(async move {
+        let args: CwCountTicketsArgs = rt::parse_args(args)?;
+        let mut terms = Vec::new();
+        rt::term(&mut terms, "company/identifier", CompareOp::Eq, args.company.clone());
+        rt::term(&mut terms, "board/name", CompareOp::Eq, args.board.clone());
+        rt::term_in(&mut terms, "status/name", args.status.clone());
+        rt::term(&mut terms, "owner/identifier", CompareOp::Eq, args.owner.clone());
+        rt::term(&mut terms, "closedFlag", CompareOp::Eq, args.closed.clone());
+        rt::term_date(
+            &mut terms,
+            "entered_after",
+            "_info/dateEntered",
+            CompareOp::Ge,
+            args.entered_after.as_deref(),
+        )?;
+        let q = rt::ListQuery::new(
+            "Ticket",
+            "id",
+            1,
+            terms,
+            rt::ListArgs {
+                conditions: args.conditions.clone(),
+                ..Default::default()
+            },
+        )?;
+        let record = ctx
+            .cw
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_service_tickets_count(
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        None,
+                        None,
+                        None,
+                        None,
+                        None,
+                    ),
+            )
+            .await?;
+        let value = rt::finish_one(record, false, ctx.answer_cap)?;
+        Ok(value)
+    })
+}
+/// Arguments of `cw_list_ticket_tasks` (GET /service/tickets/{parentId}/tasks).
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CwListTicketTasksArgs {
+    /// Ticket id.
+    pub ticket_id: i64,
+    /// Raw conditions, ANDed.
+    #[serde(default)]
+    pub conditions: Option<String>,
+    /// e.g. `id desc`
+    #[serde(default)]
+    pub order_by: Option<String>,
+    /// Comma-separated.
+    #[serde(default)]
+    pub fields: Option<String>,
+    /// From 1.
+    #[serde(default)]
+    pub page: Option<i64>,
+    /// 1-1000.
+    #[serde(default)]
+    pub page_size: Option<i64>,
+    /// From a previous result.
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+fn cw_list_ticket_tasks_schema(_: &ToolDef) -> Value {
+    rt::schema::<CwListTicketTasksArgs>()
+}
+fn cw_list_ticket_tasks<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
+    Box::pin(async move {
+        let args: CwListTicketTasksArgs = rt::parse_args(args)?;
+        let mut terms = Vec::new();
+        let ticket_id = rt::id("ticket_id", args.ticket_id)?;
+        let q = rt::ListQuery::new(
+            "Task",
+            "id,priority,notes,closedFlag,resolution",
+            100i32,
+            terms,
+            rt::ListArgs {
+                conditions: args.conditions.clone(),
+                order_by: args.order_by.clone().or_else(|| Some("priority".into())),
+                page: args.page,
+                page_size: args.page_size,
+                fields: args.fields.clone(),
+                cursor: args.cursor.clone(),
+            },
+        )?;
+        let records = ctx
+            .cw
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_service_tickets_by_parent_id_tasks(
+                        ticket_id,
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
+            )
+            .await?;
+        let value = q.finish(records, ctx.answer_cap)?;
+        Ok(value)
+    })
+}
+/// Arguments of `cw_search_kb_articles` (GET /service/knowledgeBaseArticles).
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CwSearchKbArticlesArgs {
+    /// Text in the title.
+    #[serde(default)]
+    pub title_contains: Option<String>,
+    /// Text in the issue.
+    #[serde(default)]
+    pub issue_contains: Option<String>,
+    /// Raw conditions, ANDed.
+    #[serde(default)]
+    pub conditions: Option<String>,
+    /// e.g. `id desc`
+    #[serde(default)]
+    pub order_by: Option<String>,
+    /// Comma-separated.
+    #[serde(default)]
+    pub fields: Option<String>,
+    /// From 1.
+    #[serde(default)]
+    pub page: Option<i64>,
+    /// 1-1000.
+    #[serde(default)]
+    pub page_size: Option<i64>,
+    /// From a previous result.
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+fn cw_search_kb_articles_schema(_: &ToolDef) -> Value {
+    rt::schema::<CwSearchKbArticlesArgs>()
+}
+fn cw_search_kb_articles<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
+    Box::pin(async move {
+        let args: CwSearchKbArticlesArgs = rt::parse_args(args)?;
+        let mut terms = Vec::new();
+        rt::term(&mut terms, "title", CompareOp::Contains, args.title_contains.clone());
+        rt::term(&mut terms, "issue", CompareOp::Contains, args.issue_contains.clone());
+        let q = rt::ListQuery::new(
+            "KnowledgeBaseArticle",
+            "id,title,issue,resolution,board/name,dateCreated",
+            25i32,
+            terms,
+            rt::ListArgs {
+                conditions: args.conditions.clone(),
+                order_by: args.order_by.clone().or_else(|| Some("id desc".into())),
+                page: args.page,
+                page_size: args.page_size,
+                fields: args.fields.clone(),
+                cursor: args.cursor.clone(),
+            },
+        )?;
+        let records = ctx
+            .cw
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_service_knowledge_base_articles(
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
+            )
+            .await?;
+        let value = q.finish(records, ctx.answer_cap)?;
+        Ok(value)
+    })
+}
+/// Arguments of `cw_my_schedule` (GET /schedule/entries).
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CwMyScheduleArgs {
+    /// Starting on or after.
+    #[serde(default)]
+    pub from: Option<String>,
+    /// Starting before.
+    #[serde(default)]
+    pub to: Option<String>,
+    /// Raw conditions, ANDed.
+    #[serde(default)]
+    pub conditions: Option<String>,
+    /// e.g. `id desc`
+    #[serde(default)]
+    pub order_by: Option<String>,
+    /// Comma-separated.
+    #[serde(default)]
+    pub fields: Option<String>,
+    /// From 1.
+    #[serde(default)]
+    pub page: Option<i64>,
+    /// 1-1000.
+    #[serde(default)]
+    pub page_size: Option<i64>,
+    /// From a previous result.
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+fn cw_my_schedule_schema(_: &ToolDef) -> Value {
+    rt::schema::<CwMyScheduleArgs>()
+}
+fn cw_my_schedule<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
+    Box::pin(async move {
+        let args: CwMyScheduleArgs = rt::parse_args(args)?;
+        let mut terms = Vec::new();
+        rt::term_date(
+            &mut terms,
+            "from",
+            "dateStart",
+            CompareOp::Ge,
+            args.from.as_deref(),
+        )?;
+        rt::term_date(&mut terms, "to", "dateStart", CompareOp::Lt, args.to.as_deref())?;
+        rt::member_term(&mut terms, "member/identifier", None, rt::member(ctx)?);
+        let q = rt::ListQuery::new(
+            "ScheduleEntry",
+            "id,name,type/identifier,objectId,dateStart,dateEnd,status/name,doneFlag",
+            25i32,
+            terms,
+            rt::ListArgs {
+                conditions: args.conditions.clone(),
+                order_by: args.order_by.clone().or_else(|| Some("dateStart".into())),
+                page: args.page,
+                page_size: args.page_size,
+                fields: args.fields.clone(),
+                cursor: args.cursor.clone(),
+            },
+        )?;
+        let records = ctx
+            .cw
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_schedule_entries(
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
+            )
+            .await?;
+        let value = q.finish(records, ctx.answer_cap)?;
+        Ok(value)
+    })
+}
+/// Arguments of `cw_list_schedule_types` (GET /schedule/types).
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CwListScheduleTypesArgs {
+    /// Raw conditions, ANDed.
+    #[serde(default)]
+    pub conditions: Option<String>,
+    /// e.g. `id desc`
+    #[serde(default)]
+    pub order_by: Option<String>,
+    /// Comma-separated.
+    #[serde(default)]
+    pub fields: Option<String>,
+    /// From 1.
+    #[serde(default)]
+    pub page: Option<i64>,
+    /// 1-1000.
+    #[serde(default)]
+    pub page_size: Option<i64>,
+    /// From a previous result.
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+fn cw_list_schedule_types_schema(_: &ToolDef) -> Value {
+    rt::schema::<CwListScheduleTypesArgs>()
+}
+fn cw_list_schedule_types<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
+    Box::pin(async move {
+        let args: CwListScheduleTypesArgs = rt::parse_args(args)?;
+        let mut terms = Vec::new();
+        let q = rt::ListQuery::new(
+            "ScheduleType",
+            "id,name,identifier",
+            100i32,
+            terms,
+            rt::ListArgs {
+                conditions: args.conditions.clone(),
+                order_by: args.order_by.clone().or_else(|| Some("name".into())),
+                page: args.page,
+                page_size: args.page_size,
+                fields: args.fields.clone(),
+                cursor: args.cursor.clone(),
+            },
+        )?;
+        let records = ctx
+            .cw
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_schedule_types(
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
+            )
+            .await?;
+        let value = q.finish(records, ctx.answer_cap)?;
+        Ok(value)
+    })
+}
+/// Arguments of `cw_schedule_ticket` (POST /schedule/entries).
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CwScheduleTicketArgs {
+    /// Service ticket id.
+    pub ticket_id: i64,
+    /// Member identifier.
+    pub member: String,
+    /// Start.
+    pub date_start: String,
+    /// End.
+    pub date_end: String,
+    /// true: answer what would be sent (and current values), send nothing.
+    #[serde(default)]
+    pub dry_run: Option<bool>,
+    /// The token a previous answer gave, where writes are confirmed.
+    #[serde(default)]
+    pub confirm_token: Option<String>,
+    /// A new value makes a create again what was just created (a repeat is otherwise answered with the first).
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
+}
+fn cw_schedule_ticket_schema(_: &ToolDef) -> Value {
+    rt::schema::<CwScheduleTicketArgs>()
+}
+fn cw_schedule_ticket<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
+    Box::pin(async move {
+        let args: CwScheduleTicketArgs = rt::parse_args(args)?;
+        let field_args: &[(&str, &str)] = &[
+            ("objectId", "ticket_id"),
+            ("member/identifier", "member"),
+            ("member", "member"),
+            ("dateStart", "date_start"),
+            ("dateEnd", "date_end"),
+        ];
+        let mut body = rt::Body::new();
+        body.merge(
+            serde_json::from_str("{\"type\":{\"identifier\":\"S\"}}")
+                .expect("allow-list JSON"),
+        );
+        body.set("objectId", rt::ids("ticket_id", Some(args.ticket_id.clone()))?);
+        body.set(
+            "member/identifier",
+            rt::text("member", Some(args.member.as_str()), rt::MAX_STRING_ARG)?,
+        );
+        body.set(
+            "dateStart",
+            rt::write_timestamp("date_start", Some(args.date_start.as_str()))?,
+        );
+        body.set(
+            "dateEnd",
+            rt::write_timestamp("date_end", Some(args.date_end.as_str()))?,
+        );
+        let body: Value = body.checked::<types::ScheduleEntry>(field_args)?;
+        let path = format!("/schedule/entries",);
+        let request = rt::WriteRequest::of(
+            "cw_schedule_ticket",
+            "postScheduleEntries",
+            path,
+            Some(body),
+        )?;
+        let options = rt::WriteOptions {
+            dry_run: args.dry_run.unwrap_or(false),
+            confirm_token: args.confirm_token.clone(),
+            idempotency_key: args.idempotency_key.clone(),
+            last_updated: None,
+        };
+        let value = rt::send_write(ctx, request, &options)
+            .await
+            .map_err(|e| rt::said_of_args_in(e, field_args))?;
+        Ok(value)
+    })
+}
+/// Arguments of `cw_move_schedule_entry` (PATCH /schedule/entries/{id}).
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CwMoveScheduleEntryArgs {
+    /// Schedule entry id.
+    pub id: i64,
+    /// New start.
+    #[serde(default)]
+    pub date_start: Option<String>,
+    /// New end.
+    #[serde(default)]
+    pub date_end: Option<String>,
+    /// New member identifier.
+    #[serde(default)]
+    pub member: Option<String>,
+    /// true: answer what would be sent (and current values), send nothing.
+    #[serde(default)]
+    pub dry_run: Option<bool>,
+    /// The token a previous answer gave, where writes are confirmed.
+    #[serde(default)]
+    pub confirm_token: Option<String>,
+    /// The record's _info/lastUpdated as you read it; refused if it changed since.
+    #[serde(default)]
+    pub last_updated: Option<String>,
+}
+fn cw_move_schedule_entry_schema(_: &ToolDef) -> Value {
+    rt::schema::<CwMoveScheduleEntryArgs>()
+}
+fn cw_move_schedule_entry<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
+    Box::pin(async move {
+        let args: CwMoveScheduleEntryArgs = rt::parse_args(args)?;
+        let field_args: &[(&str, &str)] = &[
+            ("dateStart", "date_start"),
+            ("dateEnd", "date_end"),
+            ("member/identifier", "member"),
+            ("member", "member"),
+        ];
+        let mut patch = rt::Patch::new();
+        let id = rt::id("id", args.id)?;
+        patch
+            .replace(
+                "dateStart",
+                rt::write_timestamp("date_start", args.date_start.as_deref())?,
+            );
+        patch
+            .replace(
+                "dateEnd",
+                rt::write_timestamp("date_end", args.date_end.as_deref())?,
+            );
+        patch
+            .replace(
+                "member/identifier",
+                rt::text("member", args.member.as_deref(), rt::MAX_STRING_ARG)?,
+            );
+        let patch: Value = patch
+            .checked::<types::PatchOperation>(&["date_start", "date_end", "member"])?;
+        let path = format!("/schedule/entries/{}", id);
+        let request = rt::WriteRequest::of(
+            "cw_move_schedule_entry",
+            "patchScheduleEntriesById",
+            path,
+            Some(patch),
+        )?;
+        let options = rt::WriteOptions {
+            dry_run: args.dry_run.unwrap_or(false),
+            confirm_token: args.confirm_token.clone(),
+            idempotency_key: None,
+            last_updated: args.last_updated.clone(),
+        };
+        let value = rt::send_write(ctx, request, &options)
+            .await
+            .map_err(|e| rt::said_of_args_in(e, field_args))?;
+        Ok(value)
+    })
+}
+/// Arguments of `cw_delete_schedule_entry` (DELETE /schedule/entries/{id}).
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CwDeleteScheduleEntryArgs {
+    /// Schedule entry id.
+    pub id: i64,
+    /// true: answer what would be sent (and current values), send nothing.
+    #[serde(default)]
+    pub dry_run: Option<bool>,
+    /// The token a previous answer gave, where writes are confirmed.
+    #[serde(default)]
+    pub confirm_token: Option<String>,
+}
+fn cw_delete_schedule_entry_schema(_: &ToolDef) -> Value {
+    rt::schema::<CwDeleteScheduleEntryArgs>()
+}
+fn cw_delete_schedule_entry<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
+    Box::pin(async move {
+        let args: CwDeleteScheduleEntryArgs = rt::parse_args(args)?;
+        let id = rt::id("id", args.id)?;
+        let path = format!("/schedule/entries/{}", id);
+        let request = rt::WriteRequest::of(
+            "cw_delete_schedule_entry",
+            "deleteScheduleEntriesById",
+            path,
+            None,
+        )?;
+        let options = rt::WriteOptions {
+            dry_run: args.dry_run.unwrap_or(false),
+            confirm_token: args.confirm_token.clone(),
+            idempotency_key: None,
+            last_updated: None,
+        };
+        let value = rt::send_write(ctx, request, &options).await?;
+        Ok(value)
+    })
+}
+/// Arguments of `cw_create_project` (POST /project/projects).
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CwCreateProjectArgs {
+    /// Name (max 100 characters).
+    pub name: String,
+    /// Company identifier.
+    pub company: String,
+    /// Project board id.
+    pub board_id: i64,
+    /// ActualRates, FixedFee, NotToExceed or OverrideRate.
+    pub billing_method: String,
+    /// Estimated start.
+    pub estimated_start: String,
+    /// Estimated end.
+    pub estimated_end: String,
+    /// Manager member identifier.
+    #[serde(default)]
+    pub manager: Option<String>,
+    /// Description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// true: answer what would be sent (and current values), send nothing.
+    #[serde(default)]
+    pub dry_run: Option<bool>,
+    /// The token a previous answer gave, where writes are confirmed.
+    #[serde(default)]
+    pub confirm_token: Option<String>,
+    /// A new value makes a create again what was just created (a repeat is otherwise answered with the first).
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
+}
+fn cw_create_project_schema(_: &ToolDef) -> Value {
+    rt::schema::<CwCreateProjectArgs>()
+}
+fn cw_create_project<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
+    Box::pin(async move {
+        let args: CwCreateProjectArgs = rt::parse_args(args)?;
+        let field_args: &[(&str, &str)] = &[
+            ("name", "name"),
+            ("company/identifier", "company"),
+            ("company", "company"),
+            ("board/id", "board_id"),
+            ("board", "board_id"),
+            ("billingMethod", "billing_method"),
+            ("estimatedStart", "estimated_start"),
+            ("estimatedEnd", "estimated_end"),
+            ("manager/identifier", "manager"),
+            ("manager", "manager"),
+            ("description", "description"),
+        ];
+        let mut body = rt::Body::new();
+        body.set("name", rt::text("name", Some(args.name.as_str()), 100usize)?);
+        body.set(
+            "company/identifier",
+            rt::text("company", Some(args.company.as_str()), rt::MAX_STRING_ARG)?,
+        );
+        body.set("board/id", rt::ids("board_id", Some(args.board_id.clone()))?);
+        body.set(
+            "billingMethod",
+            rt::allowed(
+                "billing_method",
+                Some(args.billing_method.as_str()),
+                &["ActualRates", "FixedFee", "NotToExceed", "OverrideRate"],
+            )?,
+        );
+        body.set(
+            "estimatedStart",
+            rt::write_timestamp("estimated_start", Some(args.estimated_start.as_str()))?,
+        );
+        body.set(
+            "estimatedEnd",
+            rt::write_timestamp("estimated_end", Some(args.estimated_end.as_str()))?,
+        );
+        body.set(
+            "manager/identifier",
+            rt::text("manager", args.manager.as_deref(), rt::MAX_STRING_ARG)?,
+        );
+        body.set(
+            "description",
+            rt::text("description", args.description.as_deref(), rt::MAX_STRING_ARG)?,
+        );
+        let body: Value = body.checked::<types::Project>(field_args)?;
+        let path = format!("/project/projects",);
+        let request = rt::WriteRequest::of(
+            "cw_create_project",
+            "postProjectProjects",
+            path,
+            Some(body),
+        )?;
+        let options = rt::WriteOptions {
+            dry_run: args.dry_run.unwrap_or(false),
+            confirm_token: args.confirm_token.clone(),
+            idempotency_key: args.idempotency_key.clone(),
+            last_updated: None,
+        };
+        let value = rt::send_write(ctx, request, &options)
+            .await
+            .map_err(|e| rt::said_of_args_in(e, field_args))?;
+        Ok(value)
+    })
+}
+/// Arguments of `cw_update_project` (PATCH /project/projects/{id}).
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CwUpdateProjectArgs {
+    /// Project id.
+    pub id: i64,
+    /// New name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// New manager member identifier.
+    #[serde(default)]
+    pub manager: Option<String>,
+    /// New estimated start.
+    #[serde(default)]
+    pub estimated_start: Option<String>,
+    /// New estimated end.
+    #[serde(default)]
+    pub estimated_end: Option<String>,
+    /// Budget hours.
+    #[serde(default)]
+    pub budget_hours: Option<f64>,
+    /// New description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// true: answer what would be sent (and current values), send nothing.
+    #[serde(default)]
+    pub dry_run: Option<bool>,
+    /// The token a previous answer gave, where writes are confirmed.
+    #[serde(default)]
+    pub confirm_token: Option<String>,
+    /// The record's _info/lastUpdated as you read it; refused if it changed since.
+    #[serde(default)]
+    pub last_updated: Option<String>,
+}
+fn cw_update_project_schema(_: &ToolDef) -> Value {
+    rt::schema::<CwUpdateProjectArgs>()
+}
+fn cw_update_project<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
+    Box::pin(async move {
+        let args: CwUpdateProjectArgs = rt::parse_args(args)?;
+        let field_args: &[(&str, &str)] = &[
+            ("name", "name"),
+            ("manager/identifier", "manager"),
+            ("manager", "manager"),
+            ("estimatedStart", "estimated_start"),
+            ("estimatedEnd", "estimated_end"),
+            ("budgetHours", "budget_hours"),
+            ("description", "description"),
+        ];
+        let mut patch = rt::Patch::new();
+        let id = rt::id("id", args.id)?;
+        patch.replace("name", rt::text("name", args.name.as_deref(), 100usize)?);
+        patch
+            .replace(
+                "manager/identifier",
+                rt::text("manager", args.manager.as_deref(), rt::MAX_STRING_ARG)?,
+            );
+        patch
+            .replace(
+                "estimatedStart",
+                rt::write_timestamp("estimated_start", args.estimated_start.as_deref())?,
+            );
+        patch
+            .replace(
+                "estimatedEnd",
+                rt::write_timestamp("estimated_end", args.estimated_end.as_deref())?,
+            );
+        rt::number("budget_hours", args.budget_hours.clone(), Some(0.0), None, None)?;
+        patch.replace("budgetHours", args.budget_hours.clone());
+        patch
+            .replace(
+                "description",
+                rt::text("description", args.description.as_deref(), rt::MAX_STRING_ARG)?,
+            );
+        let patch: Value = patch
+            .checked::<
+                types::PatchOperation,
+            >(
+                &[
+                    "name",
+                    "manager",
+                    "estimated_start",
+                    "estimated_end",
+                    "budget_hours",
+                    "description",
+                ],
+            )?;
+        let path = format!("/project/projects/{}", id);
+        let request = rt::WriteRequest::of(
+            "cw_update_project",
+            "patchProjectProjectsById",
+            path,
+            Some(patch),
+        )?;
+        let options = rt::WriteOptions {
+            dry_run: args.dry_run.unwrap_or(false),
+            confirm_token: args.confirm_token.clone(),
+            idempotency_key: None,
+            last_updated: args.last_updated.clone(),
+        };
+        let value = rt::send_write(ctx, request, &options)
+            .await
+            .map_err(|e| rt::said_of_args_in(e, field_args))?;
+        Ok(value)
+    })
+}
+/// Arguments of `cw_list_project_phases` (GET /project/projects/{parentId}/phases).
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CwListProjectPhasesArgs {
+    /// Project id.
+    pub project_id: i64,
+    /// Raw conditions, ANDed.
+    #[serde(default)]
+    pub conditions: Option<String>,
+    /// e.g. `id desc`
+    #[serde(default)]
+    pub order_by: Option<String>,
+    /// Comma-separated.
+    #[serde(default)]
+    pub fields: Option<String>,
+    /// From 1.
+    #[serde(default)]
+    pub page: Option<i64>,
+    /// 1-1000.
+    #[serde(default)]
+    pub page_size: Option<i64>,
+    /// From a previous result.
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+fn cw_list_project_phases_schema(_: &ToolDef) -> Value {
+    rt::schema::<CwListProjectPhasesArgs>()
+}
+fn cw_list_project_phases<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
+    Box::pin(async move {
+        let args: CwListProjectPhasesArgs = rt::parse_args(args)?;
+        let mut terms = Vec::new();
+        let project_id = rt::id("project_id", args.project_id)?;
+        let q = rt::ListQuery::new(
+            "ProjectPhase",
+            "id,wbsCode,description,status/name,scheduledStart,scheduledEnd,budgetHours,actualHours",
+            100i32,
+            terms,
+            rt::ListArgs {
+                conditions: args.conditions.clone(),
+                order_by: args.order_by.clone().or_else(|| Some("wbsCode".into())),
+                page: args.page,
+                page_size: args.page_size,
+                fields: args.fields.clone(),
+                cursor: args.cursor.clone(),
+            },
+        )?;
+        let records = ctx
+            .cw
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_project_projects_by_parent_id_phases(
+                        project_id,
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
+            )
+            .await?;
+        let value = q.finish(records, ctx.answer_cap)?;
+        Ok(value)
+    })
+}
+/// Arguments of `cw_add_project_phase` (POST /project/projects/{parentId}/phases).
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CwAddProjectPhaseArgs {
+    /// Project id.
+    pub project_id: i64,
+    /// Phase name (max 100 characters).
+    pub description: String,
+    /// Budget hours.
+    #[serde(default)]
+    pub budget_hours: Option<f64>,
+    /// Scheduled start.
+    #[serde(default)]
+    pub scheduled_start: Option<String>,
+    /// Scheduled end.
+    #[serde(default)]
+    pub scheduled_end: Option<String>,
+    /// true: answer what would be sent (and current values), send nothing.
+    #[serde(default)]
+    pub dry_run: Option<bool>,
+    /// The token a previous answer gave, where writes are confirmed.
+    #[serde(default)]
+    pub confirm_token: Option<String>,
+    /// A new value makes a create again what was just created (a repeat is otherwise answered with the first).
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
+}
+fn cw_add_project_phase_schema(_: &ToolDef) -> Value {
+    rt::schema::<CwAddProjectPhaseArgs>()
+}
+fn cw_add_project_phase<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
+    Box::pin(async move {
+        let args: CwAddProjectPhaseArgs = rt::parse_args(args)?;
+        let field_args: &[(&str, &str)] = &[
+            ("description", "description"),
+            ("budgetHours", "budget_hours"),
+            ("scheduledStart", "scheduled_start"),
+            ("scheduledEnd", "scheduled_end"),
+        ];
+        let mut body = rt::Body::new();
+        let project_id = rt::id("project_id", args.project_id)?;
+        body.set(
+            "description",
+            rt::text("description", Some(args.description.as_str()), 100usize)?,
+        );
+        rt::number("budget_hours", args.budget_hours.clone(), Some(0.0), None, None)?;
+        body.set("budgetHours", args.budget_hours.clone());
+        body.set(
+            "scheduledStart",
+            rt::write_timestamp("scheduled_start", args.scheduled_start.as_deref())?,
+        );
+        body.set(
+            "scheduledEnd",
+            rt::write_timestamp("scheduled_end", args.scheduled_end.as_deref())?,
+        );
+        let body: Value = body.checked::<types::ProjectPhase>(field_args)?;
+        let path = format!("/project/projects/{}/phases", project_id);
+        let request = rt::WriteRequest::of(
+            "cw_add_project_phase",
+            "postProjectProjectsByParentIdPhases",
+            path,
+            Some(body),
+        )?;
+        let options = rt::WriteOptions {
+            dry_run: args.dry_run.unwrap_or(false),
+            confirm_token: args.confirm_token.clone(),
+            idempotency_key: args.idempotency_key.clone(),
+            last_updated: None,
+        };
+        let value = rt::send_write(ctx, request, &options)
+            .await
+            .map_err(|e| rt::said_of_args_in(e, field_args))?;
+        Ok(value)
+    })
+}
+/// Arguments of `cw_add_project_note` (POST /project/projects/{parentId}/notes).
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CwAddProjectNoteArgs {
+    /// Project id.
+    pub project_id: i64,
+    /// The note.
+    pub text: String,
+    /// true: answer what would be sent (and current values), send nothing.
+    #[serde(default)]
+    pub dry_run: Option<bool>,
+    /// The token a previous answer gave, where writes are confirmed.
+    #[serde(default)]
+    pub confirm_token: Option<String>,
+    /// A new value makes a create again what was just created (a repeat is otherwise answered with the first).
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
+}
+fn cw_add_project_note_schema(_: &ToolDef) -> Value {
+    rt::schema::<CwAddProjectNoteArgs>()
+}
+fn cw_add_project_note<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
+    Box::pin(async move {
+        let args: CwAddProjectNoteArgs = rt::parse_args(args)?;
+        let field_args: &[(&str, &str)] = &[("text", "text")];
+        let mut body = rt::Body::new();
+        let project_id = rt::id("project_id", args.project_id)?;
+        body.set(
+            "text",
+            rt::text("text", Some(args.text.as_str()), rt::MAX_STRING_ARG)?,
+        );
+        let body: Value = body.checked::<types::ProjectNote>(field_args)?;
+        let path = format!("/project/projects/{}/notes", project_id);
+        let request = rt::WriteRequest::of(
+            "cw_add_project_note",
+            "postProjectProjectsByParentIdNotes",
+            path,
+            Some(body),
+        )?;
+        let options = rt::WriteOptions {
+            dry_run: args.dry_run.unwrap_or(false),
+            confirm_token: args.confirm_token.clone(),
+            idempotency_key: args.idempotency_key.clone(),
+            last_updated: None,
+        };
+        let value = rt::send_write(ctx, request, &options)
+            .await
+            .map_err(|e| rt::said_of_args_in(e, field_args))?;
+        Ok(value)
+    })
+}
+/// Arguments of `cw_list_project_ticket_notes` (GET /project/tickets/{parentId}/notes).
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CwListProjectTicketNotesArgs {
+    /// Project ticket id.
+    pub ticket_id: i64,
+    /// Raw conditions, ANDed.
+    #[serde(default)]
+    pub conditions: Option<String>,
+    /// e.g. `id desc`
+    #[serde(default)]
+    pub order_by: Option<String>,
+    /// Comma-separated.
+    #[serde(default)]
+    pub fields: Option<String>,
+    /// From 1.
+    #[serde(default)]
+    pub page: Option<i64>,
+    /// 1-1000.
+    #[serde(default)]
+    pub page_size: Option<i64>,
+    /// From a previous result.
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+fn cw_list_project_ticket_notes_schema(_: &ToolDef) -> Value {
+    rt::schema::<CwListProjectTicketNotesArgs>()
+}
+fn cw_list_project_ticket_notes<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
+    Box::pin(async move {
+        let args: CwListProjectTicketNotesArgs = rt::parse_args(args)?;
+        let mut terms = Vec::new();
+        let ticket_id = rt::id("ticket_id", args.ticket_id)?;
+        let q = rt::ListQuery::new(
+            "TicketNote",
+            "id,text,detailDescriptionFlag,internalAnalysisFlag,resolutionFlag,member/identifier,_info/dateEntered",
+            50i32,
+            terms,
+            rt::ListArgs {
+                conditions: args.conditions.clone(),
+                order_by: args.order_by.clone().or_else(|| Some("id desc".into())),
+                page: args.page,
+                page_size: args.page_size,
+                fields: args.fields.clone(),
+                cursor: args.cursor.clone(),
+            },
+        )?;
+        let records = ctx
+            .cw
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_project_tickets_by_parent_id_notes(
+                        ticket_id,
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
+            )
+            .await?;
+        let value = q.finish(records, ctx.answer_cap)?;
+        Ok(value)
+    })
+}
+#[derive(Debug, Clone, Copy, Deserialize, schemars::JsonSchema)]
+pub enum CwAddProjectTicketNoteVisibility {
+    #[serde(rename = "discussion")]
+    Discussion,
+    #[serde(rename = "internal")]
+    Internal,
+    #[serde(rename = "resolution")]
+    Resolution,
+}
+impl CwAddProjectTicketNoteVisibility {
+    fn body(self) -> Value {
+        let text = match self {
+            Self::Discussion => "{\"detailDescriptionFlag\":true}",
+            Self::Internal => "{\"internalAnalysisFlag\":true}",
+            Self::Resolution => "{\"resolutionFlag\":true}",
+        };
+        serde_json::from_str(text).expect("allow-list JSON")
+    }
+}
+/// Arguments of `cw_add_project_ticket_note` (POST /project/tickets/{parentId}/notes).
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CwAddProjectTicketNoteArgs {
+    /// Project ticket id.
+    pub ticket_id: i64,
+    /// The note.
+    pub text: String,
+    /// discussion, internal or resolution.
+    pub visibility: CwAddProjectTicketNoteVisibility,
+    /// true: answer what would be sent (and current values), send nothing.
+    #[serde(default)]
+    pub dry_run: Option<bool>,
+    /// The token a previous answer gave, where writes are confirmed.
+    #[serde(default)]
+    pub confirm_token: Option<String>,
+    /// A new value makes a create again what was just created (a repeat is otherwise answered with the first).
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
+}
+fn cw_add_project_ticket_note_schema(_: &ToolDef) -> Value {
+    rt::schema::<CwAddProjectTicketNoteArgs>()
+}
+fn cw_add_project_ticket_note<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
+    Box::pin(async move {
+        let args: CwAddProjectTicketNoteArgs = rt::parse_args(args)?;
+        let field_args: &[(&str, &str)] = &[("text", "text")];
+        let mut body = rt::Body::new();
+        let ticket_id = rt::id("ticket_id", args.ticket_id)?;
+        body.set(
+            "text",
+            rt::text("text", Some(args.text.as_str()), rt::MAX_STRING_ARG)?,
+        );
+        if let Some(choice) = Some(args.visibility.clone()) {
+            body.merge(choice.body());
+        }
+        let body: Value = body.checked::<types::TicketNote>(field_args)?;
+        let path = format!("/project/tickets/{}/notes", ticket_id);
+        let request = rt::WriteRequest::of(
+            "cw_add_project_ticket_note",
+            "postProjectTicketsByParentIdNotes",
+            path,
+            Some(body),
+        )?;
+        let options = rt::WriteOptions {
+            dry_run: args.dry_run.unwrap_or(false),
+            confirm_token: args.confirm_token.clone(),
+            idempotency_key: args.idempotency_key.clone(),
+            last_updated: None,
+        };
+        let value = rt::send_write(ctx, request, &options)
+            .await
+            .map_err(|e| rt::said_of_args_in(e, field_args))?;
+        Ok(value)
+    })
+}
+/// Arguments of `cw_create_opportunity` (POST /sales/opportunities).
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CwCreateOpportunityArgs {
+    /// Name (max 100 characters).
+    pub name: String,
+    /// Company identifier.
+    pub company: String,
+    /// Primary sales rep member identifier.
+    #[serde(default)]
+    pub sales_rep: Option<String>,
+    /// Expected close date.
+    #[serde(default)]
+    pub expected_close: Option<String>,
+    /// Sales stage id.
+    #[serde(default)]
+    pub stage_id: Option<i64>,
+    /// Contact id.
+    #[serde(default)]
+    pub contact_id: Option<i64>,
+    /// Notes.
+    #[serde(default)]
+    pub notes: Option<String>,
+    /// true: answer what would be sent (and current values), send nothing.
+    #[serde(default)]
+    pub dry_run: Option<bool>,
+    /// The token a previous answer gave, where writes are confirmed.
+    #[serde(default)]
+    pub confirm_token: Option<String>,
+    /// A new value makes a create again what was just created (a repeat is otherwise answered with the first).
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
+}
+fn cw_create_opportunity_schema(_: &ToolDef) -> Value {
+    rt::schema::<CwCreateOpportunityArgs>()
+}
+fn cw_create_opportunity<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
+    Box::pin(async move {
+        let args: CwCreateOpportunityArgs = rt::parse_args(args)?;
+        let field_args: &[(&str, &str)] = &[
+            ("name", "name"),
+            ("company/identifier", "company"),
+            ("company", "company"),
+            ("primarySalesRep/identifier", "sales_rep"),
+            ("primarySalesRep", "sales_rep"),
+            ("expectedCloseDate", "expected_close"),
+            ("stage/id", "stage_id"),
+            ("stage", "stage_id"),
+            ("contact/id", "contact_id"),
+            ("contact", "contact_id"),
+            ("notes", "notes"),
+        ];
+        let mut body = rt::Body::new();
+        body.set("name", rt::text("name", Some(args.name.as_str()), 100usize)?);
+        body.set(
+            "company/identifier",
+            rt::text("company", Some(args.company.as_str()), rt::MAX_STRING_ARG)?,
+        );
+        body.set(
+            "primarySalesRep/identifier",
+            rt::text("sales_rep", args.sales_rep.as_deref(), rt::MAX_STRING_ARG)?,
+        );
+        body.set(
+            "expectedCloseDate",
+            rt::write_timestamp("expected_close", args.expected_close.as_deref())?,
+        );
+        body.set("stage/id", rt::ids("stage_id", args.stage_id.clone())?);
+        body.set("contact/id", rt::ids("contact_id", args.contact_id.clone())?);
+        body.set("notes", rt::text("notes", args.notes.as_deref(), rt::MAX_STRING_ARG)?);
+        let body: Value = body.checked::<types::Opportunity>(field_args)?;
+        let path = format!("/sales/opportunities",);
+        let request = rt::WriteRequest::of(
+            "cw_create_opportunity",
+            "postSalesOpportunities",
+            path,
+            Some(body),
+        )?;
+        let options = rt::WriteOptions {
+            dry_run: args.dry_run.unwrap_or(false),
+            confirm_token: args.confirm_token.clone(),
+            idempotency_key: args.idempotency_key.clone(),
+            last_updated: None,
+        };
+        let value = rt::send_write(ctx, request, &options)
+            .await
+            .map_err(|e| rt::said_of_args_in(e, field_args))?;
+        Ok(value)
+    })
+}
+/// Arguments of `cw_list_opportunity_notes` (GET /sales/opportunities/{parentId}/notes).
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CwListOpportunityNotesArgs {
+    /// Opportunity id.
+    pub opportunity_id: i64,
+    /// Raw conditions, ANDed.
+    #[serde(default)]
+    pub conditions: Option<String>,
+    /// e.g. `id desc`
+    #[serde(default)]
+    pub order_by: Option<String>,
+    /// Comma-separated.
+    #[serde(default)]
+    pub fields: Option<String>,
+    /// From 1.
+    #[serde(default)]
+    pub page: Option<i64>,
+    /// 1-1000.
+    #[serde(default)]
+    pub page_size: Option<i64>,
+    /// From a previous result.
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+fn cw_list_opportunity_notes_schema(_: &ToolDef) -> Value {
+    rt::schema::<CwListOpportunityNotesArgs>()
+}
+fn cw_list_opportunity_notes<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
+    Box::pin(async move {
+        let args: CwListOpportunityNotesArgs = rt::parse_args(args)?;
+        let mut terms = Vec::new();
+        let opportunity_id = rt::id("opportunity_id", args.opportunity_id)?;
+        let q = rt::ListQuery::new(
+            "OpportunityNote",
+            "id,text,flagged,enteredBy,_info/lastUpdated",
+            50i32,
+            terms,
+            rt::ListArgs {
+                conditions: args.conditions.clone(),
+                order_by: args.order_by.clone().or_else(|| Some("id desc".into())),
+                page: args.page,
+                page_size: args.page_size,
+                fields: args.fields.clone(),
+                cursor: args.cursor.clone(),
+            },
+        )?;
+        let records = ctx
+            .cw
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_sales_opportunities_by_parent_id_notes(
+                        opportunity_id,
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
+            )
+            .await?;
+        let value = q.finish(records, ctx.answer_cap)?;
+        Ok(value)
+    })
+}
+/// Arguments of `cw_get_opportunity_forecast` (GET /sales/opportunities/{parentId}/forecast).
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CwGetOpportunityForecastArgs {
+    /// Opportunity id.
+    pub opportunity_id: i64,
+    /// Raw conditions, ANDed.
+    #[serde(default)]
+    pub conditions: Option<String>,
+    /// e.g. `id desc`
+    #[serde(default)]
+    pub order_by: Option<String>,
+    /// Comma-separated.
+    #[serde(default)]
+    pub fields: Option<String>,
+    /// From 1.
+    #[serde(default)]
+    pub page: Option<i64>,
+    /// 1-1000.
+    #[serde(default)]
+    pub page_size: Option<i64>,
+    /// From a previous result.
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+fn cw_get_opportunity_forecast_schema(_: &ToolDef) -> Value {
+    rt::schema::<CwGetOpportunityForecastArgs>()
+}
+fn cw_get_opportunity_forecast<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
+    Box::pin(async move {
+        let args: CwGetOpportunityForecastArgs = rt::parse_args(args)?;
+        let mut terms = Vec::new();
+        let opportunity_id = rt::id("opportunity_id", args.opportunity_id)?;
+        let q = rt::ListQuery::new(
+            "Forecast",
+            "id,forecastItems,recurringTotal,expectedProbability",
+            25i32,
+            terms,
+            rt::ListArgs {
+                conditions: args.conditions.clone(),
+                order_by: args.order_by.clone().or_else(|| Some("id".into())),
+                page: args.page,
+                page_size: args.page_size,
+                fields: args.fields.clone(),
+                cursor: args.cursor.clone(),
+            },
+        )?;
+        let records = ctx
+            .cw
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_sales_opportunities_by_parent_id_forecast(
+                        opportunity_id,
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
+            )
+            .await?;
+        let value = q.finish(records, ctx.answer_cap)?;
+        Ok(value)
+    })
+}
+/// Arguments of `cw_list_sales_stages` (GET /sales/stages).
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CwListSalesStagesArgs {
+    /// Raw conditions, ANDed.
+    #[serde(default)]
+    pub conditions: Option<String>,
+    /// e.g. `id desc`
+    #[serde(default)]
+    pub order_by: Option<String>,
+    /// Comma-separated.
+    #[serde(default)]
+    pub fields: Option<String>,
+    /// From 1.
+    #[serde(default)]
+    pub page: Option<i64>,
+    /// 1-1000.
+    #[serde(default)]
+    pub page_size: Option<i64>,
+    /// From a previous result.
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+fn cw_list_sales_stages_schema(_: &ToolDef) -> Value {
+    rt::schema::<CwListSalesStagesArgs>()
+}
+fn cw_list_sales_stages<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
+    Box::pin(async move {
+        let args: CwListSalesStagesArgs = rt::parse_args(args)?;
+        let mut terms = Vec::new();
+        let q = rt::ListQuery::new(
+            "OpportunityStage",
+            "id,name,probability/name,sequenceNumber",
+            100i32,
+            terms,
+            rt::ListArgs {
+                conditions: args.conditions.clone(),
+                order_by: args
+                    .order_by
+                    .clone()
+                    .or_else(|| Some("sequenceNumber".into())),
+                page: args.page,
+                page_size: args.page_size,
+                fields: args.fields.clone(),
+                cursor: args.cursor.clone(),
+            },
+        )?;
+        let records = ctx
+            .cw
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_sales_stages(
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
+            )
+            .await?;
+        let value = q.finish(records, ctx.answer_cap)?;
+        Ok(value)
+    })
+}
+/// Arguments of `cw_create_activity` (POST /sales/activities).
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CwCreateActivityArgs {
+    /// Subject (max 100 characters).
+    pub name: String,
+    /// Company identifier.
+    #[serde(default)]
+    pub company: Option<String>,
+    /// Member identifier.
+    #[serde(default)]
+    pub assign_to: Option<String>,
+    /// Opportunity id.
+    #[serde(default)]
+    pub opportunity_id: Option<i64>,
+    /// Start.
+    #[serde(default)]
+    pub date_start: Option<String>,
+    /// End.
+    #[serde(default)]
+    pub date_end: Option<String>,
+    /// Notes.
+    #[serde(default)]
+    pub notes: Option<String>,
+    /// true: answer what would be sent (and current values), send nothing.
+    #[serde(default)]
+    pub dry_run: Option<bool>,
+    /// The token a previous answer gave, where writes are confirmed.
+    #[serde(default)]
+    pub confirm_token: Option<String>,
+    /// A new value makes a create again what was just created (a repeat is otherwise answered with the first).
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
+}
+fn cw_create_activity_schema(_: &ToolDef) -> Value {
+    rt::schema::<CwCreateActivityArgs>()
+}
+fn cw_create_activity<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
+    Box::pin(async move {
+        let args: CwCreateActivityArgs = rt::parse_args(args)?;
+        let field_args: &[(&str, &str)] = &[
+            ("name", "name"),
+            ("company/identifier", "company"),
+            ("company", "company"),
+            ("assignTo/identifier", "assign_to"),
+            ("assignTo", "assign_to"),
+            ("opportunity/id", "opportunity_id"),
+            ("opportunity", "opportunity_id"),
+            ("dateStart", "date_start"),
+            ("dateEnd", "date_end"),
+            ("notes", "notes"),
+        ];
+        let mut body = rt::Body::new();
+        body.set("name", rt::text("name", Some(args.name.as_str()), 100usize)?);
+        body.set(
+            "company/identifier",
+            rt::text("company", args.company.as_deref(), rt::MAX_STRING_ARG)?,
+        );
+        body.set(
+            "assignTo/identifier",
+            rt::text("assign_to", args.assign_to.as_deref(), rt::MAX_STRING_ARG)?,
+        );
+        body.set(
+            "opportunity/id",
+            rt::ids("opportunity_id", args.opportunity_id.clone())?,
+        );
+        body.set(
+            "dateStart",
+            rt::write_timestamp("date_start", args.date_start.as_deref())?,
+        );
+        body.set("dateEnd", rt::write_timestamp("date_end", args.date_end.as_deref())?);
+        body.set("notes", rt::text("notes", args.notes.as_deref(), rt::MAX_STRING_ARG)?);
+        let body: Value = body.checked::<types::Activity>(field_args)?;
+        let path = format!("/sales/activities",);
+        let request = rt::WriteRequest::of(
+            "cw_create_activity",
+            "postSalesActivities",
+            path,
+            Some(body),
+        )?;
+        let options = rt::WriteOptions {
+            dry_run: args.dry_run.unwrap_or(false),
+            confirm_token: args.confirm_token.clone(),
+            idempotency_key: args.idempotency_key.clone(),
+            last_updated: None,
+        };
+        let value = rt::send_write(ctx, request, &options)
+            .await
+            .map_err(|e| rt::said_of_args_in(e, field_args))?;
+        Ok(value)
+    })
+}
+/// Arguments of `cw_search_catalog` (GET /procurement/catalog).
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CwSearchCatalogArgs {
+    /// Text in the description.
+    #[serde(default)]
+    pub description_contains: Option<String>,
+    /// Exact identifier.
+    #[serde(default)]
+    pub identifier: Option<String>,
+    /// true: inactive only; false: active only.
+    #[serde(default)]
+    pub inactive: Option<bool>,
+    /// Raw conditions, ANDed.
+    #[serde(default)]
+    pub conditions: Option<String>,
+    /// e.g. `id desc`
+    #[serde(default)]
+    pub order_by: Option<String>,
+    /// Comma-separated.
+    #[serde(default)]
+    pub fields: Option<String>,
+    /// From 1.
+    #[serde(default)]
+    pub page: Option<i64>,
+    /// 1-1000.
+    #[serde(default)]
+    pub page_size: Option<i64>,
+    /// From a previous result.
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+fn cw_search_catalog_schema(_: &ToolDef) -> Value {
+    rt::schema::<CwSearchCatalogArgs>()
+}
+fn cw_search_catalog<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
+    Box::pin(async move {
+        let args: CwSearchCatalogArgs = rt::parse_args(args)?;
+        let mut terms = Vec::new();
+        rt::term(
+            &mut terms,
+            "description",
+            CompareOp::Contains,
+            args.description_contains.clone(),
+        );
+        rt::term(&mut terms, "identifier", CompareOp::Eq, args.identifier.clone());
+        rt::term(&mut terms, "inactiveFlag", CompareOp::Eq, args.inactive.clone());
+        let q = rt::ListQuery::new(
+            "CatalogItem",
+            "id,identifier,description,category/name,productClass,price,cost,inactiveFlag",
+            25i32,
+            terms,
+            rt::ListArgs {
+                conditions: args.conditions.clone(),
+                order_by: args.order_by.clone().or_else(|| Some("identifier".into())),
+                page: args.page,
+                page_size: args.page_size,
+                fields: args.fields.clone(),
+                cursor: args.cursor.clone(),
+            },
+        )?;
+        let records = ctx
+            .cw
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_procurement_catalog(
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
+            )
+            .await?;
+        let value = q.finish(records, ctx.answer_cap)?;
+        Ok(value)
+    })
+}
+/// Arguments of `cw_create_agreement` (POST /finance/agreements).
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CwCreateAgreementArgs {
+    /// Name (max 100 characters).
+    pub name: String,
+    /// Company identifier.
+    pub company: String,
+    /// Agreement type id.
+    pub type_id: i64,
+    /// Start date.
+    #[serde(default)]
+    pub start_date: Option<String>,
+    /// End date.
+    #[serde(default)]
+    pub end_date: Option<String>,
+    /// Billing cycle id.
+    #[serde(default)]
+    pub billing_cycle_id: Option<i64>,
+    /// Amount billed each cycle.
+    #[serde(default)]
+    pub bill_amount: Option<f64>,
+    /// true: answer what would be sent (and current values), send nothing.
+    #[serde(default)]
+    pub dry_run: Option<bool>,
+    /// The token a previous answer gave, where writes are confirmed.
+    #[serde(default)]
+    pub confirm_token: Option<String>,
+    /// A new value makes a create again what was just created (a repeat is otherwise answered with the first).
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
+}
+fn cw_create_agreement_schema(_: &ToolDef) -> Value {
+    rt::schema::<CwCreateAgreementArgs>()
+}
+fn cw_create_agreement<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
+    Box::pin(async move {
+        let args: CwCreateAgreementArgs = rt::parse_args(args)?;
+        let field_args: &[(&str, &str)] = &[
+            ("name", "name"),
+            ("company/identifier", "company"),
+            ("company", "company"),
+            ("type/id", "type_id"),
+            ("type", "type_id"),
+            ("startDate", "start_date"),
+            ("endDate", "end_date"),
+            ("billingCycle/id", "billing_cycle_id"),
+            ("billingCycle", "billing_cycle_id"),
+            ("billAmount", "bill_amount"),
+        ];
+        let mut body = rt::Body::new();
+        body.set("name", rt::text("name", Some(args.name.as_str()), 100usize)?);
+        body.set(
+            "company/identifier",
+            rt::text("company", Some(args.company.as_str()), rt::MAX_STRING_ARG)?,
+        );
+        body.set("type/id", rt::ids("type_id", Some(args.type_id.clone()))?);
+        body.set(
+            "startDate",
+            rt::write_timestamp("start_date", args.start_date.as_deref())?,
+        );
+        body.set("endDate", rt::write_timestamp("end_date", args.end_date.as_deref())?);
+        body.set(
+            "billingCycle/id",
+            rt::ids("billing_cycle_id", args.billing_cycle_id.clone())?,
+        );
+        rt::number("bill_amount", args.bill_amount.clone(), Some(0.0), None, None)?;
+        body.set("billAmount", args.bill_amount.clone());
+        let body: Value = body.checked::<types::Agreement>(field_args)?;
+        let path = format!("/finance/agreements",);
+        let request = rt::WriteRequest::of(
+            "cw_create_agreement",
+            "postFinanceAgreements",
+            path,
+            Some(body),
+        )?;
+        let options = rt::WriteOptions {
+            dry_run: args.dry_run.unwrap_or(false),
+            confirm_token: args.confirm_token.clone(),
+            idempotency_key: args.idempotency_key.clone(),
+            last_updated: None,
+        };
+        let value = rt::send_write(ctx, request, &options)
+            .await
+            .map_err(|e| rt::said_of_args_in(e, field_args))?;
+        Ok(value)
+    })
+}
+/// Arguments of `cw_list_agreement_types` (GET /finance/agreements/types).
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CwListAgreementTypesArgs {
+    /// Raw conditions, ANDed.
+    #[serde(default)]
+    pub conditions: Option<String>,
+    /// e.g. `id desc`
+    #[serde(default)]
+    pub order_by: Option<String>,
+    /// Comma-separated.
+    #[serde(default)]
+    pub fields: Option<String>,
+    /// From 1.
+    #[serde(default)]
+    pub page: Option<i64>,
+    /// 1-1000.
+    #[serde(default)]
+    pub page_size: Option<i64>,
+    /// From a previous result.
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+fn cw_list_agreement_types_schema(_: &ToolDef) -> Value {
+    rt::schema::<CwListAgreementTypesArgs>()
+}
+fn cw_list_agreement_types<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
+    Box::pin(async move {
+        let args: CwListAgreementTypesArgs = rt::parse_args(args)?;
+        let mut terms = Vec::new();
+        let q = rt::ListQuery::new(
+            "AgreementType",
+            "id,name,defaultFlag,inactiveFlag",
+            100i32,
+            terms,
+            rt::ListArgs {
+                conditions: args.conditions.clone(),
+                order_by: args.order_by.clone().or_else(|| Some("name".into())),
+                page: args.page,
+                page_size: args.page_size,
+                fields: args.fields.clone(),
+                cursor: args.cursor.clone(),
+            },
+        )?;
+        let records = ctx
+            .cw
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_finance_agreements_types(
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
+            )
+            .await?;
+        let value = q.finish(records, ctx.answer_cap)?;
+        Ok(value)
+    })
+}
+/// Arguments of `cw_list_agreement_additions` (GET /finance/agreements/{parentId}/additions).
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CwListAgreementAdditionsArgs {
+    /// Agreement id.
+    pub agreement_id: i64,
+    /// Raw conditions, ANDed.
+    #[serde(default)]
+    pub conditions: Option<String>,
+    /// e.g. `id desc`
+    #[serde(default)]
+    pub order_by: Option<String>,
+    /// Comma-separated.
+    #[serde(default)]
+    pub fields: Option<String>,
+    /// From 1.
+    #[serde(default)]
+    pub page: Option<i64>,
+    /// 1-1000.
+    #[serde(default)]
+    pub page_size: Option<i64>,
+    /// From a previous result.
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+fn cw_list_agreement_additions_schema(_: &ToolDef) -> Value {
+    rt::schema::<CwListAgreementAdditionsArgs>()
+}
+fn cw_list_agreement_additions<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
+    Box::pin(async move {
+        let args: CwListAgreementAdditionsArgs = rt::parse_args(args)?;
+        let mut terms = Vec::new();
+        let agreement_id = rt::id("agreement_id", args.agreement_id)?;
+        let q = rt::ListQuery::new(
+            "Addition",
+            "id,product/identifier,description,quantity,unitPrice,unitCost,billCustomer,effectiveDate,cancelledDate",
+            100i32,
+            terms,
+            rt::ListArgs {
+                conditions: args.conditions.clone(),
+                order_by: args.order_by.clone().or_else(|| Some("id".into())),
+                page: args.page,
+                page_size: args.page_size,
+                fields: args.fields.clone(),
+                cursor: args.cursor.clone(),
+            },
+        )?;
+        let records = ctx
+            .cw
+            .read(
+                ctx
+                    .cw
+                    .api()
+                    .get_finance_agreements_by_parent_id_additions(
+                        agreement_id,
+                        q.child_conditions(),
+                        q.conditions(),
+                        None,
+                        q.fields(),
+                        q.order_by(),
+                        q.page(),
+                        None,
+                        q.page_size(),
+                    ),
+            )
+            .await?;
+        let value = q.finish(records, ctx.answer_cap)?;
+        Ok(value)
+    })
+}
+/// Arguments of `cw_add_agreement_addition` (POST /finance/agreements/{parentId}/additions).
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CwAddAgreementAdditionArgs {
+    /// Agreement id.
+    pub agreement_id: i64,
+    /// Catalog product identifier.
+    pub product: String,
+    /// Quantity.
+    pub quantity: f64,
+    /// Billable, DoNotBill or NoCharge.
+    pub bill_customer: String,
+    /// Unit price; default: the catalog's.
+    #[serde(default)]
+    pub unit_price: Option<f64>,
+    /// Billed from.
+    #[serde(default)]
+    pub effective_date: Option<String>,
+    /// true: answer what would be sent (and current values), send nothing.
+    #[serde(default)]
+    pub dry_run: Option<bool>,
+    /// The token a previous answer gave, where writes are confirmed.
+    #[serde(default)]
+    pub confirm_token: Option<String>,
+    /// A new value makes a create again what was just created (a repeat is otherwise answered with the first).
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
+}
+fn cw_add_agreement_addition_schema(_: &ToolDef) -> Value {
+    rt::schema::<CwAddAgreementAdditionArgs>()
+}
+fn cw_add_agreement_addition<'a>(
+    ctx: &'a Context,
+    _: &'static ToolDef,
+    args: Value,
+) -> ToolFuture<'a> {
+    Box::pin(async move {
+        let args: CwAddAgreementAdditionArgs = rt::parse_args(args)?;
+        let field_args: &[(&str, &str)] = &[
+            ("product/identifier", "product"),
+            ("product", "product"),
+            ("quantity", "quantity"),
+            ("billCustomer", "bill_customer"),
+            ("unitPrice", "unit_price"),
+            ("effectiveDate", "effective_date"),
+        ];
+        let mut body = rt::Body::new();
+        let agreement_id = rt::id("agreement_id", args.agreement_id)?;
+        body.set(
+            "product/identifier",
+            rt::text("product", Some(args.product.as_str()), rt::MAX_STRING_ARG)?,
+        );
+        rt::number("quantity", Some(args.quantity.clone()), None, Some(0.0), None)?;
+        body.set("quantity", Some(args.quantity.clone()));
+        body.set(
+            "billCustomer",
+            rt::allowed(
+                "bill_customer",
+                Some(args.bill_customer.as_str()),
+                &["Billable", "DoNotBill", "NoCharge"],
+            )?,
+        );
+        rt::number("unit_price", args.unit_price.clone(), Some(0.0), None, None)?;
+        body.set("unitPrice", args.unit_price.clone());
+        body.set(
+            "effectiveDate",
+            rt::write_timestamp("effective_date", args.effective_date.as_deref())?,
+        );
+        let body: Value = body.checked::<types::Addition>(field_args)?;
+        let path = format!("/finance/agreements/{}/additions", agreement_id);
+        let request = rt::WriteRequest::of(
+            "cw_add_agreement_addition",
+            "postFinanceAgreementsByParentIdAdditions",
+            path,
+            Some(body),
+        )?;
+        let options = rt::WriteOptions {
+            dry_run: args.dry_run.unwrap_or(false),
+            confirm_token: args.confirm_token.clone(),
+            idempotency_key: args.idempotency_key.clone(),
+            last_updated: None,
+        };
+        let value = rt::send_write(ctx, request, &options)
+            .await
+            .map_err(|e| rt::said_of_args_in(e, field_args))?;
         Ok(value)
     })
 }
@@ -3425,5 +6636,579 @@ pub static TOOLS: &[ToolDef] = &[
         operation_id: "getScheduleEntriesById",
         input_schema: cw_get_schedule_entry_schema,
         call: cw_get_schedule_entry,
+    },
+    ToolDef {
+        name: "cw_update_time_entry",
+        title: "Update a time entry",
+        description: "Change a time entry's notes, hours, times, work type or billing; only what you pass changes. Times become whole-second UTC. Fails if the entry's period is closed. Example: {\"id\": 52, \"hours\": 1.25, \"notes\": \"Replaced the toner\"}.",
+        toolset: "timesheets",
+        tier: Tier::Write,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
+        idempotent: true,
+        operation_id: "patchTimeEntriesById",
+        input_schema: cw_update_time_entry_schema,
+        call: cw_update_time_entry,
+    },
+    ToolDef {
+        name: "cw_list_timesheets",
+        title: "List timesheets",
+        description: "Weekly timesheets by member and status (Open, PendingApproval, Rejected, ApprovedByTierOne…). Newest first. Example: {\"member\": \"JSmith\", \"status\": \"Open\"}.",
+        toolset: "timesheets",
+        tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
+        idempotent: true,
+        operation_id: "getTimeSheets",
+        input_schema: cw_list_timesheets_schema,
+        call: cw_list_timesheets,
+    },
+    ToolDef {
+        name: "cw_submit_timesheet",
+        title: "Submit a timesheet",
+        description: "Submit an open (or rejected) timesheet for approval (see cw_list_timesheets). Example: {\"id\": 40}.",
+        toolset: "timesheets",
+        tier: Tier::Write,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
+        idempotent: false,
+        operation_id: "postTimeSheetsByIdSubmit",
+        input_schema: cw_submit_timesheet_schema,
+        call: cw_submit_timesheet,
+    },
+    ToolDef {
+        name: "cw_list_work_roles",
+        title: "List work roles",
+        description: "Work roles (ids, names, hourly rates), for time entries and agreements. By name.",
+        toolset: "timesheets",
+        tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
+        idempotent: true,
+        operation_id: "getTimeWorkRoles",
+        input_schema: cw_list_work_roles_schema,
+        call: cw_list_work_roles,
+    },
+    ToolDef {
+        name: "cw_list_work_types",
+        title: "List work types",
+        description: "Work types (Remote Support, Onsite…) and how each bills, for time entries. By name.",
+        toolset: "timesheets",
+        tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
+        idempotent: true,
+        operation_id: "getTimeWorkTypes",
+        input_schema: cw_list_work_types_schema,
+        call: cw_list_work_types,
+    },
+    ToolDef {
+        name: "cw_search_expense_entries",
+        title: "Search expense entries",
+        description: "Expenses by member, company and date. Newest first. Example: {\"member\": \"JSmith\", \"from\": \"2026-11-01\"}.",
+        toolset: "timesheets",
+        tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
+        idempotent: true,
+        operation_id: "getExpenseEntries",
+        input_schema: cw_search_expense_entries_schema,
+        call: cw_search_expense_entries,
+    },
+    ToolDef {
+        name: "cw_list_company_types",
+        title: "List company types",
+        description: "Company types (Client, Prospect, Vendor…): ids and names. By name.",
+        toolset: "setup",
+        tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
+        idempotent: true,
+        operation_id: "getCompanyCompaniesTypes",
+        input_schema: cw_list_company_types_schema,
+        call: cw_list_company_types,
+    },
+    ToolDef {
+        name: "cw_list_company_statuses",
+        title: "List company statuses",
+        description: "Company statuses (Active, Inactive…): ids and names. By name.",
+        toolset: "setup",
+        tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
+        idempotent: true,
+        operation_id: "getCompanyCompaniesStatuses",
+        input_schema: cw_list_company_statuses_schema,
+        call: cw_list_company_statuses,
+    },
+    ToolDef {
+        name: "cw_list_contact_types",
+        title: "List contact types",
+        description: "Contact types (Billing, Decision Maker…): ids and descriptions. By description.",
+        toolset: "setup",
+        tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
+        idempotent: true,
+        operation_id: "getCompanyContactsTypes",
+        input_schema: cw_list_contact_types_schema,
+        call: cw_list_contact_types,
+    },
+    ToolDef {
+        name: "cw_list_configuration_types",
+        title: "List configuration types",
+        description: "Configuration types (Server, Workstation, Firewall…): ids and names. By name.",
+        toolset: "setup",
+        tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
+        idempotent: true,
+        operation_id: "getCompanyConfigurationsTypes",
+        input_schema: cw_list_configuration_types_schema,
+        call: cw_list_configuration_types,
+    },
+    ToolDef {
+        name: "cw_list_ticket_sources",
+        title: "List ticket sources",
+        description: "Where tickets come from (Phone, Email, Portal…): ids and names. By name.",
+        toolset: "setup",
+        tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
+        idempotent: true,
+        operation_id: "getServiceSources",
+        input_schema: cw_list_ticket_sources_schema,
+        call: cw_list_ticket_sources,
+    },
+    ToolDef {
+        name: "cw_list_billing_cycles",
+        title: "List billing cycles",
+        description: "Billing cycles of agreements (Monthly, Quarterly…): ids and names. By name.",
+        toolset: "setup",
+        tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
+        idempotent: true,
+        operation_id: "getFinanceBillingCycles",
+        input_schema: cw_list_billing_cycles_schema,
+        call: cw_list_billing_cycles,
+    },
+    ToolDef {
+        name: "cw_list_company_sites",
+        title: "List a company's sites",
+        description: "Sites (addresses) of one company. By name. Example: {\"company_id\": 2}.",
+        toolset: "crm",
+        tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
+        idempotent: true,
+        operation_id: "getCompanyCompaniesByParentIdSites",
+        input_schema: cw_list_company_sites_schema,
+        call: cw_list_company_sites,
+    },
+    ToolDef {
+        name: "cw_create_company",
+        title: "Create a company",
+        description: "Add a customer, prospect or vendor. Status takes an id (cw_list_company_statuses). Example: {\"identifier\": \"NEWCO\", \"name\": \"New Co Ltd\", \"phone\": \"555-0100\"}.",
+        toolset: "crm",
+        tier: Tier::Write,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
+        idempotent: false,
+        operation_id: "postCompanyCompanies",
+        input_schema: cw_create_company_schema,
+        call: cw_create_company,
+    },
+    ToolDef {
+        name: "cw_update_company",
+        title: "Update a company",
+        description: "Change a company's name, status, phone, website or address; only what you pass changes. Example: {\"id\": 2, \"phone\": \"555-0199\"}.",
+        toolset: "crm",
+        tier: Tier::Write,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
+        idempotent: true,
+        operation_id: "patchCompanyCompaniesById",
+        input_schema: cw_update_company_schema,
+        call: cw_update_company,
+    },
+    ToolDef {
+        name: "cw_create_contact",
+        title: "Create a contact",
+        description: "Add a person at a company. Example: {\"company\": \"ACME\", \"first_name\": \"Jane\", \"last_name\": \"Doe\", \"title\": \"Office Manager\"}.",
+        toolset: "crm",
+        tier: Tier::Write,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
+        idempotent: false,
+        operation_id: "postCompanyContacts",
+        input_schema: cw_create_contact_schema,
+        call: cw_create_contact,
+    },
+    ToolDef {
+        name: "cw_count_tickets",
+        title: "Count tickets",
+        description: "How many service tickets match, without listing them. Example: {\"board\": \"Service Desk\", \"closed\": false}.",
+        toolset: "service",
+        tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
+        idempotent: true,
+        operation_id: "getServiceTicketsCount",
+        input_schema: cw_count_tickets_schema,
+        call: cw_count_tickets,
+    },
+    ToolDef {
+        name: "cw_list_ticket_tasks",
+        title: "List a ticket's tasks",
+        description: "Checklist tasks of a service ticket, in their order. Example: {\"ticket_id\": 4711}.",
+        toolset: "service",
+        tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
+        idempotent: true,
+        operation_id: "getServiceTicketsByParentIdTasks",
+        input_schema: cw_list_ticket_tasks_schema,
+        call: cw_list_ticket_tasks,
+    },
+    ToolDef {
+        name: "cw_search_kb_articles",
+        title: "Search knowledge-base articles",
+        description: "Knowledge-base articles by words in the title or issue: the known fix before you troubleshoot. Newest first. Example: {\"title_contains\": \"VPN\"}.",
+        toolset: "service",
+        tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
+        idempotent: true,
+        operation_id: "getServiceKnowledgeBaseArticles",
+        input_schema: cw_search_kb_articles_schema,
+        call: cw_search_kb_articles,
+    },
+    ToolDef {
+        name: "cw_my_schedule",
+        title: "My schedule",
+        description: "Schedule entries of the configured member (CW_MEMBER_IDENTIFIER). Soonest first. Example: {\"from\": \"2026-11-23\", \"to\": \"2026-11-28\"}.",
+        toolset: "schedule",
+        tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
+        idempotent: true,
+        operation_id: "getScheduleEntries",
+        input_schema: cw_my_schedule_schema,
+        call: cw_my_schedule,
+    },
+    ToolDef {
+        name: "cw_list_schedule_types",
+        title: "List schedule types",
+        description: "Schedule entry types (S a service ticket, C a sales activity…). By name.",
+        toolset: "schedule",
+        tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
+        idempotent: true,
+        operation_id: "getScheduleTypes",
+        input_schema: cw_list_schedule_types_schema,
+        call: cw_list_schedule_types,
+    },
+    ToolDef {
+        name: "cw_schedule_ticket",
+        title: "Schedule a ticket",
+        description: "Put a service ticket on a member's calendar. Times become whole-second UTC. Example: {\"ticket_id\": 4711, \"member\": \"JSmith\", \"date_start\": \"2026-11-24T14:00:00Z\", \"date_end\": \"2026-11-24T15:30:00Z\"}.",
+        toolset: "schedule",
+        tier: Tier::Write,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
+        idempotent: false,
+        operation_id: "postScheduleEntries",
+        input_schema: cw_schedule_ticket_schema,
+        call: cw_schedule_ticket,
+    },
+    ToolDef {
+        name: "cw_move_schedule_entry",
+        title: "Move a schedule entry",
+        description: "Reschedule an entry or give it to another member; only what you pass changes. Example: {\"id\": 8, \"date_start\": \"2026-11-25T09:00:00Z\", \"date_end\": \"2026-11-25T10:00:00Z\"}.",
+        toolset: "schedule",
+        tier: Tier::Write,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
+        idempotent: true,
+        operation_id: "patchScheduleEntriesById",
+        input_schema: cw_move_schedule_entry_schema,
+        call: cw_move_schedule_entry,
+    },
+    ToolDef {
+        name: "cw_delete_schedule_entry",
+        title: "Delete a schedule entry",
+        description: "Take an entry off the calendar. Example: {\"id\": 8}.",
+        toolset: "schedule",
+        tier: Tier::Delete,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
+        idempotent: true,
+        operation_id: "deleteScheduleEntriesById",
+        input_schema: cw_delete_schedule_entry_schema,
+        call: cw_delete_schedule_entry,
+    },
+    ToolDef {
+        name: "cw_create_project",
+        title: "Create a project",
+        description: "Open a project for a company. billing_method: ActualRates, FixedFee, NotToExceed or OverrideRate. Example: {\"name\": \"Server migration\", \"company\": \"ACME\", \"board_id\": 4, \"billing_method\": \"FixedFee\", \"estimated_start\": \"2026-12-01\", \"estimated_end\": \"2027-01-15\"}.",
+        toolset: "projects",
+        tier: Tier::Write,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
+        idempotent: false,
+        operation_id: "postProjectProjects",
+        input_schema: cw_create_project_schema,
+        call: cw_create_project,
+    },
+    ToolDef {
+        name: "cw_update_project",
+        title: "Update a project",
+        description: "Change a project's name, manager, estimated dates, budget hours or description; only what you pass changes. Example: {\"id\": 2, \"estimated_end\": \"2027-02-01\"}.",
+        toolset: "projects",
+        tier: Tier::Write,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
+        idempotent: true,
+        operation_id: "patchProjectProjectsById",
+        input_schema: cw_update_project_schema,
+        call: cw_update_project,
+    },
+    ToolDef {
+        name: "cw_list_project_phases",
+        title: "List a project's phases",
+        description: "Phases of one project, in WBS order. Example: {\"project_id\": 2}.",
+        toolset: "projects",
+        tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
+        idempotent: true,
+        operation_id: "getProjectProjectsByParentIdPhases",
+        input_schema: cw_list_project_phases_schema,
+        call: cw_list_project_phases,
+    },
+    ToolDef {
+        name: "cw_add_project_phase",
+        title: "Add a project phase",
+        description: "Add a phase to a project. Example: {\"project_id\": 2, \"description\": \"Cutover\", \"budget_hours\": 16}.",
+        toolset: "projects",
+        tier: Tier::Write,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
+        idempotent: false,
+        operation_id: "postProjectProjectsByParentIdPhases",
+        input_schema: cw_add_project_phase_schema,
+        call: cw_add_project_phase,
+    },
+    ToolDef {
+        name: "cw_add_project_note",
+        title: "Add a project note",
+        description: "Add a note to a project. Example: {\"project_id\": 2, \"text\": \"Kick-off held with the customer\"}.",
+        toolset: "projects",
+        tier: Tier::Write,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
+        idempotent: false,
+        operation_id: "postProjectProjectsByParentIdNotes",
+        input_schema: cw_add_project_note_schema,
+        call: cw_add_project_note,
+    },
+    ToolDef {
+        name: "cw_list_project_ticket_notes",
+        title: "List a project ticket's notes",
+        description: "Notes of a project ticket. Newest first. Example: {\"ticket_id\": 201}.",
+        toolset: "projects",
+        tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
+        idempotent: true,
+        operation_id: "getProjectTicketsByParentIdNotes",
+        input_schema: cw_list_project_ticket_notes_schema,
+        call: cw_list_project_ticket_notes,
+    },
+    ToolDef {
+        name: "cw_add_project_ticket_note",
+        title: "Add a project ticket note",
+        description: "Add a note to a project ticket. visibility: discussion (customer-visible), internal or resolution. Example: {\"ticket_id\": 201, \"text\": \"Switches racked\", \"visibility\": \"internal\"}.",
+        toolset: "projects",
+        tier: Tier::Write,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
+        idempotent: false,
+        operation_id: "postProjectTicketsByParentIdNotes",
+        input_schema: cw_add_project_ticket_note_schema,
+        call: cw_add_project_ticket_note,
+    },
+    ToolDef {
+        name: "cw_create_opportunity",
+        title: "Create an opportunity",
+        description: "Open a sales opportunity for a company. Stage takes an id (cw_list_sales_stages). Example: {\"name\": \"Firewall refresh\", \"company\": \"ACME\", \"sales_rep\": \"BCarter\", \"expected_close\": \"2026-12-31\"}.",
+        toolset: "sales",
+        tier: Tier::Write,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
+        idempotent: false,
+        operation_id: "postSalesOpportunities",
+        input_schema: cw_create_opportunity_schema,
+        call: cw_create_opportunity,
+    },
+    ToolDef {
+        name: "cw_list_opportunity_notes",
+        title: "List an opportunity's notes",
+        description: "Notes of a sales opportunity. Newest first. Example: {\"opportunity_id\": 3}.",
+        toolset: "sales",
+        tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
+        idempotent: true,
+        operation_id: "getSalesOpportunitiesByParentIdNotes",
+        input_schema: cw_list_opportunity_notes_schema,
+        call: cw_list_opportunity_notes,
+    },
+    ToolDef {
+        name: "cw_get_opportunity_forecast",
+        title: "An opportunity's forecast",
+        description: "The forecast lines (products, services, agreements: revenue, cost, status) of a sales opportunity. Example: {\"opportunity_id\": 3}.",
+        toolset: "sales",
+        tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
+        idempotent: true,
+        operation_id: "getSalesOpportunitiesByParentIdForecast",
+        input_schema: cw_get_opportunity_forecast_schema,
+        call: cw_get_opportunity_forecast,
+    },
+    ToolDef {
+        name: "cw_list_sales_stages",
+        title: "List sales stages",
+        description: "Opportunity stages (ids, names, probability), in pipeline order.",
+        toolset: "sales",
+        tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
+        idempotent: true,
+        operation_id: "getSalesStages",
+        input_schema: cw_list_sales_stages_schema,
+        call: cw_list_sales_stages,
+    },
+    ToolDef {
+        name: "cw_create_activity",
+        title: "Create an activity",
+        description: "Log or plan a call, meeting or follow-up for a company or opportunity. Example: {\"name\": \"Follow-up call\", \"company\": \"ACME\", \"assign_to\": \"BCarter\", \"date_start\": \"2026-11-24T15:00:00Z\"}.",
+        toolset: "sales",
+        tier: Tier::Write,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
+        idempotent: false,
+        operation_id: "postSalesActivities",
+        input_schema: cw_create_activity_schema,
+        call: cw_create_activity,
+    },
+    ToolDef {
+        name: "cw_search_catalog",
+        title: "Search the product catalog",
+        description: "Products and services you sell: identifiers, descriptions, price, cost. By identifier. Example: {\"description_contains\": \"firewall\"}.",
+        toolset: "sales",
+        tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
+        idempotent: true,
+        operation_id: "getProcurementCatalog",
+        input_schema: cw_search_catalog_schema,
+        call: cw_search_catalog,
+    },
+    ToolDef {
+        name: "cw_create_agreement",
+        title: "Create an agreement",
+        description: "Open a service agreement (contract) for a company. Type and billing cycle take ids (cw_list_billing_cycles). Example: {\"name\": \"ACME Managed Services\", \"company\": \"ACME\", \"type_id\": 1, \"start_date\": \"2027-01-01\", \"bill_amount\": 1500}.",
+        toolset: "finance",
+        tier: Tier::Write,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
+        idempotent: false,
+        operation_id: "postFinanceAgreements",
+        input_schema: cw_create_agreement_schema,
+        call: cw_create_agreement,
+    },
+    ToolDef {
+        name: "cw_list_agreement_types",
+        title: "List agreement types",
+        description: "Agreement types (ids and names), for creating agreements. By name.",
+        toolset: "finance",
+        tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
+        idempotent: true,
+        operation_id: "getFinanceAgreementsTypes",
+        input_schema: cw_list_agreement_types_schema,
+        call: cw_list_agreement_types,
+    },
+    ToolDef {
+        name: "cw_list_agreement_additions",
+        title: "List an agreement's additions",
+        description: "Products and services billed on an agreement (licences, per-device fees): quantity, price, cost. Example: {\"agreement_id\": 4}.",
+        toolset: "finance",
+        tier: Tier::Read,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
+        idempotent: true,
+        operation_id: "getFinanceAgreementsByParentIdAdditions",
+        input_schema: cw_list_agreement_additions_schema,
+        call: cw_list_agreement_additions,
+    },
+    ToolDef {
+        name: "cw_add_agreement_addition",
+        title: "Add an agreement addition",
+        description: "Bill a catalog product on an agreement (see cw_search_catalog). bill_customer: Billable, DoNotBill or NoCharge. Example: {\"agreement_id\": 4, \"product\": \"M365-BP\", \"quantity\": 12, \"bill_customer\": \"Billable\"}.",
+        toolset: "finance",
+        tier: Tier::Write,
+        tier_per_call: false,
+        per_caller: false,
+        always_selected: false,
+        idempotent: false,
+        operation_id: "postFinanceAgreementsByParentIdAdditions",
+        input_schema: cw_add_agreement_addition_schema,
+        call: cw_add_agreement_addition,
     },
 ];

@@ -61,6 +61,9 @@ pub struct ToolSpec {
     pub one_of: Vec<Vec<String>>,
     /// A start, an end and hours that must agree (a time entry).
     pub span: Option<SpanSpec>,
+    /// Body fields every call sends as they are (`{ type = { identifier =
+    /// "S" } }`: a schedule entry for a service ticket).
+    pub fixed_body: Option<BTreeMap<String, Value>>,
 }
 
 /// `span`: the arguments of a span of time, checked together: the end after

@@ -234,6 +234,10 @@ fn common_fields(plan: &ToolPlan) -> TokenStream {
             #[serde(default)] pub fields: Option<String>,
         },
         Shape::One { fields: None, .. } => quote!(),
+        Shape::Count { .. } => quote! {
+            #[doc = " Raw conditions, ANDed."]
+            #[serde(default)] pub conditions: Option<String>,
+        },
     }
 }
 
@@ -280,12 +284,17 @@ fn choice_enum(plan: &ToolPlan, arg: &ArgPlan) -> Option<TokenStream> {
 
 /// Everything between parsing the arguments and `Ok(value)`.
 fn handler_body(plan: &ToolPlan) -> TokenStream {
-    let terms = matches!(plan.shape, Shape::List { .. }).then(|| quote!(let mut terms = Vec::new();));
-    let uses_body = plan
-        .args
-        .iter()
-        .any(|a| matches!(a.step, Step::Body { .. } | Step::Choice(_)));
+    let terms = matches!(plan.shape, Shape::List { .. } | Shape::Count { .. })
+        .then(|| quote!(let mut terms = Vec::new();));
+    let uses_body = plan.fixed_body.is_some()
+        || plan
+            .args
+            .iter()
+            .any(|a| matches!(a.step, Step::Body { .. } | Step::Choice(_)));
     let body = uses_body.then(|| quote!(let mut body = rt::Body::new();));
+    let fixed = plan.fixed_body.as_ref().map(|json| {
+        quote! { body.merge(serde_json::from_str(#json).expect("allow-list JSON")); }
+    });
     let patch = matches!(plan.request, Request::Patch(_)).then(|| quote!(let mut patch = rt::Patch::new();));
     let field_args = (!plan.field_args.is_empty()).then(|| {
         let pairs = plan.field_args.iter().map(|(field, arg)| quote!((#field, #arg)));
@@ -308,6 +317,7 @@ fn handler_body(plan: &ToolPlan) -> TokenStream {
         #field_args
         #terms
         #body
+        #fixed
         #patch
         #(#steps)*
         #(#one_of)*
@@ -499,6 +509,16 @@ fn call(plan: &ToolPlan) -> TokenStream {
             })?;
             let records = #call;
             let value = q.finish(records, ctx.answer_cap)?;
+        },
+        // The conditions are checked against the counted records, as a
+        // list's are.
+        Shape::Count { record } => quote! {
+            let q = rt::ListQuery::new(#record, "id", 1, terms, rt::ListArgs {
+                conditions: args.conditions.clone(),
+                ..Default::default()
+            })?;
+            let record = #call;
+            let value = rt::finish_one(record, false, ctx.answer_cap)?;
         },
         Shape::One { fields, record } => {
             // A record read whole carries `_info/lastUpdated`, which an

@@ -55,6 +55,18 @@ impl<'a> Api<'a> {
         op.get("operationId").and_then(Value::as_str)
     }
 
+    /// For a GET `…/count` answering `Count`: the record of the list at
+    /// the same path without `/count`, whose conditions it takes.
+    pub fn counted(&self, op: &Operation<'_>) -> Option<String> {
+        let list = op.path.strip_suffix("/count").filter(|_| op.method == "get")?;
+        if op.record()?.0 != "Count" {
+            return None;
+        }
+        let id = self.id_at("get", list)?;
+        let (record, is_list) = self.operation(id)?.record()?;
+        is_list.then_some(record)
+    }
+
     /// Walks a `/`-separated field path through a component schema, following
     /// `$ref`s and list items; `_info/…` is always there.
     pub fn has_field(&self, schema: &str, path: &str) -> bool {

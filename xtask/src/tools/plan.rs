@@ -47,6 +47,8 @@ pub struct ToolPlan {
     /// `(ConnectWise field, argument)` of every body and patch argument:
     /// ConnectWise's errors about a field are said of the argument.
     pub field_args: Vec<(String, String)>,
+    /// Body fields every call sends, as JSON text.
+    pub fixed_body: Option<String>,
 }
 
 /// One argument of the tool: its struct field and what it does.
@@ -126,8 +128,12 @@ pub enum Shape {
         page_size: i32,
     },
     /// `fields` is `Some(default projection)` for a GET, which takes a
-    /// `fields` argument (checked against `record`); `None` otherwise.
+    /// `fields` argument (checked against `record`); `None` otherwise (a
+    /// write; a delete answers no record: `record` is empty).
     One { fields: Option<String>, record: String },
+    /// `{"count": N}` of a `…/count` operation: the records of the list
+    /// `record` that its conditions match.
+    Count { record: String },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -265,6 +271,8 @@ struct Context<'s, 'a> {
     op: Operation<'a>,
     record: String,
     is_list: bool,
+    /// A `…/count` operation: conditions apply, on `record`.
+    counts: bool,
     problems: Vec<String>,
 }
 
@@ -284,12 +292,22 @@ impl Context<'_, '_> {
 
 fn plan_tool(tool: &ToolSpec, specs: &Specs<'_>) -> Result<ToolPlan, Vec<String>> {
     let op = specs.operation(&tool.operation).map_err(|e| vec![e])?;
-    let Some((record, is_list)) = op.record() else {
+    // A delete answers no record; the write path says what was deleted.
+    let answer = match op.record() {
+        None if op.method == "delete" => Some((String::new(), false)),
+        answer => answer,
+    };
+    let Some((mut record, is_list)) = answer else {
         return Err(vec![format!(
             "operation {} has no JSON response to return",
             tool.operation
         )]);
     };
+    // A count's conditions are on the records of the list it counts.
+    let counts = specs.api.counted(&op);
+    if let Some(listed) = &counts {
+        record = listed.clone();
+    }
     let tier = match tool.tier.or_else(|| tier_of(op.method)) {
         Some(tier) => tier,
         None => {
@@ -305,6 +323,7 @@ fn plan_tool(tool: &ToolSpec, specs: &Specs<'_>) -> Result<ToolPlan, Vec<String>
         op,
         record,
         is_list,
+        counts: counts.is_some(),
         problems: Vec::new(),
     };
     let args: Vec<ArgPlan> = tool
@@ -330,6 +349,7 @@ fn plan_tool(tool: &ToolSpec, specs: &Specs<'_>) -> Result<ToolPlan, Vec<String>
     check_one_of(&mut cx, &args);
     check_span(&mut cx, &args);
     let field_args = field_args(&args);
+    let fixed_body = plan_fixed_body(&mut cx, &request);
     if !cx.problems.is_empty() {
         return Err(cx.problems);
     }
@@ -353,7 +373,25 @@ fn plan_tool(tool: &ToolSpec, specs: &Specs<'_>) -> Result<ToolPlan, Vec<String>
         one_of: tool.one_of.clone(),
         span: tool.span.clone(),
         field_args,
+        fixed_body,
     })
+}
+
+/// `fixed_body`: fields of the operation's body schema, as JSON text.
+fn plan_fixed_body(cx: &mut Context<'_, '_>, request: &Request) -> Option<String> {
+    let fixed = cx.tool.fixed_body.as_ref()?;
+    let Request::Body(schema) = request else {
+        cx.problems
+            .push(format!("fixed_body: {} takes no body", cx.tool.operation));
+        return None;
+    };
+    for field in fixed.keys() {
+        if !cx.has_field(schema, field) {
+            cx.problems
+                .push(format!("fixed_body: {schema} has no field {field}"));
+        }
+    }
+    Some(serde_json::to_string(fixed).expect("JSON values"))
 }
 
 /// Every group of `one_of` names two or more optional arguments of the tool.
@@ -547,9 +585,9 @@ fn plan_condition(
     op: Option<Operator>,
 ) -> Option<Step> {
     let name = &arg.name;
-    if !cx.is_list {
+    if !cx.is_list && !cx.counts {
         cx.problems.push(format!(
-            "argument {name}: conditions apply to list operations only"
+            "argument {name}: conditions apply to list and count operations only"
         ));
     }
     cx.need_field(&format!("argument {name}"), field);
@@ -665,6 +703,7 @@ fn plan_call(cx: &mut Context<'_, '_>, args: &[ArgPlan], request: &Request) -> V
                     cx.problems.push(problem);
                 }
             },
+            Param::Query(name) if cx.counts => call.push(count_arg(&name)),
             Param::Query(name) => call.push(query_arg(&name, cx.is_list, cx.op.method == "get")),
         }
     }
@@ -686,6 +725,15 @@ fn path_args<'t>(tool: &'t ToolSpec, planned: &[ArgPlan]) -> BTreeMap<&'t str, &
             _ => None,
         })
         .collect()
+}
+
+/// A count sends its conditions only (ConnectWise ignores paging there).
+fn count_arg(name: &str) -> CallArg {
+    match name {
+        "conditions" => CallArg::List(ListParam::Conditions),
+        "childConditions" => CallArg::List(ListParam::ChildConditions),
+        _ => CallArg::None,
+    }
 }
 
 /// What fills a query parameter of the tool's own call.
@@ -712,6 +760,14 @@ fn list_param(name: &str) -> Option<ListParam> {
 
 fn plan_shape(cx: &mut Context<'_, '_>) -> Shape {
     let default_fields = cx.tool.fields.clone().unwrap_or_default();
+    if cx.counts {
+        if cx.tool.order_by.is_some() || cx.tool.fields.is_some() {
+            cx.problems.push("a count takes no order_by or fields".into());
+        }
+        return Shape::Count {
+            record: cx.record.clone(),
+        };
+    }
     if !cx.is_list {
         if cx.tool.order_by.is_some() {
             cx.problems
@@ -892,7 +948,7 @@ mod tests {
     use crate::tools::allow_list;
     use serde_json::{Value, json};
 
-    /// Tickets: a list, one by id, a create and a patch.
+    /// Tickets: a list, a count, one by id, a create, a patch and a delete.
     fn spec() -> Value {
         let ok =
             |schema: Value| json!({ "200": { "content": { "application/json": { "schema": schema } } } });
@@ -914,13 +970,18 @@ mod tests {
                     "post": { "operationId": "postT", "responses": ok(t.clone()),
                               "requestBody": { "content": { "application/json": { "schema": t } } } },
                 },
+                "/t/count": {
+                    "get": { "operationId": "getTsCount", "responses": ok(json!({ "$ref": "#/components/schemas/Count" })),
+                             "parameters": query(&["conditions", "childConditions", "orderBy", "page", "pageSize", "fields"]) },
+                },
                 "/t/{id}": {
                     "get": { "operationId": "getT", "responses": ok(t.clone()), "parameters": one_params },
+                    "delete": { "operationId": "deleteT", "responses": { "204": { "description": "No Content" } }, "parameters": [id.clone()] },
                     "patch": { "operationId": "patchT", "responses": ok(t.clone()), "parameters": [id],
                                "requestBody": { "content": { "application/json": { "schema": { "type": "array" } } } } },
                 },
             },
-            "components": { "schemas": { "T": { "properties": {
+            "components": { "schemas": { "Count": { "properties": { "count": { "type": "integer" } } }, "T": { "properties": {
                 "id": { "type": "integer" }, "_info": { "type": "object" },
                 "summary": { "type": "string", "description": "Max length: 100;" }, "closedFlag": { "type": "boolean" },
                 "owner": { "properties": { "identifier": { "type": "string" } } },
@@ -954,6 +1015,65 @@ mod tests {
         plan(&list, spec, previous)
             .map(|mut plans| plans.remove(0))
             .map_err(|errors| errors.iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn a_count_takes_the_conditions_of_the_list_it_counts_and_nothing_else() {
+        let text = tool("getTsCount", "") + &arg("closed", "boolean", "condition = \"closedFlag\"");
+        let plan = plan_of(&text, &spec(), None).unwrap();
+        assert_eq!(plan.shape, Shape::Count { record: "T".into() });
+        assert_eq!(plan.tier, Tier::Read);
+        use ListParam::*;
+        assert_eq!(
+            plan.call,
+            [
+                CallArg::List(ChildConditions),
+                CallArg::List(Conditions),
+                CallArg::None,
+                CallArg::None,
+                CallArg::None,
+                CallArg::None
+            ],
+            "no paging, order or fields: ConnectWise counts every match"
+        );
+        let wrong =
+            tool("getTsCount", "order_by = \"id\"") + &arg("nope", "boolean", "condition = \"nopeFlag\"");
+        assert_eq!(
+            plan_of(&wrong, &spec(), None).unwrap_err(),
+            [
+                "spec/tools.toml: tool cw_t: argument nope: T has no field nopeFlag",
+                "spec/tools.toml: tool cw_t: a count takes no order_by or fields"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_delete_answers_no_record_and_is_its_own_tier() {
+        let text = tool("deleteT", "") + &arg("id", "integer", "required = true\npath = \"id\"");
+        let plan = plan_of(&text, &spec(), None).unwrap();
+        assert_eq!((plan.tier, plan.idempotent), (Tier::Delete, true));
+        assert_eq!(plan.request, Request::None);
+        assert_eq!(plan.call, [CallArg::PathArg("id".into())]);
+    }
+
+    #[test]
+    fn a_fixed_body_is_checked_against_the_body_schema() {
+        let text = tool("postT", "fixed_body = { kind = \"Service\" }");
+        assert_eq!(
+            plan_of(&text, &spec(), None).unwrap().fixed_body.as_deref(),
+            Some(r#"{"kind":"Service"}"#)
+        );
+        let unknown = tool("postT", "fixed_body = { nope = 1 }");
+        assert_eq!(
+            plan_of(&unknown, &spec(), None).unwrap_err(),
+            ["spec/tools.toml: tool cw_t: fixed_body: T has no field nope"]
+        );
+        let no_body = tool("getT", "fixed_body = { kind = \"Service\" }")
+            + &arg("id", "integer", "required = true\npath = \"id\"");
+        assert_eq!(
+            plan_of(&no_body, &spec(), None).unwrap_err(),
+            ["spec/tools.toml: tool cw_t: fixed_body: getT takes no body"]
+        );
     }
 
     #[test]
@@ -1091,7 +1211,7 @@ mod tests {
         let expected = [
             "argument id: getT has no path parameter ticketId",
             "argument id: path arguments are required integers",
-            "argument closed: conditions apply to list operations only",
+            "argument closed: conditions apply to list and count operations only",
             "argument size: getT takes no body",
             "argument size: min/max/above apply to integers and numbers only",
             "argument kind: getT takes no body",
