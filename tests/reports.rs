@@ -93,29 +93,48 @@ fn expected_availability(sim: &Simulator, identifier: &str, day: NaiveDate) -> V
         .find(|m| m["identifier"] == identifier)
         .expect("the member");
     let zone = sim
-        .get("/system/timeZoneSetups", at(&member, "timeZone/id").as_i64().unwrap())
+        .get(
+            "/system/timeZoneSetups",
+            at(&member, "timeZone/id").as_i64().unwrap(),
+        )
         .expect("the member's time zone setup");
     // Late November: standard time everywhere in the US.
-    assert!(day.month() == 11 && day.day() > 7, "a day without daylight saving");
+    assert!(
+        day.month() == 11 && day.day() > 7,
+        "a day without daylight saving"
+    );
     let offset = zone["offset"].as_f64().unwrap();
     let calendar = sim
-        .get("/schedule/calendars", at(&member, "calendar/id").as_i64().unwrap())
+        .get(
+            "/schedule/calendars",
+            at(&member, "calendar/id").as_i64().unwrap(),
+        )
         .expect("the member's calendar");
     let weekday = day.format("%A").to_string().to_lowercase();
     let minutes_of = |t: &Value| {
         let t = t.as_str().unwrap();
         t[..2].parse::<i64>().unwrap() * 60 + t[3..5].parse::<i64>().unwrap()
     };
-    let work = calendar
-        .get(format!("{weekday}StartTime"))
-        .map(|start| (minutes_of(start), minutes_of(&calendar[format!("{weekday}EndTime")])));
+    let work = calendar.get(format!("{weekday}StartTime")).map(|start| {
+        (
+            minutes_of(start),
+            minutes_of(&calendar[format!("{weekday}EndTime")]),
+        )
+    });
     let mut busy: Vec<(i64, i64, i64)> = sim
         .records("/schedule/entries")
         .iter()
         .filter(|e| text_at(e, "member/identifier") == identifier)
         .map(|e| {
-            let (start, end) = (parse(e["dateStart"].as_str().unwrap()), parse(e["dateEnd"].as_str().unwrap()));
-            (local_minutes(start, day, offset), local_minutes(end, day, offset), e["id"].as_i64().unwrap())
+            let (start, end) = (
+                parse(e["dateStart"].as_str().unwrap()),
+                parse(e["dateEnd"].as_str().unwrap()),
+            );
+            (
+                local_minutes(start, day, offset),
+                local_minutes(end, day, offset),
+                e["id"].as_i64().unwrap(),
+            )
         })
         .filter(|(s, e, _)| s < e)
         .collect();
@@ -201,13 +220,21 @@ async fn member_availability_is_the_members_day_in_their_own_time_zone() {
         .await;
         let expected = expected_availability(&sim, &member, day);
         assert_eq!(availability_facts(&got), expected, "{member} on {day}");
-        assert!(!got["busy"].as_array().unwrap().is_empty(), "the visit is a busy block");
+        assert!(
+            !got["busy"].as_array().unwrap().is_empty(),
+            "the visit is a busy block"
+        );
         checked_remote |= zones[&member] != default_zone;
     }
     assert!(checked_remote, "a member off the office's time zone was checked");
 
     // A wrong argument, an unknown member: said in the arguments' words.
-    let err = refused(&client, "cw_report_member_availability", json!({"member": "NoSuchTech"})).await;
+    let err = refused(
+        &client,
+        "cw_report_member_availability",
+        json!({"member": "NoSuchTech"}),
+    )
+    .await;
     assert!(
         err.contains("member: no member \"NoSuchTech\"; give a member identifier"),
         "{err}"
@@ -218,8 +245,16 @@ async fn member_availability_is_the_members_day_in_their_own_time_zone() {
         json!({"member": "JSmith", "date": "23/11/2026"}),
     )
     .await;
-    assert!(err.contains("date: \"23/11/2026\" is not a date; give YYYY-MM-DD"), "{err}");
-    let err = refused(&client, "cw_report_member_availability", json!({"date": "2026-11-23"})).await;
+    assert!(
+        err.contains("date: \"23/11/2026\" is not a date; give YYYY-MM-DD"),
+        "{err}"
+    );
+    let err = refused(
+        &client,
+        "cw_report_member_availability",
+        json!({"date": "2026-11-23"}),
+    )
+    .await;
     assert!(err.contains("member: required"), "{err}");
     client.cancel().await.ok();
 }
@@ -281,7 +316,9 @@ async fn unbilled_time_is_the_billable_time_not_yet_billed_by_company() {
         .filter(|e| text_at(e, "company/identifier") == company && e["billableOption"] == "Billable")
         .filter(|e| !["Billed", "BilledAgreement"].contains(&text_at(e, "status").as_str()))
         .filter(|e| parse(e["timeStart"].as_str().unwrap()) >= parse("2026-11-01T00:00:00Z"))
-        .fold((0.0, 0), |(h, n), e| (h + e["actualHours"].as_f64().unwrap(), n + 1));
+        .fold((0.0, 0), |(h, n), e| {
+            (h + e["actualHours"].as_f64().unwrap(), n + 1)
+        });
     assert_eq!(got["rows"][0][0], json!(company));
     assert_eq!(got["total"]["hours"], json!(round2(hours)));
     assert_eq!(got["total"]["entries"], json!(n as f64));
@@ -314,7 +351,10 @@ fn expected_aging(sim: &Simulator, as_of: NaiveDate) -> Value {
             61..=90 => 3,
             _ => 4,
         };
-        for (sums, n) in [per.entry(text_at(&i, "company/identifier")).or_default(), &mut total] {
+        for (sums, n) in [
+            per.entry(text_at(&i, "company/identifier")).or_default(),
+            &mut total,
+        ] {
             sums[bucket] += balance;
             sums[5] += balance;
             *n += 1;
@@ -353,12 +393,23 @@ async fn invoice_aging_buckets_open_balances_by_days_past_due() {
             .iter()
             .filter(|v| v.as_f64().unwrap() > 0.0)
             .count();
-        assert!(filled >= 3, "balances in at least three buckets on {as_of}: {expected}");
+        assert!(
+            filled >= 3,
+            "balances in at least three buckets on {as_of}: {expected}"
+        );
         assert_eq!(got, expected, "aging as of {as_of}");
     }
 
-    let err = refused(&client, "cw_report_invoice_aging", json!({"as_of": "last friday"})).await;
-    assert!(err.contains("as_of: \"last friday\" is not a date; give YYYY-MM-DD"), "{err}");
+    let err = refused(
+        &client,
+        "cw_report_invoice_aging",
+        json!({"as_of": "last friday"}),
+    )
+    .await;
+    assert!(
+        err.contains("as_of: \"last friday\" is not a date; give YYYY-MM-DD"),
+        "{err}"
+    );
     client.cancel().await.ok();
 }
 
@@ -392,7 +443,10 @@ async fn mrr_is_active_agreements_billable_additions_made_monthly() {
     let (mut cancelled_agreements, mut cancelled_additions, mut cycles) = (0, 0, Vec::new());
     let mut per: BTreeMap<String, (i64, f64)> = BTreeMap::new();
     for a in &agreements {
-        if a["cancelledFlag"] == true || a["agreementStatus"] != "Active" || !live(&a["startDate"], &a["endDate"]) {
+        if a["cancelledFlag"] == true
+            || a["agreementStatus"] != "Active"
+            || !live(&a["startDate"], &a["endDate"])
+        {
             cancelled_agreements += 1;
             continue;
         }
@@ -415,7 +469,10 @@ async fn mrr_is_active_agreements_billable_additions_made_monthly() {
     cycles.dedup();
     assert!(cancelled_agreements > 0, "some agreement is cancelled");
     assert!(cancelled_additions > 0, "some addition is cancelled");
-    assert!(cycles.len() >= 3, "agreements bill monthly, quarterly and yearly: {cycles:?}");
+    assert!(
+        cycles.len() >= 3,
+        "agreements bill monthly, quarterly and yearly: {cycles:?}"
+    );
     let mut rows: Vec<(String, i64, f64)> = per.into_iter().map(|(c, (n, m))| (c, n, round2(m))).collect();
     rows.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)));
     let total: f64 = rows.iter().map(|r| r.2).sum();
@@ -428,7 +485,10 @@ async fn mrr_is_active_agreements_billable_additions_made_monthly() {
     assert_eq!(got, expected, "monthly recurring revenue");
 
     let err = refused(&client, "cw_report_mrr", json!({"as_of": 20261120})).await;
-    assert!(err.contains("as_of: 20261120 is not accepted; give text"), "{err}");
+    assert!(
+        err.contains("as_of: 20261120 is not accepted; give text"),
+        "{err}"
+    );
     client.cancel().await.ok();
 }
 
@@ -452,7 +512,10 @@ async fn sla_breaches_are_open_tickets_past_their_priority_s_hours() {
         .map(|p| {
             (
                 at(p, "priority/id").as_i64().unwrap(),
-                (p["respondHours"].as_f64().unwrap(), p["resolutionHours"].as_f64().unwrap()),
+                (
+                    p["respondHours"].as_f64().unwrap(),
+                    p["resolutionHours"].as_f64().unwrap(),
+                ),
             )
         })
         .collect();
@@ -471,15 +534,24 @@ async fn sla_breaches_are_open_tickets_past_their_priority_s_hours() {
             Some(_) => ("resolve", resolve),
             None => ("respond", respond),
         };
-        let due = parse(at(&t, "_info/dateEntered").as_str().unwrap()) + Duration::minutes((within * 60.0) as i64);
+        let due =
+            parse(at(&t, "_info/dateEntered").as_str().unwrap()) + Duration::minutes((within * 60.0) as i64);
         let over = (now - due).num_seconds() as f64 / 3600.0;
         if over > 0.0 || -over <= 24.0 {
-            rows.push((t["id"].as_i64().unwrap(), stage, due, (over * 10.0).round() / 10.0));
+            rows.push((
+                t["id"].as_i64().unwrap(),
+                stage,
+                due,
+                (over * 10.0).round() / 10.0,
+            ));
         }
     }
     rows.sort_by(|a, b| b.3.total_cmp(&a.3).then(a.0.cmp(&b.0)));
     let breached = rows.iter().filter(|r| r.3 > 0.0).count();
-    assert!(breached > 0 && breached < rows.len(), "breached tickets and tickets due soon");
+    assert!(
+        breached > 0 && breached < rows.len(),
+        "breached tickets and tickets due soon"
+    );
     assert!(rows.iter().any(|r| r.1 == "respond") && rows.iter().any(|r| r.1 == "resolve"));
     assert!(rows.len() <= 200);
     assert_eq!(got["breached"], json!(breached as f64));
@@ -495,7 +567,12 @@ async fn sla_breaches_are_open_tickets_past_their_priority_s_hours() {
     let expected_rows: Vec<Value> = rows
         .iter()
         .map(|(id, stage, due, over)| {
-            plain(json!([id, stage, due.format("%Y-%m-%dT%H:%M:%SZ").to_string(), over]))
+            plain(json!([
+                id,
+                stage,
+                due.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+                over
+            ]))
         })
         .collect();
     assert_eq!(got_rows, expected_rows, "the tickets, most overdue first");
@@ -511,9 +588,15 @@ async fn sla_breaches_are_open_tickets_past_their_priority_s_hours() {
     assert_eq!(got["breached"], json!(breached as f64));
 
     let err = refused(&client, "cw_report_sla_breaches", json!({"within_hours": 500})).await;
-    assert!(err.contains("within_hours: 500 is out of range; give 0 to 168"), "{err}");
+    assert!(
+        err.contains("within_hours: 500 is out of range; give 0 to 168"),
+        "{err}"
+    );
     let err = refused(&client, "cw_report_sla_breaches", json!({"as_of": "yesterday"})).await;
-    assert!(err.contains("as_of: \"yesterday\" is not a date or date-time"), "{err}");
+    assert!(
+        err.contains("as_of: \"yesterday\" is not a date or date-time"),
+        "{err}"
+    );
     client.cancel().await.ok();
 }
 
@@ -531,7 +614,10 @@ async fn reports_are_off_by_default_and_read_only() {
     let client = reports_session(&sim).await;
     let names = tool_names(&client).await;
     let reports: Vec<&String> = names.iter().filter(|n| n.starts_with("cw_report_")).collect();
-    assert_eq!(reports.len(), connectwise_mcp::toolsets::code::reports::tools().len());
+    assert_eq!(
+        reports.len(),
+        connectwise_mcp::toolsets::code::reports::tools().len()
+    );
     assert!(reports.len() >= 5, "{names:?}");
     let tools = client.list_all_tools().await.unwrap();
     for tool in tools.iter().filter(|t| t.name.starts_with("cw_report_")) {

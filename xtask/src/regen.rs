@@ -155,8 +155,17 @@ impl fmt::Display for RegenReport {
             let file = tools::GENERATED_FILE;
             let state = if t.written { "rewritten" } else { "unchanged" };
             writeln!(f, "{file}: {} curated tools, {state}", t.count)?;
-            let state = if t.reports_written { "rewritten" } else { "unchanged" };
-            writeln!(f, "{}: {} reports, {state}", tools::report::GENERATED_FILE, t.reports)?;
+            let state = if t.reports_written {
+                "rewritten"
+            } else {
+                "unchanged"
+            };
+            writeln!(
+                f,
+                "{}: {} reports, {state}",
+                tools::report::GENERATED_FILE,
+                t.reports
+            )?;
             if !t.changed_by_spec.is_empty() {
                 writeln!(
                     f,

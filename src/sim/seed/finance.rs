@@ -3,8 +3,8 @@
 use serde_json::{Value, json};
 
 use super::Gen;
-use super::time::{DAY, HOUR, NOW, date, ts};
 use super::reference_data as data;
+use super::time::{DAY, HOUR, NOW, date, ts};
 use super::world::{Agreement, cents, info, named, rec};
 use crate::sim::shape::custom_fields::id as field;
 
@@ -159,11 +159,36 @@ pub(super) fn agreements(g: &mut Gen) {
 /// time and the monthly invoices go to the main agreement.)
 fn side_agreements(g: &mut Gen, records: &mut Vec<Value>) {
     // (company filter, name, billing cycle, product: identifier, description, price per cycle, cost)
-    type Side = (fn(usize) -> bool, &'static str, i64, (&'static str, &'static str, f64, f64));
+    type Side = (
+        fn(usize) -> bool,
+        &'static str,
+        i64,
+        (&'static str, &'static str, f64, f64),
+    );
     const SIDES: &[Side] = &[
-        (|ci| ci % 4 == 2, "Security Awareness Training - Annual", 4, ("SEC-AWR", "Security Awareness Training (per user, yearly)", 48.0, 18.0)),
-        (|ci| ci % 4 == 3, "Cloud Backup - Quarterly", 2, ("BDR-2TB", "Cloud Backup - 2 TB (quarterly)", 330.0, 120.0)),
-        (|ci| ci % 5 == 3, "Managed Services - Essentials (2022)", 1, ("MS-WKS", "Managed Workstation", 65.0, 22.0)),
+        (
+            |ci| ci % 4 == 2,
+            "Security Awareness Training - Annual",
+            4,
+            (
+                "SEC-AWR",
+                "Security Awareness Training (per user, yearly)",
+                48.0,
+                18.0,
+            ),
+        ),
+        (
+            |ci| ci % 4 == 3,
+            "Cloud Backup - Quarterly",
+            2,
+            ("BDR-2TB", "Cloud Backup - 2 TB (quarterly)", 330.0, 120.0),
+        ),
+        (
+            |ci| ci % 5 == 3,
+            "Managed Services - Essentials (2022)",
+            1,
+            ("MS-WKS", "Managed Workstation", 65.0, 22.0),
+        ),
     ];
     for ci in 1..g.companies.len() {
         if g.companies[ci].agreement.is_none() {
@@ -177,7 +202,11 @@ fn side_agreements(g: &mut Gen, records: &mut Vec<Value>) {
             let c = &g.companies[ci];
             let cancelled = name.ends_with("(2022)");
             let start = date(2022, 1 + (ci as i64 % 12), 1);
-            let qty = if identifier == "BDR-2TB" { 1.0 } else { (c.workstations as f64).max(5.0) };
+            let qty = if identifier == "BDR-2TB" {
+                1.0
+            } else {
+                (c.workstations as f64).max(5.0)
+            };
             let (ext_price, ext_cost) = (cents(qty * price), cents(qty * cost));
             let contact = c.contacts.first().map(|&k| g.contacts[k].reference());
             let mut addition = rec!({

@@ -75,9 +75,10 @@ fn run_tool<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFutur
         let cancel = Arc::new(AtomicBool::new(false));
         let guard = CancelOnDrop(cancel.clone());
         let (run_ctx, handle) = (ctx.clone(), tokio::runtime::Handle::current());
-        let outcome = tokio::task::spawn_blocking(move || engine::run(run_ctx, handle, &args.code, None, cancel))
-            .await
-            .map_err(|e| ToolError::Program(format!("its thread failed: {e}")))?;
+        let outcome =
+            tokio::task::spawn_blocking(move || engine::run(run_ctx, handle, &args.code, None, cancel))
+                .await
+                .map_err(|e| ToolError::Program(format!("its thread failed: {e}")))?;
         drop(guard);
         answer(outcome, ctx.answer_cap)
     })

@@ -46,16 +46,22 @@ pub fn to_args<T: Serialize>(args: &T) -> Result<Value, ToolError> {
 /// the session allows), within `[server.code]`'s limits; the program's
 /// value is the answer. `cw.invalid(message)` in the program is an
 /// argument error (an unknown member), anything else a failed program.
-pub async fn run(ctx: &Context, def: &'static ToolDef, program: &'static str, args: Value) -> Result<Value, ToolError> {
+pub async fn run(
+    ctx: &Context,
+    def: &'static ToolDef,
+    program: &'static str,
+    args: Value,
+) -> Result<Value, ToolError> {
     let mut run_ctx = ctx.clone();
     let why = format!("{} is a report; reports only read", def.name);
     run_ctx.access = Access::read_only(&why, &why);
     let cancel = Arc::new(AtomicBool::new(false));
     let guard = CancelOnDrop(cancel.clone());
     let handle = tokio::runtime::Handle::current();
-    let outcome = tokio::task::spawn_blocking(move || engine::run(run_ctx, handle, program, Some(&args), cancel))
-        .await
-        .map_err(|e| ToolError::Program(format!("its thread failed: {e}")))?;
+    let outcome =
+        tokio::task::spawn_blocking(move || engine::run(run_ctx, handle, program, Some(&args), cancel))
+            .await
+            .map_err(|e| ToolError::Program(format!("its thread failed: {e}")))?;
     drop(guard);
     let finished = outcome.map_err(|failed| failure(failed.message))?;
     let bytes = finished.value.to_string().len();
@@ -104,6 +110,9 @@ mod tests {
         let e = failure("ArgumentError at line 4: member: no member XYZ".into());
         assert_eq!(e.to_string(), "invalid arguments: member: no member XYZ");
         let e = failure("TypeError at line 2: x is undefined".into());
-        assert_eq!(e.to_string(), "the program failed: TypeError at line 2: x is undefined");
+        assert_eq!(
+            e.to_string(),
+            "the program failed: TypeError at line 2: x is undefined"
+        );
     }
 }
