@@ -249,6 +249,12 @@ fn calls(tool: &str, o: &Other, board: i64) -> Option<Vec<Value>> {
         }
         "cw_run_saved_query" => vec![json!({"name": "leak"})],
         "cw_delete_saved_query" => vec![json!({"name": "leak"})],
+        // Reports are programs: their requests pass the same limit.
+        "cw_report_unbilled_time"
+        | "cw_report_invoice_aging"
+        | "cw_report_mrr"
+        | "cw_report_sla_breaches" => vec![json!({}), json!({"company": o.identifier})],
+        "cw_report_member_availability" => vec![json!({"member": "TWilson", "date": "2026-11-20"})],
         // Nothing of the other company is journaled, so nothing to revert.
         "cw_undo" => vec![json!({}), json!({"id": 1})],
         // A program's requests pass the same limit as cw_call's.

@@ -1,5 +1,6 @@
 //! Every tool of this build and deployment, in one list: the curated
-//! toolsets, the `api` toolset with saved queries, `cw_undo`, then the operations the
+//! toolsets, the `api` toolset with saved queries, `cw_undo`, code mode and
+//! its reports, then the operations the
 //! deployment names as tools of their own (`extra_operations`). The
 //! inventory ([`super::inventory`]) picks a session's tools from it.
 
@@ -17,6 +18,7 @@ pub fn all(extra_operations: &[String]) -> Result<&'static [ToolDef], String> {
     tools.extend_from_slice(saved::TOOLS);
     tools.extend_from_slice(undo::TOOLS);
     tools.extend_from_slice(code::TOOLS);
+    tools.extend_from_slice(code::reports::tools());
     tools.extend(api::extra::tools(extra_operations)?);
     Ok(Box::leak(tools.into_boxed_slice()))
 }

@@ -104,11 +104,10 @@ impl CwServer {
                 // when the session allows it: never announce it read-only then.
                 if def.tier_per_call && may_change {
                     tool.annotations = Some(
-                        ToolAnnotations::with_title(def.title)
+                        ToolAnnotations::new()
                             .read_only(false)
                             .destructive(true)
-                            .idempotent(false)
-                            .open_world(true),
+                            .idempotent(false),
                     );
                 }
                 tool
@@ -492,7 +491,9 @@ pub fn tool_for(def: &ToolDef) -> Tool {
 /// Annotations from the tier: reads are read-only (unless they change the
 /// local store: saving or deleting a saved query, which deletes
 /// destructively); an update (idempotent: it overwrites) and a delete are
-/// destructive; a create or an added note only adds. Open world throughout.
+/// destructive; a create or an added note only adds. Open world throughout,
+/// which is MCP's default and so left out (every tool's listing pays for it);
+/// the title is the tool's own (`Tool.title`), not repeated here.
 pub fn annotations_for(def: &ToolDef) -> ToolAnnotations {
     use crate::toolsets::saved::{LocalChange, local_change};
     let destructive = match def.tier {
@@ -503,11 +504,10 @@ pub fn annotations_for(def: &ToolDef) -> ToolAnnotations {
     // A saved-query tool is read-tier (it never touches ConnectWise) but
     // changes what is stored: not read-only.
     let read_only = def.tier == Tier::Read && local_change(def.name).is_none();
-    ToolAnnotations::with_title(def.title)
+    ToolAnnotations::new()
         .read_only(read_only)
         .destructive(destructive)
         .idempotent(def.tier == Tier::Read || def.idempotent)
-        .open_world(true)
 }
 
 #[cfg(test)]
@@ -550,7 +550,7 @@ mod tests {
                 read.idempotent_hint,
                 read.open_world_hint
             ),
-            (Some(true), Some(false), Some(true), Some(true))
+            (Some(true), Some(false), Some(true), None)
         );
         let create = annotations_for(by("cw_create_ticket"));
         assert_eq!(

@@ -94,23 +94,23 @@ impl WriteOptions {
         }
         props.insert(
             "dry_run".into(),
-            json!({"type": "boolean", "description": "true: answer what would be sent (and current values), send nothing."}),
+            json!({"type": "boolean", "description": "Preview; send nothing."}),
         );
         props.insert(
             "confirm_token".into(),
-            json!({"type": "string", "description": "The token a previous answer gave, where writes are confirmed."}),
+            json!({"type": "string", "description": "From a confirmation answer."}),
         );
         match method {
             Method::Post => {
                 props.insert(
                     "idempotency_key".into(),
-                    json!({"type": "string", "description": "A new value makes a create again what was just created (a repeat is otherwise answered with the first)."}),
+                    json!({"type": "string", "description": "New value: create again."}),
                 );
             }
             Method::Patch | Method::Put => {
                 props.insert(
                     "last_updated".into(),
-                    json!({"type": "string", "description": "The record's _info/lastUpdated as you read it; refused if it changed since."}),
+                    json!({"type": "string", "description": "_info/lastUpdated as read; refused if changed."}),
                 );
             }
             _ => {}

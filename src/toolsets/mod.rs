@@ -10,7 +10,9 @@
 //! - [`saved`]: saved queries, a named `cw_call` kept in the local store.
 //! - [`undo`]: `cw_undo`, the caller's recent writes and their revert.
 //! - [`code`]: code mode, `cw_run`: a short JavaScript program against the
-//!   whole API, run in a sandboxed engine inside the binary.
+//!   whole API, run in a sandboxed engine inside the binary; and the
+//!   reports (toolset `reports`), programs kept in the allow-list
+//!   (`[[report]]` in `spec/tools.toml`), generated into `code::reports`.
 
 pub mod api;
 pub mod code;

@@ -68,14 +68,22 @@ pub fn check(root: &Path) -> Result<CheckReport, RegenError> {
         });
     };
     let generated = tools::generate(&allow_list, &spec.spec, None).map_err(RegenError::tools)?;
-    let committed = regen::read_text_if_present(&root.join(GENERATED_FILE))?.unwrap_or_default();
-    let stale = (committed != generated.code).then(|| Stale {
-        file: GENERATED_FILE,
-        diff: unified_diff(&committed, &generated.code, GENERATED_FILE),
-    });
+    let mut stale = Vec::new();
+    for (file, code) in [
+        (GENERATED_FILE, &generated.code),
+        (tools::report::GENERATED_FILE, &generated.reports),
+    ] {
+        let committed = regen::read_text_if_present(&root.join(file))?.unwrap_or_default();
+        if committed != *code {
+            stale.push(Stale {
+                file,
+                diff: unified_diff(&committed, code, file),
+            });
+        }
+    }
     Ok(CheckReport {
         tools: generated.plans.len(),
-        stale: stale.into_iter().collect(),
+        stale,
     })
 }
 

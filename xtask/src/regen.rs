@@ -81,6 +81,10 @@ pub struct ToolsReport {
     pub changed_by_spec: Vec<String>,
     /// Whether `src/toolsets/curated/generated.rs` was rewritten.
     pub written: bool,
+    /// Reports (`[[report]]`) in the allow-list.
+    pub reports: usize,
+    /// Whether `src/toolsets/code/reports/generated.rs` was rewritten.
+    pub reports_written: bool,
 }
 
 impl RegenReport {
@@ -151,6 +155,17 @@ impl fmt::Display for RegenReport {
             let file = tools::GENERATED_FILE;
             let state = if t.written { "rewritten" } else { "unchanged" };
             writeln!(f, "{file}: {} curated tools, {state}", t.count)?;
+            let state = if t.reports_written {
+                "rewritten"
+            } else {
+                "unchanged"
+            };
+            writeln!(
+                f,
+                "{}: {} reports, {state}",
+                tools::report::GENERATED_FILE,
+                t.reports
+            )?;
             if !t.changed_by_spec.is_empty() {
                 writeln!(
                     f,
@@ -273,6 +288,10 @@ pub fn run(options: &Options) -> Result<RegenReport, RegenError> {
     let tools = match tools {
         Some((generated, mut report)) => {
             report.written = write_if_changed(&options.root.join(tools::GENERATED_FILE), &generated.code)?;
+            report.reports_written = write_if_changed(
+                &options.root.join(tools::report::GENERATED_FILE),
+                &generated.reports,
+            )?;
             Some(report)
         }
         None => None,
@@ -320,6 +339,8 @@ fn prepare_tools(
         count: generated.plans.len(),
         changed_by_spec,
         written: false,
+        reports: generated.report_count,
+        reports_written: false,
     };
     Ok(Some((generated, report)))
 }

@@ -14,11 +14,16 @@
 //! `body` field, a `patch` replacement, or a `choice` that merges fixed body
 //! fields. A new mapping kind is one variant of [`allow_list::Mapping`] and
 //! one match arm in each step.
+//!
+//! The allow-list's `[[report]]` entries are programs for the code-mode
+//! engine, with typed arguments ([`report`]): read with the tools, checked
+//! and emitted into their own file, [`report::GENERATED_FILE`].
 
 pub mod allow_list;
 pub mod emit;
 mod openapi;
 pub mod plan;
+pub mod report;
 
 use serde_json::Value;
 use std::fmt;
@@ -58,11 +63,15 @@ impl fmt::Display for ToolError {
     }
 }
 
-/// The generated file and the plan it came from.
+/// The generated files and the plan they came from.
 #[derive(Debug, Clone)]
 pub struct Generated {
     pub code: String,
     pub plans: Vec<plan::ToolPlan>,
+    /// The reports' file ([`report::GENERATED_FILE`]).
+    pub reports: String,
+    /// How many reports it holds.
+    pub report_count: usize,
 }
 
 /// All three steps: the allow-list's text and the normalised spec (and the
@@ -74,6 +83,14 @@ pub fn generate(
 ) -> Result<Generated, Vec<ToolError>> {
     let list = allow_list::read(allow_list)?;
     let plans = plan::plan(&list, spec, previous)?;
+    let names: Vec<&str> = list.tools.iter().map(|t| t.name.as_str()).collect();
+    report::check(&list.reports, &names)?;
     let code = emit::file(&plans).map_err(|e| vec![ToolError::in_file(e)])?;
-    Ok(Generated { code, plans })
+    let reports = report::file(&list.reports).map_err(|e| vec![ToolError::in_file(e)])?;
+    Ok(Generated {
+        code,
+        plans,
+        reports,
+        report_count: list.reports.len(),
+    })
 }

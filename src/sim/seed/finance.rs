@@ -3,6 +3,7 @@
 use serde_json::{Value, json};
 
 use super::Gen;
+use super::reference_data as data;
 use super::time::{DAY, HOUR, NOW, date, ts};
 use super::world::{Agreement, cents, info, named, rec};
 use crate::sim::shape::custom_fields::id as field;
@@ -51,13 +52,19 @@ pub(super) fn agreements(g: &mut Gen) {
         ];
         let mut additions = Vec::new();
         let mut monthly = 0.0;
+        let last = wanted.iter().rposition(|&q| q > 0.0);
         for (p, &qty) in wanted.iter().enumerate() {
             if qty <= 0.0 {
                 continue;
             }
             let (identifier, description, price, cost) = PRODUCTS[p];
             let (ext_price, ext_cost) = (cents(qty * price), cents(qty * cost));
-            monthly += ext_price;
+            // Every third agreement dropped its last service six weeks ago:
+            // the addition stays on the agreement, cancelled, and bills no more.
+            let cancelled = id % 3 == 0 && Some(p) == last && !additions.is_empty();
+            if !cancelled {
+                monthly += ext_price;
+            }
             additions.push(rec!({
                 "id": id * 10 + p as i64,
                 "product": rec!({"id": p + 1, "identifier": identifier}),
@@ -81,6 +88,13 @@ pub(super) fn agreements(g: &mut Gen) {
                 "agreementStatus": "Active",
                 "_info": info(start - 5 * DAY, "BCarter", start - 5 * DAY + 2 * HOUR, "BCarter"),
             }));
+            if cancelled {
+                let at = NOW - 45 * DAY;
+                if let Some(a) = additions.last_mut() {
+                    a["cancelledDate"] = json!(ts(at));
+                    a["_info"] = info(start - 5 * DAY, "BCarter", at, "BCarter");
+                }
+            }
         }
         let contact = c.contacts.first().map(|&k| g.contacts[k].reference());
         records.push(rec!({
@@ -107,7 +121,7 @@ pub(super) fn agreements(g: &mut Gen) {
             "coverSalesTax": false,
             "carryOverUnused": false,
             "allowOverruns": false,
-            "billingCycle": named(1, "Monthly"),
+            "billingCycle": data::billing_cycle(1),
             "billingTerms": named(1, "Net 30 days"),
             "invoicingCycle": "CalendarYear",
             "billAmount": cents(monthly),
@@ -134,7 +148,137 @@ pub(super) fn agreements(g: &mut Gen) {
             monthly: cents(monthly),
         });
     }
+    side_agreements(g, &mut records);
     g.put("/finance/agreements", records);
+}
+
+/// Agreements beside a company's managed-services one, chosen by company so
+/// the rest of the tenant is unchanged: security awareness training billed
+/// yearly, cloud backup billed quarterly, and the managed-services agreement
+/// some customers had before, cancelled. (Not in `g.agreements`: tickets,
+/// time and the monthly invoices go to the main agreement.)
+fn side_agreements(g: &mut Gen, records: &mut Vec<Value>) {
+    // (company filter, name, billing cycle, product: identifier, description, price per cycle, cost)
+    type Side = (
+        fn(usize) -> bool,
+        &'static str,
+        i64,
+        (&'static str, &'static str, f64, f64),
+    );
+    const SIDES: &[Side] = &[
+        (
+            |ci| ci % 4 == 2,
+            "Security Awareness Training - Annual",
+            4,
+            (
+                "SEC-AWR",
+                "Security Awareness Training (per user, yearly)",
+                48.0,
+                18.0,
+            ),
+        ),
+        (
+            |ci| ci % 4 == 3,
+            "Cloud Backup - Quarterly",
+            2,
+            ("BDR-2TB", "Cloud Backup - 2 TB (quarterly)", 330.0, 120.0),
+        ),
+        (
+            |ci| ci % 5 == 3,
+            "Managed Services - Essentials (2022)",
+            1,
+            ("MS-WKS", "Managed Workstation", 65.0, 22.0),
+        ),
+    ];
+    for ci in 1..g.companies.len() {
+        if g.companies[ci].agreement.is_none() {
+            continue;
+        }
+        for &(applies, name, cycle, (identifier, description, price, cost)) in SIDES {
+            if !applies(ci) {
+                continue;
+            }
+            let id = records.len() as i64 + 1;
+            let c = &g.companies[ci];
+            let cancelled = name.ends_with("(2022)");
+            let start = date(2022, 1 + (ci as i64 % 12), 1);
+            let qty = if identifier == "BDR-2TB" {
+                1.0
+            } else {
+                (c.workstations as f64).max(5.0)
+            };
+            let (ext_price, ext_cost) = (cents(qty * price), cents(qty * cost));
+            let contact = c.contacts.first().map(|&k| g.contacts[k].reference());
+            let mut addition = rec!({
+                "id": id * 10 + 9,
+                "product": rec!({"id": 7 + (ci % 2) as i64, "identifier": identifier}),
+                "description": description,
+                "invoiceDescription": description,
+                "quantity": qty,
+                "lessIncluded": 0.0,
+                "unitPrice": price,
+                "unitCost": cost,
+                "extPrice": ext_price,
+                "extCost": ext_cost,
+                "margin": cents(ext_price - ext_cost),
+                "billCustomer": "Billable",
+                "effectiveDate": ts(start),
+                "taxableFlag": false,
+                "purchaseItemFlag": false,
+                "specialOrderFlag": false,
+                "agreementId": id,
+                "uom": "Each",
+                "sequenceNumber": 1.0,
+                "agreementStatus": if cancelled { "Cancelled" } else { "Active" },
+                "_info": info(start - 5 * DAY, "BCarter", start - 5 * DAY + 2 * HOUR, "BCarter"),
+            });
+            let mut agreement = rec!({
+                "id": id,
+                "name": name,
+                "type": named(1, "Managed Services"),
+                "company": c.reference(),
+                "contact": contact.clone(),
+                "site": c.sites[0].reference(),
+                "billToCompany": c.reference(),
+                "billToContact": contact,
+                "billToSite": c.sites[0].reference(),
+                "startDate": ts(start),
+                "noEndingDateFlag": !cancelled,
+                "cancelledFlag": cancelled,
+                "sla": named(1, "Standard SLA"),
+                "applicationUnits": "Amount",
+                "applicationUnlimitedFlag": true,
+                "applicationCycle": "CalendarMonth",
+                "oneTimeFlag": false,
+                "coverAgreementTime": false,
+                "coverAgreementProduct": false,
+                "coverAgreementExpense": false,
+                "coverSalesTax": false,
+                "carryOverUnused": false,
+                "allowOverruns": false,
+                "billingCycle": data::billing_cycle(cycle),
+                "billingTerms": named(1, "Net 30 days"),
+                "invoicingCycle": "CalendarYear",
+                "billAmount": ext_price,
+                "taxable": false,
+                "billTime": "NoCharge",
+                "billExpenses": "Billable",
+                "billProducts": "Billable",
+                "periodType": "Current",
+                "autoInvoiceFlag": true,
+                "agreementStatus": if cancelled { "Cancelled" } else { "Active" },
+                "_info": info(start - 5 * DAY, "BCarter", start - 5 * DAY + 2 * HOUR, "BCarter"),
+            });
+            if cancelled {
+                let end = date(2025, 1 + (ci as i64 % 12), 1) - DAY;
+                agreement["endDate"] = json!(ts(end));
+                agreement["dateCancelled"] = json!(ts(end));
+                addition["cancelledDate"] = json!(ts(end));
+            }
+            records.push(agreement);
+            g.put(&format!("/finance/agreements/{id}/additions"), vec![addition]);
+        }
+    }
 }
 
 /// Records the agreement's next renewal (an anniversary of its start) in the
@@ -210,6 +354,8 @@ fn invoice(g: &mut Gen, id: i64, ci: usize, day: i64, kind: &str, agreement: f64
     let total = cents(agreement + service);
     let due = day + 30 * DAY;
     let paid = due < NOW - 10 * DAY || (due < NOW && g.rng.chance(0.8));
+    // A few customers pay late: every sixth invoice is still open.
+    let paid = paid && id % 6 != 0;
     let issued = day + 9 * HOUR;
     let attention = c.contacts.first().map(|&k| g.contacts[k].name());
     rec!({

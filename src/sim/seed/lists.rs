@@ -48,14 +48,6 @@ const CONTACT_TYPES: &[(i64, &str)] = &[
     (5, "Technical Contact"),
 ];
 
-/// (id, identifier, name, billingOptions): agreements bill 1 (Monthly).
-const BILLING_CYCLES: &[(i64, &str, &str, &str)] = &[
-    (1, "Monthly", "Monthly", "Monthly"),
-    (2, "Quarterly", "Quarterly", "Quarterly"),
-    (3, "Yearly", "Yearly", "Yearly"),
-    (4, "OneTime", "One Time", "NotRecurring"),
-];
-
 /// (id, name, identifier): the seed's entries are 4 (S, a service ticket);
 /// 1 (C, Sales) and 4 are as real tenants answer.
 const SCHEDULE_TYPES: &[(i64, &str, &str)] = &[
@@ -98,13 +90,7 @@ pub(super) fn generate(g: &mut Gen) {
         })
         .collect();
     g.put("/company/contacts/types", contact_types);
-    let cycles = BILLING_CYCLES
-        .iter()
-        .map(|&(id, identifier, name, options)| {
-            rec!({"id": id, "identifier": identifier, "name": name, "defaultFlag": id == 1, "billingOptions": options, "_info": stamp()})
-        })
-        .collect();
-    g.put("/finance/billingCycles", cycles);
+    // Billing cycles: reference_data.rs (agreements refer to them).
     let schedule_types = SCHEDULE_TYPES
         .iter()
         .map(|&(id, name, identifier)| {

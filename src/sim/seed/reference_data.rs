@@ -39,6 +39,64 @@ const SLA_HOURS: [(i64, i64); 4] = [(1, 4), (2, 8), (4, 24), (8, 72)];
 /// The tenant's offset from UTC for dates shown as text (US Pacific, standard time).
 pub(crate) const UTC_OFFSET_HOURS: i32 = -8;
 
+/// Time zone setups: (id, name, the zone's id and name, hours from UTC).
+/// The office is on US Pacific; a few engineers work from elsewhere.
+const TIME_ZONES: &[(i64, &str, i64, &str, f64)] = &[
+    (1, "US Eastern", 1, "Eastern Standard Time", -5.0),
+    (2, "US Central", 2, "Central Standard Time", -6.0),
+    (3, "US Mountain", 3, "Mountain Standard Time", -7.0),
+    (4, "US Pacific", 4, "Pacific Standard Time", -8.0),
+];
+
+/// Members who do not work on the office's time zone, and theirs.
+const REMOTE_MEMBERS: &[(&str, i64)] = &[("CLee", 1), ("DPatel", 2), ("TWilson", 3)];
+
+/// Schedule calendars: (id, name, start and end of Monday to Friday).
+const CALENDARS: &[(i64, &str, &str, &str)] = &[
+    (1, "Standard Calendar", "08:00:00", "17:00:00"),
+    (2, "Early Shift", "07:00:00", "16:00:00"),
+];
+
+/// Members on the early shift (the network engineers watch the morning's alerts).
+const EARLY_SHIFT: &[&str] = &["DPatel", "TWilson"];
+
+/// Billing cycles: (id, identifier, name, billingOptions).
+const BILLING_CYCLES: &[(i64, &str, &str, &str)] = &[
+    (1, "M", "Monthly", "Monthly"),
+    (2, "Q", "Quarterly", "Quarterly"),
+    (3, "S", "Semi-Annual", "SemiAnnual"),
+    (4, "A", "Annual", "Yearly"),
+];
+
+/// A billing cycle's reference, by id (1 monthly, 2 quarterly, 3 semi-annual, 4 annual).
+pub(crate) fn billing_cycle(id: i64) -> Value {
+    let (id, _, name, _) = BILLING_CYCLES
+        .iter()
+        .find(|c| c.0 == id)
+        .copied()
+        .unwrap_or(BILLING_CYCLES[0]);
+    json!({"id": id, "name": name})
+}
+
+/// A member's time zone setup reference.
+pub(crate) fn member_time_zone(identifier: &str) -> Value {
+    let id = REMOTE_MEMBERS
+        .iter()
+        .find(|(m, _)| *m == identifier)
+        .map_or(4, |(_, zone)| *zone);
+    let (id, name, ..) = TIME_ZONES[id as usize - 1];
+    json!({"id": id, "name": name})
+}
+
+/// A member's calendar reference (none for the API member).
+pub(crate) fn member_calendar(identifier: &str) -> Option<Value> {
+    if identifier == "APIMember" {
+        return None;
+    }
+    let (id, name, ..) = CALENDARS[usize::from(EARLY_SHIFT.contains(&identifier))];
+    Some(json!({"id": id, "name": name}))
+}
+
 const SETUP_BY: &str = "LHall";
 
 fn setup_time() -> i64 {
@@ -139,6 +197,54 @@ pub(super) fn generate(g: &mut Gen) {
             "respondHours": SLA_HOURS[2].0, "planWithin": 8, "resolutionHours": SLA_HOURS[2].1,
             "_info": stamp()}),
         ],
+    );
+    g.put(
+        "/service/SLAs/1/priorities",
+        g.priorities
+            .iter()
+            .enumerate()
+            .map(|(i, &(id, name, _))| {
+                let (respond, resolve) = sla_hours(id);
+                json!({"id": i + 1, "priority": {"id": id, "name": name}, "sla": sla(),
+                "respondHours": respond as f64, "planWithin": respond as f64 * 2.0,
+                "resolutionHours": resolve as f64, "_info": stamp()})
+            })
+            .collect(),
+    );
+    g.put(
+        "/system/timeZoneSetups",
+        TIME_ZONES
+            .iter()
+            .map(|&(id, name, zone, zone_name, offset)| {
+                json!({"id": id, "name": name, "timeZone": {"id": zone, "name": zone_name},
+                "offset": offset, "defaultFlag": id == 4, "daylightSavingsFlag": true, "_info": stamp()})
+            })
+            .collect(),
+    );
+    g.put(
+        "/schedule/calendars",
+        CALENDARS
+            .iter()
+            .map(|&(id, name, start, end)| {
+                let mut c = json!({"id": id, "name": name,
+                    "holidayList": {"id": 1, "name": "Standard Holiday List"}, "_info": stamp()});
+                for day in ["monday", "tuesday", "wednesday", "thursday", "friday"] {
+                    c[format!("{day}StartTime")] = json!(start);
+                    c[format!("{day}EndTime")] = json!(end);
+                }
+                c
+            })
+            .collect(),
+    );
+    g.put(
+        "/finance/billingCycles",
+        BILLING_CYCLES
+            .iter()
+            .map(|&(id, identifier, name, options)| {
+                json!({"id": id, "identifier": identifier, "name": name, "defaultFlag": id == 1,
+                "billingOptions": options, "_info": stamp()})
+            })
+            .collect(),
     );
     let entered = ts(at);
     g.put(

@@ -173,6 +173,7 @@ fn members(g: &mut Gen, setup: i64) {
             "securityRole": named(if api { 9 } else { 2 }, if api { "API Integration" } else { "Technician" }),
             "workRole": named(role, WORK_ROLES[role as usize - 1].0),
             "workType": named(1, WORK_TYPES[0].0),
+            "timeZone": data::member_time_zone(identifier),
             "serviceDefaultBoard": named(if title == "Network Engineer" { 2 } else { 1 },
                 if title == "Network Engineer" { "Network Operations" } else { "Service Desk" }),
             "dailyCapacity": 8.0,
@@ -236,6 +237,12 @@ fn members(g: &mut Gen, setup: i64) {
             name: format!("{first} {last}"),
             title,
         });
+    }
+    for record in &mut records {
+        let identifier = record["identifier"].as_str().unwrap_or_default();
+        if let Some(calendar) = data::member_calendar(identifier) {
+            record["calendar"] = calendar;
+        }
     }
     g.put("/system/members", records);
 }

@@ -7,7 +7,8 @@
 //! `__cw_send` (one request, through the checked raw call of `cw_call`,
 //! under the session's access), `__cw_log` (console lines, held within the
 //! answer cap) and `__cw_literal` (a conditions value printed with the
-//! escaping of [`crate::conditions`]). The ConnectWise client and its keys
+//! escaping of [`crate::conditions`]); and, for a report program, `args`
+//! (its checked arguments, as JSON). The ConnectWise client and its keys
 //! stay on the Rust side; a program sees only answers.
 //!
 //! Each run gets a fresh runtime, so nothing leaks from one run to the
@@ -87,12 +88,14 @@ struct Logs {
     dropped: usize,
 }
 
-/// Runs `code` to its end or to a limit. Blocks: call it on a blocking
+/// Runs `code` to its end or to a limit, with `args` as the global `args`
+/// when given (a report's arguments). Blocks: call it on a blocking
 /// thread; requests are run on `handle`.
 pub fn run(
     ctx: Context,
     handle: tokio::runtime::Handle,
     code: &str,
+    args: Option<&Value>,
     cancel: Arc<AtomicBool>,
 ) -> Result<Finished, Failed> {
     let limits = ctx.run_limits;
@@ -110,7 +113,7 @@ pub fn run(
         requests: Cell::new(0),
     });
     let stopped: Rc<Cell<Option<Stop>>> = Rc::new(Cell::new(None));
-    let outcome = evaluate(&host, code, &stopped);
+    let outcome = evaluate(&host, code, args, &stopped);
     let logs = std::mem::take(&mut *host.logs.borrow_mut());
     let requests = host.requests.get();
     match outcome {
@@ -130,7 +133,12 @@ pub fn run(
 
 /// The runtime with its limits, the prelude, then the program; the value
 /// it returned, as JSON.
-fn evaluate(host: &Rc<Host>, code: &str, stopped: &Rc<Cell<Option<Stop>>>) -> Result<Value, String> {
+fn evaluate(
+    host: &Rc<Host>,
+    code: &str,
+    args: Option<&Value>,
+    stopped: &Rc<Cell<Option<Stop>>>,
+) -> Result<Value, String> {
     let limits = host.limits;
     let runtime = Runtime::new().map_err(|e| format!("the engine did not start: {e}"))?;
     runtime.set_memory_limit(limits.memory_mb * 1024 * 1024);
@@ -154,6 +162,14 @@ fn evaluate(host: &Rc<Host>, code: &str, stopped: &Rc<Cell<Option<Stop>>>) -> Re
         prelude
             .catch(&js)
             .map_err(|e| format!("the cw helpers did not load: {e}"))?;
+        if let Some(args) = args {
+            let value = js
+                .json_parse(args.to_string())
+                .map_err(|e| format!("the arguments did not load: {e}"))?;
+            js.globals()
+                .set("args", value)
+                .map_err(|e| format!("the arguments did not load: {e}"))?;
+        }
         let source = format!("{WRAP_START}{code}\n}})()");
         let promise: Promise = js
             .eval_with_options(source, options(PROGRAM_FILE))
@@ -361,6 +377,30 @@ fn explain(error: CaughtError<'_>, host: &Host, stopped: Option<Stop>) -> String
         }
         CaughtError::Error(e) => e.to_string(),
     }
+}
+
+/// Whether `code` parses as a program body (the syntax a run would
+/// accept), without running it: the error, with its line, when not. For
+/// report programs, checked by the tests before any call.
+pub fn check_syntax(code: &str) -> Result<(), String> {
+    let runtime = Runtime::new().map_err(|e| e.to_string())?;
+    let context = rquickjs::Context::full(&runtime).map_err(|e| e.to_string())?;
+    context.with(|js| {
+        // Declared, never called: the body is parsed, not run.
+        let source = format!("{WRAP_START}{code}\n}});");
+        let parsed: rquickjs::Result<()> = js.eval_with_options(source, options(PROGRAM_FILE));
+        parsed.catch(&js).map_err(|e| match e {
+            CaughtError::Exception(e) => {
+                let at = e.stack().as_deref().and_then(program_position);
+                let message = e.message().unwrap_or_default();
+                match at {
+                    Some((line, column)) => format!("SyntaxError at line {line}, column {column}: {message}"),
+                    None => format!("SyntaxError: {message}"),
+                }
+            }
+            other => other.to_string(),
+        })
+    })
 }
 
 /// The line and column of the program's first frame in a stack trace

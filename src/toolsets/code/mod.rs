@@ -18,8 +18,12 @@
 //! with every value escaped; `cw.date` for UTC dates. Every request goes
 //! through [`crate::tool::call::send`], the checked raw call of `cw_call`:
 //! path guard, query and body checks, the session's access per request.
+//!
+//! The same engine runs the [`reports`]: programs kept in the allow-list,
+//! each a tool of its own with typed arguments (toolset `reports`).
 
 pub mod engine;
+pub mod reports;
 
 use crate::tool::args::{parse_args, schema};
 use crate::tool::{AnswerCap, Context, Tier, ToolDef, ToolError, ToolFuture, invalid};
@@ -71,9 +75,10 @@ fn run_tool<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFutur
         let cancel = Arc::new(AtomicBool::new(false));
         let guard = CancelOnDrop(cancel.clone());
         let (run_ctx, handle) = (ctx.clone(), tokio::runtime::Handle::current());
-        let outcome = tokio::task::spawn_blocking(move || engine::run(run_ctx, handle, &args.code, cancel))
-            .await
-            .map_err(|e| ToolError::Program(format!("its thread failed: {e}")))?;
+        let outcome =
+            tokio::task::spawn_blocking(move || engine::run(run_ctx, handle, &args.code, None, cancel))
+                .await
+                .map_err(|e| ToolError::Program(format!("its thread failed: {e}")))?;
         drop(guard);
         answer(outcome, ctx.answer_cap)
     })

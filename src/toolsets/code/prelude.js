@@ -127,6 +127,14 @@
     daysBetween: (a, b) => Math.floor((copy(b).getTime() - copy(a).getTime()) / DAY),
   };
 
+  // An argument that names nothing (an unknown member): the call fails as
+  // invalid arguments, with this message, rather than as a failed program.
+  cw.invalid = function (message) {
+    const error = new Error(String(message));
+    error.name = "ArgumentError";
+    throw error;
+  };
+
   // Sums and groups, the arithmetic reports need.
   cw.sum = (rows, f) => rows.reduce((s, r) => s + (Number(typeof f === "function" ? f(r) : r[f]) || 0), 0);
   cw.groupBy = (rows, f) => {

@@ -17,6 +17,8 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq)]
 pub struct AllowList {
     pub tools: Vec<ToolSpec>,
+    /// `[[report]]`: programs the code-mode engine runs ([`super::report`]).
+    pub reports: Vec<super::report::ReportSpec>,
 }
 
 /// One `[[tool]]`.
@@ -278,6 +280,8 @@ pub fn read(text: &str) -> Result<AllowList, Vec<ToolError>> {
     #[serde(deny_unknown_fields)]
     struct File {
         tool: Vec<toml::Table>,
+        #[serde(default)]
+        report: Vec<toml::Table>,
     }
     let file: File = toml::from_str(text).map_err(|e| vec![ToolError::in_file(e.to_string())])?;
     let mut tools = Vec::new();
@@ -291,8 +295,12 @@ pub fn read(text: &str) -> Result<AllowList, Vec<ToolError>> {
             }
         }
     }
+    let reports = super::report::read(file.report).unwrap_or_else(|problems| {
+        errors.extend(problems);
+        Vec::new()
+    });
     if errors.is_empty() {
-        Ok(AllowList { tools })
+        Ok(AllowList { tools, reports })
     } else {
         Err(errors)
     }
