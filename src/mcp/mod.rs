@@ -4,7 +4,9 @@
 //! writing the [`audit`] log. Every frame is checked ([`frames`]) before rmcp
 //! reads it, on stdio ([`stdio`]) and over HTTP. Beside the tools it offers
 //! [`prompts`] for a technician's day, [`resources`] (records by URI, read
-//! through the tools) and [`completions`] of the arguments people type.
+//! through the tools) and [`completions`] of the arguments people type;
+//! where writes are confirmed, [`ask`] puts the question to the user in
+//! their client.
 //!
 //! ```no_run
 //! # async fn demo(config: connectwise_mcp::client::Config) -> Result<(), String> {
