@@ -67,6 +67,8 @@ impl Facts {
                     .find(|s| s["closedStatus"] == true)
                     .expect("the board has a closed status");
                 self.0.insert("<the closed status id>", closed["id"].clone());
+                self.0
+                    .insert("<the name of its board's closed status>", closed["name"].clone());
             }
             _ => {}
         }

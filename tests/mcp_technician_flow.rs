@@ -57,30 +57,21 @@ async fn find_note_log_time_and_move_a_customer_ticket() {
         .unwrap(),
     );
 
-    // 4. Move it to "In Progress" on its own board.
-    let board_id = sim.get("/service/tickets", ticket_id).unwrap()["board"]["id"]
-        .as_i64()
-        .unwrap();
-    let statuses = json_of(
-        &call(&client, "cw_list_board_statuses", json!({"board_id": board_id}))
-            .await
-            .unwrap(),
-    );
-    let in_progress = records(&statuses)
-        .into_iter()
-        .find(|s| s["name"] == "In Progress")
-        .expect("the board has In Progress")["id"]
-        .as_i64()
-        .unwrap();
+    // 4. Move it to "In Progress", named as the technician says it: the
+    // name is looked up among the statuses of the ticket's own board.
     json_of(
         &call(
             &client,
             "cw_update_ticket",
-            json!({"id": ticket_id, "status_id": in_progress}),
+            json!({"id": ticket_id, "status": "in progress"}),
         )
         .await
         .unwrap(),
     );
+    let board_id = sim.get("/service/tickets", ticket_id).unwrap()["board"]["id"]
+        .as_i64()
+        .unwrap();
+    let in_progress = status_id_on(&sim, board_id, "In Progress");
 
     // What ConnectWise now holds.
     let ticket = sim.get("/service/tickets", ticket_id).unwrap();
@@ -104,6 +95,77 @@ async fn find_note_log_time_and_move_a_customer_ticket() {
     assert_eq!(entry["chargeToId"], json!(ticket_id));
     assert_eq!(entry["timeStart"], "2026-11-20T14:00:00Z", "whole-second UTC");
     assert_eq!(entry["actualHours"], json!(0.5));
+}
+
+/// The id of the status named `name` on `board`, from the tenant's own records.
+fn status_id_on(sim: &connectwise_mcp::sim::Simulator, board: i64, name: &str) -> i64 {
+    sim.records(&format!("/service/boards/{board}/statuses"))
+        .into_iter()
+        .find(|s| s["name"] == name)
+        .unwrap_or_else(|| panic!("board {board} has {name}"))["id"]
+        .as_i64()
+        .unwrap()
+}
+
+/// "Move 8 to the Projects board as Scheduled": a status name is looked up
+/// on the board the ticket moves to, not the one it leaves; a name the board
+/// does not have is refused with the names it does, and nothing changes.
+#[tokio::test]
+async fn a_status_by_name_follows_the_board_the_ticket_moves_to() {
+    let sim = start_sim().await;
+    let client = connect(&["--allow-writes"], &sim_env(&sim)).await;
+    let before = sim.get("/service/tickets", 8).unwrap();
+    let from = before["board"]["id"].as_i64().unwrap();
+    let to = sim
+        .records("/service/boards")
+        .into_iter()
+        .map(|b| b["id"].as_i64().unwrap())
+        .find(|b| *b != from)
+        .expect("a second board");
+
+    let refused = call(
+        &client,
+        "cw_update_ticket",
+        json!({"id": 8, "status": "Escalated to Mars"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(refused.is_error, Some(true));
+    let said = text(&refused);
+    assert!(
+        said.contains("status") && said.contains(&format!("board {from}")),
+        "{said}"
+    );
+    assert!(
+        said.contains("\"In Progress\""),
+        "the board's names are listed: {said}"
+    );
+    assert_eq!(sim.get("/service/tickets", 8).unwrap(), before, "nothing changed");
+
+    let both = call(
+        &client,
+        "cw_update_ticket",
+        json!({"id": 8, "status": "New", "status_id": 1}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(both.is_error, Some(true));
+    assert!(text(&both).contains("status or status_id"), "{}", text(&both));
+
+    call(
+        &client,
+        "cw_update_ticket",
+        json!({"id": 8, "board_id": to, "status": "SCHEDULED"}),
+    )
+    .await
+    .unwrap();
+    let after = sim.get("/service/tickets", 8).unwrap();
+    assert_eq!(after["board"]["id"], json!(to));
+    assert_eq!(after["status"]["id"], json!(status_id_on(&sim, to, "Scheduled")));
+    assert_ne!(
+        status_id_on(&sim, to, "Scheduled"),
+        status_id_on(&sim, from, "Scheduled")
+    );
 }
 
 #[tokio::test]

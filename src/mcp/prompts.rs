@@ -354,7 +354,7 @@ fn close_out(args: &Args) -> Result<Plan, String> {
     }
     steps.push(step(
         "cw_update_ticket",
-        json!({"id": id, "status_id": "<the closed status id>"}),
+        json!({"id": id, "status": "<the name of its board's closed status>"}),
         "close it",
     ));
     Ok(Plan {

@@ -536,7 +536,10 @@ fn cw_create_ticket<'a>(
 pub struct CwUpdateTicketArgs {
     /// Ticket id.
     pub id: i64,
-    /// New status id (a status of the ticket's board).
+    /// New status by name, looked up on the ticket's board (the new one if board_id moves it).
+    #[serde(default)]
+    pub status: Option<String>,
+    /// Or the status id.
     #[serde(default)]
     pub status_id: Option<i64>,
     /// New priority id.
@@ -572,6 +575,8 @@ fn cw_update_ticket<'a>(
     Box::pin(async move {
         let args: CwUpdateTicketArgs = rt::parse_args(args)?;
         let field_args: &[(&str, &str)] = &[
+            ("status/id", "status"),
+            ("status", "status"),
             ("status/id", "status_id"),
             ("status", "status_id"),
             ("priority/id", "priority_id"),
@@ -594,10 +599,73 @@ fn cw_update_ticket<'a>(
         patch.replace("board/id", rt::ids("board_id", args.board_id.clone())?);
         patch
             .replace("summary", rt::text("summary", args.summary.as_deref(), 100usize)?);
+        if let Some(wanted) = args.status.as_deref() {
+            rt::require_not_both(
+                ("status", true),
+                ("status_id", args.status_id.is_some()),
+            )?;
+            let parent: i32 = match args.board_id.clone() {
+                Some(given) => rt::id("board_id", given)?,
+                None => {
+                    let record = ctx
+                        .cw
+                        .read(
+                            ctx
+                                .cw
+                                .api()
+                                .get_service_tickets_by_id(
+                                    id,
+                                    None,
+                                    None,
+                                    None,
+                                    Some("board/id"),
+                                    None,
+                                    None,
+                                    None,
+                                    None,
+                                ),
+                        )
+                        .await?;
+                    rt::id_in(&record, "board/id", "status")?
+                }
+            };
+            let records = ctx
+                .cw
+                .read(
+                    ctx
+                        .cw
+                        .api()
+                        .get_service_boards_by_parent_id_statuses(
+                            parent,
+                            None,
+                            None,
+                            None,
+                            Some("id,name"),
+                            None,
+                            None,
+                            None,
+                            Some(1000),
+                        ),
+                )
+                .await?;
+            patch
+                .replace(
+                    "status/id",
+                    Some(
+                        rt::looked_up(
+                            "status",
+                            wanted,
+                            &records,
+                            "name",
+                            Some(("board", parent)),
+                        )?,
+                    ),
+                );
+        }
         let patch: Value = patch
             .checked::<
                 types::PatchOperation,
-            >(&["status_id", "priority_id", "owner", "board_id", "summary"])?;
+            >(&["status", "status_id", "priority_id", "owner", "board_id", "summary"])?;
         let path = format!("/service/tickets/{}", id);
         let request = rt::WriteRequest::of(
             "cw_update_ticket",
@@ -6192,7 +6260,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "cw_update_ticket",
         title: "Update a ticket",
-        description: "Change a ticket's status, priority, owner, board or summary; only what you pass changes. Example: {\"id\": 4711, \"status_id\": 3}.",
+        description: "Change a ticket's status, priority, owner, board or summary; only what you pass changes. Example: {\"id\": 4711, \"status\": \"Completed\"}.",
         toolset: "tickets",
         tier: Tier::Write,
         tier_per_call: false,

@@ -8,9 +8,10 @@ use crate::client::ApiError;
 use crate::conditions::{CompareOp, Expr, FieldPath, Literal};
 pub use crate::tool::args::*;
 pub use crate::tool::body::*;
+pub use crate::tool::invalid;
 pub use crate::tool::list::*;
 pub use crate::tool::write::{WriteOptions, WriteRequest, send as send_write};
-use crate::tool::{Context, ToolError, invalid};
+use crate::tool::{Context, ToolError};
 use serde_json::Value;
 
 /// The member "my tickets / my time" refer to.
@@ -125,9 +126,113 @@ pub fn first_value(records: &Value, field: &str) -> Option<Value> {
         .cloned()
 }
 
+/// Two ways of giving one field (a status by name or by id): one only.
+pub fn require_not_both(one: (&str, bool), other: (&str, bool)) -> Result<(), ToolError> {
+    match (one, other) {
+        ((a, true), (b, true)) => Err(invalid(format!("give {a} or {b}, not both"))),
+        _ => Ok(()),
+    }
+}
+
+/// The id of the one record of `records` whose `by` field is `wanted`, in
+/// any case and ignoring spaces around it, as ConnectWise's screens match
+/// a name. When none (or several) is, the error lists the names there are,
+/// `under` saying whose list it is (`("board", 1)`), so the next call can
+/// pick one.
+pub fn looked_up(
+    arg: &str,
+    wanted: &str,
+    records: &Value,
+    by: &str,
+    under: Option<(&str, i32)>,
+) -> Result<i64, ToolError> {
+    let records = records.as_array().map(Vec::as_slice).unwrap_or_default();
+    fn name_of<'r>(record: &'r Value, by: &str) -> Option<&'r str> {
+        record.get(by).and_then(Value::as_str).map(str::trim)
+    }
+    let key = wanted.trim().to_lowercase();
+    let found: Vec<i64> = records
+        .iter()
+        .filter(|r| name_of(r, by).is_some_and(|n| n.to_lowercase() == key))
+        .filter_map(|r| r.get("id").and_then(Value::as_i64))
+        .collect();
+    let place = under.map_or(String::new(), |(noun, id)| format!(" on {noun} {id}"));
+    match found.as_slice() {
+        [id] => Ok(*id),
+        [] => {
+            let names: Vec<String> = records
+                .iter()
+                .filter_map(|r| name_of(r, by))
+                .map(|n| format!("{n:?}"))
+                .collect();
+            Err(invalid(format!(
+                "{arg}: there is no {arg} {wanted:?}{place}; the names there are: {}",
+                match names.is_empty() {
+                    true => "none".to_owned(),
+                    false => names.join(", "),
+                }
+            )))
+        }
+        several => Err(invalid(format!(
+            "{arg}: {} records are named {wanted:?}{place} (ids {several:?}): give the id instead",
+            several.len()
+        ))),
+    }
+}
+
+/// The id at `field` (`board/id`) of a record read to find a lookup's
+/// parent; `arg` is the argument looked up.
+pub fn id_in(record: &Value, field: &str, arg: &str) -> Result<i32, ToolError> {
+    let pointer = format!("/{field}");
+    record
+        .pointer(&pointer)
+        .and_then(Value::as_i64)
+        .and_then(|id| i32::try_from(id).ok())
+        .ok_or_else(|| {
+            invalid(format!(
+                "{arg}: the record has no {field} to look the name up under"
+            ))
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_name_is_looked_up_in_any_case_and_a_miss_lists_the_names() {
+        let statuses = json!([{"id": 7, "name": "New"}, {"id": 12, "name": "Closed "}]);
+        assert_eq!(
+            looked_up("status", " closed", &statuses, "name", Some(("board", 2))).unwrap(),
+            12
+        );
+        let miss = looked_up("status", "Clsed", &statuses, "name", Some(("board", 2))).unwrap_err();
+        assert_eq!(
+            miss.to_string(),
+            r#"invalid arguments: status: there is no status "Clsed" on board 2; the names there are: "New", "Closed""#
+        );
+        let twice = json!([{"id": 1, "name": "Open"}, {"id": 2, "name": "open"}]);
+        let err = looked_up("status", "OPEN", &twice, "name", None)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("2 records are named \"OPEN\" (ids [1, 2])"), "{err}");
+    }
+
+    #[test]
+    fn a_parent_id_is_read_from_the_record_and_two_ways_are_refused() {
+        assert_eq!(
+            id_in(&json!({"board": {"id": 3}}), "board/id", "status").unwrap(),
+            3
+        );
+        assert!(id_in(&json!({"board": null}), "board/id", "status").is_err());
+        assert!(require_not_both(("status", true), ("status_id", false)).is_ok());
+        let both = require_not_both(("status", true), ("status_id", true)).unwrap_err();
+        assert_eq!(
+            both.to_string(),
+            "invalid arguments: give status or status_id, not both"
+        );
+    }
 
     #[test]
     fn a_derived_value_is_sent_as_no_field_and_kept_only_when_wanted() {

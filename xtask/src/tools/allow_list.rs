@@ -103,6 +103,29 @@ pub struct ArgSpec {
     pub max: Option<f64>,
     /// Exclusive lower bound of a number (`hours` above 0).
     pub above: Option<f64>,
+    /// A name looked up to the id the body or patch field takes.
+    pub lookup: Option<LookupSpec>,
+}
+
+/// `lookup`: the argument is a name (a status's "Closed") for the record
+/// whose id its `…/id` field takes: the record of the list `operation`
+/// whose `by` field equals it, in any case. `parent` is the field of the
+/// tool's record holding the id the list is under (a ticket's statuses are
+/// its board's: `parent = "board/id"`), taken from this call when an
+/// argument sets it (moving the ticket), else from the record as it is.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LookupSpec {
+    pub operation: String,
+    #[serde(default = "LookupSpec::default_by")]
+    pub by: String,
+    pub parent: Option<String>,
+}
+
+impl LookupSpec {
+    fn default_by() -> String {
+        "name".into()
+    }
 }
 
 /// An argument's `type`.
@@ -204,6 +227,7 @@ struct RawArg {
     min: Option<f64>,
     max: Option<f64>,
     above: Option<f64>,
+    lookup: Option<LookupSpec>,
 }
 
 impl TryFrom<RawArg> for ArgSpec {
@@ -230,6 +254,9 @@ impl TryFrom<RawArg> for ArgSpec {
         if op.is_some() && !matches!(mapping, Mapping::Condition { .. }) {
             return Err("op applies to a condition only".into());
         }
+        if raw.lookup.is_some() && !matches!(mapping, Mapping::Body(_) | Mapping::Patch(_)) {
+            return Err("lookup applies to a body or patch field only".into());
+        }
         Ok(ArgSpec {
             name: raw.name,
             kind: raw.kind,
@@ -239,6 +266,7 @@ impl TryFrom<RawArg> for ArgSpec {
             min: raw.min,
             max: raw.max,
             above: raw.above,
+            lookup: raw.lookup,
         })
     }
 }

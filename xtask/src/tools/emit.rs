@@ -6,8 +6,8 @@
 
 use super::allow_list::{ArgType, Operator, Tier};
 use super::plan::{
-    ArgPlan, Bounds, CallArg, Condition, DerivedPlan, IncludePlan, ListParam, MemberPlan, Request, Shape,
-    Step, ToolPlan, Written,
+    ArgPlan, Bounds, CallArg, Condition, DerivedPlan, IncludePlan, ListParam, MemberPlan, ParentPlan,
+    Request, Shape, Step, ToolPlan, Written,
 };
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::{Ident, Literal, Span, TokenStream};
@@ -301,6 +301,7 @@ fn handler_body(plan: &ToolPlan) -> TokenStream {
         quote!(let field_args: &[(&str, &str)] = &[#(#pairs),*];)
     });
     let steps = plan.args.iter().map(arg_steps);
+    let lookups = plan.args.iter().filter_map(|arg| lookup_step(plan, arg));
     let one_of = plan.one_of.iter().map(|group| {
         let given = group.iter().map(|name| {
             let ident = field_ident(name);
@@ -320,6 +321,7 @@ fn handler_body(plan: &ToolPlan) -> TokenStream {
         #fixed
         #patch
         #(#steps)*
+        #(#lookups)*
         #(#one_of)*
         #span
         #member
@@ -395,6 +397,17 @@ fn arg_steps(arg: &ArgPlan) -> TokenStream {
             let ident = field_ident(name);
             quote! { let #ident = rt::id(#name, args.#ident)?; }
         }
+        // Looked up once every other argument is in (its parent may be one).
+        Step::Body {
+            written: Written::Lookup(_),
+            ..
+        }
+        | Step::Patch {
+            written: Written::Lookup(_),
+            ..
+        } => {
+            quote!()
+        }
         Step::Body { field, written } => {
             let checked = written_value(arg, written);
             quote! { body.set(#field, #checked); }
@@ -422,7 +435,84 @@ fn written_value(arg: &ArgPlan, written: &Written) -> TokenStream {
         Written::Allowed(values) => quote!(rt::allowed(#name, #text, &[#(#values),*])?),
         Written::Id => quote!(rt::ids(#name, #value)?),
         Written::Timestamp => quote!(rt::write_timestamp(#name, #text)?),
-        Written::AsGiven => value,
+        Written::AsGiven | Written::Lookup(_) => value,
+    }
+}
+
+/// A name given for an id field: the list it names a record of is read
+/// (under its parent's id: the one this call sets, else the record's as it
+/// is) and the record's id is sent.
+fn lookup_step(plan: &ToolPlan, arg: &ArgPlan) -> Option<TokenStream> {
+    let (field, lookup, set) = match &arg.step {
+        Step::Body {
+            field,
+            written: Written::Lookup(l),
+        } => (field, l, quote!(body.set)),
+        Step::Patch {
+            field,
+            written: Written::Lookup(l),
+        } => (field, l, quote!(patch.replace)),
+        _ => return None,
+    };
+    let (name, text, by) = (&arg.name, text(arg), &lookup.by);
+    let one_way = lookup.by_id.as_ref().map(|other| {
+        let ident = field_ident(other);
+        quote! { rt::require_not_both((#name, true), (#other, args.#ident.is_some()))?; }
+    });
+    let (parent, under) = match &lookup.parent {
+        Some(parent) => {
+            let noun = parent.field.split('/').next().unwrap_or_default();
+            (parent_step(plan, name, parent), quote!(Some((#noun, parent))))
+        }
+        None => (quote!(), quote!(None)),
+    };
+    let method = client_method(&lookup.operation_id);
+    let call = lookup.call.iter().map(call_arg);
+    Some(quote! {
+        if let Some(wanted) = #text {
+            #one_way
+            #parent
+            let records = ctx.cw.read(ctx.cw.api().#method(#(#call),*)).await?;
+            #set(#field, Some(rt::looked_up(#name, wanted, &records, #by, #under)?));
+        }
+    })
+}
+
+/// `let parent` of a lookup: the argument setting the parent field, else
+/// that field of the record as it is (or, for a create, a request for it).
+fn parent_step(plan: &ToolPlan, name: &str, parent: &ParentPlan) -> TokenStream {
+    let field = &parent.field;
+    let otherwise = match &parent.read {
+        Some((operation_id, call)) => {
+            let method = client_method(operation_id);
+            let call = call.iter().map(call_arg);
+            quote! {{
+                let record = ctx.cw.read(ctx.cw.api().#method(#(#call),*)).await?;
+                rt::id_in(&record, #field, #name)?
+            }}
+        }
+        None => {
+            let arg = parent.arg.as_deref().unwrap_or_default();
+            let noun = field.split('/').next().unwrap_or_default();
+            let message = format!("{name}: a name is looked up on the {noun}: give {arg} too");
+            quote!(return Err(rt::invalid(#message)))
+        }
+    };
+    let given = parent
+        .arg
+        .as_ref()
+        .and_then(|arg| plan.args.iter().find(|a| &a.name == arg));
+    match given {
+        Some(arg) => {
+            let (arg_name, value) = (&arg.name, value(arg));
+            quote! {
+                let parent: i32 = match #value {
+                    Some(given) => rt::id(#arg_name, given)?,
+                    None => #otherwise,
+                };
+            }
+        }
+        None => quote!(let parent: i32 = #otherwise;),
     }
 }
 
@@ -634,6 +724,12 @@ fn call_arg(arg: &CallArg) -> TokenStream {
         CallArg::None => quote!(None),
         CallArg::Body => quote!(&body),
         CallArg::Patch => quote!(&patch),
+        CallArg::Parent => quote!(parent),
+        CallArg::Text(text) => quote!(Some(#text)),
+        CallArg::Int(n) => {
+            let n = Literal::i64_unsuffixed(*n);
+            quote!(Some(#n))
+        }
     }
 }
 

@@ -10,7 +10,8 @@
 
 use super::ToolError;
 use super::allow_list::{
-    AllowList, ArgSpec, ArgType, DerivedSpec, IncludeSpec, Mapping, Operator, SpanSpec, Tier, ToolSpec,
+    AllowList, ArgSpec, ArgType, DerivedSpec, IncludeSpec, LookupSpec, Mapping, Operator, SpanSpec, Tier,
+    ToolSpec,
 };
 use super::openapi::{Api, Operation, Param};
 use heck::ToSnakeCase;
@@ -87,6 +88,33 @@ pub enum Written {
     Timestamp,
     /// As parsed (numbers are bounded by [`Bounds`], booleans are booleans).
     AsGiven,
+    /// A name, looked up to the id of the record it names.
+    Lookup(Box<LookupPlan>),
+}
+
+/// A `lookup`, checked: the list searched for the name and how to call it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LookupPlan {
+    pub operation_id: String,
+    /// The list's client call: [`CallArg::Parent`] fills its path.
+    pub call: Vec<CallArg>,
+    /// The field of its records matched against the name.
+    pub by: String,
+    pub parent: Option<ParentPlan>,
+    /// The argument that gives the same field by id: one or the other.
+    pub by_id: Option<String>,
+}
+
+/// Where the id a looked-up list is under comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParentPlan {
+    /// The field of the tool's record holding it (`board/id`).
+    pub field: String,
+    /// The argument of the call that sets the field, when the tool has one.
+    pub arg: Option<String>,
+    /// The read of the record as it is (its operationId and call), for a
+    /// tool that changes a record; a create has none.
+    pub read: Option<(String, Vec<CallArg>)>,
 }
 
 /// What an argument does to the request.
@@ -165,6 +193,12 @@ pub enum CallArg {
     None,
     Body,
     Patch,
+    /// The parent id of a [`LookupPlan`]'s list.
+    Parent,
+    /// A fixed text (`fields` of a lookup).
+    Text(String),
+    /// A fixed number (`pageSize` of a lookup).
+    Int(i64),
 }
 
 /// The query parameters a list query fills.
@@ -481,6 +515,21 @@ fn plan_arg(cx: &mut Context<'_, '_>, arg: &ArgSpec) -> Option<ArgPlan> {
             Some(Step::Choice(values))
         }
     };
+    let step = match (step, &arg.lookup) {
+        (Some(Step::Body { field, .. }), Some(lookup)) => {
+            plan_lookup(cx, arg, &field, lookup).map(|plan| Step::Body {
+                field,
+                written: Written::Lookup(Box::new(plan)),
+            })
+        }
+        (Some(Step::Patch { field, .. }), Some(lookup)) => {
+            plan_lookup(cx, arg, &field, lookup).map(|plan| Step::Patch {
+                field,
+                written: Written::Lookup(Box::new(plan)),
+            })
+        }
+        (step, _) => step,
+    };
     check_kind(cx, arg);
     let (range, bounds) = plan_bounds(cx, arg);
     let step = step.filter(|_| cx.problems.len() == before)?;
@@ -493,6 +542,136 @@ fn plan_arg(cx: &mut Context<'_, '_>, arg: &ArgSpec) -> Option<ArgPlan> {
         bounds,
         step,
     })
+}
+
+/// A `lookup` of the argument writing `field`: a text argument, an id field,
+/// a list of records that have the `by` field, and a parent id to put the
+/// list under exactly when its path needs one.
+fn plan_lookup(
+    cx: &mut Context<'_, '_>,
+    arg: &ArgSpec,
+    field: &str,
+    lookup: &LookupSpec,
+) -> Option<LookupPlan> {
+    let what = format!("argument {}: lookup", arg.name);
+    let before = cx.problems.len();
+    if arg.kind != ArgType::String {
+        cx.problems.push(format!("{what}: a looked-up name is a string"));
+    }
+    if !field.ends_with("/id") {
+        cx.problems
+            .push(format!("{what}: {field} is not an id field (…/id)"));
+    }
+    let op = match cx.specs.operation(&lookup.operation) {
+        Ok(op) if op.method == "get" => op,
+        Ok(_) => {
+            cx.problems
+                .push(format!("{what}: {} is not a read", lookup.operation));
+            return None;
+        }
+        Err(e) => {
+            cx.problems.push(format!("{what}: {e}"));
+            return None;
+        }
+    };
+    match op.record() {
+        Some((record, true)) if cx.has_field(&record, &lookup.by) => {}
+        Some((record, true)) => cx
+            .problems
+            .push(format!("{what}: {record} has no field {}", lookup.by)),
+        _ => cx
+            .problems
+            .push(format!("{what}: {} does not return a list", lookup.operation)),
+    }
+    let fields = format!("id,{}", lookup.by);
+    let mut call = Vec::new();
+    for param in op.positional() {
+        call.push(match param {
+            Param::Path(_) => CallArg::Parent,
+            Param::Query(name) if name == "fields" => CallArg::Text(fields.clone()),
+            Param::Query(name) if name == "pageSize" => CallArg::Int(LOOKUP_PAGE),
+            Param::Query(_) => CallArg::None,
+        });
+    }
+    let needs_parent = call.contains(&CallArg::Parent);
+    let parent = match (&lookup.parent, needs_parent) {
+        (Some(parent), true) => plan_parent(cx, &what, parent),
+        (None, false) => None,
+        (Some(_), false) => {
+            cx.problems
+                .push(format!("{what}: {} is under no parent", lookup.operation));
+            None
+        }
+        (None, true) => {
+            cx.problems.push(format!(
+                "{what}: {} needs a parent id: give parent",
+                lookup.operation
+            ));
+            None
+        }
+    };
+    let by_id = writers_of(cx.tool, field)
+        .find(|other| *other != arg.name)
+        .map(str::to_owned);
+    (cx.problems.len() == before).then(|| LookupPlan {
+        operation_id: lookup.operation.clone(),
+        call,
+        by: lookup.by.clone(),
+        parent,
+        by_id,
+    })
+}
+
+/// The largest page ConnectWise answers: a lookup reads the whole list.
+const LOOKUP_PAGE: i64 = 1000;
+
+/// The arguments of `tool` that write `field` of its body or patch.
+fn writers_of<'t>(tool: &'t ToolSpec, field: &'t str) -> impl Iterator<Item = &'t str> {
+    tool.args.iter().filter_map(move |a| match &a.mapping {
+        Mapping::Body(f) | Mapping::Patch(f) if f == field => Some(a.name.as_str()),
+        _ => None,
+    })
+}
+
+/// The parent id of a lookup: `field` of the tool's record, set by an
+/// argument of this call or read from the record as it is.
+fn plan_parent(cx: &mut Context<'_, '_>, what: &str, field: &str) -> Option<ParentPlan> {
+    cx.need_field(what, field);
+    let arg = writers_of(cx.tool, field).next().map(str::to_owned);
+    let is_create = cx.op.method == "post";
+    let read = match cx.specs.api.id_at("get", cx.op.path) {
+        Some(id) if !is_create => Some(plan_record_read(cx, id, field)),
+        _ => None,
+    };
+    if read.is_none() && arg.is_none() {
+        cx.problems.push(format!(
+            "{what}: nothing gives the parent {field} (no argument sets it, no record to read it from)"
+        ));
+    }
+    Some(ParentPlan {
+        field: field.to_owned(),
+        arg,
+        read,
+    })
+}
+
+/// The GET `id` of the tool's own record, asking for `field` only.
+fn plan_record_read(cx: &Context<'_, '_>, id: &str, field: &str) -> (String, Vec<CallArg>) {
+    let op = cx.specs.api.operation(id).expect("id_at names an operation");
+    let path_arg = cx.tool.args.iter().find_map(|a| match &a.mapping {
+        Mapping::Path(_) => Some(a.name.clone()),
+        _ => None,
+    });
+    let call = op
+        .positional()
+        .into_iter()
+        .map(|param| match param {
+            Param::Path(_) => CallArg::PathArg(path_arg.clone().unwrap_or_default()),
+            Param::Query(name) if name == "fields" => CallArg::Text(field.to_owned()),
+            Param::Query(_) => CallArg::None,
+        })
+        .collect();
+    (id.to_owned(), call)
 }
 
 /// An integer's whole `(min, max)`, or a number's bounds; a problem for
@@ -974,6 +1153,10 @@ mod tests {
                     "get": { "operationId": "getTsCount", "responses": ok(json!({ "$ref": "#/components/schemas/Count" })),
                              "parameters": query(&["conditions", "childConditions", "orderBy", "page", "pageSize", "fields"]) },
                 },
+                "/b/{parentId}/s": {
+                    "get": { "operationId": "getSs", "responses": ok(json!({ "type": "array", "items": { "$ref": "#/components/schemas/S" } })),
+                             "parameters": [{ "name": "parentId", "in": "path" }, { "name": "fields", "in": "query" }, { "name": "pageSize", "in": "query" }] },
+                },
                 "/t/{id}": {
                     "get": { "operationId": "getT", "responses": ok(t.clone()), "parameters": one_params },
                     "delete": { "operationId": "deleteT", "responses": { "204": { "description": "No Content" } }, "parameters": [id.clone()] },
@@ -981,7 +1164,10 @@ mod tests {
                                "requestBody": { "content": { "application/json": { "schema": { "type": "array" } } } } },
                 },
             },
-            "components": { "schemas": { "Count": { "properties": { "count": { "type": "integer" } } }, "T": { "properties": {
+            "components": { "schemas": { "Count": { "properties": { "count": { "type": "integer" } } },
+                "S": { "properties": { "id": { "type": "integer" }, "name": { "type": "string" } } },
+                "T": { "properties": {
+                "status": { "properties": { "id": { "type": "integer" } } },
                 "id": { "type": "integer" }, "_info": { "type": "object" },
                 "summary": { "type": "string", "description": "Max length: 100;" }, "closedFlag": { "type": "boolean" },
                 "owner": { "properties": { "identifier": { "type": "string" } } },
@@ -1015,6 +1201,76 @@ mod tests {
         plan(&list, spec, previous)
             .map(|mut plans| plans.remove(0))
             .map_err(|errors| errors.iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn a_name_is_looked_up_under_the_parent_the_call_sets_or_the_record_has() {
+        let lookup = "patch = \"status/id\"\nlookup = { operation = \"getSs\", parent = \"board/id\" }";
+        let text = tool("patchT", "")
+            + &arg("id", "integer", "required = true\npath = \"id\"")
+            + &arg("board_id", "integer", "patch = \"board/id\"")
+            + &arg("status", "string", lookup)
+            + &arg("status_id", "integer", "patch = \"status/id\"");
+        let plan = plan_of(&text, &spec(), None).unwrap();
+        let Step::Patch {
+            field,
+            written: Written::Lookup(lookup),
+        } = &plan.args[2].step
+        else {
+            panic!("a lookup: {:?}", plan.args[2].step);
+        };
+        assert_eq!(field, "status/id");
+        assert_eq!(lookup.operation_id, "getSs");
+        assert_eq!(lookup.by, "name");
+        assert_eq!(lookup.by_id.as_deref(), Some("status_id"), "one or the other");
+        assert!(lookup.call.contains(&CallArg::Parent));
+        assert!(
+            lookup.call.contains(&CallArg::Text("id,name".into())),
+            "{:?}",
+            lookup.call
+        );
+        assert!(lookup.call.contains(&CallArg::Int(1000)), "the whole list");
+        let parent = lookup.parent.as_ref().expect("a parent");
+        assert_eq!(parent.arg.as_deref(), Some("board_id"), "moving the ticket");
+        let (read, call) = parent.read.as_ref().expect("else the record as it is");
+        assert_eq!(read, "getT");
+        assert!(call.contains(&CallArg::PathArg("id".into())));
+        assert!(call.contains(&CallArg::Text("board/id".into())), "{call:?}");
+
+        let wrong = tool("patchT", "")
+            + &arg("id", "integer", "required = true\npath = \"id\"")
+            + &arg(
+                "a",
+                "integer",
+                "patch = \"status/id\"\nlookup = { operation = \"getSs\", parent = \"board/id\" }",
+            )
+            + &arg(
+                "b",
+                "string",
+                "patch = \"status/id\"\nlookup = { operation = \"getSs\", by = \"label\", parent = \"board/id\" }",
+            )
+            + &arg(
+                "c",
+                "string",
+                "patch = \"status/id\"\nlookup = { operation = \"getSs\" }",
+            )
+            + &arg(
+                "d",
+                "string",
+                "patch = \"summary\"\nlookup = { operation = \"getTs\", parent = \"board/id\" }",
+            )
+            + &arg("e", "string", "patch = \"summary\"");
+        assert_eq!(
+            plan_of(&wrong, &spec(), None).unwrap_err(),
+            [
+                "spec/tools.toml: tool cw_t: argument a: lookup: a looked-up name is a string",
+                "spec/tools.toml: tool cw_t: argument b: lookup: S has no field label",
+                "spec/tools.toml: tool cw_t: argument c: lookup: getSs needs a parent id: give parent",
+                "spec/tools.toml: tool cw_t: argument d: lookup: summary is not an id field (…/id)",
+                "spec/tools.toml: tool cw_t: argument d: lookup: T has no field name",
+                "spec/tools.toml: tool cw_t: argument d: lookup: getTs is under no parent",
+            ]
+        );
     }
 
     #[test]
