@@ -1,7 +1,11 @@
 //! What code mode costs per report question: the ConnectWise requests one
 //! `cw_run` program makes, its run time (median of 5), and the tokens of
 //! its answer (o200k_base, via tiktoken-rs), on the simulated tenant; and
-//! what `cw_run` adds to the tool list, in tokens.
+//! what `cw_run` adds to the tool list, in tokens. Beside each, the same
+//! question with curated tools only (every toolset on): the calls a model
+//! makes (each task's `curated` plan, 100 rows a page, every page followed
+//! by its cursor) and the tokens of their answers, which the model then
+//! adds up in its own context.
 //!
 //! `cargo bench --bench code` starts the simulated tenant in this process
 //! and the real binary as a child over MCP stdio, and runs each program of
@@ -51,6 +55,15 @@ async fn run() {
         ],
     ));
     let client = ().serve(TokioChildProcess::new(cmd).expect("spawn")).await.expect("initialize");
+    let env = [
+        ("CW_SITE", site.as_str()),
+        ("CW_COMPANY_ID", DEMO_COMPANY_ID),
+        ("CW_PUBLIC_KEY", DEMO_PUBLIC_KEY),
+        ("CW_PRIVATE_KEY", DEMO_PRIVATE_KEY),
+        ("CW_CLIENT_ID", DEMO_CLIENT_ID),
+    ];
+    let curated_cmd = tokio::process::Command::from(command(&bin, &["serve", "--toolsets", "all"], &env));
+    let curated = ().serve(TokioChildProcess::new(curated_cmd).expect("spawn")).await.expect("initialize");
     let tools = client.list_all_tools().await.expect("tools/list");
     let run_tool = tools
         .iter()
@@ -65,8 +78,11 @@ async fn run() {
     );
     let now = connectwise_mcp::sim::seed::now();
     println!("binary: {bin}\n");
-    println!("{:<62} {:>8} {:>8} {:>7}", "question", "requests", "ms", "tokens");
-    let (mut all_requests, mut all_tokens) = (0, 0);
+    println!(
+        "{:<62} {:>8} {:>8} {:>7} | {:>14} {:>15}",
+        "question", "requests", "ms", "tokens", "curated calls", "curated tokens"
+    );
+    let (mut all_requests, mut all_tokens, mut all_calls, mut all_curated) = (0, 0, 0, 0);
     for task in code_tasks::ALL {
         let code = format!("const NOW = new Date({now:?});\n{}", task.code);
         let mut times = Vec::new();
@@ -90,13 +106,60 @@ async fn run() {
             requests = serde_json::from_str::<Value>(&answer).unwrap_or_default()["requests"].clone();
         }
         let t = tokens(&answer);
-        println!("{:<62} {:>8} {:>8.1} {:>7}", task.ask, requests, median(times), t);
+        let (calls, curated_tokens) = curated_cost(&curated, task, &now, &tokens).await;
+        println!(
+            "{:<62} {:>8} {:>8.1} {:>7} | {:>14} {:>15}",
+            task.ask,
+            requests,
+            median(times),
+            t,
+            calls,
+            curated_tokens
+        );
         all_requests += requests.as_u64().unwrap_or(0);
         all_tokens += t;
+        all_calls += calls;
+        all_curated += curated_tokens;
     }
     println!(
-        "\n{} questions: {all_requests} requests, {all_tokens} answer tokens in all",
+        "\n{} questions: {all_requests} requests, {all_tokens} answer tokens in all; \
+         curated tools only: {all_calls} calls, {all_curated} answer tokens",
         code_tasks::ALL.len()
     );
+    curated.cancel().await.ok();
     client.cancel().await.ok();
+}
+
+/// The calls and answer tokens of `task` with curated tools only: each call
+/// of its plan, every page of it.
+async fn curated_cost(
+    client: &rmcp::service::RunningService<rmcp::RoleClient, ()>,
+    task: &code_tasks::Task,
+    now: &str,
+    tokens: &dyn Fn(&str) -> usize,
+) -> (usize, usize) {
+    let (mut calls, mut total) = (0, 0);
+    for (tool, args) in task.curated {
+        let mut args = code_tasks::curated_args(args, now);
+        args["page_size"] = json!(100);
+        loop {
+            let params = CallToolRequestParams::new(*tool).with_arguments(args.as_object().unwrap().clone());
+            let result = client.call_tool(params).await.expect("tools/call");
+            let text: String = result
+                .content
+                .iter()
+                .filter_map(|c| c.as_text().map(|t| t.text.clone()))
+                .collect();
+            calls += 1;
+            total += tokens(&text);
+            let cursor = serde_json::from_str::<Value>(&text)
+                .ok()
+                .and_then(|v| v["cursor"].as_str().map(str::to_owned));
+            match cursor {
+                Some(cursor) if result.is_error != Some(true) => args["cursor"] = json!(cursor),
+                _ => break,
+            }
+        }
+    }
+    (calls, total)
 }

@@ -599,3 +599,26 @@ async fn search_and_describe_show_the_function_a_program_calls() {
     .await;
     assert_eq!(got, agreement["name"]);
 }
+
+/// The curated calls the benchmark sets beside each program (what a model
+/// without code mode would call) are calls the server takes, with every
+/// toolset on.
+#[tokio::test]
+async fn the_curated_calls_the_benchmark_compares_with_are_valid() {
+    let sim = start_sim().await;
+    let client = connect(&["--toolsets", "all"], &sim_env(&sim)).await;
+    for task in tasks::ALL {
+        assert!(!task.curated.is_empty(), "{}: no curated plan", task.ask);
+        for (tool, args) in task.curated {
+            let args = tasks::curated_args(args, &now().to_rfc3339());
+            let result = call(&client, tool, args.clone()).await.expect("a result");
+            assert_ne!(
+                result.is_error,
+                Some(true),
+                "{}: {tool} {args}: {}",
+                task.ask,
+                failed(&result)
+            );
+        }
+    }
+}

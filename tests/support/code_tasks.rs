@@ -5,10 +5,16 @@
 //! checks each answer against the tenant's own records) and
 //! `benches/code.rs` (which measures them).
 
-/// One question and its program.
+/// One question, its program, and the curated tool calls a model would make
+/// to answer it without code mode: each `(tool, arguments)` is called and its
+/// pages followed by `cursor`, and the model adds the rows up itself. In the
+/// arguments, `{now-7d}`, `{month}` (its first day), `{week}` (Monday),
+/// `{week-7d}`, `{today-6d}` and `{now-30d}` are the times the program
+/// computes from `NOW`.
 pub struct Task {
     pub ask: &'static str,
     pub code: &'static str,
+    pub curated: &'static [(&'static str, &'static str)],
 }
 
 pub const OPEN_TICKETS_OLDER_THAN_7_DAYS_BY_BOARD_AND_OWNER: Task = Task {
@@ -23,6 +29,10 @@ pub const OPEN_TICKETS_OLDER_THAN_7_DAYS_BY_BOARD_AND_OWNER: Task = Task {
            out[k] = (out[k] || 0) + 1;
          }
          return out;",
+    curated: &[(
+        "cw_search_tickets",
+        r#"{"closed": false, "conditions": "dateEntered < [{now-7d}]"}"#,
+    )],
 };
 
 pub const UNBILLED_BILLABLE_HOURS_PER_COMPANY_THIS_MONTH: Task = Task {
@@ -36,6 +46,10 @@ pub const UNBILLED_BILLABLE_HOURS_PER_COMPANY_THIS_MONTH: Task = Task {
          }
          for (const k in out) out[k] = Math.round(out[k] * 100) / 100;
          return out;",
+    curated: &[(
+        "cw_search_time_entries",
+        r#"{"conditions": "billableOption = \"Billable\" and timeStart >= [{month}]"}"#,
+    )],
 };
 
 pub const MEMBERS_UNDER_30_HOURS_LAST_WEEK: Task = Task {
@@ -48,6 +62,7 @@ pub const MEMBERS_UNDER_30_HOURS_LAST_WEEK: Task = Task {
          for (const r of e) hours[r.member.identifier] = (hours[r.member.identifier] || 0) + r.actualHours;
          return members.map(m => [m.identifier, Math.round((hours[m.identifier] || 0) * 100) / 100])
            .filter(([, h]) => h < 30).sort();",
+    curated: &[("cw_search_members", r#"{"conditions": "inactiveFlag = false"}"#), ("cw_search_time_entries", r#"{"conditions": "timeStart >= [{week-7d}] and timeStart < [{week}]"}"#)],
 };
 
 pub const AGREEMENTS_RENEWING_IN_60_DAYS: Task = Task {
@@ -62,6 +77,7 @@ pub const AGREEMENTS_RENEWING_IN_60_DAYS: Task = Task {
            for (const a of agreements.filter(a => a.company.id === c.id)) out.push([c.identifier, cw.date.day(new Date(f.value)), a.billAmount]);
          }
          return out.sort();",
+    curated: &[("cw_search_companies", r#"{"fields": "id,identifier,customFields"}"#), ("cw_search_agreements", r#"{"conditions": "cancelledFlag = false"}"#)],
 };
 
 pub const OPEN_TICKETS_PER_STATUS: Task = Task {
@@ -70,6 +86,7 @@ pub const OPEN_TICKETS_PER_STATUS: Task = Task {
          const out = {};
          for (const [status, rows] of Object.entries(cw.groupBy(t, r => r.status.name))) out[status] = rows.length;
          return out;",
+    curated: &[("cw_search_tickets", r#"{"closed": false}"#)],
 };
 
 pub const TOP_5_COMPANIES_BY_OPEN_TICKETS: Task = Task {
@@ -78,6 +95,7 @@ pub const TOP_5_COMPANIES_BY_OPEN_TICKETS: Task = Task {
          const n = {};
          for (const r of t) n[r.company.identifier] = (n[r.company.identifier] || 0) + 1;
          return Object.entries(n).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 5);",
+    curated: &[("cw_search_tickets", r#"{"closed": false}"#)],
 };
 
 pub const HOURS_THIS_MONTH_PER_MEMBER: Task = Task {
@@ -88,6 +106,7 @@ pub const HOURS_THIS_MONTH_PER_MEMBER: Task = Task {
          for (const [m, rows] of Object.entries(cw.groupBy(e, r => r.member.identifier)))
            out[m] = Math.round(cw.sum(rows, 'actualHours') * 100) / 100;
          return out;",
+    curated: &[("cw_search_time_entries", r#"{"conditions": "timeStart >= [{month}]"}"#)],
 };
 
 pub const AVERAGE_HOURS_TO_CLOSE_LAST_30_DAYS: Task = Task {
@@ -98,6 +117,7 @@ pub const AVERAGE_HOURS_TO_CLOSE_LAST_30_DAYS: Task = Task {
            .filter(r => new Date(r.closedDate) >= from);
          const h = t.map(r => (new Date(r.closedDate) - new Date(r._info.dateEntered)) / 3600000);
          return {tickets: t.length, averageHours: Math.round(cw.sum(h, x => x) / t.length * 10) / 10};",
+    curated: &[("cw_search_tickets", r#"{"closed": true, "fields": "id,closedDate,_info/dateEntered"}"#)],
 };
 
 pub const CONFIGURATIONS_PER_TYPE: Task = Task {
@@ -106,6 +126,7 @@ pub const CONFIGURATIONS_PER_TYPE: Task = Task {
          const out = {};
          for (const r of c) out[r.type.name] = (out[r.type.name] || 0) + 1;
          return out;",
+    curated: &[("cw_search_configurations", r#"{}"#)],
 };
 
 pub const INVOICES_2026_PER_MONTH: Task = Task {
@@ -120,6 +141,10 @@ pub const INVOICES_2026_PER_MONTH: Task = Task {
          }
          for (const m in out) for (const k in out[m]) out[m][k] = Math.round(out[m][k] * 100) / 100;
          return out;",
+    curated: &[(
+        "cw_search_invoices",
+        r#"{"conditions": "date >= [2026-01-01T00:00:00Z]"}"#,
+    )],
 };
 
 pub const TICKETS_ENTERED_PER_DAY_LAST_7_DAYS: Task = Task {
@@ -129,6 +154,7 @@ pub const TICKETS_ENTERED_PER_DAY_LAST_7_DAYS: Task = Task {
          const out = {};
          for (const r of t) { const d = r._info.dateEntered.slice(0, 10); out[d] = (out[d] || 0) + 1; }
          return out;",
+    curated: &[("cw_search_tickets", r#"{"conditions": "dateEntered >= [{today-6d}]", "fields": "id,_info/dateEntered"}"#)],
 };
 
 pub const COMPANIES_WITHOUT_OPEN_TICKETS: Task = Task {
@@ -137,6 +163,7 @@ pub const COMPANIES_WITHOUT_OPEN_TICKETS: Task = Task {
          const open = cw.all(cw.service.tickets.list, {conditions: 'closedFlag = false', fields: 'company/id'});
          const busy = new Set(open.map(t => t.company.id));
          return companies.filter(c => !busy.has(c.id)).map(c => c.identifier).sort();",
+    curated: &[("cw_search_companies", r#"{}"#), ("cw_search_tickets", r#"{"closed": false}"#)],
 };
 
 pub const OPEN_TICKETS_PER_BOARD_COUNTED: Task = Task {
@@ -148,6 +175,7 @@ pub const OPEN_TICKETS_PER_BOARD_COUNTED: Task = Task {
            if (n > 0) out[b.name] = n;
          }
          return out;",
+    curated: &[("cw_search_tickets", r#"{"closed": false}"#)],
 };
 
 /// Every task, for the benchmark.
@@ -166,3 +194,31 @@ pub const ALL: &[Task] = &[
     COMPANIES_WITHOUT_OPEN_TICKETS,
     OPEN_TICKETS_PER_BOARD_COUNTED,
 ];
+
+/// A curated call's arguments with its times filled in from `now` (RFC 3339),
+/// computed as the program's `cw.date` helpers compute them (UTC; weeks
+/// start on Monday).
+pub fn curated_args(args: &str, now: &str) -> serde_json::Value {
+    use chrono::{DateTime, Datelike, Duration, NaiveTime, Utc};
+    let now = DateTime::parse_from_rfc3339(now)
+        .expect("now")
+        .with_timezone(&Utc);
+    let midnight = |t: DateTime<Utc>| t.with_time(NaiveTime::MIN).single().expect("midnight");
+    let today = midnight(now);
+    let week = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
+    let month = today.with_day(1).expect("the first");
+    let stamp = |t: DateTime<Utc>| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let text = [
+        ("{now-7d}", now - Duration::days(7)),
+        ("{now-30d}", now - Duration::days(30)),
+        ("{month}", month),
+        ("{week-7d}", week - Duration::days(7)),
+        ("{week}", week),
+        ("{today-6d}", today - Duration::days(6)),
+    ]
+    .into_iter()
+    .fold(args.to_owned(), |text, (name, time)| {
+        text.replace(name, &stamp(time))
+    });
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{text}: {e}"))
+}
