@@ -9,8 +9,11 @@ with the reason on any failure.
     python -m venv .venv && .venv/bin/pip install -r tests/python/requirements.txt
     .venv/bin/python tests/python/sdk_client.py target/debug/connectwise-mcp [--http]
 
+Over stdio it also calls the technician's-day tools with every toolset on
+and writes allowed (a status changed by name, read back).
+
 Not run by `cargo test`: it needs the network for pip (about 20 packages)
-and a built binary; run it by hand or as a CI step after the build.
+and a built binary; `.ci/run` runs it after the tests, both ways.
 """
 
 import asyncio
@@ -73,12 +76,44 @@ async def exercise(session: ClientSession):
     check("getServiceTicketsById" in ops.completion.values, f"operationId completion: {ops.completion.values}")
 
 
+def answer(result, what):
+    text = "".join(c.text for c in result.content if getattr(c, "text", None) is not None)
+    check(not result.is_error, f"{what}: {text[:300]}")
+    return json.loads(text)
+
+
+async def exercise_tools(session: ClientSession):
+    """The technician's-day tools (every toolset on, writes allowed): a read
+    from each of a few toolsets, a report, and a status change by name whose
+    result is read back."""
+    tools = {t.name for t in (await session.list_tools()).tools}
+    for name in ["cw_list_work_roles", "cw_list_ticket_tasks", "cw_count_tickets", "cw_report_unbilled_time"]:
+        check(name in tools, f"{name} is listed with every toolset on")
+    answer(await session.call_tool("cw_list_work_roles", {}), "cw_list_work_roles")
+    answer(await session.call_tool("cw_list_ticket_tasks", {"ticket_id": 1}), "cw_list_ticket_tasks")
+    count = answer(await session.call_tool("cw_count_tickets", {"closed": False}), "cw_count_tickets")
+    check(isinstance(count.get("count"), int), f"a count: {count}")
+    answer(await session.call_tool("cw_report_unbilled_time", {}), "cw_report_unbilled_time")
+    answer(await session.call_tool("cw_update_ticket", {"id": 1, "status": "in progress"}), "cw_update_ticket by status name")
+    ticket = answer(await session.call_tool("cw_get_ticket", {"id": 1, "fields": "id,status/name"}), "cw_get_ticket")
+    check("In Progress" in json.dumps(ticket), f"ticket 1 is In Progress: {ticket}")
+    wrong = await session.call_tool("cw_update_ticket", {"id": 1, "status": "No Such Status"})
+    check(wrong.is_error, "an unknown status name is refused")
+
+
 async def over_stdio(binary):
     params = StdioServerParameters(command=binary, args=["--demo", "serve"], env=dict(os.environ))
     async with stdio_client(params) as (read, write):
         async with ClientSession(read, write) as session:
             await session.initialize()
             await exercise(session)
+    everything = StdioServerParameters(
+        command=binary, args=["--demo", "--toolsets", "all", "--allow-writes", "serve"], env=dict(os.environ)
+    )
+    async with stdio_client(everything) as (read, write):
+        async with ClientSession(read, write) as session:
+            await session.initialize()
+            await exercise_tools(session)
 
 
 async def over_http(binary):
