@@ -73,7 +73,13 @@ struct Cli {
     /// PostgreSQL for saved queries, the write journal and confirmation
     /// tokens, shared by every instance (postgres://user:password@host/db);
     /// default: the SQLite file.
-    #[arg(long, global = true, env = "MCP_DATABASE_URL", value_name = "URL", hide_env_values = true)]
+    #[arg(
+        long,
+        global = true,
+        env = "MCP_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
     database_url: Option<String>,
     /// The most one answer may take, in tokens (500 to 200000); a longer
     /// list ends with a cursor, a longer record names what it left out.

@@ -122,28 +122,62 @@ async fn the_journal_finds_repeats_within_the_window_and_per_owner(a: Store, b: 
         alice_on_b.journaled_since("f1", 900).await.unwrap().unwrap().id,
         id
     );
-    assert!(alice_on_b.journaled_since("f1", 1_001).await.unwrap().is_none(), "outside the window");
-    assert!(bob.journaled_since("f1", 0).await.unwrap().is_none(), "another caller's");
+    assert!(
+        alice_on_b.journaled_since("f1", 1_001).await.unwrap().is_none(),
+        "outside the window"
+    );
+    assert!(
+        bob.journaled_since("f1", 0).await.unwrap().is_none(),
+        "another caller's"
+    );
     assert!(bob.journal_entry(id).await.unwrap().is_none());
     let undo = alice_on_b.journal(note("f2", 1_010)).await.unwrap();
     alice.journal_undone(id, undo).await.unwrap();
     let recent = alice_on_b.journal_recent(10).await.unwrap();
     assert_eq!(recent.iter().map(|w| w.id).collect::<Vec<_>>(), [undo, id]);
     assert_eq!(recent[1].undone_by, Some(undo));
-    assert_eq!(recent[1], Written { id, undone_by: Some(undo), ..note("f1", 1_000) });
+    assert_eq!(
+        recent[1],
+        Written {
+            id,
+            undone_by: Some(undo),
+            ..note("f1", 1_000)
+        }
+    );
 }
 
 async fn a_token_is_redeemed_once_for_its_own_request_anywhere(a: Store, b: Store) {
     let now = 10_000;
     a.token_issue("t1", "request-1", now + 300, now).await.unwrap();
-    assert_eq!(b.token_redeem("t1", "request-1", now + 1).await.unwrap(), Redeemed::Fits);
-    assert_eq!(a.token_redeem("t1", "request-1", now + 2).await.unwrap(), Redeemed::Unknown, "used once");
+    assert_eq!(
+        b.token_redeem("t1", "request-1", now + 1).await.unwrap(),
+        Redeemed::Fits
+    );
+    assert_eq!(
+        a.token_redeem("t1", "request-1", now + 2).await.unwrap(),
+        Redeemed::Unknown,
+        "used once"
+    );
     a.token_issue("t2", "request-2", now + 300, now).await.unwrap();
-    assert_eq!(b.token_redeem("t2", "request-3", now).await.unwrap(), Redeemed::OtherRequest);
-    assert_eq!(b.token_redeem("t2", "request-2", now).await.unwrap(), Redeemed::Unknown, "spent all the same");
+    assert_eq!(
+        b.token_redeem("t2", "request-3", now).await.unwrap(),
+        Redeemed::OtherRequest
+    );
+    assert_eq!(
+        b.token_redeem("t2", "request-2", now).await.unwrap(),
+        Redeemed::Unknown,
+        "spent all the same"
+    );
     a.token_issue("t3", "request-3", now + 300, now).await.unwrap();
-    assert_eq!(b.token_redeem("t3", "request-3", now + 301).await.unwrap(), Redeemed::Unknown, "expired");
-    assert_eq!(b.token_redeem("never", "request-3", now).await.unwrap(), Redeemed::Unknown);
+    assert_eq!(
+        b.token_redeem("t3", "request-3", now + 301).await.unwrap(),
+        Redeemed::Unknown,
+        "expired"
+    );
+    assert_eq!(
+        b.token_redeem("never", "request-3", now).await.unwrap(),
+        Redeemed::Unknown
+    );
 }
 
 async fn of_many_redeeming_one_token_at_once_exactly_one_gets_it(a: Store, b: Store) {
@@ -165,7 +199,10 @@ async fn of_many_redeeming_one_token_at_once_exactly_one_gets_it(a: Store, b: St
 async fn a_database_out_of_reach_says_so_at_once_without_its_password() {
     // Nothing listens on port 9: the pool is made, each call fails at once.
     let url = DatabaseUrl::parse("postgres://cw:hunter2-secret@127.0.0.1:9/cw").unwrap();
-    assert_eq!(format!("{url:?}"), "DatabaseUrl(postgres://cw:***@127.0.0.1:9/cw)");
+    assert_eq!(
+        format!("{url:?}"),
+        "DatabaseUrl(postgres://cw:***@127.0.0.1:9/cw)"
+    );
     let store = Store::postgres(&url).unwrap();
     assert!(!format!("{store:?}").contains("hunter2"));
     let started = std::time::Instant::now();

@@ -31,10 +31,7 @@ const FILE: &str = "connectwise-mcp/saved_queries.sqlite3";
 /// The numbered steps that bring a database to this build's tables, the
 /// same for both engines up to the SQL dialect: `(version, SQLite, PostgreSQL)`.
 /// Append only; a step once released never changes.
-pub const MIGRATIONS: &[(i64, &str, &str)] = &[
-    (1, sqlite::V1, postgres::V1),
-    (2, sqlite::V2, postgres::V2),
-];
+pub const MIGRATIONS: &[(i64, &str, &str)] = &[(1, sqlite::V1, postgres::V1), (2, sqlite::V2, postgres::V2)];
 
 /// Where the store lives: `[server] database_url`, `MCP_DATABASE_URL` or
 /// `--database-url`. Holds a password: `Debug` and [`DatabaseUrl::redacted`]
@@ -174,7 +171,9 @@ impl Store {
     /// A PostgreSQL store at `url`: the pool is made now, connections when
     /// first needed, so a database that is down does not stop the server.
     pub fn postgres(url: &DatabaseUrl) -> Result<Store, String> {
-        Ok(Store::with_engine(Engine::Postgres(postgres::Postgres::new(url)?)))
+        Ok(Store::with_engine(Engine::Postgres(postgres::Postgres::new(
+            url,
+        )?)))
     }
 
     /// The store a deployment's settings name: PostgreSQL when `url` is

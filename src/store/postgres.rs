@@ -19,7 +19,7 @@ const WAIT: Duration = Duration::from_secs(5);
 const POOL_SIZE: usize = 16;
 
 /// Any number, the same in every instance: the lock migrations take.
-const MIGRATION_LOCK: i64 = 0x6377_6d63_70;
+const MIGRATION_LOCK: i64 = 0x0063_776d_6370; // "cwmcp"
 
 /// Saved queries and the write journal.
 pub const V1: &str = "CREATE TABLE IF NOT EXISTS saved_queries (
@@ -270,7 +270,13 @@ impl Postgres {
         Ok(())
     }
 
-    pub async fn token_issue(&self, token_hash: String, digest: String, expires_at: i64, now: i64) -> Result<(), String> {
+    pub async fn token_issue(
+        &self,
+        token_hash: String,
+        digest: String,
+        expires_at: i64,
+        now: i64,
+    ) -> Result<(), String> {
         let c = self.client().await?;
         c.execute("DELETE FROM confirm_tokens WHERE expires_at < $1", &[&now])
             .await
@@ -301,9 +307,12 @@ impl Postgres {
 /// Brings the database to the latest [`MIGRATIONS`] step, one transaction
 /// a step, holding a lock other instances wait on.
 async fn migrate(c: &Object) -> Result<i64, tokio_postgres::Error> {
-    c.execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK]).await?;
+    c.execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK])
+        .await?;
     let done = steps(c).await;
-    let _ = c.execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK]).await;
+    let _ = c
+        .execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK])
+        .await;
     done
 }
 
@@ -316,7 +325,10 @@ async fn steps(c: &Object) -> Result<i64, tokio_postgres::Error> {
     )
     .await?;
     let mut current: i64 = c
-        .query_one("SELECT COALESCE(MAX(version), 0)::BIGINT FROM schema_version", &[])
+        .query_one(
+            "SELECT COALESCE(MAX(version), 0)::BIGINT FROM schema_version",
+            &[],
+        )
         .await?
         .get(0);
     let from = current;

@@ -272,7 +272,13 @@ impl Sqlite {
         .await
     }
 
-    pub async fn token_issue(&self, token_hash: String, digest: String, expires_at: i64, now: i64) -> Result<(), String> {
+    pub async fn token_issue(
+        &self,
+        token_hash: String,
+        digest: String,
+        expires_at: i64,
+        now: i64,
+    ) -> Result<(), String> {
         self.with(move |c| {
             c.execute("DELETE FROM confirm_tokens WHERE expires_at < ?1", [now])?;
             c.execute(
@@ -324,7 +330,9 @@ fn migrate(conn: &Connection) -> rusqlite::Result<i64> {
         "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
     )?;
     let mut current: i64 =
-        conn.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_version", [], |r| r.get(0))?;
+        conn.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_version", [], |r| {
+            r.get(0)
+        })?;
     let from = current;
     for (version, sql, _) in MIGRATIONS.iter().filter(move |m| m.0 > from) {
         let tx = conn.unchecked_transaction()?;

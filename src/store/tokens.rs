@@ -30,8 +30,17 @@ fn hashed(token: &str) -> String {
 impl Store {
     /// Keeps `token` for `digest` until `expires_at` (seconds since the
     /// epoch), dropping expired ones by the way.
-    pub async fn token_issue(&self, token: &str, digest: &str, expires_at: i64, now: i64) -> Result<(), String> {
-        dispatch!(self, token_issue(hashed(token), digest.to_owned(), expires_at, now))
+    pub async fn token_issue(
+        &self,
+        token: &str,
+        digest: &str,
+        expires_at: i64,
+        now: i64,
+    ) -> Result<(), String> {
+        dispatch!(
+            self,
+            token_issue(hashed(token), digest.to_owned(), expires_at, now)
+        )
     }
 
     /// Uses `token` up, saying whether it was issued for `digest` and is

@@ -462,7 +462,12 @@ async fn confirmation(
         })));
     };
     // A token is used once, whether it fits or not.
-    match ctx.store.token_redeem(token, &digest, now).await.map_err(store_down)? {
+    match ctx
+        .store
+        .token_redeem(token, &digest, now)
+        .await
+        .map_err(store_down)?
+    {
         Redeemed::Fits => Ok(None),
         Redeemed::OtherRequest => Err(token_refused(
             "was issued for a different request (or another session); any change to the request needs a new token",

@@ -14,7 +14,9 @@ pub fn server_url() -> Option<String> {
     match std::env::var("CW_TEST_DATABASE_URL") {
         Ok(url) if !url.trim().is_empty() => Some(url),
         _ if std::env::var_os("CI").is_some() => {
-            panic!("CI is set but CW_TEST_DATABASE_URL is not: .ci/run starts PostgreSQL with .ci/postgres.sh")
+            panic!(
+                "CI is set but CW_TEST_DATABASE_URL is not: .ci/run starts PostgreSQL with .ci/postgres.sh"
+            )
         }
         _ => {
             eprintln!(
