@@ -179,7 +179,7 @@ struct ServeArgs {
     /// Who may send their own ConnectWise keys: disabled, with-token (default), open.
     #[arg(long, env = "MCP_KEYS_POLICY", value_name = "POLICY")]
     keys_policy: Option<String>,
-    /// Audit log of tool calls: stderr (default with --http), off (default on stdio), or a file path.
+    /// Audit log of tool calls: stderr (default with --http), off (default on stdio), database (the store's), or a file path.
     #[arg(long, env = "MCP_AUDIT", value_name = "WHERE")]
     audit: Option<String>,
     /// Include arguments and results in the audit log.
@@ -272,6 +272,9 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             let audit = Audit::open(args.audit.as_deref().unwrap_or("off"), args.audit_bodies)
                 .map_err(usage)?
                 .map(std::sync::Arc::new);
+            if let Some(audit) = &audit {
+                audit.use_store(&inventory.gate().store().map_err(usage)?);
+            }
             let (config, _sim) = connection(&cli, file).await?;
             let max_frame_bytes = args.max_body_bytes.unwrap_or(DEFAULT_MAX_FRAME_BYTES);
             serve_stdio_server(

@@ -12,6 +12,7 @@
 
 mod support;
 
+use connectwise_mcp::store::DatabaseUrl;
 use serde_json::{Value, json};
 use support::bin::{Env, with_env};
 use support::http::*;
@@ -82,6 +83,7 @@ async fn two_instances_share_saved_queries_confirmation_tokens_and_undo() {
     };
     let sim = start_sim().await;
     let env = env_for(&sim, &url);
+    let env = with_env(env, &[("MCP_AUDIT", "database")]);
     let (a, b) = (instance(&env), instance(&env));
 
     // A query saved through A is listed and run through B.
@@ -158,6 +160,31 @@ async fn two_instances_share_saved_queries_confirmation_tokens_and_undo() {
     let undone = ok(&b, "cw_undo", confirmed(&undo, &asked["confirm_token"])).await;
     assert_eq!(undone["undid"], id, "{undone}");
     assert_eq!(sim.get("/service/tickets", ticket).unwrap()["summary"], summary);
+
+    // Both instances' audit lines are in the one database (written in the background).
+    let store = connectwise_mcp::store::Store::postgres(&DatabaseUrl::parse(&url).unwrap()).unwrap();
+    let mut audited = Vec::new();
+    for _ in 0..50 {
+        audited = store.audit_recent(100).await.unwrap();
+        if audited
+            .iter()
+            .any(|l| l["tool"] == "cw_undo" && l["outcome"] == "ok")
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        audited.iter().any(|l| l["tool"] == "cw_save_query"),
+        "{audited:?}"
+    );
+    assert!(audited.iter().all(|l| l["principal"] == "eddie"), "{audited:?}");
+    assert!(
+        audited
+            .iter()
+            .any(|l| l["tool"] == "cw_undo" && l["outcome"] == "ok"),
+        "{audited:?}"
+    );
 }
 
 #[tokio::test]

@@ -52,6 +52,7 @@ suite!(
     the_journal_finds_repeats_within_the_window_and_per_owner,
     a_token_is_redeemed_once_for_its_own_request_anywhere,
     of_many_redeeming_one_token_at_once_exactly_one_gets_it,
+    audit_lines_are_kept_whole_and_listed_newest_first,
 );
 
 fn query(name: &str) -> SavedQuery {
@@ -193,6 +194,19 @@ async fn of_many_redeeming_one_token_at_once_exactly_one_gets_it(a: Store, b: St
         }
     }
     assert_eq!(fits, 1);
+}
+
+async fn audit_lines_are_kept_whole_and_listed_newest_first(a: Store, b: Store) {
+    let line = |tool: &str| {
+        json!({"time": "2026-12-02T10:00:00.123Z", "principal": "alice", "member": null, "tool": tool,
+               "tier": "write", "targets": {"ticket_id": 17}, "outcome": "ok", "cw_status": null, "ms": 4.5})
+    };
+    a.audit(line("cw_add_ticket_note")).await.unwrap();
+    b.audit(line("cw_undo")).await.unwrap();
+    assert_eq!(
+        a.audit_recent(10).await.unwrap(),
+        [line("cw_undo"), line("cw_add_ticket_note")]
+    );
 }
 
 #[tokio::test]

@@ -66,6 +66,9 @@ impl Shared {
     ) -> Result<Shared, String> {
         let cw = ConnectWise::new(&config).map_err(|e| e.to_string())?;
         let store = gate.store()?;
+        if let Some(audit) = &audit {
+            audit.use_store(&store);
+        }
         let inventories = Role::ALL
             .iter()
             .map(|role| {

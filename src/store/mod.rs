@@ -8,6 +8,9 @@
 //! - PostgreSQL ([`postgres`], `database_url`): shared by every instance
 //!   of a deployment behind a load balancer, through a connection pool.
 //!
+//! With `MCP_AUDIT=database` the audit log goes to the store too
+//! ([`Store::audit`]).
+//!
 //! Both engines create and upgrade their tables on first use, in numbered
 //! steps recorded in a `schema_version` table ([`MIGRATIONS`]). When the
 //! database cannot be reached each call fails at once with
@@ -31,7 +34,11 @@ const FILE: &str = "connectwise-mcp/saved_queries.sqlite3";
 /// The numbered steps that bring a database to this build's tables, the
 /// same for both engines up to the SQL dialect: `(version, SQLite, PostgreSQL)`.
 /// Append only; a step once released never changes.
-pub const MIGRATIONS: &[(i64, &str, &str)] = &[(1, sqlite::V1, postgres::V1), (2, sqlite::V2, postgres::V2)];
+pub const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, sqlite::V1, postgres::V1),
+    (2, sqlite::V2, postgres::V2),
+    (3, sqlite::V3, postgres::V3),
+];
 
 /// Where the store lives: `[server] database_url`, `MCP_DATABASE_URL` or
 /// `--database-url`. Holds a password: `Debug` and [`DatabaseUrl::redacted`]
@@ -237,6 +244,21 @@ impl Store {
     /// Deletes a query; returns whether it existed.
     pub async fn delete(&self, name: &str) -> Result<bool, String> {
         dispatch!(self, delete(&self.owner, name))
+    }
+
+    /// Appends one audit line (`crate::mcp::audit`'s JSON: its `time`,
+    /// `principal`, `tool` and `outcome` become columns too).
+    pub async fn audit(&self, line: Value) -> Result<(), String> {
+        let field = |k: &str| line.get(k).and_then(Value::as_str).unwrap_or_default().to_owned();
+        let (time, principal, tool, outcome) =
+            (field("time"), field("principal"), field("tool"), field("outcome"));
+        dispatch!(self, audit(time, principal, tool, outcome, line.to_string()))
+    }
+
+    /// The latest `limit` audit lines, newest first.
+    pub async fn audit_recent(&self, limit: i64) -> Result<Vec<Value>, String> {
+        let lines = dispatch!(self, audit_recent(limit))?;
+        Ok(lines.into_iter().filter_map(|l| json(Some(l))).collect())
     }
 }
 

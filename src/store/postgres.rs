@@ -59,6 +59,18 @@ pub const V2: &str = "CREATE TABLE IF NOT EXISTS confirm_tokens (
         expires_at BIGINT NOT NULL
     );";
 
+/// The audit log (`MCP_AUDIT=database`): one row per tool call, the line
+/// as JSONB for queries.
+pub const V3: &str = "CREATE TABLE IF NOT EXISTS audit_log (
+        id BIGSERIAL PRIMARY KEY,
+        time TIMESTAMPTZ NOT NULL,
+        principal TEXT NOT NULL,
+        tool TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        line JSONB NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS audit_log_by_time ON audit_log (time);";
+
 const SAVED: &str = "name, description, method, path, query, body, uses, created_at, last_used_at";
 const WRITTEN: &str = "id, tool, method, path, body, before, after, record_path, fingerprint, at, undone_by";
 
@@ -288,6 +300,37 @@ impl Postgres {
         .await
         .map_err(|e| down(&e))?;
         Ok(())
+    }
+
+    pub async fn audit(
+        &self,
+        time: String,
+        principal: String,
+        tool: String,
+        outcome: String,
+        line: String,
+    ) -> Result<(), String> {
+        let c = self.client().await?;
+        c.execute(
+            "INSERT INTO audit_log (time, principal, tool, outcome, line)
+             VALUES (($1::text)::timestamptz, $2, $3, $4, ($5::text)::jsonb)",
+            &[&time, &principal, &tool, &outcome, &line],
+        )
+        .await
+        .map_err(|e| down(&e))?;
+        Ok(())
+    }
+
+    pub async fn audit_recent(&self, limit: i64) -> Result<Vec<String>, String> {
+        let c = self.client().await?;
+        let rows = c
+            .query(
+                "SELECT line::text FROM audit_log ORDER BY id DESC LIMIT $1",
+                &[&limit],
+            )
+            .await
+            .map_err(|e| down(&e))?;
+        Ok(rows.iter().map(|r| r.get(0)).collect())
     }
 
     pub async fn token_redeem(&self, token_hash: String) -> Result<Option<(String, i64)>, String> {

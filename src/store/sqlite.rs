@@ -46,6 +46,17 @@ pub const V2: &str = "CREATE TABLE IF NOT EXISTS confirm_tokens (
         expires_at INTEGER NOT NULL
     );";
 
+/// The audit log (`MCP_AUDIT=database`): one row per tool call.
+pub const V3: &str = "CREATE TABLE IF NOT EXISTS audit_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        time TEXT NOT NULL,
+        principal TEXT NOT NULL,
+        tool TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        line TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS audit_log_by_time ON audit_log (time);";
+
 const SAVED: &str = "name, description, method, path, query, body, uses, created_at, last_used_at";
 const WRITTEN: &str = "id, tool, method, path, body, before, after, record_path, fingerprint, at, undone_by";
 
@@ -286,6 +297,33 @@ impl Sqlite {
                 params![token_hash, digest, expires_at],
             )
             .map(|_| ())
+        })
+        .await
+    }
+
+    pub async fn audit(
+        &self,
+        time: String,
+        principal: String,
+        tool: String,
+        outcome: String,
+        line: String,
+    ) -> Result<(), String> {
+        self.with(move |c| {
+            c.execute(
+                "INSERT INTO audit_log (time, principal, tool, outcome, line) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![time, principal, tool, outcome, line],
+            )
+            .map(|_| ())
+        })
+        .await
+    }
+
+    pub async fn audit_recent(&self, limit: i64) -> Result<Vec<String>, String> {
+        self.with(move |c| {
+            let mut stmt = c.prepare("SELECT line FROM audit_log ORDER BY id DESC LIMIT ?1")?;
+            let rows = stmt.query_map([limit], |r| r.get(0))?;
+            rows.collect()
         })
         .await
     }
