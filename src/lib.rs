@@ -24,7 +24,8 @@
 //!      transport (auth, headers, host guard, retries, a caller's company
 //!      limit, [`client::pin`]), errors, and the one
 //!      place answers are decoded, tolerant of any shape ([`client::read`]).
-//!    - [`store`]: the local SQLite store (saved queries).
+//!    - [`store`]: saved queries, the write journal and confirmation tokens,
+//!      in SQLite (one instance) or PostgreSQL (shared by several).
 //!    - [`settings`]: the config file, read once into its sections.
 //! 2. **The tool kernel**, [`tool`]: what a tool is ([`tool::ToolDef`]), what
 //!    it gets ([`tool::Context`], [`tool::Access`]), how it fails, and what

@@ -70,6 +70,17 @@ struct Cli {
     /// (with --demo: in memory, unless given).
     #[arg(long, global = true, env = "CW_SAVED_QUERIES_DB", value_name = "PATH")]
     saved_queries_db: Option<PathBuf>,
+    /// PostgreSQL for saved queries, the write journal and confirmation
+    /// tokens, shared by every instance (postgres://user:password@host/db);
+    /// default: the SQLite file.
+    #[arg(
+        long,
+        global = true,
+        env = "MCP_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    database_url: Option<String>,
     /// The most one answer may take, in tokens (500 to 200000); a longer
     /// list ends with a cursor, a longer record names what it left out.
     #[arg(long, global = true, env = "CW_MAX_RESULT_TOKENS", value_name = "TOKENS")]
@@ -168,7 +179,7 @@ struct ServeArgs {
     /// Who may send their own ConnectWise keys: disabled, with-token (default), open.
     #[arg(long, env = "MCP_KEYS_POLICY", value_name = "POLICY")]
     keys_policy: Option<String>,
-    /// Audit log of tool calls: stderr (default with --http), off (default on stdio), or a file path.
+    /// Audit log of tool calls: stderr (default with --http), off (default on stdio), database (the store's), or a file path.
     #[arg(long, env = "MCP_AUDIT", value_name = "WHERE")]
     audit: Option<String>,
     /// Include arguments and results in the audit log.
@@ -261,6 +272,9 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             let audit = Audit::open(args.audit.as_deref().unwrap_or("off"), args.audit_bodies)
                 .map_err(usage)?
                 .map(std::sync::Arc::new);
+            if let Some(audit) = &audit {
+                audit.use_store(&inventory.gate().store().map_err(usage)?);
+            }
             let (config, _sim) = connection(&cli, file).await?;
             let max_frame_bytes = args.max_body_bytes.unwrap_or(DEFAULT_MAX_FRAME_BYTES);
             serve_stdio_server(
@@ -423,10 +437,22 @@ async fn serve_http(cli: &Cli, file: Option<&ConfigFile>, args: &ServeArgs) -> R
         options.request_timeout,
         &options.confirm_writes_roles,
     )
-    .map_err(usage)?;
+    .map_err(usage)?
+    .stateless(options.stateless);
+    check_store(shared.store()).await;
     connectwise_mcp::http::serve(options, shared)
         .await
         .map_err(failed)
+}
+
+/// Connects to the store and brings its tables up to date at start-up. A
+/// database that is down does not stop the server: ConnectWise reads work,
+/// and what needs the store says so until the database is back.
+async fn check_store(store: &connectwise_mcp::store::Store) {
+    match store.migrate().await {
+        Ok(version) => tracing::info!(engine = store.engine(), version, "store ready"),
+        Err(e) => tracing::warn!(engine = store.engine(), "{e}"),
+    }
 }
 
 /// The session's tools: the `[server]` section of the config file, overridden
@@ -443,6 +469,13 @@ fn inventory(cli: &Cli, file: Option<&ConfigFile>) -> Result<Inventory, Failure>
         tools: cli.tools.clone(),
         extra_operations: cli.extra_operations.clone(),
         saved_queries_db: cli.saved_queries_db.clone(),
+        // Parsed here, not by clap: clap's errors quote the value (a password).
+        database_url: cli
+            .database_url
+            .as_deref()
+            .map(connectwise_mcp::store::DatabaseUrl::parse)
+            .transpose()
+            .map_err(usage)?,
         max_result_tokens: cli.max_result_tokens,
         output_schemas: cli.output_schemas,
         confirm_writes: cli.confirm_writes,

@@ -42,6 +42,9 @@ pub struct Shared {
     servers: Vec<CwServer>,
     audit: Option<Arc<Audit>>,
     call_timeout: Duration,
+    /// No MCP sessions (`--stateless`): confirmation tokens are bound to
+    /// the caller and the request only, so any instance may redeem them.
+    stateless: bool,
 }
 
 fn index(role: Role) -> usize {
@@ -62,7 +65,10 @@ impl Shared {
         confirm_writes_roles: &[Role],
     ) -> Result<Shared, String> {
         let cw = ConnectWise::new(&config).map_err(|e| e.to_string())?;
-        let store = crate::store::Store::new(gate.saved_queries_db.clone());
+        let store = gate.store()?;
+        if let Some(audit) = &audit {
+            audit.use_store(&store);
+        }
         let inventories = Role::ALL
             .iter()
             .map(|role| {
@@ -86,7 +92,18 @@ impl Shared {
             servers,
             audit,
             call_timeout,
+            stateless: false,
         })
+    }
+
+    /// These sessions, stateless or not (see [`Shared::stateless`]'s field).
+    pub fn stateless(self, stateless: bool) -> Shared {
+        Shared { stateless, ..self }
+    }
+
+    /// The store every session shares.
+    pub fn store(&self) -> &crate::store::Store {
+        &self.store
     }
 
     /// The server (any session's) of a role, with the server's keys.
@@ -98,6 +115,14 @@ impl Shared {
     /// brought its own keys or its token is limited to some companies; then
     /// one of its own, with a client of those keys, limited.
     pub fn server_for(&self, auth: &RequestAuth) -> Result<CwServer, String> {
+        let server = self.server_acting(auth)?;
+        Ok(match self.stateless {
+            true => server.in_session(""),
+            false => server,
+        })
+    }
+
+    fn server_acting(&self, auth: &RequestAuth) -> Result<CwServer, String> {
         let role = auth.principal.role;
         let principal = auth.principal.label.clone();
         let pin = auth.principal.companies.clone();

@@ -1,5 +1,7 @@
 //! The audit log: one JSON line per tool call, whoever made it (an HTTP
-//! principal, or `stdio`), to stderr or a file.
+//! principal, or `stdio`), to stderr, a file, or the store's database
+//! (`database`: a row each, written in the background; with PostgreSQL,
+//! every instance's calls in one table).
 //!
 //! A line holds the time, the principal's label, the ConnectWise member the
 //! call acted as, the tool, its tier, the ids it targeted, the outcome,
@@ -84,6 +86,8 @@ pub struct Entry<'a> {
 enum Sink {
     Stderr,
     File(Mutex<std::fs::File>),
+    /// The deployment's store, given once it is opened ([`Audit::use_store`]).
+    Store(std::sync::OnceLock<crate::store::Store>),
 }
 
 /// Where audit lines go, and whether they carry arguments and results.
@@ -101,11 +105,13 @@ impl std::fmt::Debug for Audit {
 }
 
 impl Audit {
-    /// `stderr`, `off` (or empty), or a file path (appended to).
+    /// `stderr`, `off` (or empty), `database` (the store's), or a file
+    /// path (appended to).
     pub fn open(setting: &str, bodies: bool) -> Result<Option<Audit>, String> {
         let sink = match setting.trim() {
             "" | "off" | "none" | "false" => return Ok(None),
             "stderr" | "-" => Sink::Stderr,
+            "database" | "db" => Sink::Store(std::sync::OnceLock::new()),
             path => Sink::File(Mutex::new(
                 std::fs::OpenOptions::new()
                     .create(true)
@@ -117,8 +123,18 @@ impl Audit {
         Ok(Some(Audit { sink, bodies }))
     }
 
+    /// With `database`, the store lines go to (the first one given stays).
+    pub fn use_store(&self, store: &crate::store::Store) {
+        if let Sink::Store(slot) = &self.sink {
+            let _ = slot.set(store.clone());
+        }
+    }
+
     /// Writes one line. A failed write is logged, never fails the call.
     pub fn record(&self, entry: &Entry<'_>) {
+        if let Sink::Store(slot) = &self.sink {
+            return to_store(slot.get(), self.line(entry));
+        }
         let mut line = self.line(entry).to_string();
         line.push('\n');
         let written = match &self.sink {
@@ -127,6 +143,7 @@ impl Audit {
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .write_all(line.as_bytes()),
+            Sink::Store(_) => Ok(()),
         };
         if let Err(e) = written {
             tracing::warn!("cannot write the audit log: {e}");
@@ -151,6 +168,21 @@ impl Audit {
         }
         line
     }
+}
+
+/// Writes `line` to `store` in the background: the call does not wait for
+/// the database, and a database that is down costs a warning, not the call.
+fn to_store(store: Option<&crate::store::Store>, line: Value) {
+    let (Some(store), Ok(runtime)) = (store, tokio::runtime::Handle::try_current()) else {
+        tracing::warn!("audit log: no store to write to");
+        return;
+    };
+    let store = store.clone();
+    runtime.spawn(async move {
+        if let Err(e) = store.audit(line).await {
+            tracing::warn!("cannot write the audit log: {e}");
+        }
+    });
 }
 
 /// The record ids an argument object names: `id` and every `…_id` whose

@@ -55,6 +55,10 @@ pub struct Gate {
     /// the session only). `None`: the user's data directory.
     #[serde(default)]
     pub saved_queries_db: Option<std::path::PathBuf>,
+    /// A PostgreSQL database (`postgres://…`) for what `saved_queries_db`
+    /// would hold, shared by every instance of a deployment.
+    #[serde(default)]
+    pub database_url: Option<crate::store::DatabaseUrl>,
     /// The most an answer may take, in tokens; `None`: [`AnswerCap::DEFAULT`].
     #[serde(default)]
     pub max_result_tokens: Option<usize>,
@@ -90,6 +94,7 @@ pub struct GateOverrides {
     pub tools: Option<Vec<String>>,
     pub extra_operations: Option<Vec<String>>,
     pub saved_queries_db: Option<std::path::PathBuf>,
+    pub database_url: Option<crate::store::DatabaseUrl>,
     pub max_result_tokens: Option<usize>,
     pub output_schemas: Option<bool>,
     pub confirm_writes: Option<bool>,
@@ -98,6 +103,12 @@ pub struct GateOverrides {
 }
 
 impl Gate {
+    /// The store these settings name: PostgreSQL at `database_url`, else
+    /// the SQLite file `saved_queries_db`.
+    pub fn store(&self) -> Result<crate::store::Store, String> {
+        crate::store::Store::open(self.saved_queries_db.clone(), self.database_url.as_ref())
+    }
+
     /// The `[server]` section of the config file (a missing section is the
     /// default gate).
     ///
@@ -120,6 +131,7 @@ impl Gate {
             tools: over.tools.or(self.tools),
             extra_operations: over.extra_operations.unwrap_or(self.extra_operations),
             saved_queries_db: over.saved_queries_db.or(self.saved_queries_db),
+            database_url: over.database_url.or(self.database_url),
             max_result_tokens: over.max_result_tokens.or(self.max_result_tokens),
             output_schemas: over.output_schemas.unwrap_or(self.output_schemas),
             confirm_writes: over.confirm_writes.unwrap_or(self.confirm_writes),

@@ -165,6 +165,13 @@ impl CwServer {
         }
     }
 
+    /// This server in session `id` (`""`: none, for stateless HTTP, where
+    /// each request would otherwise be a session of its own).
+    pub fn in_session(mut self, id: &str) -> CwServer {
+        self.session = Arc::from(id);
+        self
+    }
+
     pub fn caller(&self) -> &Caller {
         &self.caller
     }
@@ -190,7 +197,7 @@ impl CwServer {
                 let config = self.inner.config.as_ref().ok_or("no ConnectWise configuration")?;
                 let cw = ConnectWise::new(config).map_err(|e| e.to_string())?;
                 let inventory = &self.inner.inventory;
-                let store = crate::store::Store::new(inventory.gate().saved_queries_db.clone());
+                let store = inventory.gate().store()?;
                 Ok(session_context(
                     inventory,
                     cw,

@@ -3,8 +3,7 @@
 //! shown, recognised when a model repeats it (idempotent creates) and
 //! reverted (`cw_undo`). Rows are never updated except to note an undo.
 
-use super::Store;
-use rusqlite::{Connection, OptionalExtension, params};
+use super::{Engine, Store, dispatch};
 use serde_json::Value;
 
 /// One journaled write.
@@ -32,129 +31,30 @@ pub struct Written {
     pub undone_by: Option<i64>,
 }
 
-pub(super) fn migrate(conn: &Connection) -> rusqlite::Result<()> {
-    conn.execute_batch(
-        "CREATE TABLE IF NOT EXISTS writes (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            owner TEXT NOT NULL,
-            tool TEXT NOT NULL,
-            method TEXT NOT NULL,
-            path TEXT NOT NULL,
-            body TEXT,
-            before TEXT,
-            after TEXT,
-            record_path TEXT NOT NULL,
-            fingerprint TEXT,
-            at INTEGER NOT NULL,
-            undone_by INTEGER
-        );
-        CREATE INDEX IF NOT EXISTS writes_by_owner ON writes (owner, id);
-        CREATE INDEX IF NOT EXISTS writes_by_fingerprint ON writes (fingerprint);",
-    )
-}
-
-const COLUMNS: &str = "id, tool, method, path, body, before, after, record_path, fingerprint, at, undone_by";
-
-fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Written> {
-    let json = |s: Option<String>| s.and_then(|s| serde_json::from_str::<Value>(&s).ok());
-    Ok(Written {
-        id: r.get(0)?,
-        tool: r.get(1)?,
-        method: r.get(2)?,
-        path: r.get(3)?,
-        body: json(r.get(4)?),
-        before: json(r.get(5)?),
-        after: json(r.get(6)?),
-        record_path: r.get(7)?,
-        fingerprint: r.get(8)?,
-        at: r.get(9)?,
-        undone_by: r.get(10)?,
-    })
-}
-
 impl Store {
     /// Journals a write as this store's owner's; returns its journal id.
     pub async fn journal(&self, w: Written) -> Result<i64, String> {
-        let owner = self.owner.clone();
-        self.with(move |c| {
-            let text = |v: &Option<Value>| v.as_ref().map(Value::to_string);
-            c.execute(
-                "INSERT INTO writes (owner, tool, method, path, body, before, after, record_path, fingerprint, at, undone_by)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                params![
-                    &*owner,
-                    w.tool,
-                    w.method,
-                    w.path,
-                    text(&w.body),
-                    text(&w.before),
-                    text(&w.after),
-                    w.record_path,
-                    w.fingerprint,
-                    w.at,
-                    w.undone_by,
-                ],
-            )?;
-            Ok(c.last_insert_rowid())
-        })
-        .await
+        dispatch!(self, journal(&self.owner, w))
     }
 
     /// The owner's latest write with `fingerprint` made at or after `since`.
     pub async fn journaled_since(&self, fingerprint: &str, since: i64) -> Result<Option<Written>, String> {
-        let (owner, fingerprint) = (self.owner.clone(), fingerprint.to_owned());
-        self.with(move |c| {
-            c.query_row(
-                &format!(
-                    "SELECT {COLUMNS} FROM writes WHERE owner = ?1 AND fingerprint = ?2 AND at >= ?3
-                     ORDER BY id DESC LIMIT 1"
-                ),
-                params![&*owner, fingerprint, since],
-                row,
-            )
-            .optional()
-        })
-        .await
+        dispatch!(self, journaled_since(&self.owner, fingerprint, since))
     }
 
     /// The owner's latest `limit` writes, newest first.
     pub async fn journal_recent(&self, limit: i64) -> Result<Vec<Written>, String> {
-        let owner = self.owner.clone();
-        self.with(move |c| {
-            let mut stmt = c.prepare(&format!(
-                "SELECT {COLUMNS} FROM writes WHERE owner = ?1 ORDER BY id DESC LIMIT ?2"
-            ))?;
-            let rows = stmt.query_map(params![&*owner, limit], row)?;
-            rows.collect()
-        })
-        .await
+        dispatch!(self, journal_recent(&self.owner, limit))
     }
 
     /// One of the owner's writes.
     pub async fn journal_entry(&self, id: i64) -> Result<Option<Written>, String> {
-        let owner = self.owner.clone();
-        self.with(move |c| {
-            c.query_row(
-                &format!("SELECT {COLUMNS} FROM writes WHERE owner = ?1 AND id = ?2"),
-                params![&*owner, id],
-                row,
-            )
-            .optional()
-        })
-        .await
+        dispatch!(self, journal_entry(&self.owner, id))
     }
 
     /// Notes that write `id` was undone by write `by`.
     pub async fn journal_undone(&self, id: i64, by: i64) -> Result<(), String> {
-        let owner = self.owner.clone();
-        self.with(move |c| {
-            c.execute(
-                "UPDATE writes SET undone_by = ?3 WHERE owner = ?1 AND id = ?2",
-                params![&*owner, id, by],
-            )
-            .map(|_| ())
-        })
-        .await
+        dispatch!(self, journal_undone(&self.owner, id, by))
     }
 }
 

@@ -1,42 +1,142 @@
-//! The local database: one SQLite file (bundled SQLite), opened on first
-//! use, holding saved queries and the write journal ([`journal`]). Calls are
-//! short local queries on small tables; they run on tokio's blocking pool so
-//! a slow disk never stalls the MCP session.
+//! The store: what the server keeps between calls — saved queries, the
+//! write journal ([`journal`]: undo and idempotent creates) and the
+//! confirmation tokens of writes waiting for the user ([`tokens`]). One
+//! interface, [`Store`], with two engines behind it:
+//!
+//! - SQLite ([`sqlite`], bundled): one file, the zero-set-up default, for
+//!   one instance (or `:memory:`, for this process only);
+//! - PostgreSQL ([`postgres`], `database_url`): shared by every instance
+//!   of a deployment behind a load balancer, through a connection pool.
+//!
+//! With `MCP_AUDIT=database` the audit log goes to the store too
+//! ([`Store::audit`]).
+//!
+//! Both engines create and upgrade their tables on first use, in numbered
+//! steps recorded in a `schema_version` table ([`MIGRATIONS`]). When the
+//! database cannot be reached each call fails at once with
+//! [`unavailable`]'s message, and the next call tries again: a database that
+//! comes back is used without a restart. Reads of ConnectWise never touch
+//! the store.
 
 pub mod journal;
+mod postgres;
+mod sqlite;
+pub mod tokens;
 pub use journal::Written;
 
-use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Map, Value};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// The file name under the user's data directory.
 const FILE: &str = "connectwise-mcp/saved_queries.sqlite3";
 
-/// Keeps the saved-query table; cheap to clone. `:memory:` keeps them for
-/// this process only (the demo's default).
+/// The numbered steps that bring a database to this build's tables, the
+/// same for both engines up to the SQL dialect: `(version, SQLite, PostgreSQL)`.
+/// Append only; a step once released never changes.
+pub const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, sqlite::V1, postgres::V1),
+    (2, sqlite::V2, postgres::V2),
+    (3, sqlite::V3, postgres::V3),
+];
+
+/// Where the store lives: `[server] database_url`, `MCP_DATABASE_URL` or
+/// `--database-url`. Holds a password: `Debug` and [`DatabaseUrl::redacted`]
+/// never show it, and nothing else prints it.
+#[derive(Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(try_from = "String")]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    /// A `postgres://` or `postgresql://` URL (the only engine a URL names).
+    pub fn parse(text: &str) -> Result<DatabaseUrl, String> {
+        let text = text.trim();
+        let parsed = url::Url::parse(text)
+            .map_err(|e| format!("database_url: not a URL ({e}); e.g. postgres://user:password@host/db"))?;
+        match parsed.scheme() {
+            "postgres" | "postgresql" => Ok(DatabaseUrl(text.to_owned())),
+            other => Err(format!(
+                "database_url: `{other}:` is not supported; use postgres://user:password@host:5432/db \
+                 (leave it unset for the local SQLite file)"
+            )),
+        }
+    }
+
+    /// The URL with its password replaced by `***`, for messages.
+    pub fn redacted(&self) -> String {
+        match url::Url::parse(&self.0) {
+            Ok(mut url) => {
+                if url.password().is_some() {
+                    let _ = url.set_password(Some("***"));
+                }
+                url.to_string()
+            }
+            Err(_) => "(a database URL)".into(),
+        }
+    }
+
+    fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for DatabaseUrl {
+    type Error = String;
+    fn try_from(text: String) -> Result<Self, String> {
+        DatabaseUrl::parse(&text)
+    }
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "DatabaseUrl({})", self.redacted())
+    }
+}
+
+/// The message of every call made while the database is out of reach.
+pub fn unavailable(engine: &str, cause: impl std::fmt::Display) -> String {
+    format!(
+        "the store ({engine}) is unavailable: {cause}. Saved queries, undo, repeated-create detection and \
+         write confirmation need it; reading ConnectWise still works. Try again once the database is back."
+    )
+}
+
+/// The store; cheap to clone.
 ///
-/// Every query belongs to an owner: `""` on stdio (one user), the principal
-/// (token label) over HTTP, so that one technician cannot see, run or
-/// delete another's. [`Store::for_owner`] gives a view on the same database.
+/// Every saved query and journaled write belongs to an owner: `""` on stdio
+/// (one user), the principal (token label) over HTTP, so that one
+/// technician cannot see, run, undo or delete another's. [`Store::for_owner`]
+/// gives a view on the same database.
 #[derive(Clone)]
 pub struct Store {
-    inner: Arc<Inner>,
+    engine: Arc<Engine>,
     owner: Arc<str>,
 }
 
-struct Inner {
-    path: Option<PathBuf>,
-    conn: Mutex<Option<Connection>>,
+enum Engine {
+    Sqlite(sqlite::Sqlite),
+    Postgres(postgres::Postgres),
 }
+
+/// Calls the engine's method of the same name.
+macro_rules! dispatch {
+    ($store:expr, $method:ident($($arg:expr),*)) => {
+        match &*$store.engine {
+            Engine::Sqlite(db) => db.$method($($arg),*).await,
+            Engine::Postgres(db) => db.$method($($arg),*).await,
+        }
+    };
+}
+pub(crate) use dispatch;
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store")
-            .field("path", &self.inner.path)
-            .field("owner", &self.owner)
-            .finish_non_exhaustive()
+        let mut d = f.debug_struct("Store");
+        match &*self.engine {
+            Engine::Sqlite(db) => d.field("sqlite", &db.path()),
+            Engine::Postgres(db) => d.field("postgres", &db.url()),
+        };
+        d.field("owner", &self.owner).finish_non_exhaustive()
     }
 }
 
@@ -70,294 +170,107 @@ pub fn default_path() -> Option<PathBuf> {
 }
 
 impl Store {
-    /// A store at `path` (`None`: [`default_path`]). Nothing is opened yet.
+    /// A SQLite store at `path` (`None`: [`default_path`]). Nothing is opened yet.
     pub fn new(path: Option<PathBuf>) -> Store {
+        Store::with_engine(Engine::Sqlite(sqlite::Sqlite::new(path.or_else(default_path))))
+    }
+
+    /// A PostgreSQL store at `url`: the pool is made now, connections when
+    /// first needed, so a database that is down does not stop the server.
+    pub fn postgres(url: &DatabaseUrl) -> Result<Store, String> {
+        Ok(Store::with_engine(Engine::Postgres(postgres::Postgres::new(
+            url,
+        )?)))
+    }
+
+    /// The store a deployment's settings name: PostgreSQL when `url` is
+    /// given, else the SQLite file at `path`.
+    pub fn open(path: Option<PathBuf>, url: Option<&DatabaseUrl>) -> Result<Store, String> {
+        match url {
+            Some(url) => Store::postgres(url),
+            None => Ok(Store::new(path)),
+        }
+    }
+
+    fn with_engine(engine: Engine) -> Store {
         Store {
-            inner: Arc::new(Inner {
-                path: path.or_else(default_path),
-                conn: Mutex::new(None),
-            }),
+            engine: Arc::new(engine),
             owner: Arc::from(""),
         }
     }
 
-    /// The same database, seen as `owner`'s queries only.
+    /// The same database, seen as `owner`'s queries and writes only.
     pub fn for_owner(&self, owner: &str) -> Store {
         Store {
-            inner: self.inner.clone(),
+            engine: self.engine.clone(),
             owner: Arc::from(owner),
         }
     }
 
-    fn open(&self) -> Result<Connection, String> {
-        let path = self.inner.path.as_ref().ok_or(
-            "no data directory for saved queries: set CW_SAVED_QUERIES_DB or [server] saved_queries_db",
-        )?;
-        let conn = if path.as_os_str() == ":memory:" {
-            Connection::open_in_memory()
-        } else {
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir)
-                    .map_err(|e| format!("saved queries: cannot create {}: {e}", dir.display()))?;
-            }
-            Connection::open(path)
+    /// `sqlite` or `postgres`.
+    pub fn engine(&self) -> &'static str {
+        match &*self.engine {
+            Engine::Sqlite(_) => "sqlite",
+            Engine::Postgres(_) => "postgres",
         }
-        .map_err(|e| format!("saved queries: cannot open {}: {e}", path.display()))?;
-        migrate(&conn).map_err(|e| format!("saved queries: {e}"))?;
-        Ok(conn)
     }
 
-    /// Runs `f` on the connection (opened on first use), off the async executor.
-    async fn with<T: Send + 'static>(
-        &self,
-        f: impl FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
-    ) -> Result<T, String> {
-        let store = self.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut guard = store
-                .inner
-                .conn
-                .lock()
-                .map_err(|_| "saved queries: lock poisoned".to_owned())?;
-            if guard.is_none() {
-                *guard = Some(store.open()?);
-            }
-            let conn = guard.as_ref().expect("just opened");
-            f(conn).map_err(|e| format!("saved queries: {e}"))
-        })
-        .await
-        .map_err(|e| format!("saved queries: {e}"))?
+    /// Connects and brings the tables up to date now (at start-up) rather
+    /// than on first use; an error says why (the server runs on and tries
+    /// again on the next call).
+    pub async fn migrate(&self) -> Result<i64, String> {
+        dispatch!(self, schema_version())
     }
 
     /// Saves (or replaces) a query; returns whether one was replaced.
     pub async fn save(&self, q: SavedQuery) -> Result<bool, String> {
-        let owner = self.owner.clone();
-        self.with(move |c| {
-            let existed: bool = c
-                .query_row(
-                    "SELECT 1 FROM saved_queries WHERE owner = ?1 AND name = ?2",
-                    params![&*owner, &q.name],
-                    |_| Ok(()),
-                )
-                .optional()?
-                .is_some();
-            c.execute(
-                "INSERT INTO saved_queries (name, description, method, path, query, body, uses, created_at, owner)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8)
-                 ON CONFLICT(owner, name) DO UPDATE SET description = ?2, method = ?3, path = ?4, query = ?5, body = ?6",
-                params![
-                    q.name,
-                    q.description,
-                    q.method,
-                    q.path,
-                    q.query.map(|m| Value::Object(m).to_string()),
-                    q.body.map(|b| b.to_string()),
-                    q.created_at,
-                    &*owner,
-                ],
-            )?;
-            Ok(existed)
-        })
-        .await
+        dispatch!(self, save(&self.owner, q))
     }
 
     /// Every saved query, most used first.
     pub async fn list(&self) -> Result<Vec<SavedQuery>, String> {
-        let owner = self.owner.clone();
-        self.with(move |c| {
-            let mut stmt = c.prepare(
-                "SELECT name, description, method, path, query, body, uses, created_at, last_used_at
-                 FROM saved_queries WHERE owner = ?1 ORDER BY uses DESC, last_used_at DESC, name",
-            )?;
-            let rows = stmt.query_map([&*owner], row)?;
-            rows.collect()
-        })
-        .await
+        dispatch!(self, list(&self.owner))
     }
 
     pub async fn get(&self, name: &str) -> Result<Option<SavedQuery>, String> {
-        let (owner, name) = (self.owner.clone(), name.to_owned());
-        self.with(move |c| {
-            c.query_row(
-                "SELECT name, description, method, path, query, body, uses, created_at, last_used_at
-                 FROM saved_queries WHERE owner = ?1 AND name = ?2",
-                params![&*owner, name],
-                row,
-            )
-            .optional()
-        })
-        .await
+        dispatch!(self, get(&self.owner, name))
     }
 
     /// Counts one use.
     pub async fn used(&self, name: &str, at: String) -> Result<(), String> {
-        let (owner, name) = (self.owner.clone(), name.to_owned());
-        self.with(move |c| {
-            c.execute(
-                "UPDATE saved_queries SET uses = uses + 1, last_used_at = ?2 WHERE owner = ?3 AND name = ?1",
-                params![name, at, &*owner],
-            )
-            .map(|_| ())
-        })
-        .await
+        dispatch!(self, used(&self.owner, name, at))
     }
 
     /// Deletes a query; returns whether it existed.
     pub async fn delete(&self, name: &str) -> Result<bool, String> {
-        let (owner, name) = (self.owner.clone(), name.to_owned());
-        self.with(move |c| {
-            c.execute(
-                "DELETE FROM saved_queries WHERE owner = ?1 AND name = ?2",
-                params![&*owner, name],
-            )
-            .map(|n| n > 0)
-        })
-        .await
+        dispatch!(self, delete(&self.owner, name))
+    }
+
+    /// Appends one audit line (`crate::mcp::audit`'s JSON: its `time`,
+    /// `principal`, `tool` and `outcome` become columns too).
+    pub async fn audit(&self, line: Value) -> Result<(), String> {
+        let field = |k: &str| line.get(k).and_then(Value::as_str).unwrap_or_default().to_owned();
+        let (time, principal, tool, outcome) =
+            (field("time"), field("principal"), field("tool"), field("outcome"));
+        dispatch!(self, audit(time, principal, tool, outcome, line.to_string()))
+    }
+
+    /// The latest `limit` audit lines, newest first.
+    pub async fn audit_recent(&self, limit: i64) -> Result<Vec<Value>, String> {
+        let lines = dispatch!(self, audit_recent(limit))?;
+        Ok(lines.into_iter().filter_map(|l| json(Some(l))).collect())
     }
 }
 
-/// Creates the table, or brings one from before owners (keyed by name
-/// alone) to the current layout, keeping its queries as the stdio user's.
-fn migrate(conn: &Connection) -> rusqlite::Result<()> {
-    const TABLE: &str = "CREATE TABLE IF NOT EXISTS saved_queries (
-        owner TEXT NOT NULL DEFAULT '',
-        name TEXT NOT NULL,
-        description TEXT,
-        method TEXT NOT NULL,
-        path TEXT NOT NULL,
-        query TEXT,
-        body TEXT,
-        uses INTEGER NOT NULL DEFAULT 0,
-        created_at TEXT NOT NULL,
-        last_used_at TEXT,
-        PRIMARY KEY (owner, name)
-    );";
-    let exists: bool = conn
-        .query_row(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'saved_queries'",
-            [],
-            |_| Ok(()),
-        )
-        .optional()?
-        .is_some();
-    let has_owner: bool = exists
-        && conn
-            .prepare("SELECT 1 FROM pragma_table_info('saved_queries') WHERE name = 'owner'")?
-            .exists([])?;
-    if exists && !has_owner {
-        conn.execute_batch(&format!(
-            "BEGIN;
-             ALTER TABLE saved_queries RENAME TO saved_queries_old;
-             {TABLE}
-             INSERT INTO saved_queries (owner, name, description, method, path, query, body, uses, created_at, last_used_at)
-                 SELECT '', name, description, method, path, query, body, uses, created_at, last_used_at FROM saved_queries_old;
-             DROP TABLE saved_queries_old;
-             COMMIT;"
-        ))?;
-    } else {
-        conn.execute_batch(TABLE)?;
-    }
-    journal::migrate(conn)
+/// A stored JSON text, read back (`None` for a missing or broken one).
+fn json(text: Option<String>) -> Option<Value> {
+    text.and_then(|s| serde_json::from_str::<Value>(&s).ok())
 }
 
-fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SavedQuery> {
-    let json = |s: Option<String>| s.and_then(|s| serde_json::from_str::<Value>(&s).ok());
-    Ok(SavedQuery {
-        name: r.get(0)?,
-        description: r.get(1)?,
-        method: r.get(2)?,
-        path: r.get(3)?,
-        query: json(r.get(4)?).and_then(|v| match v {
-            Value::Object(m) => Some(m),
-            _ => None,
-        }),
-        body: json(r.get(5)?),
-        uses: r.get(6)?,
-        created_at: r.get(7)?,
-        last_used_at: r.get(8)?,
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn query(name: &str) -> SavedQuery {
-        SavedQuery {
-            name: name.into(),
-            description: None,
-            method: "GET".into(),
-            path: "/service/tickets".into(),
-            query: None,
-            body: None,
-            uses: 0,
-            created_at: "2026-01-01T00:00:00Z".into(),
-            last_used_at: None,
-        }
-    }
-
-    #[tokio::test]
-    async fn queries_survive_reopening_and_are_listed_by_use() {
-        let dir = std::env::temp_dir().join(format!("cw-saved-{}", std::process::id()));
-        let path = dir.join("q.sqlite3");
-        let store = Store::new(Some(path.clone()));
-        assert!(!store.save(query("a")).await.unwrap());
-        assert!(!store.save(query("b")).await.unwrap());
-        assert!(store.save(query("b")).await.unwrap(), "saving again replaces");
-        store.used("b", "2026-01-02T00:00:00Z".into()).await.unwrap();
-        drop(store);
-        let again = Store::new(Some(path));
-        let names: Vec<String> = again.list().await.unwrap().into_iter().map(|q| q.name).collect();
-        assert_eq!(names, ["b", "a"]);
-        assert!(again.delete("a").await.unwrap());
-        assert!(!again.delete("a").await.unwrap());
-        assert_eq!(again.get("b").await.unwrap().unwrap().uses, 1);
-        let _ = std::fs::remove_dir_all(dir);
-    }
-
-    #[tokio::test]
-    async fn each_owner_sees_runs_and_deletes_only_their_own() {
-        let store = Store::new(Some(":memory:".into()));
-        let (alice, bob) = (store.for_owner("alice"), store.for_owner("bob"));
-        alice.save(query("open POs")).await.unwrap();
-        assert!(
-            !bob.save(query("open POs")).await.unwrap(),
-            "same name, another owner"
-        );
-        assert!(bob.delete("open POs").await.unwrap());
-        assert!(!bob.delete("open POs").await.unwrap());
-        assert!(
-            alice.get("open POs").await.unwrap().is_some(),
-            "alice's is untouched"
-        );
-        alice
-            .used("open POs", "2026-01-02T00:00:00Z".into())
-            .await
-            .unwrap();
-        assert_eq!(alice.list().await.unwrap()[0].uses, 1);
-        assert!(bob.list().await.unwrap().is_empty());
-        assert!(store.list().await.unwrap().is_empty(), "stdio's owner is another");
-    }
-
-    #[tokio::test]
-    async fn a_database_from_before_owners_is_migrated_keeping_its_queries() {
-        let dir = std::env::temp_dir().join(format!("cw-saved-old-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("old.sqlite3");
-        let old = Connection::open(&path).unwrap();
-        old.execute_batch(
-            "CREATE TABLE saved_queries (name TEXT PRIMARY KEY, description TEXT, method TEXT NOT NULL,
-               path TEXT NOT NULL, query TEXT, body TEXT, uses INTEGER NOT NULL DEFAULT 0,
-               created_at TEXT NOT NULL, last_used_at TEXT);
-             INSERT INTO saved_queries (name, method, path, uses, created_at)
-               VALUES ('mine', 'GET', '/service/tickets', 4, '2026-01-01T00:00:00Z');",
-        )
-        .unwrap();
-        drop(old);
-        let store = Store::new(Some(path));
-        let kept = store.get("mine").await.unwrap().expect("kept");
-        assert_eq!(kept.uses, 4);
-        assert!(store.for_owner("alice").get("mine").await.unwrap().is_none());
-        let _ = std::fs::remove_dir_all(dir);
+/// A saved query's stored `query` column, read back.
+fn query_map(text: Option<String>) -> Option<Map<String, Value>> {
+    match json(text) {
+        Some(Value::Object(m)) => Some(m),
+        _ => None,
     }
 }

@@ -11,22 +11,27 @@
 //!    ones, and sends nothing;
 //! 4. answers a create the caller already made within
 //!    [`IDEMPOTENCY_WINDOW_SECS`] (same tool, same request, same caller,
-//!    same idempotency key) with the first result, saying so;
+//!    same idempotency key) with the first result, saying so; a create
+//!    whose journal cannot be read is refused, nothing sent;
 //! 5. where the deployment confirms writes, asks the user in the client
 //!    when the client can show a question (MCP elicitation, [`User`]) and
 //!    writes only if they agree; with any other client, answers a first
-//!    call with the preview and a token bound to the session and the exact
-//!    request ([`TOKEN_LIFETIME`]), and writes only on a call that brings
-//!    it back;
+//!    call with the preview and a token bound to the session (none when
+//!    stateless), the caller and the exact request ([`TOKEN_LIFETIME`],
+//!    kept in the store so that any instance can redeem it), and writes
+//!    only on a call that brings it back; no store, no write;
 //! 6. sends it; when the answer is lost after ConnectWise may have received
 //!    the request (the connection dropped, no answer in time, a 5xx), looks
 //!    the write up and says what is known: written (with the record), not
 //!    written, or unknown;
-//! 7. journals it in the local store (caller, request, record before and
-//!    after), so that `cw_undo` can revert it.
+//! 7. journals it in the store (caller, request, record before and
+//!    after), so that `cw_undo` can revert it. A write ConnectWise made
+//!    stands even when the journal cannot be written then: the answer says
+//!    it was not journaled (no undo, no repeat detection for it).
 
 use crate::catalog::{Method, Operation, path};
 use crate::client::ApiError;
+use crate::store::tokens::Redeemed;
 use crate::store::{Store, Written};
 use crate::tool::args::utc_timestamp;
 use crate::tool::call::{self, check_access};
@@ -35,11 +40,10 @@ use crate::tool::{Context, ToolError, invalid};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, OnceLock};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 /// How long the same create, repeated, returns the first result.
 pub const IDEMPOTENCY_WINDOW_SECS: i64 = 600;
@@ -219,13 +223,13 @@ pub async fn send(ctx: &Context, request: WriteRequest, options: &WriteOptions) 
         request.digest(&[&site, &ctx.caller, &request.tool, key])
     });
     if let Some(fingerprint) = &fingerprint
-        && let Some(first) = made_before(&journal, fingerprint).await
+        && let Some(first) = made_before(&journal, fingerprint).await?
     {
         return Ok(repeated(ctx, &first));
     }
     if ctx.access.confirms_writes()
         && !confirmed_by_user(ctx, &request, options, &preview).await?
-        && let Some(ask) = confirmation(ctx, &request, options, preview)?
+        && let Some(ask) = confirmation(ctx, &request, options, preview).await?
     {
         return Ok(ask);
     }
@@ -340,19 +344,14 @@ fn preview(request: &WriteRequest, before: Option<&Value>) -> Value {
     preview
 }
 
-/// The same create, journaled within the window, if any (a journal that
-/// cannot be read does not stop the write).
-async fn made_before(journal: &Store, fingerprint: &str) -> Option<Written> {
-    match journal
+/// The same create, journaled within the window, if any. A journal that
+/// cannot be read refuses the create: a repeated create is exactly what a
+/// client retrying after a failure sends, and it must not make a duplicate.
+async fn made_before(journal: &Store, fingerprint: &str) -> Result<Option<Written>, ToolError> {
+    journal
         .journaled_since(fingerprint, now() - IDEMPOTENCY_WINDOW_SECS)
         .await
-    {
-        Ok(found) => found,
-        Err(e) => {
-            tracing::warn!(error = %e, "write journal not readable; idempotency not checked");
-            None
-        }
-    }
+        .map_err(store_down)
 }
 
 fn repeated(ctx: &Context, first: &Written) -> Value {
@@ -434,40 +433,24 @@ fn question(request: &WriteRequest, preview: &Value) -> String {
     )
 }
 
-/// The confirmation tokens issued and not yet used, process-wide.
-fn tokens() -> &'static Mutex<HashMap<String, Pending>> {
-    static TOKENS: OnceLock<Mutex<HashMap<String, Pending>>> = OnceLock::new();
-    TOKENS.get_or_init(Default::default)
-}
-
-/// What a token confirms.
-struct Pending {
-    /// The request's digest with the session's id.
-    digest: String,
-    expires: Instant,
-}
-
 /// `Some(answer)`: not confirmed yet, the answer carries the preview and a
-/// token. `None`: the call brought the token of exactly this request.
-fn confirmation(
+/// token (kept in the store, so that any instance of the deployment can
+/// redeem it). `None`: the call brought the token of exactly this request.
+async fn confirmation(
     ctx: &Context,
     request: &WriteRequest,
     options: &WriteOptions,
     preview: Value,
 ) -> Result<Option<Value>, ToolError> {
     let digest = request.digest(&[&ctx.session, &ctx.caller, &request.tool]);
-    let mut pending = tokens().lock().unwrap_or_else(|e| e.into_inner());
-    let now = Instant::now();
-    pending.retain(|_, p| p.expires > now);
+    let now = now();
     let Some(token) = &options.confirm_token else {
         let token = format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..));
-        pending.insert(
-            token.clone(),
-            Pending {
-                digest,
-                expires: now + TOKEN_LIFETIME,
-            },
-        );
+        let expires = now + TOKEN_LIFETIME.as_secs() as i64;
+        ctx.store
+            .token_issue(&token, &digest, expires, now)
+            .await
+            .map_err(store_down)?;
         return Ok(Some(json!({
             "written": false,
             "confirmation_required": true,
@@ -479,12 +462,26 @@ fn confirmation(
         })));
     };
     // A token is used once, whether it fits or not.
-    match pending.remove(token.trim()) {
-        Some(p) if p.digest == digest => Ok(None),
-        Some(_) => Err(token_refused(
+    match ctx
+        .store
+        .token_redeem(token, &digest, now)
+        .await
+        .map_err(store_down)?
+    {
+        Redeemed::Fits => Ok(None),
+        Redeemed::OtherRequest => Err(token_refused(
             "was issued for a different request (or another session); any change to the request needs a new token",
         )),
-        None => Err(token_refused("is unknown, already used or expired")),
+        Redeemed::Unknown => Err(token_refused("is unknown, already used or expired")),
+    }
+}
+
+/// A write refused because the store it needs first (confirmation tokens,
+/// the journal's record of repeated creates) cannot be reached.
+fn store_down(e: String) -> ToolError {
+    ToolError::Write {
+        message: format!("{e} Nothing was sent to ConnectWise."),
+        detail: json!({ "kind": "store_unavailable", "written": false }),
     }
 }
 

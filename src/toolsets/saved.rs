@@ -21,8 +21,12 @@ use serde_json::{Map, Value, json};
 /// Saved queries extend the `api` toolset: they are named `cw_call`s.
 const TOOLSET: &str = "api";
 
+/// The store failed (or is out of reach): its message says which.
 fn storage(e: String) -> ToolError {
-    ToolError::Api(crate::client::ApiError::Refused(e))
+    ToolError::Write {
+        message: e,
+        detail: json!({"kind": "store"}),
+    }
 }
 
 fn check_name(name: &str) -> Result<String, ToolError> {

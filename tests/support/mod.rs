@@ -8,6 +8,8 @@
 //! - [`http`]: the binary as `serve --http`, with role tokens.
 //! - [`raw`]: the binary over stdio a line at a time, for malformed frames.
 //! - [`code_tasks`]: report questions and the `cw_run` programs that answer them.
+//! - [`pg`]: the tests' PostgreSQL (`CW_TEST_DATABASE_URL`), a fresh
+//!   database per test, and clusters a test may stop and start.
 //! - [`sim`]: the simulated tenant in the test process, and requests to it
 //!   as a ConnectWise integration would send them.
 // Each test file uses a part of the library.
@@ -17,5 +19,6 @@ pub mod bin;
 pub mod code_tasks;
 pub mod http;
 pub mod mcp;
+pub mod pg;
 pub mod raw;
 pub mod sim;
