@@ -21,6 +21,7 @@ pub mod audit;
 pub mod completions;
 pub mod frames;
 pub mod inventory;
+pub mod notify;
 pub mod prompts;
 pub mod registry;
 pub mod resources;
