@@ -4,13 +4,15 @@
 //! warning until set) for a 429 wait, a retry and odd record shapes;
 //! progress for each ConnectWise request when the call asks for it; and a
 //! cancelled call that stops its program and its requests, is never
-//! answered, and leaves the server serving.
+//! answered, and leaves the server serving. Over HTTP, the same through an
+//! rmcp client.
 
 mod support;
 
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 use support::bin::with_env;
+use support::http::{EDITOR, Server, token_env};
 use support::raw::RawStdio;
 use support::sim::{sim_env, start_sim};
 
@@ -251,4 +253,100 @@ async fn a_cancelled_run_stops_its_requests_is_never_answered_and_the_server_kee
         server.next(Duration::from_millis(500)).is_none(),
         "nothing more comes"
     );
+}
+
+/// An MCP client that keeps the log messages and progress it is sent.
+#[derive(Clone, Default)]
+struct Heard {
+    messages: std::sync::Arc<std::sync::Mutex<Vec<Value>>>,
+    progress: std::sync::Arc<std::sync::Mutex<Vec<Value>>>,
+}
+
+impl rmcp::ClientHandler for Heard {
+    async fn on_progress(
+        &self,
+        params: rmcp::model::ProgressNotificationParam,
+        _: rmcp::service::NotificationContext<rmcp::RoleClient>,
+    ) {
+        self.progress
+            .lock()
+            .unwrap()
+            .push(serde_json::to_value(params).unwrap());
+    }
+
+    #[allow(deprecated)]
+    async fn on_logging_message(
+        &self,
+        params: rmcp::model::LoggingMessageNotificationParam,
+        _: rmcp::service::NotificationContext<rmcp::RoleClient>,
+    ) {
+        self.messages
+            .lock()
+            .unwrap()
+            .push(serde_json::to_value(params).unwrap());
+    }
+}
+
+async fn call_over(
+    client: &rmcp::service::RunningService<rmcp::RoleClient, Heard>,
+    tool: &str,
+    args: Value,
+) -> rmcp::model::CallToolResult {
+    let Value::Object(args) = args else { unreachable!() };
+    let params = rmcp::model::CallToolRequestParams::new(tool.to_owned()).with_arguments(args);
+    client.call_tool(params).await.expect("tools/call")
+}
+
+/// Waits up to 5 s for `list` to hold `n` items.
+async fn wait_for(list: &std::sync::Mutex<Vec<Value>>, n: usize) -> Vec<Value> {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let now = list.lock().unwrap().clone();
+        if now.len() >= n || Instant::now() > deadline {
+            return now;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn over_http_progress_comes_with_the_call_and_a_429_wait_is_told() {
+    let sim = start_sim().await;
+    let env = with_env(sim_env(&sim), &[("CW_MAX_RETRIES", "2")]);
+    let mut env = env;
+    env.extend(token_env());
+    let server = Server::start(&[], &[], &env);
+    let heard = Heard::default();
+    let client = server
+        .connect_with(heard.clone(), Some(EDITOR), &[])
+        .await
+        .expect("connect");
+    // rmcp's client asks for progress on every request.
+    let code = "for (let p = 1; p <= 3; p++) cw.service.tickets.list({page: p, pageSize: 2}); return 1;";
+    let result = call_over(&client, "cw_run", json!({"code": code})).await;
+    assert_ne!(result.is_error, Some(true), "{result:?}");
+    let progress = wait_for(&heard.progress, 3).await;
+    let mut counted: Vec<f64> = progress.iter().map(|p| p["progress"].as_f64().unwrap()).collect();
+    counted.sort_by(f64::total_cmp);
+    assert_eq!(counted, [1.0, 2.0, 3.0], "{progress:?}");
+
+    #[allow(deprecated)]
+    client
+        .peer()
+        .set_level(rmcp::model::SetLevelRequestParams::new(
+            rmcp::model::LoggingLevel::Warning,
+        ))
+        .await
+        .expect("logging/setLevel");
+    sim.faults().rate_limit(0, 1, 1);
+    let result = call_over(&client, "cw_search_tickets", json!({"page_size": 1})).await;
+    assert_ne!(result.is_error, Some(true), "{result:?}");
+    let messages = wait_for(&heard.messages, 1).await;
+    assert!(
+        messages
+            .iter()
+            .any(|m| m["level"] == "warning" && m["data"]["message"].as_str().unwrap().contains("429")),
+        "{messages:?}"
+    );
+    client.cancel().await.ok();
 }

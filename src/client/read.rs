@@ -6,10 +6,11 @@
 //! fail the whole read, or silently drop what the types lack. So every
 //! successful answer is read here as JSON, exactly as ConnectWise sent it,
 //! and compared with the spec only to log how it differs (once per schema
-//! and field, [`crate::spec::shape`]). The generated client stays the way
+//! and field, [`crate::spec::shape`]) and to tell the call's watch
+//! ([`super::observe`]). The generated client stays the way
 //! requests are built and sent; [`ConnectWise::read`](super::ConnectWise::read)
 //! runs a generated call with its answer's bytes captured here, and raw
-//! calls (`cw_call`) hand their bytes to [`decode`].
+//! calls (`cw_call`) hand their bytes to [`decode_watched`].
 
 use super::error::ApiError;
 use super::observe::{Event, Watch};
