@@ -316,7 +316,7 @@ async fn saved_queries_survive_a_restart_and_a_saved_write_still_needs_the_switc
 #[tokio::test]
 async fn saved_queries_are_found_by_words_of_their_name_description_or_path_and_cleared() {
     let sim = start_sim().await;
-    let db = temp_path("saved.sqlite3");
+    let db = temp_path("saved-search.sqlite3");
     let db_arg = db.to_str().unwrap().to_owned();
     let client = connect(&["--saved-queries-db", db_arg.as_str()], &sim_env(&sim)).await;
     for (name, path, description) in [
