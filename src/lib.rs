@@ -22,7 +22,8 @@
 //!      ([`catalog::path`]), endpoint search and description.
 //!    - [`client`]: the typed client progenitor generates from the spec, its
 //!      transport (auth, headers, host guard, retries, a caller's company
-//!      limit, [`client::pin`]), errors, and the one
+//!      limit, [`client::pin`]), what happens to a call's requests told to
+//!      its watch ([`client::observe`]), errors, and the one
 //!      place answers are decoded, tolerant of any shape ([`client::read`]).
 //!    - [`store`]: saved queries, the write journal and confirmation tokens,
 //!      in SQLite (one instance) or PostgreSQL (shared by several).
@@ -37,8 +38,8 @@
 //!    operation, extra operations) and saved queries. Each depends on the
 //!    kernel and the foundations only.
 //! 4. **MCP**, [`mcp`]: the registry of every tool, the inventory that
-//!    decides what a session sees, the rmcp handler, results and hints, the
-//!    audit log.
+//!    decides what a session sees, the rmcp handler, results and hints, a
+//!    call's log messages and progress, the audit log.
 //! 5. **Deployments**, on top: [`http`] (streamable HTTP for a team: role
 //!    tokens, technicians' own keys, probes, the OpenAPI bridge),
 //!    [`doctor`] (checks a real tenant: site, keys, member, version, access,

@@ -313,6 +313,101 @@ async fn saved_queries_survive_a_restart_and_a_saved_write_still_needs_the_switc
     let _ = std::fs::remove_file(db);
 }
 
+#[tokio::test]
+async fn saved_queries_are_found_by_words_of_their_name_description_or_path_and_cleared() {
+    let sim = start_sim().await;
+    let db = temp_path("saved-search.sqlite3");
+    let db_arg = db.to_str().unwrap().to_owned();
+    let client = connect(&["--saved-queries-db", db_arg.as_str()], &sim_env(&sim)).await;
+    for (name, path, description) in [
+        (
+            "open POs",
+            "/procurement/purchaseorders",
+            "purchase orders not closed",
+        ),
+        ("new tickets", "/service/tickets", "the triage queue"),
+        ("boards", "/service/boards", "every service board"),
+        ("members", "/system/members", "Who works HERE"),
+    ] {
+        json_of(
+            &call(
+                &client,
+                "cw_save_query",
+                json!({"name": name, "method": "GET", "path": path, "description": description}),
+            )
+            .await
+            .unwrap(),
+        );
+    }
+    let found = |search: &'static str| {
+        let client = &client;
+        async move {
+            let listed = json_of(
+                &call(client, "cw_list_saved_queries", json!({"search": search}))
+                    .await
+                    .unwrap(),
+            );
+            let mut names: Vec<String> = listed["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|q| q["name"].as_str().unwrap().to_owned())
+                .collect();
+            names.sort();
+            names
+        }
+    };
+    assert_eq!(
+        found("SERVICE").await,
+        ["boards", "new tickets"],
+        "by path, any case"
+    );
+    assert_eq!(found("triage").await, ["new tickets"], "by description");
+    assert_eq!(found("here who").await, ["members"], "every word, in any order");
+    assert_eq!(found("open pos").await, ["open POs"], "by name");
+    assert!(found("service triage board").await.is_empty(), "all the words");
+    assert_eq!(found("  ").await.len(), 4, "a blank search finds all");
+
+    let deleted = json_of(
+        &call(&client, "cw_delete_saved_query", json!({"matching": "service"}))
+            .await
+            .unwrap(),
+    );
+    assert_eq!(deleted["count"], 2, "{deleted}");
+    assert_eq!(found("").await, ["members", "open POs"]);
+    let none = call(&client, "cw_delete_saved_query", json!({"matching": "service"}))
+        .await
+        .unwrap();
+    assert!(failed(&none).contains("no saved query has all of"), "{none:?}");
+    for bad in [
+        json!({}),
+        json!({"name": "members", "all": true}),
+        json!({"matching": " "}),
+    ] {
+        let refused = call(&client, "cw_delete_saved_query", bad.clone()).await.unwrap();
+        assert!(
+            failed(&refused).contains("invalid arguments"),
+            "{bad}: {refused:?}"
+        );
+    }
+    assert_eq!(found("").await.len(), 2, "a refused delete deletes nothing");
+    let cleared = json_of(
+        &call(&client, "cw_delete_saved_query", json!({"all": true}))
+            .await
+            .unwrap(),
+    );
+    assert_eq!(cleared["count"], 2, "{cleared}");
+    assert!(found("").await.is_empty());
+    let again = json_of(
+        &call(&client, "cw_delete_saved_query", json!({"all": true}))
+            .await
+            .unwrap(),
+    );
+    assert_eq!(again["count"], 0, "clearing nothing is done: {again}");
+    client.cancel().await.ok();
+    let _ = std::fs::remove_file(db);
+}
+
 /// A list far over the answer cap comes in pieces, each under the cap and
 /// ending with a cursor; following the cursors returns every record exactly
 /// once.

@@ -6,12 +6,15 @@
 //! fail the whole read, or silently drop what the types lack. So every
 //! successful answer is read here as JSON, exactly as ConnectWise sent it,
 //! and compared with the spec only to log how it differs (once per schema
-//! and field, [`crate::spec::shape`]). The generated client stays the way
+//! and field, [`crate::spec::shape`]) and to tell the call's watch
+//! ([`super::observe`]). The generated client stays the way
 //! requests are built and sent; [`ConnectWise::read`](super::ConnectWise::read)
 //! runs a generated call with its answer's bytes captured here, and raw
-//! calls (`cw_call`) hand their bytes to [`decode`].
+//! calls (`cw_call`) hand their bytes to [`decode_watched`].
 
 use super::error::ApiError;
+use super::observe::{Event, Watch};
+use crate::spec::shape::Deviation;
 use bytes::Bytes;
 use serde_json::Value;
 use std::collections::HashSet;
@@ -83,6 +86,16 @@ pub(crate) fn expected_for(operation: &str) -> Option<Expected> {
 /// a body that is not JSON at all fails; any JSON is accepted, and how it
 /// differs from `expected` is logged once per schema and field.
 pub fn decode(body: &[u8], expected: Option<Expected>) -> Result<Value, ApiError> {
+    decode_watched(body, expected, None)
+}
+
+/// [`decode`], telling `watch` how the answer differs from `expected`, if
+/// it does (every answer: whoever watches decides what is news).
+pub fn decode_watched(
+    body: &[u8],
+    expected: Option<Expected>,
+    watch: Option<&dyn Watch>,
+) -> Result<Value, ApiError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(Value::Null);
     }
@@ -91,35 +104,53 @@ pub fn decode(body: &[u8], expected: Option<Expected>) -> Result<Value, ApiError
         ApiError::Decode(format!("the answer is not JSON ({e}): {excerpt}"))
     })?;
     if let Some(expected) = expected {
-        log_new_deviations(expected.schema, &value);
+        let found = deviations_of(expected.schema, &value);
+        log_new_deviations(expected.schema, &found);
+        if let (Some(watch), false) = (watch, found.is_empty()) {
+            let summary = crate::spec::shape::summary(&found, 12);
+            watch.event(&Event::ShapeDeviated {
+                schema: expected.schema,
+                summary: &summary,
+            });
+        }
     }
     Ok(value)
 }
 
-/// Logs each deviation of a record (or of each record of a list) the first
-/// time it is seen in this process.
-fn log_new_deviations(schema: &str, value: &Value) {
-    static SEEN: OnceLock<Mutex<HashSet<(String, crate::spec::shape::Deviation)>>> = OnceLock::new();
+/// Each deviation of a record (or of the records of a list), once.
+fn deviations_of(schema: &str, value: &Value) -> Vec<Deviation> {
     let records: &[Value] = match value {
         Value::Array(items) => items,
         other => std::slice::from_ref(other),
     };
-    let mut new: Vec<crate::spec::shape::Deviation> = Vec::new();
-    {
+    let mut found: Vec<Deviation> = Vec::new();
+    for record in records {
+        for d in crate::spec::shape::deviations(schema, record) {
+            if !found.contains(&d) {
+                found.push(d);
+            }
+        }
+    }
+    found
+}
+
+/// Logs each deviation the first time it is seen in this process.
+fn log_new_deviations(schema: &str, found: &[Deviation]) {
+    static SEEN: OnceLock<Mutex<HashSet<(String, Deviation)>>> = OnceLock::new();
+    if found.is_empty() {
+        return;
+    }
+    let new: Vec<Deviation> = {
         let mut seen = SEEN
             .get_or_init(Default::default)
             .lock()
             .unwrap_or_else(|e| e.into_inner());
-        for record in records {
-            for d in crate::spec::shape::deviations(schema, record) {
-                let key = (schema.to_owned(), d);
-                if !seen.contains(&key) {
-                    new.push(key.1.clone());
-                    seen.insert(key);
-                }
-            }
-        }
-    }
+        found
+            .iter()
+            .filter(|d| seen.insert((schema.to_owned(), (*d).clone())))
+            .cloned()
+            .collect()
+    };
     if !new.is_empty() {
         tracing::warn!(
             schema,

@@ -1,8 +1,10 @@
 //! The HTTP runtime under every call, generated or raw: auth and ConnectWise
-//! headers, the host guard, and retries.
+//! headers, the host guard, and retries, each told to the call's watch
+//! ([`super::observe`]).
 
 use super::config::{Config, ConfigError, RetryPolicy, Timeouts};
 use super::error::ApiError;
+use super::observe::{Event, Request as Seen, Watch, Watcher};
 use super::pin::{self, Pin};
 use base64::Engine;
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderName, HeaderValue};
@@ -17,6 +19,8 @@ pub struct Transport {
     inner: Arc<Inner>,
     /// The companies this caller is limited to ([`super::pin`]).
     pin: Option<Arc<Pin>>,
+    /// Who is told what happens to this caller's requests ([`super::observe`]).
+    watch: Option<Watcher>,
 }
 
 struct Inner {
@@ -76,15 +80,30 @@ impl Transport {
                 timeouts: config.timeouts,
             }),
             pin: None,
+            watch: None,
         })
     }
 
     /// This transport (same connection pool), limited to `pin`'s companies.
     pub fn pinned(&self, pin: Pin) -> Transport {
         Transport {
-            inner: self.inner.clone(),
             pin: Some(Arc::new(pin)),
+            ..self.clone()
         }
+    }
+
+    /// This transport (same pool, same limit), telling `watch` what happens
+    /// to every request made through it.
+    pub fn watched(&self, watch: Watcher) -> Transport {
+        Transport {
+            watch: Some(watch),
+            ..self.clone()
+        }
+    }
+
+    /// Who is told what happens to requests made through this transport.
+    pub fn watch(&self) -> Option<&dyn Watch> {
+        self.watch.as_deref()
     }
 
     pub fn pin(&self) -> Option<&Pin> {
@@ -158,8 +177,23 @@ impl Transport {
         Ok(())
     }
 
-    /// Sends a prepared request, retrying what is safe to retry.
-    pub async fn send(&self, mut request: Request) -> reqwest::Result<Response> {
+    /// Sends a prepared request, retrying what is safe to retry; the watch
+    /// is told of each wait and of the end.
+    pub async fn send(&self, request: Request) -> reqwest::Result<Response> {
+        let named = self
+            .watch
+            .as_ref()
+            .map(|_| (request.method().clone(), request.url().clone()));
+        let result = self.send_with_retries(request).await;
+        if let (Some(watch), Some((method, url))) = (&self.watch, named) {
+            let status = result.as_ref().ok().map(|r| r.status().as_u16());
+            let request = Seen::of(method.as_str(), &url, self.inner.base.path());
+            watch.event(&Event::RequestDone { request, status });
+        }
+        result
+    }
+
+    async fn send_with_retries(&self, mut request: Request) -> reqwest::Result<Response> {
         let retry = self.inner.retry;
         let read = matches!(*request.method(), Method::GET | Method::HEAD);
         let mut attempt = 0;
@@ -182,21 +216,47 @@ impl Transport {
             };
             match (wait, again) {
                 (Some(wait), Some(again)) if attempt < retry.max_retries => {
+                    let wait = wait.min(retry.max_retry_after);
+                    let outcome = describe(&result);
+                    let limited = matches!(&result, Ok(r) if r.status() == StatusCode::TOO_MANY_REQUESTS);
                     tracing::warn!(
                         method = %again.method(),
                         path = again.url().path(),
                         attempt = attempt + 1,
                         wait_ms = wait.as_millis() as u64,
-                        outcome = %describe(&result),
+                        outcome = %outcome,
                         "retrying ConnectWise request"
                     );
-                    tokio::time::sleep(wait.min(retry.max_retry_after)).await;
+                    self.tell_retry(&again, wait, attempt + 1, limited, &outcome);
+                    tokio::time::sleep(wait).await;
                     request = again;
                     attempt += 1;
                 }
                 _ => return result,
             }
         }
+    }
+
+    /// Tells the watch that `request` waits `wait` before its `attempt`th
+    /// retry, after a 429 (`limited`) or another `outcome`.
+    fn tell_retry(&self, request: &Request, wait: Duration, attempt: u32, limited: bool, outcome: &str) {
+        let Some(watch) = &self.watch else { return };
+        let request = Seen::of(request.method().as_str(), request.url(), self.inner.base.path());
+        let event = if limited {
+            Event::RateLimited {
+                request,
+                wait,
+                attempt,
+            }
+        } else {
+            Event::Retry {
+                request,
+                wait,
+                attempt,
+                outcome,
+            }
+        };
+        watch.event(&event);
     }
 
     /// Prepares, sends and checks a request built by hand (raw calls):

@@ -254,8 +254,7 @@ impl ServerHandler for HttpSession {
             ));
         }
         let limit = self.shared.call_timeout();
-        let user = crate::mcp::ask::user_of(&context.peer);
-        let call = tokio::time::timeout(limit, server.call_asking(&request.name, request.arguments, user));
+        let call = tokio::time::timeout(limit, server.call_from(request, &context));
         match crate::mcp::server::until_cancelled(&context, call).await? {
             Ok(result) => result.map(|r| CallToolResponse::from(server.deliver(r))),
             Err(_) => {
@@ -334,5 +333,14 @@ impl ServerHandler for HttpSession {
             .clone()
             .complete(request, context)
             .await
+    }
+
+    async fn set_level(
+        &self,
+        request: crate::mcp::notify::SetLevel,
+        context: RequestContext<RoleServer>,
+    ) -> Result<(), McpError> {
+        self.server(&context.extensions)?.set_log_level(&request);
+        Ok(())
     }
 }

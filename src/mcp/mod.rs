@@ -6,7 +6,10 @@
 //! [`prompts`] for a technician's day, [`resources`] (records by URI, read
 //! through the tools) and [`completions`] of the arguments people type;
 //! where writes are confirmed, [`ask`] puts the question to the user in
-//! their client.
+//! their client. While a call runs, [`notify`] tells its client what
+//! happens to its ConnectWise requests (log messages at the session's
+//! `logging/setLevel` level, progress when asked for); a cancelled call is
+//! dropped with its requests ([`server::until_cancelled`]).
 //!
 //! ```no_run
 //! # async fn demo(config: connectwise_mcp::client::Config) -> Result<(), String> {
@@ -21,6 +24,7 @@ pub mod audit;
 pub mod completions;
 pub mod frames;
 pub mod inventory;
+pub mod notify;
 pub mod prompts;
 pub mod registry;
 pub mod resources;

@@ -6,14 +6,19 @@
 //! - A tool that does not exist, or exists but is not enabled in this
 //!   session, is a JSON-RPC error (-32602) whose message says which, and for
 //!   the second, which switch enables it.
+//! - While a call runs, its client hears of rate limits, retries and odd
+//!   shapes at the session's logging level, and of each request as
+//!   progress when it asked ([`super::notify`]); a call the client cancels
+//!   is dropped, its ConnectWise requests with it ([`until_cancelled`]).
 
 use super::audit::{Audit, Caller, Entry, Outcome};
 use super::completions::{self, Completer};
 use super::frames::DEFAULT_MAX_FRAME_BYTES;
 use super::inventory::{Inventory, Lookup};
+use super::notify::{self, SessionLog, SetLevel};
 use super::results::{deliver, error_result, output_schema, success_result, tool_error_result};
 use super::{prompts, resources};
-use crate::client::{ApiError, Config, ConnectWise};
+use crate::client::{ApiError, Config, ConnectWise, Watcher};
 use crate::tool::write::User;
 use crate::tool::{Context, Tier, ToolDef, ToolError};
 use rmcp::model::{
@@ -70,6 +75,8 @@ pub struct CwServer {
     caller: Arc<Caller>,
     /// This session's random id (confirmation tokens are bound to it).
     session: Arc<str>,
+    /// This session's logging level (`logging/setLevel`).
+    log: Arc<SessionLog>,
     audit: Option<Arc<Audit>>,
 }
 
@@ -113,8 +120,12 @@ impl CwServer {
                 tool
             })
             .collect();
+        // rmcp 3.9 marks logging deprecated (SEP-2577, a protocol revision
+        // to come); today's protocol versions have it.
+        #[allow(deprecated)]
         let capabilities = ServerCapabilities::builder()
             .enable_completions()
+            .enable_logging()
             .enable_prompts()
             .enable_resources()
             .enable_tools()
@@ -144,6 +155,7 @@ impl CwServer {
             }),
             caller: Arc::new(Caller::stdio()),
             session: new_session_id(),
+            log: Arc::default(),
             audit: None,
         }
     }
@@ -161,6 +173,7 @@ impl CwServer {
             inner: self.inner.clone(),
             caller: Arc::new(caller),
             session: new_session_id(),
+            log: Arc::default(),
             audit: self.audit.clone(),
         }
     }
@@ -213,16 +226,40 @@ impl CwServer {
     /// `call` subcommand share. `Err` only when the tool is unknown or not
     /// enabled; every failure of the tool itself is an `isError` result.
     pub async fn call(&self, name: &str, arguments: Option<JsonObject>) -> Result<CallToolResult, McpError> {
-        self.call_asking(name, arguments, None).await
+        self.call_watched(name, arguments, None, None).await
+    }
+
+    /// A `tools/call` from an MCP client: [`CwServer::call`], with the user
+    /// asked in the client where writes are confirmed, and the client told
+    /// what happens to the call's requests ([`notify`]). Every transport's
+    /// handler calls tools through here.
+    pub async fn call_from(
+        &self,
+        request: CallToolRequestParams,
+        context: &RequestContext<RoleServer>,
+    ) -> Result<CallToolResult, McpError> {
+        let user = super::ask::user_of(&context.peer);
+        let progress = context.meta.get_progress_token();
+        notify::watching(&context.peer, &self.log, progress, |watch| {
+            self.call_watched(&request.name, request.arguments, user, Some(watch))
+        })
+        .await
+    }
+
+    /// `logging/setLevel`: this session's messages below its level are not sent.
+    pub fn set_log_level(&self, request: &SetLevel) {
+        self.log.set(request);
     }
 
     /// [`CwServer::call`] from a client that can be asked to show `user` a
-    /// question (writes are confirmed there where confirmation is on).
-    pub async fn call_asking(
+    /// question (writes are confirmed there where confirmation is on), and
+    /// told through `watch` what happens to the call's requests.
+    async fn call_watched(
         &self,
         name: &str,
         arguments: Option<JsonObject>,
         user: Option<User>,
+        watch: Option<Watcher>,
     ) -> Result<CallToolResult, McpError> {
         let started = Instant::now();
         let args = arguments.map(Value::Object).unwrap_or(Value::Null);
@@ -251,6 +288,10 @@ impl CwServer {
         let ctx = ctx
             .for_call(def, self.owner().as_deref(), &self.session)
             .asking(user);
+        let ctx = match watch {
+            Some(watch) => ctx.watched(watch),
+            None => ctx,
+        };
         let audited_args = self.audit.as_ref().map(|_| args.clone());
         let outcome = (def.call)(&ctx, def, args).await;
         tracing::debug!(
@@ -364,13 +405,17 @@ impl ServerHandler for CwServer {
         request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, McpError> {
-        let call = self.call_asking(
-            &request.name,
-            request.arguments,
-            super::ask::user_of(&context.peer),
-        );
-        let result = until_cancelled(&context, call).await?;
+        let result = until_cancelled(&context, self.call_from(request, &context)).await?;
         result.map(|result| CallToolResponse::from(self.deliver(result)))
+    }
+
+    async fn set_level(
+        &self,
+        request: SetLevel,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<(), McpError> {
+        self.set_log_level(&request);
+        Ok(())
     }
 
     async fn list_prompts(
@@ -431,7 +476,9 @@ impl ServerHandler for CwServer {
 /// Runs a request's work until the client cancels it
 /// (`notifications/cancelled`): the work is dropped then, and with it its
 /// ConnectWise requests still in flight (a write already sent may have
-/// happened). rmcp only marks the request cancelled; it does not stop it.
+/// happened; a `cw_run` program is interrupted). rmcp only marks the
+/// request cancelled; it does not stop it, and it drops whatever answer
+/// comes after the cancel, so the error here is never sent.
 pub async fn until_cancelled<T>(
     context: &RequestContext<RoleServer>,
     work: impl Future<Output = T>,

@@ -106,7 +106,7 @@ pub async fn send(
     let options = WriteOptions::default();
     match send_as(ctx, "cw_run", &options, target, query, body, cursor).await? {
         Sent::Written(value) => Ok((None, value)),
-        Sent::Read(list, answer) => match decode(target.operation, &answer)? {
+        Sent::Read(list, answer) => match decode(ctx, target.operation, &answer)? {
             Some(value) => Ok((list, value)),
             None => Ok((None, unshown(&answer))),
         },
@@ -211,13 +211,14 @@ pub async fn read_answer(response: reqwest::Response) -> Result<Answer, ApiError
 }
 
 /// The answer as JSON (`None`: empty, or not JSON), read against the
-/// operation's response schema.
-pub fn decode(op: &Operation, answer: &Answer) -> Result<Option<Value>, ToolError> {
+/// operation's response schema (a deviation is told to the call's watch).
+pub fn decode(ctx: &Context, op: &Operation, answer: &Answer) -> Result<Option<Value>, ToolError> {
     if answer.bytes.is_empty() || (!answer.content_type.is_empty() && !answer.content_type.contains("json")) {
         return Ok(None);
     }
     let expected = op.response_schema.map(|schema| read::Expected { schema });
-    Ok(Some(read::decode(&answer.bytes, expected)?))
+    let watch = ctx.cw.transport().watch();
+    Ok(Some(read::decode_watched(&answer.bytes, expected, watch)?))
 }
 
 /// An answer that is empty or not JSON, said in words.
@@ -237,7 +238,7 @@ fn unshown(answer: &Answer) -> Value {
 /// The answer shaped like a curated tool's: a list paged and capped, one
 /// record flattened, an empty or binary answer said in words.
 fn shape(ctx: &Context, op: &Operation, answer: Answer, list: Option<ListQuery>) -> Result<Value, ToolError> {
-    let Some(value) = decode(op, &answer)? else {
+    let Some(value) = decode(ctx, op, &answer)? else {
         return Ok(unshown(&answer));
     };
     match (list, value) {

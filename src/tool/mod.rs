@@ -194,6 +194,16 @@ impl Context {
         Context { user, ..self }
     }
 
+    /// This context with its ConnectWise requests told to `watch` (rate
+    /// limits, retries, odd shapes, each request done; see
+    /// [`crate::client::observe`]).
+    pub fn watched(self, watch: crate::client::Watcher) -> Context {
+        Context {
+            cw: self.cw.watched(watch),
+            ..self
+        }
+    }
+
     /// This context with `limits` for `cw_run` programs.
     pub fn with_run_limits(self, run_limits: RunLimits) -> Context {
         Context { run_limits, ..self }

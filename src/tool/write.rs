@@ -543,7 +543,7 @@ async fn deliver(ctx: &Context, request: &WriteRequest) -> Delivered {
         return Delivered::Failed(ApiError::from_response(response).await.into());
     }
     match call::read_answer(response).await {
-        Ok(answer) => match call::decode(request.op, &answer) {
+        Ok(answer) => match call::decode(ctx, request.op, &answer) {
             Ok(value) => Delivered::Answer(value.unwrap_or(Value::Null)),
             Err(_) => Delivered::Lost("ConnectWise's answer could not be read".into()),
         },

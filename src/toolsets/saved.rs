@@ -1,5 +1,7 @@
 //! Saved queries, a technician's fast memory: a named `cw_call` (method,
-//! path, query, body) kept in a SQLite database, listed by use, run by name.
+//! path, query, body) kept in a SQLite database, listed by use (or found by
+//! words of their name, description or path), run by name, deleted one by
+//! one, by search, or all at once.
 //!
 //! Saving runs every check `cw_call` runs before sending
 //! ([`call::prepare`]: the path, the query parameters, `fields`, `orderBy`,
@@ -110,18 +112,52 @@ fn save<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a
     })
 }
 
-fn empty_schema(_: &ToolDef) -> Value {
-    json!({"type": "object", "properties": {}, "additionalProperties": false})
+/// Arguments of `cw_list_saved_queries`.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ListArgs {
+    /// Words of the name, description or path (any case).
+    #[serde(default)]
+    pub search: Option<String>,
+}
+
+fn list_schema(_: &ToolDef) -> Value {
+    schema::<ListArgs>()
+}
+
+/// A search: its words, lower case (none: everything matches).
+struct Search(Vec<String>);
+
+impl Search {
+    fn new(text: &str) -> Search {
+        Search(text.split_whitespace().map(str::to_lowercase).collect())
+    }
+
+    /// Every word is in the query's name, description or path, in any case.
+    fn matches(&self, q: &SavedQuery) -> bool {
+        let text = format!(
+            "{}\n{}\n{}",
+            q.name,
+            q.description.as_deref().unwrap_or(""),
+            q.path
+        )
+        .to_lowercase();
+        self.0.iter().all(|word| text.contains(word.as_str()))
+    }
+}
+
+/// The caller's saved queries that `search` matches, most used first.
+async fn found(ctx: &Context, search: &Search) -> Result<Vec<SavedQuery>, ToolError> {
+    let all = ctx.store.list().await.map_err(storage)?;
+    Ok(all.into_iter().filter(|q| search.matches(q)).collect())
 }
 
 fn list<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
     Box::pin(async move {
-        let _: Map<String, Value> = parse_args(args)?;
-        let items: Vec<Value> = ctx
-            .store
-            .list()
-            .await
-            .map_err(storage)?
+        let args: ListArgs = parse_args(args)?;
+        let search = Search::new(args.search.as_deref().unwrap_or(""));
+        let items: Vec<Value> = found(ctx, &search)
+            .await?
             .into_iter()
             .map(|q| {
                 json!({
@@ -169,16 +205,23 @@ fn run_schema(_: &ToolDef) -> Value {
     schema::<RunArgs>()
 }
 
-/// Arguments of `cw_delete_saved_query`.
+/// Arguments of `cw_delete_saved_query`: exactly one of them.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct NameArgs {
-    /// The saved query's name.
-    pub name: String,
+pub struct DeleteArgs {
+    /// One saved query, by name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// All a search finds.
+    #[serde(default)]
+    pub matching: Option<String>,
+    /// true: every saved query.
+    #[serde(default)]
+    pub all: Option<bool>,
 }
 
-fn name_schema(_: &ToolDef) -> Value {
-    schema::<NameArgs>()
+fn delete_schema(_: &ToolDef) -> Value {
+    schema::<DeleteArgs>()
 }
 
 /// What a saved-query tool does to the local store (never to ConnectWise):
@@ -235,13 +278,49 @@ fn run<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a>
 
 fn delete<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
     Box::pin(async move {
-        let args: NameArgs = parse_args(args)?;
-        let name = check_name(&args.name)?;
-        if !ctx.store.delete(&name).await.map_err(storage)? {
-            return Err(invalid(format!("name: no saved query {name:?}")));
+        let (names, none) = chosen(ctx, parse_args(args)?).await?;
+        let mut deleted = Vec::new();
+        for name in names {
+            if ctx.store.delete(&name).await.map_err(storage)? {
+                deleted.push(name);
+            }
         }
-        Ok(json!({ "deleted": name }))
+        if let (true, Some(none)) = (deleted.is_empty(), none) {
+            return Err(invalid(format!("{none}; cw_list_saved_queries lists them")));
+        }
+        Ok(json!({ "deleted": deleted, "count": deleted.len() }))
     })
+}
+
+/// The names a delete is for, and what to say when none of them is found
+/// (`None`: clearing what is already empty is done).
+async fn chosen(ctx: &Context, args: DeleteArgs) -> Result<(Vec<String>, Option<String>), ToolError> {
+    match (args.name, args.matching, args.all) {
+        (Some(name), None, None | Some(false)) => {
+            let name = check_name(&name)?;
+            let none = format!("name: no saved query {name:?}");
+            Ok((vec![name], Some(none)))
+        }
+        (None, Some(matching), None | Some(false)) => {
+            let search = Search::new(&matching);
+            if search.0.is_empty() {
+                return Err(invalid(
+                    "matching: empty; to delete every saved query pass all: true",
+                ));
+            }
+            let none =
+                format!("matching: no saved query has all of {matching:?} in its name, description or path");
+            Ok((names_of(found(ctx, &search).await?), Some(none)))
+        }
+        (None, None, Some(true)) => Ok((names_of(found(ctx, &Search::new("")).await?), None)),
+        _ => Err(invalid(
+            "give exactly one of name, matching (a search) or all: true",
+        )),
+    }
+}
+
+fn names_of(queries: Vec<SavedQuery>) -> Vec<String> {
+    queries.into_iter().map(|q| q.name).collect()
 }
 
 /// The saved-query tools (toolset `api`).
@@ -265,7 +344,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "cw_list_saved_queries",
         title: "List saved queries",
-        description: "Saved queries, most used first.",
+        description: "Saved queries, most used first, or those a `search` finds.",
         toolset: TOOLSET,
         tier: Tier::Read,
         tier_per_call: false,
@@ -273,7 +352,7 @@ pub static TOOLS: &[ToolDef] = &[
         always_selected: false,
         idempotent: true,
         operation_id: "",
-        input_schema: empty_schema,
+        input_schema: list_schema,
         call: list,
     },
     ToolDef {
@@ -292,8 +371,8 @@ pub static TOOLS: &[ToolDef] = &[
     },
     ToolDef {
         name: "cw_delete_saved_query",
-        title: "Delete a saved query",
-        description: "Deletes a saved query by name (local only; nothing in ConnectWise changes).",
+        title: "Delete saved queries",
+        description: "Deletes saved queries (local only): by `name`, `matching` a search, or `all: true`.",
         toolset: TOOLSET,
         tier: Tier::Read,
         tier_per_call: false,
@@ -301,7 +380,7 @@ pub static TOOLS: &[ToolDef] = &[
         always_selected: false,
         idempotent: true,
         operation_id: "",
-        input_schema: name_schema,
+        input_schema: delete_schema,
         call: delete,
     },
 ];

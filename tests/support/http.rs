@@ -92,6 +92,17 @@ impl Server {
         token: Option<&str>,
         headers: &[(&'static str, &str)],
     ) -> Result<Client, String> {
+        self.connect_with((), token, headers).await
+    }
+
+    /// [`Server::connect`] with `handler` as the client (e.g. one that
+    /// keeps the notifications it gets).
+    pub async fn connect_with<H: rmcp::ClientHandler>(
+        &self,
+        handler: H,
+        token: Option<&str>,
+        headers: &[(&'static str, &str)],
+    ) -> Result<rmcp::service::RunningService<rmcp::RoleClient, H>, String> {
         let mut config = StreamableHttpClientTransportConfig::with_uri(self.url("/mcp"));
         if let Some(t) = token {
             config = config.auth_header(t);
@@ -104,7 +115,8 @@ impl Server {
             );
         }
         config.custom_headers = custom;
-        ().serve(StreamableHttpClientTransport::from_config(config))
+        handler
+            .serve(StreamableHttpClientTransport::from_config(config))
             .await
             .map_err(|e| e.to_string())
     }

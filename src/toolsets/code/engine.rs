@@ -24,9 +24,8 @@ use rquickjs::{CatchResultExt, CaughtError, Ctx, Function, Promise, Runtime};
 use serde_json::{Map, Value};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
+use tokio_util::sync::CancellationToken;
 
 /// The helpers a program gets: `cw`, `console`, built from the catalog's
 /// table of operations.
@@ -75,7 +74,7 @@ struct Host {
     handle: tokio::runtime::Handle,
     limits: RunLimits,
     deadline: Instant,
-    cancel: Arc<AtomicBool>,
+    cancel: CancellationToken,
     requests: Cell<usize>,
     logs: RefCell<Logs>,
 }
@@ -96,7 +95,7 @@ pub fn run(
     handle: tokio::runtime::Handle,
     code: &str,
     args: Option<&Value>,
-    cancel: Arc<AtomicBool>,
+    cancel: CancellationToken,
 ) -> Result<Finished, Failed> {
     let limits = ctx.run_limits;
     let deadline = Instant::now() + Duration::from_millis(limits.timeout_ms);
@@ -145,7 +144,7 @@ fn evaluate(
     runtime.set_max_stack_size(limits.stack_kb * 1024);
     let (deadline, cancel, flag) = (host.deadline, host.cancel.clone(), stopped.clone());
     runtime.set_interrupt_handler(Some(Box::new(move || {
-        let stop = if cancel.load(Ordering::Relaxed) {
+        let stop = if cancel.is_cancelled() {
             Some(Stop::Cancelled)
         } else if Instant::now() >= deadline {
             Some(Stop::Deadline)
@@ -243,7 +242,7 @@ impl Host {
             ));
         }
         let left = self.deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() || self.cancel.load(Ordering::Relaxed) {
+        if left.is_zero() || self.cancel.is_cancelled() {
             return Err(format!("{what}: not sent: the run is over its time"));
         }
         let method = Method::parse(method)
@@ -253,17 +252,22 @@ impl Host {
             serde_json::from_str(query).map_err(|e| format!("{what}: query: {e}"))?;
         let body: Value = serde_json::from_str(body).map_err(|e| format!("{what}: body: {e}"))?;
         self.requests.set(self.requests.get() + 1);
-        let sent = self.handle.block_on(tokio::time::timeout(
-            left,
-            call::send(&self.ctx, &target, query.as_ref(), Some(&body), None),
-        ));
+        // A cancelled call drops the request in flight (its answer is
+        // nobody's now).
+        let sent = self.handle.block_on(async {
+            tokio::select! {
+                sent = tokio::time::timeout(left, call::send(&self.ctx, &target, query.as_ref(), Some(&body), None)) => Some(sent),
+                () = self.cancel.cancelled() => None,
+            }
+        });
         match sent {
-            Err(_) => Err(format!(
+            None => Err(format!("{what}: stopped: the client cancelled the call")),
+            Some(Err(_)) => Err(format!(
                 "{what}: stopped: the run reached its time limit ({} ms, timeout_ms)",
                 self.limits.timeout_ms
             )),
-            Ok(Err(e)) => Err(format!("{what}: {}", refusal(&e))),
-            Ok(Ok((_, value))) => Ok(value.to_string()),
+            Some(Ok(Err(e))) => Err(format!("{what}: {}", refusal(&e))),
+            Some(Ok(Ok((_, value)))) => Ok(value.to_string()),
         }
     }
 

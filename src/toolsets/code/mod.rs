@@ -29,8 +29,7 @@ use crate::tool::args::{parse_args, schema};
 use crate::tool::{AnswerCap, Context, Tier, ToolDef, ToolError, ToolFuture, invalid};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use tokio_util::sync::CancellationToken;
 
 /// The toolset of `cw_run`.
 pub const TOOLSET: &str = "code";
@@ -50,14 +49,21 @@ fn run_schema(_: &ToolDef) -> Value {
     schema::<RunArgs>()
 }
 
-/// Sets the flag when dropped: a call the client cancels drops its future,
-/// and the program's interrupt handler sees the flag.
-struct CancelOnDrop(Arc<AtomicBool>);
-
-impl Drop for CancelOnDrop {
-    fn drop(&mut self) {
-        self.0.store(true, Ordering::Relaxed);
-    }
+/// Runs a program on a blocking thread of its own. A call the client
+/// cancels drops this future, and the token is cancelled with it: the
+/// program's interrupt handler stops the program, and a request it is
+/// waiting for is dropped.
+async fn run_blocking(
+    ctx: Context,
+    code: String,
+    args: Option<Value>,
+) -> Result<Result<engine::Finished, engine::Failed>, ToolError> {
+    let cancel = CancellationToken::new();
+    let _cancel_on_drop = cancel.clone().drop_guard();
+    let handle = tokio::runtime::Handle::current();
+    tokio::task::spawn_blocking(move || engine::run(ctx, handle, &code, args.as_ref(), cancel))
+        .await
+        .map_err(|e| ToolError::Program(format!("its thread failed: {e}")))
 }
 
 fn run_tool<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFuture<'a> {
@@ -72,14 +78,7 @@ fn run_tool<'a>(ctx: &'a Context, _: &'static ToolDef, args: Value) -> ToolFutur
                 args.code.len()
             )));
         }
-        let cancel = Arc::new(AtomicBool::new(false));
-        let guard = CancelOnDrop(cancel.clone());
-        let (run_ctx, handle) = (ctx.clone(), tokio::runtime::Handle::current());
-        let outcome =
-            tokio::task::spawn_blocking(move || engine::run(run_ctx, handle, &args.code, None, cancel))
-                .await
-                .map_err(|e| ToolError::Program(format!("its thread failed: {e}")))?;
-        drop(guard);
+        let outcome = run_blocking(ctx.clone(), args.code, None).await?;
         answer(outcome, ctx.answer_cap)
     })
 }

@@ -2,12 +2,10 @@
 //! kernel's parsing, date and range checks in the arguments' words), then
 //! its program run by the engine, read-only, within the code-mode limits.
 
-use super::super::{CancelOnDrop, engine};
+use super::super::run_blocking;
 use crate::tool::{Access, AnswerCap, Context, ToolDef, ToolError, invalid};
 use serde::Serialize;
 use serde_json::Value;
-use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 
 pub use crate::tool::args::{parse_args, schema, utc_timestamp};
 
@@ -55,14 +53,7 @@ pub async fn run(
     let mut run_ctx = ctx.clone();
     let why = format!("{} is a report; reports only read", def.name);
     run_ctx.access = Access::read_only(&why, &why);
-    let cancel = Arc::new(AtomicBool::new(false));
-    let guard = CancelOnDrop(cancel.clone());
-    let handle = tokio::runtime::Handle::current();
-    let outcome =
-        tokio::task::spawn_blocking(move || engine::run(run_ctx, handle, program, Some(&args), cancel))
-            .await
-            .map_err(|e| ToolError::Program(format!("its thread failed: {e}")))?;
-    drop(guard);
+    let outcome = run_blocking(run_ctx, program.to_owned(), Some(args)).await?;
     let finished = outcome.map_err(|failed| failure(failed.message))?;
     let bytes = finished.value.to_string().len();
     if bytes > ctx.answer_cap.bytes() {
