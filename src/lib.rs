@@ -25,6 +25,8 @@
 //!      limit, [`client::pin`]), errors, and the one
 //!      place answers are decoded, tolerant of any shape ([`client::read`]).
 //!    - [`store`]: the local SQLite store (saved queries).
+//!    - [`metrics`]: the process's counters and histograms, recorded by the
+//!      layers that see each event, served as `/metrics`.
 //!    - [`settings`]: the config file, read once into its sections.
 //! 2. **The tool kernel**, [`tool`]: what a tool is ([`tool::ToolDef`]), what
 //!    it gets ([`tool::Context`], [`tool::Access`]), how it fails, and what
@@ -39,7 +41,8 @@
 //!    decides what a session sees, the rmcp handler, results and hints, the
 //!    audit log.
 //! 5. **Deployments**, on top: [`http`] (streamable HTTP for a team: role
-//!    tokens, technicians' own keys, probes, the OpenAPI bridge),
+//!    tokens or OAuth sign-in, technicians' own keys, probes, metrics, the
+//!    OpenAPI bridge),
 //!    [`doctor`] (checks a real tenant: site, keys, member, version, access,
 //!    time, record shapes) and the command line (`src/main.rs`).
 //!
@@ -51,6 +54,7 @@
 pub mod catalog;
 pub mod client;
 pub mod conditions;
+pub mod metrics;
 pub mod settings;
 pub mod spec;
 pub mod store;

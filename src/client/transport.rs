@@ -166,6 +166,9 @@ impl Transport {
         loop {
             let again = request.try_clone();
             let result = self.inner.http.execute(request).await;
+            if let Ok(r) = &result {
+                crate::metrics::connectwise_response(r.status().as_u16());
+            }
             let wait = match &result {
                 Ok(r) if r.status() == StatusCode::TOO_MANY_REQUESTS => match retry_after(r) {
                     Some(d) if d > retry.max_retry_after => None,
@@ -182,6 +185,8 @@ impl Transport {
             };
             match (wait, again) {
                 (Some(wait), Some(again)) if attempt < retry.max_retries => {
+                    let rate_limited = matches!(&result, Ok(r) if r.status() == StatusCode::TOO_MANY_REQUESTS);
+                    crate::metrics::connectwise_retry(rate_limited);
                     tracing::warn!(
                         method = %again.method(),
                         path = again.url().path(),

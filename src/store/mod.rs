@@ -127,6 +127,7 @@ impl Store {
         })
         .await
         .map_err(|e| format!("saved queries: {e}"))?
+        .inspect_err(|_| crate::metrics::store_error())
     }
 
     /// Saves (or replaces) a query; returns whether one was replaced.
