@@ -41,6 +41,7 @@ function provider(issuer, key) {
       grant_types: ['client_credentials'],
       redirect_uris: [],
       response_types: [],
+      id_token_signed_response_alg: key.alg,
     })),
     jwks: { keys: [key] },
     features: {
