@@ -115,7 +115,9 @@ pub fn tool_call(tool: &str, outcome: &str, seconds: f64) {
         })
         .inc();
     m.tool_seconds
-        .get_or_create(&ToolName { tool: tool.to_owned() })
+        .get_or_create(&ToolName {
+            tool: tool.to_owned(),
+        })
         .observe(seconds);
 }
 

@@ -85,7 +85,11 @@ async fn metrics_need_a_token_parse_and_move_with_traffic() {
     let after = scrape(&server).await;
     assert_eq!(value(&after, calls, &tool) - value(&before, calls, &tool), 3.0);
     assert!(
-        value(&after, calls, &[("tool", "cw_add_ticket_note"), ("outcome", "denied")]) >= 1.0,
+        value(
+            &after,
+            calls,
+            &[("tool", "cw_add_ticket_note"), ("outcome", "denied")]
+        ) >= 1.0,
         "{after:?}"
     );
     assert!(
@@ -106,7 +110,10 @@ async fn metrics_need_a_token_parse_and_move_with_traffic() {
         "connectwise_mcp_connectwise_rate_limit_waits_total",
         "connectwise_mcp_store_errors_total",
     ] {
-        assert!(after.iter().any(|s| s.metric == name), "{name} missing: {after:?}");
+        assert!(
+            after.iter().any(|s| s.metric == name),
+            "{name} missing: {after:?}"
+        );
     }
 }
 

@@ -32,7 +32,9 @@ impl Provider {
     fn start() -> Provider {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/oidc");
         assert!(
-            std::path::Path::new(dir).join("node_modules/oidc-provider").exists(),
+            std::path::Path::new(dir)
+                .join("node_modules/oidc-provider")
+                .exists(),
             "the OpenID provider is not installed: run `npm ci` in tests/oidc (.ci/run does)"
         );
         let mut child = Command::new("node")
@@ -179,7 +181,12 @@ async fn the_metadata_names_the_issuer_and_role_claims_decide_the_tools() {
         "/.well-known/oauth-protected-resource",
         "/.well-known/oauth-protected-resource/mcp",
     ] {
-        let doc: Value = reqwest::get(server.url(path)).await.unwrap().json().await.unwrap();
+        let doc: Value = reqwest::get(server.url(path))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         assert_eq!(doc["resource"], AUDIENCE, "{path}: {doc}");
         assert_eq!(doc["authorization_servers"], serde_json::json!([provider.issuer]));
         assert_eq!(doc["bearer_methods_supported"], serde_json::json!(["header"]));
@@ -279,7 +286,10 @@ async fn each_bad_token_is_refused_with_its_challenge() {
     // Signed, for this server, but no role here: 403, not 401.
     let nobody = provider.token("nobody-app").await;
     let (status, challenge, body) = initialize(&server, Some(&nobody)).await;
-    assert_eq!((status, body["error"].as_str()), (403, Some("insufficient_scope")));
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (403, Some("insufficient_scope"))
+    );
     assert!(
         challenge.starts_with("Bearer error=\"insufficient_scope\"")
             && challenge.contains("scope=\"cw.viewer cw.editor cw.admin\"")
@@ -303,7 +313,11 @@ async fn a_rotated_key_is_fetched_and_the_removed_one_refused() {
     let (status, _, body) = initialize(&server, Some(&new)).await;
     assert_eq!(status, 200, "{body}");
     let client = server.connect(Some(&new), &[]).await.unwrap();
-    assert!(tool_names(&client).await.contains(&"cw_search_tickets".to_owned()));
+    assert!(
+        tool_names(&client)
+            .await
+            .contains(&"cw_search_tickets".to_owned())
+    );
 
     let (status, challenge, _) = initialize(&server, Some(&old)).await;
     assert_eq!(status, 401);

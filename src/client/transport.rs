@@ -185,7 +185,8 @@ impl Transport {
             };
             match (wait, again) {
                 (Some(wait), Some(again)) if attempt < retry.max_retries => {
-                    let rate_limited = matches!(&result, Ok(r) if r.status() == StatusCode::TOO_MANY_REQUESTS);
+                    let rate_limited =
+                        matches!(&result, Ok(r) if r.status() == StatusCode::TOO_MANY_REQUESTS);
                     crate::metrics::connectwise_retry(rate_limited);
                     tracing::warn!(
                         method = %again.method(),

@@ -146,7 +146,13 @@ impl Refusal {
                 quoted(why)
             ),
             Refusal::NoRole(why) => {
-                let scope = settings.role_values.values().flatten().cloned().collect::<Vec<_>>().join(" ");
+                let scope = settings
+                    .role_values
+                    .values()
+                    .flatten()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(" ");
                 format!(
                     "Bearer error=\"insufficient_scope\", error_description=\"{}\", scope=\"{}\", {metadata}",
                     quoted(why),
@@ -160,7 +166,13 @@ impl Refusal {
 /// A quoted-string's content: no quotes, backslashes or control characters.
 fn quoted(text: &str) -> String {
     text.chars()
-        .map(|c| if c == '"' || c == '\\' || c.is_control() { '\'' } else { c })
+        .map(|c| {
+            if c == '"' || c == '\\' || c.is_control() {
+                '\''
+            } else {
+                c
+            }
+        })
         .collect()
 }
 
@@ -179,7 +191,9 @@ pub struct Verifier {
 
 impl std::fmt::Debug for Verifier {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Verifier").field("settings", &self.settings).finish()
+        f.debug_struct("Verifier")
+            .field("settings", &self.settings)
+            .finish()
     }
 }
 
@@ -218,7 +232,10 @@ impl Verifier {
             .claims;
         let s = &self.settings;
         let user = s.user_of(&claims).ok_or_else(|| {
-            Refusal::Invalid(format!("the token names no user (claims {})", s.user_claims.join(", ")))
+            Refusal::Invalid(format!(
+                "the token names no user (claims {})",
+                s.user_claims.join(", ")
+            ))
         })?;
         let role = s.role_of(&claims).ok_or_else(|| {
             Refusal::NoRole(format!(
@@ -269,8 +286,9 @@ impl Verifier {
                 }
             }
         }
-        find(&cache.keys, kid)
-            .ok_or_else(|| Refusal::Invalid("the token is signed by a key the issuer does not publish".into()))
+        find(&cache.keys, kid).ok_or_else(|| {
+            Refusal::Invalid("the token is signed by a key the issuer does not publish".into())
+        })
     }
 
     /// The issuer's JWKS, through its discovery document unless `jwks_uri` is set.
@@ -279,7 +297,10 @@ impl Verifier {
         let jwks_uri = match &s.jwks_uri {
             Some(uri) => uri.clone(),
             None => {
-                let url = format!("{}/.well-known/openid-configuration", s.issuer.trim_end_matches('/'));
+                let url = format!(
+                    "{}/.well-known/openid-configuration",
+                    s.issuer.trim_end_matches('/')
+                );
                 let doc: Value = self.get_json(&url).await?;
                 if doc["issuer"].as_str() != Some(s.issuer.as_str()) {
                     return Err(format!(
@@ -325,7 +346,9 @@ fn bearer(authorization: Option<&str>) -> Result<&str, Refusal> {
         Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => {
             Ok(token.trim())
         }
-        _ => Err(Refusal::Invalid("the Authorization header must be `Bearer <token>`".into())),
+        _ => Err(Refusal::Invalid(
+            "the Authorization header must be `Bearer <token>`".into(),
+        )),
     }
 }
 
@@ -384,7 +407,10 @@ mod tests {
     #[test]
     fn roles_come_from_a_list_or_a_scope_string_and_the_highest_wins() {
         let s = settings("roles");
-        assert_eq!(s.role_of(&json!({"roles": ["cw.read", "cw.write"]})), Some(Role::Editor));
+        assert_eq!(
+            s.role_of(&json!({"roles": ["cw.read", "cw.write"]})),
+            Some(Role::Editor)
+        );
         assert_eq!(s.role_of(&json!({"roles": ["hr"]})), None);
         assert_eq!(s.role_of(&json!({})), None);
         let s = settings("scp");
@@ -403,12 +429,21 @@ mod tests {
             s.metadata_paths(),
             [METADATA_PATH, "/.well-known/oauth-protected-resource/mcp"]
         );
-        assert_eq!(s.metadata()["authorization_servers"], json!(["https://idp.example.com"]));
+        assert_eq!(
+            s.metadata()["authorization_servers"],
+            json!(["https://idp.example.com"])
+        );
         let c = Refusal::Invalid("the \"token\" has expired".into()).challenge(&s);
         assert!(c.starts_with("Bearer error=\"invalid_token\""), "{c}");
-        assert!(c.contains("'token'") && c.contains("resource_metadata=\"https://"), "{c}");
+        assert!(
+            c.contains("'token'") && c.contains("resource_metadata=\"https://"),
+            "{c}"
+        );
         let c = Refusal::NoRole("no".into()).challenge(&s);
-        assert!(c.contains("insufficient_scope") && c.contains("scope=\"cw.read cw.write\""), "{c}");
+        assert!(
+            c.contains("insufficient_scope") && c.contains("scope=\"cw.read cw.write\""),
+            "{c}"
+        );
     }
 
     #[test]

@@ -347,26 +347,33 @@ fn resolve_oauth(file: OAuthSection, over: OAuthOverrides) -> Result<Option<OAut
         return Ok(None);
     };
     let issuer = issuer.trim().to_owned();
-    check_url(&issuer, "issuer (--oauth-issuer / MCP_OAUTH_ISSUER / [oauth] issuer)")?;
+    check_url(
+        &issuer,
+        "issuer (--oauth-issuer / MCP_OAUTH_ISSUER / [oauth] issuer)",
+    )?;
     let audience = over.audience.or(file.audience).ok_or(
         "OAuth needs the audience its tokens are issued for (--oauth-audience / MCP_OAUTH_AUDIENCE / [oauth] audience), \
          usually this server's public URL of /mcp",
     )?;
-    let resource_text = over.resource.or(file.resource).unwrap_or_else(|| audience.clone());
+    let resource_text = over
+        .resource
+        .or(file.resource)
+        .unwrap_or_else(|| audience.clone());
     let resource = check_url(
         &resource_text,
         "resource, this server's public URL of /mcp (MCP_OAUTH_RESOURCE / [oauth] resource; defaults to the audience)",
     )?;
-    let secs = |env: Option<String>, name: &str, file: Option<u64>, default: u64| -> Result<Duration, String> {
-        let value = match env {
-            Some(text) => text
-                .trim()
-                .parse()
-                .map_err(|_| format!("MCP_OAUTH_{name} `{text}` is not a number of seconds"))?,
-            None => file.unwrap_or(default),
+    let secs =
+        |env: Option<String>, name: &str, file: Option<u64>, default: u64| -> Result<Duration, String> {
+            let value = match env {
+                Some(text) => text
+                    .trim()
+                    .parse()
+                    .map_err(|_| format!("MCP_OAUTH_{name} `{text}` is not a number of seconds"))?,
+                None => file.unwrap_or(default),
+            };
+            Ok(Duration::from_secs(value))
         };
-        Ok(Duration::from_secs(value))
-    };
     let split = |text: &str| -> Vec<String> {
         text.split(',')
             .map(|s| s.trim().to_owned())
@@ -387,7 +394,10 @@ fn resolve_oauth(file: OAuthSection, over: OAuthOverrides) -> Result<Option<OAut
     }
     // Nothing configured: the claim values are the roles' own names.
     if role_values.is_empty() {
-        role_values = Role::ALL.into_iter().map(|r| (r, vec![r.as_str().to_owned()])).collect();
+        role_values = Role::ALL
+            .into_iter()
+            .map(|r| (r, vec![r.as_str().to_owned()]))
+            .collect();
     }
     let members = match over.members {
         Some(text) => text
@@ -397,7 +407,11 @@ fn resolve_oauth(file: OAuthSection, over: OAuthOverrides) -> Result<Option<OAut
             .map(|item| {
                 item.rsplit_once(':')
                     .map(|(u, m)| (u.trim().to_owned(), m.trim().to_owned()))
-                    .ok_or_else(|| format!("MCP_OAUTH_MEMBERS: `{item}` is not `user:member` (e.g. alice@example.com:asmith)"))
+                    .ok_or_else(|| {
+                        format!(
+                            "MCP_OAUTH_MEMBERS: `{item}` is not `user:member` (e.g. alice@example.com:asmith)"
+                        )
+                    })
             })
             .collect::<Result<_, _>>()?,
         None => file.members,
@@ -412,11 +426,18 @@ fn resolve_oauth(file: OAuthSection, over: OAuthOverrides) -> Result<Option<OAut
             .or(file.roles_claim)
             .unwrap_or_else(|| oauth::DEFAULT_ROLES_CLAIM.to_owned()),
         role_values,
-        user_claims: over.user_claims.map(|t| split(&t)).or(file.user_claims).unwrap_or_else(|| {
-            oauth::DEFAULT_USER_CLAIMS.iter().map(|s| s.to_string()).collect()
-        }),
+        user_claims: over
+            .user_claims
+            .map(|t| split(&t))
+            .or(file.user_claims)
+            .unwrap_or_else(|| oauth::DEFAULT_USER_CLAIMS.iter().map(|s| s.to_string()).collect()),
         members,
-        leeway: secs(over.leeway_secs, "LEEWAY_SECS", file.leeway_secs, oauth::DEFAULT_LEEWAY_SECS)?,
+        leeway: secs(
+            over.leeway_secs,
+            "LEEWAY_SECS",
+            file.leeway_secs,
+            oauth::DEFAULT_LEEWAY_SECS,
+        )?,
         jwks_min_refetch: secs(
             over.jwks_min_refetch_secs,
             "JWKS_MIN_REFETCH_SECS",
@@ -435,9 +456,12 @@ fn resolve_oauth(file: OAuthSection, over: OAuthOverrides) -> Result<Option<OAut
 /// An `https` URL, or `http` on a loopback host (a provider in a test).
 fn check_url(text: &str, what: &str) -> Result<url::Url, String> {
     let url = url::Url::parse(text.trim()).map_err(|_| format!("OAuth {what}: `{text}` is not a URL"))?;
-    let loopback = url
-        .host_str()
-        .is_some_and(|h| h == "localhost" || h.trim_matches(['[', ']']).parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback()));
+    let loopback = url.host_str().is_some_and(|h| {
+        h == "localhost"
+            || h.trim_matches(['[', ']'])
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback())
+    });
     match url.scheme() {
         "https" => Ok(url),
         "http" if loopback => Ok(url),
