@@ -510,6 +510,66 @@ mod tests {
     }
 
     #[test]
+    fn oauth_is_read_from_the_file_and_the_environment_and_bad_settings_are_named() {
+        let file = r#"
+[oauth]
+issuer = "https://idp.example.com"
+audience = "api://connectwise-mcp"
+resource = "https://mcp.example.com/mcp"
+roles_claim = "scp"
+[oauth.roles]
+editor = ["cw.write"]
+[oauth.members]
+"alice@example.com" = "ASmith"
+"#;
+        let file = ConfigFile::parse("cw.toml", file).unwrap();
+        let over = HttpOverrides {
+            bind: Some("0.0.0.0:3000".into()),
+            audit: Some("off".into()),
+            oauth: OAuthOverrides {
+                roles: [Some("cw.read".into()), None, None],
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let o = HttpOptions::resolve(Some(&file), over.clone()).unwrap();
+        let s = &o.oauth.as_ref().expect("OAuth configured").settings;
+        assert_eq!(
+            (s.audience.as_str(), s.roles_claim.as_str()),
+            ("api://connectwise-mcp", "scp")
+        );
+        assert_eq!(s.role_values[&Role::Viewer], ["cw.read"]);
+        assert_eq!(s.role_values[&Role::Editor], ["cw.write"]);
+        assert!(!s.role_values.contains_key(&Role::Admin));
+        assert_eq!(s.members["alice@example.com"], "ASmith");
+        // OAuth alone is authentication enough for a public bind.
+        o.check_exposure().unwrap();
+
+        let bad = |issuer: &str, audience: Option<&str>| {
+            HttpOptions::resolve(
+                None,
+                HttpOverrides {
+                    audit: Some("off".into()),
+                    oauth: OAuthOverrides {
+                        issuer: Some(issuer.into()),
+                        audience: audience.map(str::to_owned),
+                        ..Default::default()
+                    },
+                    ..Default::default()
+                },
+            )
+            .unwrap_err()
+        };
+        let e = bad("http://idp.example.com", Some("https://mcp.example.com/mcp"));
+        assert!(e.contains("MCP_OAUTH_ISSUER") && e.contains("https"), "{e}");
+        let e = bad("https://idp.example.com", None);
+        assert!(e.contains("MCP_OAUTH_AUDIENCE"), "{e}");
+        // An audience that is no URL needs the resource URL.
+        let e = bad("https://idp.example.com", Some("api://x"));
+        assert!(e.contains("MCP_OAUTH_RESOURCE"), "{e}");
+    }
+
+    #[test]
     fn the_environment_replaces_a_roles_file_tokens_and_a_public_bind_needs_tokens() {
         let file = r#"
 [http]
