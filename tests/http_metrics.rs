@@ -54,7 +54,8 @@ async fn metrics_need_a_token_parse_and_move_with_traffic() {
     let sim = start_sim().await;
     let mut env = sim_env(&sim);
     env.extend(token_env());
-    let env = with_env(env, &[("MCP_AUDIT", "off")]);
+    // One retry, so that a 429 is waited out and counted.
+    let env = with_env(env, &[("MCP_AUDIT", "off"), ("CW_MAX_RETRIES", "1")]);
     let server = Server::start(&[], &["--metrics"], &env);
 
     let anonymous = reqwest::get(server.url("/metrics")).await.unwrap();
@@ -72,6 +73,8 @@ async fn metrics_need_a_token_parse_and_move_with_traffic() {
     let calls = "connectwise_mcp_tool_calls_total";
     let responses = "connectwise_mcp_connectwise_responses_total";
     let client = server.connect(Some(VIEWER), &[]).await.unwrap();
+    // The first call's request is answered 429 (`Retry-After: 0`), then retried.
+    sim.faults().rate_limit(0, 1, 0);
     for _ in 0..3 {
         let r = call(&client, "cw_search_tickets", json!({"page_size": 2}))
             .await
@@ -105,16 +108,19 @@ async fn metrics_need_a_token_parse_and_move_with_traffic() {
         "{after:?}"
     );
     assert!(value(&after, "connectwise_mcp_active_sessions", &[]) >= 1.0);
-    for name in [
-        "connectwise_mcp_connectwise_retries_total",
-        "connectwise_mcp_connectwise_rate_limit_waits_total",
-        "connectwise_mcp_store_errors_total",
-    ] {
-        assert!(
-            after.iter().any(|s| s.metric == name),
-            "{name} missing: {after:?}"
-        );
-    }
+    let moved =
+        |name: &str, labels: &[(&str, &str)]| value(&after, name, labels) - value(&before, name, labels);
+    assert_eq!(moved(responses, &[("status", "429")]), 1.0);
+    assert_eq!(
+        moved("connectwise_mcp_connectwise_rate_limit_waits_total", &[]),
+        1.0
+    );
+    assert_eq!(moved("connectwise_mcp_connectwise_retries_total", &[]), 1.0);
+    let store_errors = "connectwise_mcp_store_errors_total";
+    assert!(
+        after.iter().any(|s| s.metric == store_errors),
+        "{store_errors} missing: {after:?}"
+    );
 }
 
 #[tokio::test]

@@ -167,12 +167,15 @@ async fn the_metadata_names_the_issuer_and_role_claims_decide_the_tools() {
     let audit = temp_path("oauth-audit.jsonl");
     let _ = std::fs::remove_file(&audit);
     let members = format!("eddie@example.com:{member}");
+    let viewer_token = format!("vic:{VIEWER}");
     let env = oauth_env(
         &sim,
         &provider,
         &[
             ("MCP_AUDIT", audit.to_str().unwrap()),
             ("MCP_OAUTH_MEMBERS", members.as_str()),
+            // Role tokens still work beside OAuth.
+            ("MCP_TOKENS_VIEWER", viewer_token.as_str()),
         ],
     );
     let server = Server::start(&["--toolsets", "all", "--allow-writes"], &[], &env);
@@ -195,6 +198,7 @@ async fn the_metadata_names_the_issuer_and_role_claims_decide_the_tools() {
     assert_eq!(status, 401);
     assert_eq!(challenge, format!("Bearer resource_metadata=\"{METADATA_URL}\""));
     assert_eq!(body["error"], "missing_token");
+    assert_eq!(initialize(&server, Some(VIEWER)).await.0, 200);
 
     let viewer = server
         .connect(Some(&provider.token("viewer-app").await), &[])
