@@ -27,6 +27,8 @@
 //!      place answers are decoded, tolerant of any shape ([`client::read`]).
 //!    - [`store`]: saved queries, the write journal and confirmation tokens,
 //!      in SQLite (one instance) or PostgreSQL (shared by several).
+//!    - [`metrics`]: the process's counters and histograms, recorded by the
+//!      layers that see each event, served as `/metrics`.
 //!    - [`settings`]: the config file, read once into its sections.
 //! 2. **The tool kernel**, [`tool`]: what a tool is ([`tool::ToolDef`]), what
 //!    it gets ([`tool::Context`], [`tool::Access`]), how it fails, and what
@@ -41,7 +43,8 @@
 //!    decides what a session sees, the rmcp handler, results and hints, a
 //!    call's log messages and progress, the audit log.
 //! 5. **Deployments**, on top: [`http`] (streamable HTTP for a team: role
-//!    tokens, technicians' own keys, probes, the OpenAPI bridge),
+//!    tokens or OAuth sign-in, technicians' own keys, probes, metrics, the
+//!    OpenAPI bridge),
 //!    [`doctor`] (checks a real tenant: site, keys, member, version, access,
 //!    time, record shapes) and the command line (`src/main.rs`).
 //!
@@ -53,6 +56,7 @@
 pub mod catalog;
 pub mod client;
 pub mod conditions;
+pub mod metrics;
 pub mod settings;
 pub mod spec;
 pub mod store;

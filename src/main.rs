@@ -8,7 +8,7 @@
 use clap::builder::BoolishValueParser;
 use clap::{Args, Parser, Subcommand};
 use connectwise_mcp::client::{Config, ConnectWise};
-use connectwise_mcp::http::{HttpOptions, HttpOverrides};
+use connectwise_mcp::http::{HttpOptions, HttpOverrides, OAuthOverrides};
 use connectwise_mcp::mcp::frames::DEFAULT_MAX_FRAME_BYTES;
 use connectwise_mcp::mcp::{Audit, CwServer, Gate, GateOverrides, Inventory, registry, serve_stdio_server};
 use connectwise_mcp::settings::ConfigFile;
@@ -205,6 +205,15 @@ struct ServeArgs {
         value_name = "ROLES"
     )]
     confirm_writes_roles: Option<Vec<String>>,
+    /// Sign-in through an identity provider: its issuer URL (other settings: MCP_OAUTH_* or [oauth]).
+    #[arg(long, env = "MCP_OAUTH_ISSUER", value_name = "URL")]
+    oauth_issuer: Option<String>,
+    /// The audience OAuth access tokens must be issued for (this server; usually its /mcp URL).
+    #[arg(long, env = "MCP_OAUTH_AUDIENCE", value_name = "AUDIENCE")]
+    oauth_audience: Option<String>,
+    /// Serve Prometheus metrics at /metrics (with --http; behind the same auth as /mcp).
+    #[arg(long, env = "MCP_METRICS")]
+    metrics: bool,
 }
 
 /// Why the command failed, and its exit code.
@@ -423,6 +432,12 @@ async fn serve_http(cli: &Cli, file: Option<&ConfigFile>, args: &ServeArgs) -> R
             tokens_editor: env("MCP_TOKENS_EDITOR"),
             tokens_admin: env("MCP_TOKENS_ADMIN"),
             token_companies: env("MCP_TOKEN_COMPANIES"),
+            oauth: OAuthOverrides {
+                issuer: args.oauth_issuer.clone(),
+                audience: args.oauth_audience.clone(),
+                ..OAuthOverrides::from_env(env)
+            },
+            metrics: args.metrics,
         },
     )
     .map_err(usage)?;

@@ -1,8 +1,8 @@
 //! The deployment's config file (TOML), read and parsed once.
 //!
-//! It has three sections, each parsed by the part of the server it sets up:
+//! It has four sections, each parsed by the part of the server it sets up:
 //! `[connectwise]` by [`crate::client::Config`], `[server]` by
-//! [`crate::mcp::Gate`], `[http]` by `crate::http::settings`. Environment
+//! [`crate::mcp::Gate`], `[http]` and `[oauth]` by `crate::http::settings`. Environment
 //! variables and flags override the file, section by section. A section
 //! this server does not know (a typo such as `[servre]`) is an error, so a
 //! setting is never silently ignored.
@@ -21,7 +21,7 @@ use serde::de::DeserializeOwned;
 use std::path::Path;
 
 /// The sections a config file may have.
-pub const SECTIONS: [&str; 3] = ["connectwise", "server", "http"];
+pub const SECTIONS: [&str; 4] = ["connectwise", "server", "http", "oauth"];
 
 /// A parsed config file: where it came from and its sections.
 #[derive(Clone, Debug)]

@@ -18,6 +18,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("client", 1),
     ("store", 1),
     ("settings", 1),
+    ("metrics", 1),
     // The tool kernel.
     ("tool", 2),
     // Toolsets.

@@ -200,6 +200,9 @@ impl Transport {
         loop {
             let again = request.try_clone();
             let result = self.inner.http.execute(request).await;
+            if let Ok(r) = &result {
+                crate::metrics::connectwise_response(r.status().as_u16());
+            }
             let wait = match &result {
                 Ok(r) if r.status() == StatusCode::TOO_MANY_REQUESTS => match retry_after(r) {
                     Some(d) if d > retry.max_retry_after => None,
@@ -219,6 +222,7 @@ impl Transport {
                     let wait = wait.min(retry.max_retry_after);
                     let outcome = describe(&result);
                     let limited = matches!(&result, Ok(r) if r.status() == StatusCode::TOO_MANY_REQUESTS);
+                    crate::metrics::connectwise_retry(limited);
                     tracing::warn!(
                         method = %again.method(),
                         path = again.url().path(),

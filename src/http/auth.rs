@@ -77,6 +77,9 @@ pub struct Principal {
     pub authenticated: bool,
     /// The companies the token is limited to (`[http.companies]`); `None`: all.
     pub companies: Option<Pin>,
+    /// The ConnectWise member this person is (OAuth's `[oauth.members]`);
+    /// `None`: the server's own member.
+    pub member: Option<String>,
 }
 
 impl Principal {
@@ -87,6 +90,7 @@ impl Principal {
             role: Role::Admin,
             authenticated: false,
             companies: None,
+            member: None,
         }
     }
 }
@@ -207,6 +211,7 @@ impl Tokens {
                 role: e.role,
                 authenticated: true,
                 companies: e.companies.clone(),
+                member: None,
             })
             .ok_or(AuthError::Invalid)
     }

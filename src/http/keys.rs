@@ -201,6 +201,7 @@ mod tests {
             role: crate::http::auth::Role::Editor,
             authenticated: true,
             companies: None,
+            member: None,
         };
         let keys = |private: &'static str| {
             MemberKeys::from_headers(&headers(&[

@@ -10,16 +10,21 @@
 //! Every route but the probes passes the guard ([`guard`]): `Host` and
 //! `Origin` validation (DNS rebinding), the role token ([`auth`]), the
 //! technician's own keys ([`keys`]) and the session's binding to both.
+//! With OAuth configured ([`oauth`]), a token that is no role token is
+//! checked as the identity provider's access token, and
+//! `/.well-known/oauth-protected-resource` tells clients where to sign in.
+//! `GET /metrics` (with `--metrics`) is guarded like `/mcp`.
 //! Then every message POSTed to `/mcp` is checked ([`check_frame`]) before
 //! rmcp reads it.
 
 pub mod auth;
 pub mod keys;
+pub mod oauth;
 pub mod openapi;
 pub mod session;
 pub mod settings;
 
-pub use settings::{HttpOptions, HttpOverrides};
+pub use settings::{HttpOptions, HttpOverrides, OAuthOverrides};
 
 use crate::mcp::frames::{self, Outline, Verdict};
 use auth::{AuthError, Principal};
@@ -108,12 +113,21 @@ pub fn router(options: HttpOptions, shared: Shared, shutdown: CancellationToken)
             "/mcp",
             axum::middleware::from_fn_with_state(max_body, check_frame).layer(mcp),
         )
-        .merge(tools)
-        .layer(axum::middleware::from_fn_with_state(state.clone(), guard));
-    axum::Router::new()
+        .merge(tools);
+    let guarded = match state.options.metrics {
+        true => guarded.route("/metrics", get(metrics)),
+        false => guarded,
+    }
+    .layer(axum::middleware::from_fn_with_state(state.clone(), guard));
+    let mut open = axum::Router::new()
         .route("/health", get(health))
-        .route("/ready", get(ready))
-        .merge(guarded)
+        .route("/ready", get(ready));
+    if let Some(verifier) = &state.options.oauth {
+        for path in verifier.settings.metadata_paths() {
+            open = open.route(&path, get(resource_metadata));
+        }
+    }
+    open.merge(guarded)
         .with_state(state)
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
@@ -161,7 +175,13 @@ pub async fn serve(options: HttpOptions, shared: Shared) -> Result<(), String> {
 /// What the operator needs to know at start-up, on stderr (tests read the
 /// `listening on` line, written last, for the port).
 fn announce(options: &HttpOptions, addr: SocketAddr) {
-    if options.tokens.is_empty() {
+    if let Some(verifier) = &options.oauth {
+        eprintln!(
+            "connectwise-mcp: OAuth sign-in: issuer {}, audience {}",
+            verifier.settings.issuer, verifier.settings.audience
+        );
+    }
+    if !options.authenticates() {
         if addr.ip().is_loopback() {
             eprintln!(
                 "connectwise-mcp: no role tokens: anyone on this machine can use the server (loopback only)"
@@ -185,6 +205,9 @@ fn announce(options: &HttpOptions, addr: SocketAddr) {
         );
     }
     // Last: once it is out, everything above is too.
+    if options.metrics {
+        eprintln!("connectwise-mcp: metrics at /metrics (same authentication as /mcp)");
+    }
     eprintln!("connectwise-mcp: listening on http://{addr} (MCP at /mcp, probes at /health and /ready)");
 }
 
@@ -346,34 +369,10 @@ async fn guard(State(state): State<Arc<AppState>>, mut request: Request, next: N
     if let Err(message) = check_origin(headers, options) {
         return error(StatusCode::FORBIDDEN, "origin_not_allowed", message);
     }
-    let principal = if options.tokens.is_empty() {
-        Principal::anonymous()
-    } else {
-        let value = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
-        match options.tokens.authenticate(value) {
-            Ok(p) => p,
-            Err(AuthError::Missing) => {
-                return error(
-                    StatusCode::UNAUTHORIZED,
-                    "missing_token",
-                    "this server needs a role token: send `Authorization: Bearer <token>`",
-                );
-            }
-            Err(AuthError::Malformed) => {
-                return error(
-                    StatusCode::UNAUTHORIZED,
-                    "malformed_authorization",
-                    "the Authorization header must be `Bearer <token>`",
-                );
-            }
-            Err(AuthError::Invalid) => {
-                return error(
-                    StatusCode::UNAUTHORIZED,
-                    "invalid_token",
-                    "the bearer token is not one this server knows; ask the administrator for yours",
-                );
-            }
-        }
+    let authorization = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+    let principal = match authenticate(options, authorization).await {
+        Ok(p) => p,
+        Err(refused) => return refused,
     };
     let keys = match MemberKeys::from_headers(headers) {
         Ok(keys) => keys,
@@ -430,6 +429,74 @@ async fn guard(State(state): State<Arc<AppState>>, mut request: Request, next: N
         Some(_) => {}
     }
     response
+}
+
+/// Who the request is: a role token's holder, else the OAuth token's
+/// signed-in person, else (with neither configured) anyone.
+async fn authenticate(options: &HttpOptions, authorization: Option<&str>) -> Result<Principal, Response> {
+    if !options.authenticates() {
+        return Ok(Principal::anonymous());
+    }
+    let by_token = match options.tokens.is_empty() {
+        true => Err(AuthError::Missing),
+        false => options.tokens.authenticate(authorization),
+    };
+    if let Ok(principal) = by_token {
+        return Ok(principal);
+    }
+    if let Some(verifier) = &options.oauth {
+        return verifier.authenticate(authorization).await.map_err(|refusal| {
+            let (status, code, message) = match &refusal {
+                oauth::Refusal::Missing => (
+                    StatusCode::UNAUTHORIZED,
+                    "missing_token",
+                    "sign in: send `Authorization: Bearer <access token>` from the identity provider the metadata names"
+                        .to_owned(),
+                ),
+                oauth::Refusal::Invalid(why) => (StatusCode::UNAUTHORIZED, "invalid_token", why.clone()),
+                oauth::Refusal::NoRole(why) => (StatusCode::FORBIDDEN, "insufficient_scope", why.clone()),
+            };
+            let mut response = error(status, code, message);
+            if let Ok(value) = HeaderValue::from_str(&refusal.challenge(&verifier.settings)) {
+                response.headers_mut().insert(header::WWW_AUTHENTICATE, value);
+            }
+            response
+        });
+    }
+    Err(match by_token {
+        Err(AuthError::Missing) => error(
+            StatusCode::UNAUTHORIZED,
+            "missing_token",
+            "this server needs a role token: send `Authorization: Bearer <token>`",
+        ),
+        Err(AuthError::Malformed) => error(
+            StatusCode::UNAUTHORIZED,
+            "malformed_authorization",
+            "the Authorization header must be `Bearer <token>`",
+        ),
+        _ => error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_token",
+            "the bearer token is not one this server knows; ask the administrator for yours",
+        ),
+    })
+}
+
+/// The process's metrics ([`crate::metrics`]).
+async fn metrics() -> Response {
+    (
+        [(header::CONTENT_TYPE, crate::metrics::CONTENT_TYPE)],
+        crate::metrics::render(),
+    )
+        .into_response()
+}
+
+/// RFC 9728's protected-resource metadata.
+async fn resource_metadata(State(state): State<Arc<AppState>>) -> Response {
+    match &state.options.oauth {
+        Some(verifier) => axum::Json(verifier.settings.metadata()).into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
 }
 
 fn is_loopback_name(host: &str) -> bool {

@@ -112,8 +112,9 @@ impl Shared {
     }
 
     /// The server a request's session uses: the role's, unless the request
-    /// brought its own keys or its token is limited to some companies; then
-    /// one of its own, with a client of those keys, limited.
+    /// brought its own keys, its token is limited to some companies or its
+    /// signed-in person is mapped to a member; then one of its own, with a
+    /// client of those keys, limited, acting for that member.
     pub fn server_for(&self, auth: &RequestAuth) -> Result<CwServer, String> {
         let server = self.server_acting(auth)?;
         Ok(match self.stateless {
@@ -126,7 +127,8 @@ impl Shared {
         let role = auth.principal.role;
         let principal = auth.principal.label.clone();
         let pin = auth.principal.companies.clone();
-        if auth.keys.is_none() && pin.is_none() {
+        let signed_in_member = auth.principal.member.clone();
+        if auth.keys.is_none() && pin.is_none() && signed_in_member.is_none() {
             return Ok(self.role_server(role).acting_as(Caller {
                 principal,
                 member: self.config.member_identifier.clone(),
@@ -143,7 +145,7 @@ impl Shared {
             }
             None => {
                 let server = self.role_server(role).connectwise()?.clone();
-                let member = self.config.member_identifier.clone();
+                let member = signed_in_member.or_else(|| self.config.member_identifier.clone());
                 (server, member.clone(), member)
             }
         };
@@ -163,6 +165,12 @@ impl Shared {
     }
 }
 
+impl Drop for HttpSession {
+    fn drop(&mut self) {
+        crate::metrics::session_closed();
+    }
+}
+
 /// The rmcp handler of one HTTP session.
 pub struct HttpSession {
     shared: Arc<Shared>,
@@ -171,6 +179,7 @@ pub struct HttpSession {
 
 impl HttpSession {
     pub fn new(shared: Arc<Shared>) -> HttpSession {
+        crate::metrics::session_opened();
         HttpSession {
             shared,
             server: OnceLock::new(),

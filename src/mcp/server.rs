@@ -267,7 +267,11 @@ impl CwServer {
             Lookup::Enabled(def) => def,
             other => {
                 let tier = match &other {
-                    Lookup::Disabled { tool, .. } => Some(tool.tier),
+                    Lookup::Disabled { tool, .. } => {
+                        // Unknown names are not counted: labels stay the registry's.
+                        crate::metrics::tool_call(tool.name, Outcome::Denied.as_str(), 0.0);
+                        Some(tool.tier)
+                    }
                     _ => None,
                 };
                 self.audit(name, tier, &args, Outcome::Denied, None, started, None);
@@ -277,6 +281,7 @@ impl CwServer {
         let ctx = match self.context() {
             Ok(ctx) => ctx,
             Err(e) => {
+                crate::metrics::tool_call(def.name, Outcome::Failed.as_str(), 0.0);
                 self.audit(name, Some(def.tier), &args, Outcome::Failed, None, started, None);
                 return Ok(error_result(
                     format!("cannot set up the ConnectWise client: {e}"),
@@ -305,6 +310,7 @@ impl CwServer {
             _ => None,
         };
         let kind = Outcome::of(&outcome);
+        crate::metrics::tool_call(def.name, kind.as_str(), started.elapsed().as_secs_f64());
         let result = match outcome {
             Ok(value) => success_result(value),
             Err(e) => tool_error_result(&e),

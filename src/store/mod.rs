@@ -125,6 +125,7 @@ macro_rules! dispatch {
             Engine::Sqlite(db) => db.$method($($arg),*).await,
             Engine::Postgres(db) => db.$method($($arg),*).await,
         }
+        .inspect_err(|_| crate::metrics::store_error())
     };
 }
 pub(crate) use dispatch;
