@@ -20,6 +20,7 @@ mod hooks;
 pub mod pin;
 pub mod read;
 mod secret;
+pub mod tls;
 mod transport;
 
 pub use config::{Config, ConfigError, RetryPolicy, Site, Timeouts};

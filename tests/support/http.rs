@@ -104,9 +104,12 @@ impl Server {
             );
         }
         config.custom_headers = custom;
-        ().serve(StreamableHttpClientTransport::from_config(config))
-            .await
-            .map_err(|e| e.to_string())
+        ().serve(StreamableHttpClientTransport::with_client(
+            connectwise_mcp::client::tls::client(),
+            config,
+        ))
+        .await
+        .map_err(|e| e.to_string())
     }
 }
 
@@ -138,7 +141,7 @@ pub async fn post_mcp(
     body: &serde_json::Value,
     headers: &[(&str, &str)],
 ) -> reqwest::Response {
-    let mut req = reqwest::Client::new()
+    let mut req = connectwise_mcp::client::tls::client()
         .post(server.url("/mcp"))
         .header("accept", "application/json, text/event-stream")
         .json(body);
