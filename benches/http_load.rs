@@ -147,7 +147,7 @@ async fn run_session(
 
 /// The same request the tool makes, straight to the simulator, at the same concurrency.
 async fn direct_baseline(sim: &Simulator, sessions: usize, calls: usize) -> Vec<Duration> {
-    let http = reqwest::Client::new();
+    let http = connectwise_mcp::client::tls::client();
     let auth = format!(
         "Basic {}",
         base64_basic(&format!(
@@ -232,7 +232,7 @@ fn main() {
         });
         let base = rx.recv_timeout(Duration::from_secs(30)).expect("server address");
         let url = format!("{base}/mcp");
-        let http = reqwest::Client::builder()
+        let http = connectwise_mcp::client::tls::client_builder()
             .pool_max_idle_per_host(sessions)
             .build()
             .unwrap();

@@ -43,7 +43,7 @@ fn main() {
     server.initialize("mcp_call bench");
     server.notify("notifications/initialized");
 
-    let http = reqwest::Client::new();
+    let http = connectwise_mcp::client::tls::client();
     let auth = format!(
         "Basic {}",
         base64::engine::general_purpose::STANDARD

@@ -41,7 +41,7 @@ fn bench(c: &mut Criterion) {
         started.elapsed().as_secs_f64(),
         peak_rss_kib("self").map_or("?".into(), |k| format!("{:.0}", k as f64 / 1024.0))
     );
-    let client = reqwest::Client::new();
+    let client = connectwise_mcp::client::tls::client();
     let base = sim.base_url();
     let run = |query: Vec<(&'static str, &'static str)>, path: &'static str| {
         let request = client

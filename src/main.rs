@@ -366,7 +366,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             }
         }
         Command::Healthcheck { url } => {
-            let response = reqwest::Client::new()
+            let response = connectwise_mcp::client::tls::client()
                 .get(url)
                 .timeout(std::time::Duration::from_secs(3))
                 .send()

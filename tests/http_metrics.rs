@@ -14,7 +14,7 @@ use support::sim::{sim_env, start_sim};
 
 /// `/metrics` as the viewer reads it, parsed.
 async fn scrape(server: &Server) -> Vec<Sample> {
-    let r = reqwest::Client::new()
+    let r = connectwise_mcp::client::tls::client()
         .get(server.url("/metrics"))
         .bearer_auth(VIEWER)
         .send()
@@ -60,7 +60,7 @@ async fn metrics_need_a_token_parse_and_move_with_traffic() {
 
     let anonymous = reqwest::get(server.url("/metrics")).await.unwrap();
     assert_eq!(anonymous.status(), 401);
-    let wrong = reqwest::Client::new()
+    let wrong = connectwise_mcp::client::tls::client()
         .get(server.url("/metrics"))
         .bearer_auth("not-a-token-at-all")
         .send()
@@ -129,7 +129,7 @@ async fn without_the_flag_there_are_no_metrics() {
     let mut env = sim_env(&sim);
     env.extend(token_env());
     let server = Server::start(&[], &[], &with_env(env, &[("MCP_AUDIT", "off")]));
-    let r = reqwest::Client::new()
+    let r = connectwise_mcp::client::tls::client()
         .get(server.url("/metrics"))
         .bearer_auth(VIEWER)
         .send()

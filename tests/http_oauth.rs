@@ -61,7 +61,7 @@ impl Provider {
     /// An access token for `client`, by the client-credentials grant, for
     /// `resource` (RFC 8707), from `issuer`.
     async fn token_from(&self, issuer: &str, client: &str, resource: &str) -> String {
-        let answer: Value = reqwest::Client::new()
+        let answer: Value = connectwise_mcp::client::tls::client()
             .post(format!("{issuer}/token"))
             .basic_auth(client, Some(SECRET))
             .header("content-type", "application/x-www-form-urlencoded")
@@ -89,7 +89,7 @@ impl Provider {
 
     /// A new signing key; the old one leaves the JWKS.
     async fn rotate(&self) {
-        let r = reqwest::Client::new()
+        let r = connectwise_mcp::client::tls::client()
             .post(format!("{}/admin/rotate", self.issuer))
             .send()
             .await

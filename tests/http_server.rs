@@ -102,7 +102,7 @@ async fn roles_filter_the_list_and_every_call() {
     assert_eq!(sim.records("/service/tickets/1/notes").len(), notes_before + 1);
 
     // The OpenAPI bridge: the same role decides what is described and run.
-    let http = reqwest::Client::new();
+    let http = connectwise_mcp::client::tls::client();
     let doc: Value = http
         .get(server.url("/openapi.json"))
         .bearer_auth(VIEWER)

@@ -251,3 +251,34 @@ fn the_reader_of_references_finds_paths_and_groups() {
             .is_none()
     );
 }
+
+/// Every HTTP client is built by `client::tls`, which puts the crypto
+/// provider in place first: reqwest has none of its own here, so a client
+/// built anywhere else would panic on its first use.
+#[test]
+fn every_http_client_is_built_where_tls_is_set_up() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    for dir in ["src", "tests", "benches"] {
+        rust_files(&root.join(dir), &mut files);
+    }
+    let home = root.join("src/client/tls.rs");
+    let this = root.join("tests/layers.rs");
+    let ways = [
+        ["reqwest::Client::", "new()"].concat(),
+        ["reqwest::Client::", "builder()"].concat(),
+        ["Client::", "default()"].concat(),
+        ["StreamableHttpClientTransport::", "from_"].concat(),
+    ];
+    let mut found = Vec::new();
+    for file in files.iter().filter(|f| **f != home && **f != this) {
+        let text = std::fs::read_to_string(file).unwrap();
+        for way in ways.iter().filter(|w| text.contains(w.as_str())) {
+            found.push(format!("{}: {way}", file.strip_prefix(root).unwrap().display()));
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "use connectwise_mcp::client::tls instead: {found:#?}"
+    );
+}

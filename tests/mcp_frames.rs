@@ -254,7 +254,7 @@ impl HttpSession {
         let session = HttpSession {
             server,
             id,
-            client: reqwest::Client::new(),
+            client: connectwise_mcp::client::tls::client(),
         };
         let (status, _) = session
             .post(frame(

@@ -144,7 +144,7 @@ async fn forward(p: &Proxy, request: Request) -> Response {
 async fn start_proxy(sim: &Simulator) -> (String, Arc<Proxy>) {
     let state = Arc::new(Proxy {
         sim_base: sim.site(),
-        http: reqwest::Client::new(),
+        http: connectwise_mcp::client::tls::client(),
         on: std::sync::atomic::AtomicBool::new(true),
         injected: Default::default(),
     });
@@ -359,7 +359,7 @@ async fn acknowledged_writes_land_once_under_faults() {
         ],
     );
     let server = Server::start(&["--allow-writes"], &[], &env);
-    let http = reqwest::Client::builder()
+    let http = connectwise_mcp::client::tls::client_builder()
         .pool_max_idle_per_host(sessions)
         .build()
         .unwrap();

@@ -22,6 +22,7 @@ pub mod observe;
 pub mod pin;
 pub mod read;
 mod secret;
+pub mod tls;
 mod transport;
 
 pub use config::{Config, ConfigError, RetryPolicy, Site, Timeouts};

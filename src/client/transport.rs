@@ -61,7 +61,7 @@ impl Transport {
             why: "contains characters a header cannot carry",
         })?;
         let accept = HeaderValue::from_static(crate::spec::MEDIA_TYPE);
-        let http = reqwest::Client::builder()
+        let http = super::tls::client_builder()
             .connect_timeout(config.timeouts.connect)
             .timeout(config.timeouts.request)
             // A redirect could take the Basic header to another host.

@@ -199,7 +199,7 @@ impl std::fmt::Debug for Verifier {
 
 impl Verifier {
     pub fn new(settings: OAuthSettings) -> Result<Verifier, String> {
-        let http = reqwest::Client::builder()
+        let http = crate::client::tls::client_builder()
             .timeout(FETCH_TIMEOUT)
             .build()
             .map_err(|e| format!("OAuth: cannot build the HTTP client for the issuer's keys: {e}"))?;

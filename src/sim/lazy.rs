@@ -91,7 +91,7 @@ mod tests {
     async fn the_tenant_is_built_on_the_first_request_and_serves_it() {
         let sim = LazySimulator::start(SimOptions::default()).await.unwrap();
         let url = format!("{}{}/system/info", sim.site(), crate::spec::API_ROOT);
-        let answer = reqwest::Client::new()
+        let answer = crate::client::tls::client()
             .get(url)
             .basic_auth(
                 format!("{}+{}", crate::sim::DEMO_COMPANY_ID, crate::sim::DEMO_PUBLIC_KEY),

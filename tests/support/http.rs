@@ -116,7 +116,10 @@ impl Server {
         }
         config.custom_headers = custom;
         handler
-            .serve(StreamableHttpClientTransport::from_config(config))
+            .serve(StreamableHttpClientTransport::with_client(
+                connectwise_mcp::client::tls::client(),
+                config,
+            ))
             .await
             .map_err(|e| e.to_string())
     }
@@ -150,7 +153,7 @@ pub async fn post_mcp(
     body: &serde_json::Value,
     headers: &[(&str, &str)],
 ) -> reqwest::Response {
-    let mut req = reqwest::Client::new()
+    let mut req = connectwise_mcp::client::tls::client()
         .post(server.url("/mcp"))
         .header("accept", "application/json, text/event-stream")
         .json(body);

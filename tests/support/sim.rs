@@ -35,7 +35,7 @@ pub fn sim_env(sim: &Simulator) -> Env {
 /// A request as an integration sends it: the demo keys, the clientId and
 /// the versioned `Accept`. `path` is below the API root.
 pub fn request(sim: &Simulator, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
-    reqwest::Client::new()
+    connectwise_mcp::client::tls::client()
         .request(method, format!("{}{path}", sim.base_url()))
         .basic_auth(
             format!("{DEMO_COMPANY_ID}+{DEMO_PUBLIC_KEY}"),
@@ -52,7 +52,7 @@ pub fn get(sim: &Simulator, path: &str) -> reqwest::RequestBuilder {
 /// A GET that carries nothing: no keys, no clientId. Tests of
 /// authentication add what they check.
 pub fn bare_get(sim: &Simulator, path: &str) -> reqwest::RequestBuilder {
-    reqwest::Client::new().get(format!("{}{path}", sim.base_url()))
+    connectwise_mcp::client::tls::client().get(format!("{}{path}", sim.base_url()))
 }
 
 /// GETs `path` with `query` pairs; returns status, Link header and JSON body.
