@@ -1,6 +1,6 @@
 //! OAuth sign-in against a real OpenID provider: the certified
 //! `oidc-provider` package run by Node on a loopback port (tests/oidc/,
-//! installed by `npm ci` there; `.ci/run` does it). The binary's
+//! installed by `npm ci` there, by `.ci/run` or else by the first test). The binary's
 //! `serve --http` checks its JWT access tokens: the metadata document, role
 //! claims deciding the tool list, the signed-in person in the audit log and
 //! as "me", and each bad token refused with its status and challenge.
@@ -20,6 +20,30 @@ const AUDIENCE: &str = "https://mcp.example.test/mcp";
 const METADATA_URL: &str = "https://mcp.example.test/.well-known/oauth-protected-resource/mcp";
 const SECRET: &str = "test-client-secret-0123456789";
 
+/// Installs the provider from its lock file (`npm ci`, once per test run)
+/// where `.ci/run` has not already, so that `cargo test` alone runs these
+/// tests on a fresh machine.
+fn install_provider(dir: &str) {
+    static INSTALLED: std::sync::Mutex<bool> = std::sync::Mutex::new(false);
+    let mut done = INSTALLED.lock().unwrap_or_else(|e| e.into_inner());
+    if *done
+        || std::path::Path::new(dir)
+            .join("node_modules/oidc-provider")
+            .exists()
+    {
+        *done = true;
+        return;
+    }
+    let status = Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(dir)
+        .stdout(Stdio::null())
+        .status()
+        .expect("running npm (Node.js installs the test OpenID provider)");
+    assert!(status.success(), "`npm ci` in tests/oidc failed: {status}");
+    *done = true;
+}
+
 /// The provider's process (ended when its stdin closes, on drop) and its
 /// two issuers (one signing key between them).
 struct Provider {
@@ -31,12 +55,7 @@ struct Provider {
 impl Provider {
     fn start() -> Provider {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/oidc");
-        assert!(
-            std::path::Path::new(dir)
-                .join("node_modules/oidc-provider")
-                .exists(),
-            "the OpenID provider is not installed: run `npm ci` in tests/oidc (.ci/run does)"
-        );
+        install_provider(dir);
         let mut child = Command::new("node")
             .arg("provider.mjs")
             .current_dir(dir)
