@@ -5,7 +5,8 @@
 //! - process start → `initialize` answered,
 //! - process start → `tools/list` answered,
 //! - peak RSS (`VmHWM` of the child, read just before it is told to exit),
-//! - the size of the tools JSON in tokens (bytes / 4), for the default list
+//! - the size of the tools JSON in bytes and in tokens (o200k_base, via
+//!   tiktoken-rs, as `tests/tool_budget.rs` counts them), for the default list
 //!   and with every toolset, writes and deletes on,
 //! - what the endpoint catalog costs when first used: the first
 //!   `cw_search_endpoints` (builds the search index) and the first
@@ -29,6 +30,7 @@ struct Sample {
     peak_rss_kb: u64,
     tools: usize,
     tools_bytes: usize,
+    tools_tokens: usize,
     first_call: Duration,
     first_search: Duration,
     first_describe: Duration,
@@ -65,11 +67,10 @@ fn main() {
                 .collect(),
         );
         let catalog_rss = median(samples.iter().map(|s| s.catalog_rss_kb as f64 / 1024.0).collect());
-        let (tools, bytes) = (samples[0].tools, samples[0].tools_bytes);
-        let tokens = bytes / 4;
+        let (tools, bytes, tokens) = (samples[0].tools, samples[0].tools_bytes, samples[0].tools_tokens);
         println!(
             "{label:>14}: initialize {init:6.2} ms (≤ 20) | tools/list {list:6.2} ms (≤ 25) | peak RSS {rss:5.1} MB (≤ 30) | \
-             {tools} tools, {bytes} bytes ≈ {tokens} tokens ({} per tool)",
+             {tools} tools, {bytes} bytes, {tokens} tokens ({} per tool)",
             tokens.checked_div(tools).unwrap_or(0)
         );
         println!(
@@ -125,6 +126,7 @@ fn spawn_once(bin: &str, args: &[&str]) -> Sample {
         peak_rss_kb,
         tools: tools.as_array().map_or(0, Vec::len),
         tools_bytes: tools.to_string().len(),
+        tools_tokens: tokens(&tools.to_string()),
         first_call,
         first_search,
         first_describe,
@@ -147,4 +149,12 @@ fn timed_call(server: &mut StdioServer, tool: &str, arguments: Value) -> (Durati
     let started = Instant::now();
     let answer = server.call_tool(tool, &arguments);
     (started.elapsed(), answer)
+}
+
+/// Tokens of `text` as a model counts them (o200k_base).
+fn tokens(text: &str) -> usize {
+    static BPE: std::sync::OnceLock<tiktoken_rs::CoreBPE> = std::sync::OnceLock::new();
+    BPE.get_or_init(|| tiktoken_rs::o200k_base().expect("o200k_base"))
+        .encode_with_special_tokens(text)
+        .len()
 }
