@@ -23,7 +23,7 @@ use rmcp::ServiceExt;
 use rmcp::model::CallToolRequestParams;
 use rmcp::transport::TokioChildProcess;
 use serde_json::{Map, Value, json};
-use support::{binary, command};
+use support::{binary, command, text_of};
 
 /// The technician asking: "my tickets", "my time".
 const ME: &str = "JSmith";
@@ -182,11 +182,7 @@ async fn run() {
             params = params.with_arguments(args);
         }
         let result = client.call_tool(params).await.expect("tools/call");
-        let text: String = result
-            .content
-            .iter()
-            .filter_map(|c| c.as_text().map(|t| t.text.clone()))
-            .collect();
+        let text = text_of(&result);
         let structured = result
             .structured_content
             .as_ref()

@@ -26,7 +26,7 @@ use rmcp::ServiceExt;
 use rmcp::model::CallToolRequestParams;
 use rmcp::transport::TokioChildProcess;
 use serde_json::{Value, json};
-use support::{binary, command, median};
+use support::{binary, command, median, text_of};
 
 fn main() {
     let runtime = tokio::runtime::Runtime::new().expect("tokio");
@@ -43,18 +43,6 @@ async fn run() {
     let sim = Simulator::start(options).await;
     let bin = binary("CODE_BIN");
     let site = sim.site();
-    let cmd = tokio::process::Command::from(command(
-        &bin,
-        &["serve"],
-        &[
-            ("CW_SITE", site.as_str()),
-            ("CW_COMPANY_ID", DEMO_COMPANY_ID),
-            ("CW_PUBLIC_KEY", DEMO_PUBLIC_KEY),
-            ("CW_PRIVATE_KEY", DEMO_PRIVATE_KEY),
-            ("CW_CLIENT_ID", DEMO_CLIENT_ID),
-        ],
-    ));
-    let client = ().serve(TokioChildProcess::new(cmd).expect("spawn")).await.expect("initialize");
     let env = [
         ("CW_SITE", site.as_str()),
         ("CW_COMPANY_ID", DEMO_COMPANY_ID),
@@ -62,6 +50,8 @@ async fn run() {
         ("CW_PRIVATE_KEY", DEMO_PRIVATE_KEY),
         ("CW_CLIENT_ID", DEMO_CLIENT_ID),
     ];
+    let cmd = tokio::process::Command::from(command(&bin, &["serve"], &env));
+    let client = ().serve(TokioChildProcess::new(cmd).expect("spawn")).await.expect("initialize");
     let curated_cmd = tokio::process::Command::from(command(&bin, &["serve", "--toolsets", "all"], &env));
     let curated = ().serve(TokioChildProcess::new(curated_cmd).expect("spawn")).await.expect("initialize");
     let tools = client.list_all_tools().await.expect("tools/list");
@@ -94,11 +84,7 @@ async fn run() {
             let started = std::time::Instant::now();
             let result = client.call_tool(params).await.expect("tools/call");
             times.push(started.elapsed().as_secs_f64() * 1000.0);
-            answer = result
-                .content
-                .iter()
-                .filter_map(|c| c.as_text().map(|t| t.text.clone()))
-                .collect();
+            answer = text_of(&result);
             if result.is_error == Some(true) {
                 println!("{:<62} ERROR {answer}", task.ask);
                 break;
@@ -145,11 +131,7 @@ async fn curated_cost(
         loop {
             let params = CallToolRequestParams::new(*tool).with_arguments(args.as_object().unwrap().clone());
             let result = client.call_tool(params).await.expect("tools/call");
-            let text: String = result
-                .content
-                .iter()
-                .filter_map(|c| c.as_text().map(|t| t.text.clone()))
-                .collect();
+            let text = text_of(&result);
             calls += 1;
             total += tokens(&text);
             let cursor = serde_json::from_str::<Value>(&text)

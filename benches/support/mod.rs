@@ -129,3 +129,12 @@ pub fn status_kib(pid: impl std::fmt::Display, key: &str) -> Option<u64> {
 pub fn peak_rss_kib(pid: impl std::fmt::Display) -> Option<u64> {
     status_kib(pid, "VmHWM")
 }
+
+/// The text a model reads of a tool result: its text contents, joined.
+pub fn text_of(result: &rmcp::model::CallToolResult) -> String {
+    result
+        .content
+        .iter()
+        .filter_map(|c| c.as_text().map(|t| t.text.clone()))
+        .collect()
+}
