@@ -206,8 +206,9 @@ class Simulator:
         line += "VSS snapshots holding 40 GB; cleared old shadows, scheduled defrag. "
         for n in range(count):
             text = f"Update {n + 1}. " + (line * (chars // len(line) + 1))[:chars]
-            self.request("POST", f"/service/tickets/{ticket}/notes",
-                         {"text": text, "internalAnalysisFlag": n % 2 == 0})
+            # Every note is a discussion (public) or an internal note: alternate.
+            kind = "internalAnalysisFlag" if n % 2 else "detailDescriptionFlag"
+            self.request("POST", f"/service/tickets/{ticket}/notes", {"text": text, kind: True})
 
     def stop(self):
         self.process.terminate()
@@ -223,7 +224,7 @@ def free_port() -> int:
 # ------------------------------------------------------------------ servers
 
 
-def cw_env(sim: Simulator) -> dict[str, str]:
+def cw_env() -> dict[str, str]:
     return {
         "PATH": os.environ.get("PATH", ""),
         "HOME": os.environ.get("HOME", ""),
@@ -236,7 +237,7 @@ def cw_env(sim: Simulator) -> dict[str, str]:
 
 
 def ours(binary: Path, sim: Simulator) -> Server:
-    env = cw_env(sim) | {
+    env = cw_env() | {
         "CW_SITE": f"http://{sim.host}",
         "CW_SAVED_QUERIES_DB": ":memory:",
     }
@@ -252,7 +253,7 @@ def ts(directory: Path, sim: Simulator) -> Server | None:
     if node is None:
         print("skipping the TypeScript server: no node on PATH", file=sys.stderr)
         return None
-    env = cw_env(sim) | {
+    env = cw_env() | {
         "CW_SITE": sim.host,
         "COMPARE_SIM_HOST": sim.host,
         "NODE_OPTIONS": f"--import={(HERE / 'https_to_http.mjs').as_uri()}",
@@ -271,7 +272,7 @@ def pypi(sim: Simulator) -> Server | None:
         except subprocess.CalledProcessError as error:
             print(f"skipping the PyPI server: install failed ({error})", file=sys.stderr)
             return None
-    env = cw_env(sim) | {
+    env = cw_env() | {
         "CW_BASE_URL": sim.base,
         "MCP_TRANSPORT": "stdio",
         # Its default tier adds finance tools; the questions need none.
@@ -382,10 +383,18 @@ def table(servers: list[Server]) -> str:
         total += [ratio(totals[OURS][0], totals["smaller"][0]),
                   ratio(totals[OURS][1], totals["smaller"][1])]
     lines.append("| " + " | ".join(total) + " |")
-    legend = ["", "Servers: " + "; ".join(f"{k} = {SERVER_TITLES[k]}" for k in keys) + ".",
-              "“smaller”: the smaller of the other servers' answers to the same question "
-              "(in the total: the sum of those per question)."]
+    legend = ["", "Servers: " + "; ".join(f"{k} = {SERVER_TITLES[k]}" for k in keys) + "."]
+    if OURS in keys and others:
+        legend.append("“smaller”: the smaller of the other servers' answers to the same question "
+                      "(in the total: the sum of those per question).")
     return "\n".join(lines + legend + [f"Note: {n}." for n in notes])
+
+
+def innermost(error: BaseException) -> str:
+    """The errors a task group wraps, without the wrapping."""
+    if isinstance(error, BaseExceptionGroup):
+        return "; ".join(innermost(e) for e in error.exceptions)
+    return repr(error)
 
 
 def ratio(ours_size: int, smaller: int) -> str:
@@ -452,7 +461,7 @@ def main():
             try:
                 anyio.run(ask_all, server, facts, options.timeout)
             except Exception as error:  # a server that fails to start is reported, not fatal
-                print(f"skipping {SERVER_TITLES[server.key]}: {error!r}; see "
+                print(f"skipping {SERVER_TITLES[server.key]}: {innermost(error)}; see "
                       f"{WORK / 'logs' / (server.key + '.log')}", file=sys.stderr)
                 servers.remove(server)
     finally:
