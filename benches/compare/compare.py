@@ -190,6 +190,7 @@ class Simulator:
                 return
             except OSError:
                 if self.process.poll() is not None or time.monotonic() > deadline:
+                    self.process.kill()
                     sys.exit(f"the simulator did not start; see {WORK / 'logs' / 'sim.log'}")
                 time.sleep(0.2)
 
