@@ -317,12 +317,13 @@ fn cw_get_ticket<'a>(
         let mut value = rt::finish_one(record, keep_info, ctx.answer_cap)?;
         if args.include_notes == Some(true) {
             let q = rt::ListQuery::new(
-                "ServiceNote",
-                "id,text,detailDescriptionFlag,internalAnalysisFlag,resolutionFlag,member/identifier,dateCreated",
-                100,
-                Vec::new(),
-                rt::ListArgs::default(),
-            )?;
+                    "ServiceNote",
+                    "text,detailDescriptionFlag,internalAnalysisFlag,resolutionFlag,member/identifier,contact/name,dateCreated",
+                    100,
+                    Vec::new(),
+                    rt::ListArgs::default(),
+                )?
+                .with_text_chars(400usize);
             let records = ctx
                 .cw
                 .read(
@@ -388,19 +389,20 @@ fn cw_list_ticket_notes<'a>(
         let mut terms = Vec::new();
         let ticket_id = rt::id("ticket_id", args.ticket_id)?;
         let q = rt::ListQuery::new(
-            "ServiceNote",
-            "id,text,detailDescriptionFlag,internalAnalysisFlag,resolutionFlag,member/identifier,dateCreated",
-            50i32,
-            terms,
-            rt::ListArgs {
-                conditions: args.conditions.clone(),
-                order_by: args.order_by.clone().or_else(|| Some("id desc".into())),
-                page: args.page,
-                page_size: args.page_size,
-                fields: args.fields.clone(),
-                cursor: args.cursor.clone(),
-            },
-        )?;
+                "ServiceNote",
+                "id,text,detailDescriptionFlag,internalAnalysisFlag,resolutionFlag,member/identifier,contact/name,dateCreated",
+                50i32,
+                terms,
+                rt::ListArgs {
+                    conditions: args.conditions.clone(),
+                    order_by: args.order_by.clone().or_else(|| Some("id desc".into())),
+                    page: args.page,
+                    page_size: args.page_size,
+                    fields: args.fields.clone(),
+                    cursor: args.cursor.clone(),
+                },
+            )?
+            .with_text_chars(2000usize);
         let records = ctx
             .cw
             .read(
@@ -5249,19 +5251,20 @@ fn cw_list_project_ticket_notes<'a>(
         let mut terms = Vec::new();
         let ticket_id = rt::id("ticket_id", args.ticket_id)?;
         let q = rt::ListQuery::new(
-            "TicketNote",
-            "id,text,detailDescriptionFlag,internalAnalysisFlag,resolutionFlag,member/identifier,_info/dateEntered",
-            50i32,
-            terms,
-            rt::ListArgs {
-                conditions: args.conditions.clone(),
-                order_by: args.order_by.clone().or_else(|| Some("id desc".into())),
-                page: args.page,
-                page_size: args.page_size,
-                fields: args.fields.clone(),
-                cursor: args.cursor.clone(),
-            },
-        )?;
+                "TicketNote",
+                "id,text,detailDescriptionFlag,internalAnalysisFlag,resolutionFlag,member/identifier,contact/name,_info/dateEntered",
+                50i32,
+                terms,
+                rt::ListArgs {
+                    conditions: args.conditions.clone(),
+                    order_by: args.order_by.clone().or_else(|| Some("id desc".into())),
+                    page: args.page,
+                    page_size: args.page_size,
+                    fields: args.fields.clone(),
+                    cursor: args.cursor.clone(),
+                },
+            )?
+            .with_text_chars(2000usize);
         let records = ctx
             .cw
             .read(
@@ -5495,19 +5498,20 @@ fn cw_list_opportunity_notes<'a>(
         let mut terms = Vec::new();
         let opportunity_id = rt::id("opportunity_id", args.opportunity_id)?;
         let q = rt::ListQuery::new(
-            "OpportunityNote",
-            "id,text,flagged,enteredBy,_info/lastUpdated",
-            50i32,
-            terms,
-            rt::ListArgs {
-                conditions: args.conditions.clone(),
-                order_by: args.order_by.clone().or_else(|| Some("id desc".into())),
-                page: args.page,
-                page_size: args.page_size,
-                fields: args.fields.clone(),
-                cursor: args.cursor.clone(),
-            },
-        )?;
+                "OpportunityNote",
+                "id,text,flagged,enteredBy,_info/lastUpdated",
+                50i32,
+                terms,
+                rt::ListArgs {
+                    conditions: args.conditions.clone(),
+                    order_by: args.order_by.clone().or_else(|| Some("id desc".into())),
+                    page: args.page,
+                    page_size: args.page_size,
+                    fields: args.fields.clone(),
+                    cursor: args.cursor.clone(),
+                },
+            )?
+            .with_text_chars(2000usize);
         let records = ctx
             .cw
             .read(

@@ -37,6 +37,9 @@ pub struct ToolSpec {
     pub fields: Option<String>,
     /// Default page size of list tools.
     pub page_size: Option<i32>,
+    /// Where a list tool clips text (characters), when it is not the
+    /// runtime's default for lists: a list read for its text (notes).
+    pub text_chars: Option<usize>,
     /// The `orderBy` a list tool sends unless the caller gives one
     /// (required of list tools: ConnectWise's own order is by id, oldest
     /// first, which is rarely what a technician means).
@@ -282,6 +285,8 @@ pub struct IncludeSpec {
     /// Key of the result it goes under.
     pub key: String,
     pub fields: Option<String>,
+    /// Where its text is clipped (characters), when not the list default.
+    pub text_chars: Option<usize>,
 }
 
 /// One `[[tool.derived]]`: `key` of the answer is `field` of the first

@@ -588,7 +588,10 @@ fn call(plan: &ToolPlan) -> TokenStream {
             default_fields,
             default_order,
             page_size,
-        } => quote! {
+            text_chars,
+        } => {
+            let clip = text_chars.map(|n| quote!(.with_text_chars(#n)));
+            quote! {
             let q = rt::ListQuery::new(#record, #default_fields, #page_size, terms, rt::ListArgs {
                 conditions: args.conditions.clone(),
                 order_by: args.order_by.clone().or_else(|| Some(#default_order.into())),
@@ -596,10 +599,11 @@ fn call(plan: &ToolPlan) -> TokenStream {
                 page_size: args.page_size,
                 fields: args.fields.clone(),
                 cursor: args.cursor.clone(),
-            })?;
+            })?#clip;
             let records = #call;
             let value = q.finish(records, ctx.answer_cap)?;
-        },
+            }
+        }
         // The conditions are checked against the counted records, as a
         // list's are.
         Shape::Count { record } => quote! {
@@ -738,9 +742,10 @@ fn include_step(inc: &IncludePlan) -> TokenStream {
     let method = client_method(&inc.operation_id);
     let args = inc.call.iter().map(call_arg);
     let (record, fields, key) = (&inc.record, &inc.fields, &inc.key);
+    let clip = inc.text_chars.map(|n| quote!(.with_text_chars(#n)));
     quote! {
         if args.#ident == Some(true) {
-            let q = rt::ListQuery::new(#record, #fields, 100, Vec::new(), rt::ListArgs::default())?;
+            let q = rt::ListQuery::new(#record, #fields, 100, Vec::new(), rt::ListArgs::default())?#clip;
             let records = ctx.cw.read(ctx.cw.api().#method(#(#args),*)).await?;
             let list = q.finish(records, ctx.answer_cap)?;
             if let Value::Object(map) = &mut value { map.insert(#key.into(), list); }

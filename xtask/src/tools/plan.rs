@@ -154,6 +154,8 @@ pub enum Shape {
         default_fields: String,
         default_order: String,
         page_size: i32,
+        /// `None`: the runtime's default for lists.
+        text_chars: Option<usize>,
     },
     /// `fields` is `Some(default projection)` for a GET, which takes a
     /// `fields` argument (checked against `record`); `None` otherwise (a
@@ -222,6 +224,7 @@ pub struct IncludePlan {
     pub fields: String,
     pub key: String,
     pub call: Vec<CallArg>,
+    pub text_chars: Option<usize>,
 }
 
 /// One `[[tool.derived]]`, checked.
@@ -240,6 +243,9 @@ pub struct DerivedPlan {
 
 /// Default page size of list tools.
 const PAGE_SIZE: i32 = 25;
+/// The clip lengths a list may set: below, a text says nothing; above, one
+/// cell could take a whole answer.
+const TEXT_CHARS: std::ops::RangeInclusive<usize> = 40..=4000;
 
 /// Plans every tool; `previous` (the committed spec, when a new one is
 /// read) names the operations a renamed one was. Errors name the tool.
@@ -952,6 +958,11 @@ fn plan_shape(cx: &mut Context<'_, '_>) -> Shape {
             cx.problems
                 .push("order_by: only list tools take a default order".into());
         }
+        if cx.tool.text_chars.is_some() {
+            cx.problems.push(
+                "text_chars: only list tools clip text (one record is clipped only to fit the cap)".into(),
+            );
+        }
         let fields = (cx.op.method == "get").then_some(default_fields);
         return Shape::One {
             fields,
@@ -986,7 +997,20 @@ fn plan_shape(cx: &mut Context<'_, '_>) -> Shape {
         default_fields,
         default_order,
         page_size: cx.tool.page_size.unwrap_or(PAGE_SIZE),
+        text_chars: checked_text_chars(cx, "text_chars", cx.tool.text_chars),
     }
+}
+
+/// A `text_chars` within [`TEXT_CHARS`].
+fn checked_text_chars(cx: &mut Context<'_, '_>, what: &str, chars: Option<usize>) -> Option<usize> {
+    if let Some(n) = chars.filter(|n| !TEXT_CHARS.contains(n)) {
+        cx.problems.push(format!(
+            "{what}: {n} is outside {}..={}",
+            TEXT_CHARS.start(),
+            TEXT_CHARS.end()
+        ));
+    }
+    chars
 }
 
 fn plan_include(cx: &mut Context<'_, '_>, args: &[ArgPlan], inc: &IncludeSpec) -> Option<IncludePlan> {
@@ -1000,6 +1024,7 @@ fn plan_include(cx: &mut Context<'_, '_>, args: &[ArgPlan], inc: &IncludeSpec) -
         fields: inc.fields.clone().unwrap_or_default(),
         key: inc.key.clone(),
         call,
+        text_chars: checked_text_chars(cx, &format!("{what}: text_chars"), inc.text_chars),
     })
 }
 
@@ -1390,7 +1415,8 @@ mod tests {
                 record: "T".into(),
                 default_fields: "id,summary".into(),
                 default_order: "id desc".into(),
-                page_size: PAGE_SIZE
+                page_size: PAGE_SIZE,
+                text_chars: None,
             }
         );
         assert_eq!(plan.request, Request::None);
@@ -1542,6 +1568,35 @@ mod tests {
         assert_eq!(
             plan_of(&one, &spec(), None).unwrap_err(),
             ["spec/tools.toml: tool cw_t: order_by: only list tools take a default order"]
+        );
+    }
+
+    #[test]
+    fn a_list_may_clip_its_text_elsewhere_within_bounds() {
+        let notes = tool("getTs", "text_chars = 2000");
+        let planned = plan_of(&notes, &spec(), None).unwrap();
+        assert!(
+            matches!(
+                planned.shape,
+                Shape::List {
+                    text_chars: Some(2000),
+                    ..
+                }
+            ),
+            "{:?}",
+            planned.shape
+        );
+        let tiny = tool("getTs", "text_chars = 5");
+        assert_eq!(
+            plan_of(&tiny, &spec(), None).unwrap_err(),
+            ["spec/tools.toml: tool cw_t: text_chars: 5 is outside 40..=4000"]
+        );
+        let one = tool("getT", "text_chars = 500") + &arg("id", "integer", "required = true\npath = \"id\"");
+        assert_eq!(
+            plan_of(&one, &spec(), None).unwrap_err(),
+            [
+                "spec/tools.toml: tool cw_t: text_chars: only list tools clip text (one record is clipped only to fit the cap)"
+            ]
         );
     }
 
