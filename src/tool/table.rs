@@ -23,7 +23,9 @@
 //! ```
 //!
 //! One record is shaped the same way ([`flat_record`]): path keys, and no
-//! key without a value.
+//! key without a value. Objects in a list inside a record get path keys too,
+//! and a labelled value (`{"type": {"name": "Email"}, "value": "a@b.com"}`)
+//! is the text `Email: a@b.com`.
 
 use serde_json::{Map, Value, json};
 
@@ -160,9 +162,36 @@ fn flatten_into(path: &str, value: &Value, out: &mut Map<String, Value>) {
                 flatten_into(&format!("{path}/{key}"), inner, out);
             }
         }
+        Value::Array(items) if items.iter().any(Value::is_object) => {
+            out.insert(path.to_owned(), items.iter().map(list_item).collect());
+        }
         other => {
             out.insert(path.to_owned(), other.clone());
         }
+    }
+}
+
+/// One object of a list inside a record (a contact's `communicationItems`),
+/// with path keys like the record's own; a labelled value (`value` and one
+/// text beside it: `{"type": {"name": "Email"}, "value": "a@b.com"}`) is
+/// the text `Email: a@b.com`, a third of the JSON (measured on contacts,
+/// `benches/compare`). The server instructions say so once.
+fn list_item(item: &Value) -> Value {
+    let Value::Object(_) = item else {
+        return item.clone();
+    };
+    let mut flat = flatten(item);
+    flat.retain(|_, v| !v.is_null());
+    let label = flat
+        .iter()
+        .find(|(k, _)| k.as_str() != "value")
+        .and_then(|(_, v)| v.as_str());
+    match (flat.len(), label, flat.get("value")) {
+        (2, Some(label), Some(Value::String(value))) => Value::String(format!("{label}: {value}")),
+        (2, Some(label), Some(value @ (Value::Number(_) | Value::Bool(_)))) => {
+            Value::String(format!("{label}: {value}"))
+        }
+        _ => Value::Object(flat),
     }
 }
 
@@ -218,6 +247,27 @@ mod tests {
     fn a_record_gets_path_keys_and_loses_keys_without_value() {
         let record = json!({"id": 8, "closedFlag": false, "board": {"name": "Alerts"}, "notes": "", "resources": null});
         assert_eq!(flat_record(&record), json!({"id": 8, "board/name": "Alerts"}));
+    }
+
+    #[test]
+    fn labelled_values_in_a_list_are_label_colon_value_and_other_objects_get_path_keys() {
+        let contact = json!({"id": 1, "communicationItems": [
+            {"type": {"id": 1, "name": "Email"}, "value": "ann@acme.com"},
+            {"type": {"name": "Direct"}, "value": "6035554337", "extension": null},
+        ], "customFields": [{"id": 7, "caption": "Link", "value": "https://x"}]});
+        let t = Table::new(&[contact.clone()], &["id", "communicationItems"]);
+        // The first item keeps its type id: three fields are not a labelled value.
+        assert_eq!(
+            t.rows[0][1],
+            json!([{"type/id": 1, "type/name": "Email", "value": "ann@acme.com"}, "Direct: 6035554337"])
+        );
+        assert_eq!(
+            t.rows[0][2],
+            json!([{"id": 7, "caption": "Link", "value": "https://x"}])
+        );
+        // A list of scalars stays as it is.
+        let tags = flat_record(&json!({"id": 2, "types": ["Client", "Vendor"]}));
+        assert_eq!(tags["types"], json!(["Client", "Vendor"]));
     }
 
     #[test]
