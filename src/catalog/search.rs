@@ -21,7 +21,8 @@
 //! The index is built once, on the first search (~9 ms in release).
 
 use super::vocabulary::{
-    ACRONYMS, EVERYDAY, OWN_WORDS, PERSON_WORDS, PHRASES, PLACE_WORDS, SCREENS, STOP_WORDS,
+    ACRONYMS, EVERYDAY, OWN_WORDS, PERSON_WORDS, PHRASES, PLACE_WORDS, PRODUCT_WORDS, SCREENS, SELF_WORDS,
+    STOP_WORDS,
 };
 use super::{Method, Operation, operations};
 use rust_stemmers::{Algorithm, Stemmer};
@@ -36,6 +37,11 @@ const QUALIFIER: f32 = 0.6;
 const SMALL_RECORD: usize = 6;
 /// Stems shorter than this have no family (too many words share them).
 const FAMILY_PREFIX: usize = 5;
+/// The weight of "my" towards the `my…` resources: enough to choose among
+/// equals ("my permissions" → My Security), too little to outweigh a noun.
+const SELF_WEIGHT: f32 = 0.5;
+/// The `word` of a query term that covers no word of the request (a hint).
+const HINT: usize = usize::MAX;
 
 /// A query's intent from its verbs.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -49,10 +55,11 @@ enum Intent {
 
 const DELETE_WORDS: &[&str] = &["delete", "remove", "erase", "purge"];
 const CREATE_WORDS: &[&str] = &[
-    "create", "add", "new", "log", "enter", "raise", "submit", "make", "upload", "book",
+    "create", "add", "new", "log", "enter", "raise", "submit", "make", "upload", "book", "link", "attach",
 ];
 const CHANGE_WORDS: &[&str] = &[
-    "update", "change", "edit", "set", "modify", "close", "assign", "move", "rename", "reassign",
+    "update", "change", "edit", "set", "modify", "close", "assign", "move", "rename", "reassign", "resolve",
+    "reopen", "escalate",
 ];
 /// Words that are verbs only at the start of a request ("schedule a visit",
 /// "count open tickets"), nouns elsewhere ("stock count"). ("Open" is left
@@ -63,18 +70,60 @@ const LEADING_VERBS: &[(&str, Intent)] = &[
     ("total", Intent::Count),
 ];
 
+/// Words that are verbs when an article follows ("open a ticket", "file an
+/// expense"), nouns or adjectives otherwise ("open tickets", "file types").
+const ARTICLE_VERBS: &[(&str, Intent)] = &[("open", Intent::Create), ("file", Intent::Create)];
+
+/// The intent an article verb gives at `i`, if an article follows it.
+fn article_verb(words: &[Word], i: usize) -> Option<Intent> {
+    let article = words
+        .get(i + 1)
+        .is_some_and(|w| matches!(w.raw.as_str(), "a" | "an" | "new"));
+    if !article || words[i].from_phrase {
+        return None;
+    }
+    ARTICLE_VERBS
+        .iter()
+        .find(|(v, _)| *v == words[i].raw)
+        .map(|(_, intent)| *intent)
+}
+
+/// Words that open a relative clause: a verb after one describes the thing
+/// asked for ("statuses that close tickets"), it is not the request's verb.
+const RELATIVES: &[&str] = &["that", "which", "who", "whose", "where"];
+
+/// Where the request's main clause ends: at a relative word after its start.
+fn clause_end(words: &[Word]) -> usize {
+    words
+        .iter()
+        .skip(1)
+        .position(|w| !w.from_phrase && RELATIVES.contains(&w.raw.as_str()))
+        .map_or(words.len(), |i| i + 1)
+}
+
+/// The intent of a leading verb ("schedule a visit"), unless it begins
+/// one of ConnectWise's compound names ("schedule entries", "schedule
+/// types": the words follow each other in a path).
+fn leading_verb(index: &Index, words: &[Word]) -> Option<Intent> {
+    let first = words.first()?;
+    let (_, intent) = LEADING_VERBS.iter().find(|(v, _)| *v == first.raw)?;
+    let compound = words.get(1).is_some_and(|next| {
+        index
+            .path_pairs
+            .contains(&*format!("{} {}", first.stem, next.stem))
+    });
+    (!compound).then_some(*intent)
+}
+
 /// The intent of a request from its words as written.
-fn intent_of(words: &[Word]) -> Intent {
+fn intent_of(index: &Index, words: &[Word]) -> Intent {
+    let main = &words[..clause_end(words)];
     let has = |list: &[&str]| {
-        words
-            .iter()
+        main.iter()
             .any(|w| !w.from_phrase && list.contains(&w.raw.as_str()))
     };
     let pair = |a: &str, b: &str| words.windows(2).any(|w| w[0].raw == a && w[1].raw == b);
-    let leading = words
-        .first()
-        .and_then(|w| LEADING_VERBS.iter().find(|(v, _)| *v == w.raw))
-        .map(|(_, intent)| *intent);
+    let leading = leading_verb(index, words).or_else(|| (0..main.len()).find_map(|i| article_verb(main, i)));
     if pair("how", "many") || pair("number", "of") || leading == Some(Intent::Count) {
         Intent::Count
     } else if has(DELETE_WORDS) {
@@ -88,14 +137,19 @@ fn intent_of(words: &[Word]) -> Intent {
     }
 }
 
-/// Is this raw word a verb that chooses the method (not searched for itself
-/// unless an action path is named by it)?
-fn is_intent_word(word: &str, first: bool) -> bool {
+/// Is the word at `i` a verb that chooses the method (not searched for
+/// itself unless an action path is named by it)?
+fn is_intent_word(index: &Index, words: &[Word], i: usize) -> bool {
+    let word = words[i].raw.as_str();
+    if words[i].from_phrase || i >= clause_end(words) {
+        return false;
+    }
     DELETE_WORDS.contains(&word)
         || CREATE_WORDS.contains(&word)
         || CHANGE_WORDS.contains(&word)
         || matches!(word, "many" | "number")
-        || (first && LEADING_VERBS.iter().any(|(v, _)| *v == word))
+        || (i == 0 && leading_verb(index, words).is_some())
+        || article_verb(words, i).is_some()
 }
 
 /// One search hit.
@@ -121,10 +175,16 @@ struct Index {
     /// Per document: its path has no GET, so it does one thing (an action
     /// such as `/approve`, or a resource that is only ever created).
     action: Vec<bool>,
+    /// Per document: its path has no GET at all (an action, or a resource
+    /// only ever written, such as a member's tokens).
+    unreadable: Vec<bool>,
     /// The heads of action paths: intent verbs that name one are searched.
     action_heads: FxHashSet<Box<str>>,
     /// Words of paths: ConnectWise's own names for things.
     path_words: FxHashSet<Box<str>>,
+    /// Two words that follow each other in a path ("schedul entri"): a
+    /// compound name, not a verb and its object.
+    path_pairs: FxHashSet<Box<str>>,
     vocabulary: Vocabulary,
 }
 
@@ -218,6 +278,9 @@ impl Vocabulary {
     fn request_words(&self, query: &str) -> Vec<Word> {
         let mut words = Vec::new();
         for chunk in query.split(|c: char| !c.is_ascii_alphanumeric()) {
+            if PRODUCT_WORDS.contains(&chunk.to_ascii_lowercase().as_str()) {
+                continue;
+            }
             let pieces = raw_words(chunk);
             // "ConnectWise" is one (stop) word to the reader, two to camelCase.
             if pieces.len() > 1 && self.stop.contains(&stem(chunk)) {
@@ -558,10 +621,11 @@ fn is_action(op: &Operation, readable: &FxHashSet<&str>) -> bool {
 /// resource (`workRoleExclusions` → `exclus`, `work`, `role`), or the first
 /// of an action's (`convertToProject` → `convert`, `to`, `project`).
 fn ending_of(literals: &[String], action: bool) -> Box<[Box<str>]> {
-    let last = literals
+    let mut named = literals
         .iter()
         .rev()
-        .find(|s| !matches!(s.as_str(), "count" | "info" | "list" | "usages" | "default"));
+        .filter(|s| !matches!(s.as_str(), "count" | "info" | "list" | "usages" | "default"));
+    let last = named.next();
     let mut words: Vec<Box<str>> = last
         .map(|s| words(s))
         .unwrap_or_default()
@@ -571,7 +635,16 @@ fn ending_of(literals: &[String], action: bool) -> Box<[Box<str>]> {
     if !action {
         words.reverse();
     }
+    // `/expense/entries`, `/time/entries`: the entries are the module's own
+    // records, and "an expense" names them.
+    if last.is_some_and(|s| s == "entries") {
+        words.extend(named.next().map(|s| words_of(s)).unwrap_or_default());
+    }
     words.into()
+}
+
+fn words_of(text: &str) -> Vec<Box<str>> {
+    words(text).into_iter().map(Into::into).collect()
 }
 
 fn build() -> Index {
@@ -579,20 +652,32 @@ fn build() -> Index {
     let readable = readable_paths();
     let mut counter = Counter::default();
     let n = operations().len();
-    let (mut lengths, mut resource, mut action) = (
+    let (mut lengths, mut resource, mut action, mut unreadable) = (
+        Vec::with_capacity(n),
         Vec::with_capacity(n),
         Vec::with_capacity(n),
         Vec::with_capacity(n),
     );
     let mut action_heads = FxHashSet::default();
     let mut path_words: FxHashSet<Box<str>> = FxHashSet::default();
+    let mut path_pairs: FxHashSet<Box<str>> = FxHashSet::default();
     for (doc, op) in operations().iter().enumerate() {
         let literals = path_literals(op, &dictionary);
         let path_text = literals.join(" ");
+        let mut previous = String::new();
         for_each_word(&path_text, |w| {
             if !path_words.contains(w) {
                 path_words.insert(w.into());
             }
+            if !previous.is_empty() {
+                previous.push(' ');
+                previous.push_str(w);
+                if !path_pairs.contains(previous.as_str()) {
+                    path_pairs.insert(previous.as_str().into());
+                }
+            }
+            previous.clear();
+            previous.push_str(w);
         });
         let mut length = counter.add(&path_text, 3.0) as f32;
         let is_action = is_action(op, &readable);
@@ -602,6 +687,7 @@ fn build() -> Index {
         }
         resource.push(ending);
         action.push(is_action);
+        unreadable.push(!readable.contains(op.path));
         length += counter.add(op.tag, 1.5) as f32;
         length += counter.add(op.summary, 1.0) as f32;
         for schema in [op.response_schema, op.request_schema].into_iter().flatten() {
@@ -632,8 +718,10 @@ fn build() -> Index {
         average_length,
         resource,
         action,
+        unreadable,
         action_heads,
         path_words,
+        path_pairs,
         vocabulary: Vocabulary::new(),
     }
 }
@@ -676,6 +764,9 @@ struct Request {
     run_end: usize,
     /// About the MSP itself ("our locations"), not a customer.
     own: bool,
+    /// Stems written as participles ("approved"): they describe a state of
+    /// what is asked for, they do not ask for the action (`/approve`).
+    states: Vec<String>,
 }
 
 impl Request {
@@ -713,10 +804,23 @@ fn query_terms(index: &Index, words: &[Word]) -> Request {
     // invoices); a stop word, a verb or a participle ends the run.
     let (mut head, mut run_over) = (None, false);
     let mut run_end = usize::MAX;
+    let states = words
+        .iter()
+        .filter(|w| !w.from_phrase && w.raw.ends_with("ed"))
+        .map(|w| w.stem.clone())
+        .collect();
     for (i, w) in words.iter().enumerate() {
         let word = &w.stem;
-        let stop = !w.from_phrase && vocabulary.stop.contains(word);
-        let verb = !w.from_phrase && is_intent_word(&w.raw, i == 0);
+        let myself = !w.from_phrase && SELF_WORDS.contains(&w.raw.as_str());
+        if myself && index.terms.contains_key("my") && !terms.iter().any(|q| q.term == "my") {
+            terms.push(QueryTerm {
+                term: "my".to_owned(),
+                weight: SELF_WEIGHT,
+                word: HINT,
+            });
+        }
+        let stop = myself || (!w.from_phrase && vocabulary.stop.contains(word));
+        let verb = is_intent_word(index, words, i);
         if head.is_some() && !run_over && (stop || verb || w.raw.ends_with("ed")) {
             run_over = true;
             run_end = slots;
@@ -797,6 +901,7 @@ fn query_terms(index: &Index, words: &[Word]) -> Request {
         head,
         run_end,
         own,
+        states,
     }
 }
 
@@ -804,7 +909,7 @@ fn query_terms(index: &Index, words: &[Word]) -> Request {
 pub fn search(query: &str, limit: usize) -> Vec<Hit> {
     let index = index();
     let words = index.vocabulary.request_words(query);
-    let intent = intent_of(&words);
+    let intent = intent_of(index, &words);
     let request = query_terms(index, &words);
     let n = operations().len() as f32;
     // Per document: its score, and which of the request's words it covers.
@@ -816,7 +921,7 @@ pub fn search(query: &str, limit: usize) -> Vec<Hit> {
         let idf = ((n - list.len() as f32 + 0.5) / (list.len() as f32 + 0.5) + 1.0).ln();
         // What qualifies the request ("with serial numbers") counts less
         // than what it asks for ("devices").
-        let weight = if q.word >= request.run_end {
+        let weight = if q.word >= request.run_end && q.word != HINT {
             q.weight * QUALIFIER
         } else {
             q.weight
@@ -826,7 +931,7 @@ pub fn search(query: &str, limit: usize) -> Vec<Hit> {
             let entry = scores.entry(doc).or_default();
             entry.0 += weight * idf * tf * (K1 + 1.0) / (tf + norm);
             // Named by its path, tag, summary or schema, not only a field.
-            if tf >= 1.0 {
+            if tf >= 1.0 && q.word != HINT {
                 entry.1 |= 1 << q.word.min(63);
             }
         }
@@ -854,8 +959,14 @@ pub fn search(query: &str, limit: usize) -> Vec<Hit> {
                 0.6
             };
             let coverage = covered.count_ones() as f32 / request.slots.max(1) as f32;
-            let prior = if index.action[doc] && names_resource {
+            let names_action = names_resource && !request.states.iter().any(|s| s == head);
+            let prior = if index.action[doc] && names_action {
                 1.4
+            } else if index.unreadable[doc] && names_resource && intent == Intent::Read {
+                // What cannot be read is asked for by its write ("a
+                // member's API tokens" can only be generated), if less
+                // surely than a list.
+                0.8
             } else {
                 prior(operation, intent)
             };
