@@ -40,6 +40,8 @@ const FAMILY_PREFIX: usize = 5;
 /// The weight of "my" towards the `my…` resources: enough to choose among
 /// equals ("my permissions" → My Security), too little to outweigh a noun.
 const SELF_WEIGHT: f32 = 0.5;
+/// Words at least this long are tried as typos of a path word.
+const TYPO_LENGTH: usize = 5;
 /// The `word` of a query term that covers no word of the request (a hint).
 const HINT: usize = usize::MAX;
 
@@ -55,7 +57,7 @@ enum Intent {
 
 const DELETE_WORDS: &[&str] = &["delete", "remove", "erase", "purge"];
 const CREATE_WORDS: &[&str] = &[
-    "create", "add", "new", "log", "enter", "raise", "submit", "make", "upload", "book", "link", "attach",
+    "create", "add", "new", "log", "enter", "raise", "submit", "make", "upload", "book",
 ];
 const CHANGE_WORDS: &[&str] = &[
     "update", "change", "edit", "set", "modify", "close", "assign", "move", "rename", "reassign", "resolve",
@@ -63,7 +65,8 @@ const CHANGE_WORDS: &[&str] = &[
 ];
 /// Words that are verbs only at the start of a request ("schedule a visit",
 /// "count open tickets"), nouns elsewhere ("stock count"). ("Open" is left
-/// out: "open tickets" is far more common than "open a ticket".)
+/// out: "open tickets" is far more common than "open a ticket"; it is an
+/// article verb.)
 const LEADING_VERBS: &[(&str, Intent)] = &[
     ("schedule", Intent::Create),
     ("count", Intent::Count),
@@ -72,7 +75,12 @@ const LEADING_VERBS: &[(&str, Intent)] = &[
 
 /// Words that are verbs when an article follows ("open a ticket", "file an
 /// expense"), nouns or adjectives otherwise ("open tickets", "file types").
-const ARTICLE_VERBS: &[(&str, Intent)] = &[("open", Intent::Create), ("file", Intent::Create)];
+const ARTICLE_VERBS: &[(&str, Intent)] = &[
+    ("open", Intent::Create),
+    ("file", Intent::Create),
+    ("link", Intent::Create),
+    ("attach", Intent::Create),
+];
 
 /// The intent an article verb gives at `i`, if an article follows it.
 fn article_verb(words: &[Word], i: usize) -> Option<Intent> {
@@ -91,6 +99,17 @@ fn article_verb(words: &[Word], i: usize) -> Option<Intent> {
 /// Words that open a relative clause: a verb after one describes the thing
 /// asked for ("statuses that close tickets"), it is not the request's verb.
 const RELATIVES: &[&str] = &["that", "which", "who", "whose", "where"];
+
+/// Words after which a verb is a participle, a state of the thing asked
+/// for ("roles we have set up", "tickets that were closed").
+const AUXILIARIES: &[&str] = &["have", "has", "had", "was", "were", "been", "be", "is", "are"];
+
+/// Can the word at `i` be the request's verb (not a participle after an
+/// auxiliary, not in a relative clause, not put there by a phrase)?
+fn verb_position(words: &[Word], i: usize) -> bool {
+    let after_auxiliary = i > 0 && AUXILIARIES.contains(&words[i - 1].raw.as_str());
+    !words[i].from_phrase && !after_auxiliary && i < clause_end(words)
+}
 
 /// Where the request's main clause ends: at a relative word after its start.
 fn clause_end(words: &[Word]) -> usize {
@@ -119,8 +138,7 @@ fn leading_verb(index: &Index, words: &[Word]) -> Option<Intent> {
 fn intent_of(index: &Index, words: &[Word]) -> Intent {
     let main = &words[..clause_end(words)];
     let has = |list: &[&str]| {
-        main.iter()
-            .any(|w| !w.from_phrase && list.contains(&w.raw.as_str()))
+        (0..words.len()).any(|i| verb_position(words, i) && list.contains(&words[i].raw.as_str()))
     };
     let pair = |a: &str, b: &str| words.windows(2).any(|w| w[0].raw == a && w[1].raw == b);
     let leading = leading_verb(index, words).or_else(|| (0..main.len()).find_map(|i| article_verb(main, i)));
@@ -141,7 +159,7 @@ fn intent_of(index: &Index, words: &[Word]) -> Intent {
 /// itself unless an action path is named by it)?
 fn is_intent_word(index: &Index, words: &[Word], i: usize) -> bool {
     let word = words[i].raw.as_str();
-    if words[i].from_phrase || i >= clause_end(words) {
+    if !verb_position(words, i) {
         return false;
     }
     DELETE_WORDS.contains(&word)
@@ -751,6 +769,24 @@ fn family<'a>(index: &'a Index, word: &'a str) -> impl Iterator<Item = &'a str> 
     })
 }
 
+/// Are `a` and `b` one insertion, deletion, substitution or swap of
+/// neighbours apart?
+fn one_edit_apart(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len().abs_diff(b.len()) > 1 || a == b {
+        return false;
+    }
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let (a, b) = (&a[prefix..], &b[prefix..]);
+    match a.len().cmp(&b.len()) {
+        std::cmp::Ordering::Less => a == &b[1..],
+        std::cmp::Ordering::Greater => &a[1..] == b,
+        std::cmp::Ordering::Equal => {
+            a[1..] == b[1..] || (a.len() >= 2 && a[0] == b[1] && a[1] == b[0] && a[2..] == b[2..])
+        }
+    }
+}
+
 /// Query terms with their weights: the words themselves, their synonyms,
 /// their families, and for a word the index does not know, the indexed
 /// words it begins.
@@ -872,8 +908,23 @@ fn query_terms(index: &Index, words: &[Word]) -> Request {
                 .filter(|k| k.starts_with(word.as_str()))
                 .collect();
             longer.sort_by_key(|k| (k.len(), *k));
+            let typo = longer.is_empty() && word.len() >= TYPO_LENGTH;
             for k in longer.into_iter().take(2) {
                 push(k, 0.7);
+            }
+            // A slip of the keyboard ("reprots", "invocie"): the path words
+            // one edit away (ConnectWise's names, not every field's word).
+            if typo {
+                let mut near: Vec<&str> = index
+                    .path_words
+                    .iter()
+                    .map(|k| &**k)
+                    .filter(|k| one_edit_apart(k, word))
+                    .collect();
+                near.sort_unstable();
+                for k in near.into_iter().take(2) {
+                    push(k, 0.7);
+                }
             }
         }
         for t in family(index, word) {
@@ -1031,6 +1082,16 @@ mod tests {
         assert_eq!(words("RMADispositions"), ["rma", "disposit"]);
         assert_eq!(words("ServiceSLAs open POs"), ["servic", "sla", "open", "po"]);
         assert_eq!(words("approval approved"), words("approve approves"));
+    }
+
+    #[test]
+    fn one_edit_apart_is_a_slip_of_the_keyboard() {
+        assert!(one_edit_apart("report", "reprot"));
+        assert!(one_edit_apart("approv", "approvd"));
+        assert!(one_edit_apart("ticket", "tcket"));
+        assert!(one_edit_apart("ticket", "tickat"));
+        assert!(!one_edit_apart("ticket", "ticket"));
+        assert!(!one_edit_apart("ticket", "tikcte"));
     }
 
     #[test]
