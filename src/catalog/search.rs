@@ -21,8 +21,8 @@
 //! The index is built once, on the first search (~9 ms in release).
 
 use super::vocabulary::{
-    ACRONYMS, EVERYDAY, OWN_WORDS, PERSON_WORDS, PHRASES, PLACE_WORDS, PRODUCT_WORDS, SCREENS, SELF_WORDS,
-    STOP_WORDS,
+    ACRONYMS, EVERYDAY, OWN_WORDS, OWNER_WORDS, PERSON_WORDS, PHRASES, PLACE_WORDS, PRODUCT_WORDS, SCREENS,
+    SELF_WORDS, STOP_WORDS,
 };
 use super::{Method, Operation, operations};
 use rust_stemmers::{Algorithm, Stemmer};
@@ -37,9 +37,10 @@ const QUALIFIER: f32 = 0.6;
 const SMALL_RECORD: usize = 6;
 /// Stems shorter than this have no family (too many words share them).
 const FAMILY_PREFIX: usize = 5;
-/// The weight of "my" towards the `my…` resources: enough to choose among
-/// equals ("my permissions" → My Security), too little to outweigh a noun.
-const SELF_WEIGHT: f32 = 0.5;
+/// The weight of a hint ("my" towards the `my…` resources, "Dave's" towards
+/// what a member or company has): enough to choose among equals ("my
+/// permissions" → My Security), too little to outweigh a noun.
+const HINT_WEIGHT: f32 = 0.5;
 /// Words at least this long are tried as typos of a path word.
 const TYPO_LENGTH: usize = 5;
 /// The `word` of a query term that covers no word of the request (a hint).
@@ -848,14 +849,22 @@ fn query_terms(index: &Index, words: &[Word]) -> Request {
     for (i, w) in words.iter().enumerate() {
         let word = &w.stem;
         let myself = !w.from_phrase && SELF_WORDS.contains(&w.raw.as_str());
-        if myself && index.terms.contains_key("my") && !terms.iter().any(|q| q.term == "my") {
-            terms.push(QueryTerm {
-                term: "my".to_owned(),
-                weight: SELF_WEIGHT,
-                word: HINT,
-            });
+        let owned = !w.from_phrase && OWNER_WORDS.contains(&w.raw.as_str());
+        let hints: &[&str] = match (myself, owned) {
+            (true, _) => &["my"],
+            (_, true) => &["member", "compani"],
+            _ => &[],
+        };
+        for hint in hints {
+            if index.terms.contains_key(*hint) && !terms.iter().any(|q| q.term == *hint) {
+                terms.push(QueryTerm {
+                    term: (*hint).to_owned(),
+                    weight: HINT_WEIGHT,
+                    word: HINT,
+                });
+            }
         }
-        let stop = myself || (!w.from_phrase && vocabulary.stop.contains(word));
+        let stop = myself || owned || (!w.from_phrase && vocabulary.stop.contains(word));
         let verb = is_intent_word(index, words, i);
         if head.is_some() && !run_over && (stop || verb || w.raw.ends_with("ed")) {
             run_over = true;

@@ -257,6 +257,12 @@ pub const OWN_WORDS: &[&str] = &["our", "own", "we", "us", "internal", "inhouse"
 /// My Security, myMembers, myCertifications), which answer for the caller.
 pub const SELF_WORDS: &[&str] = &["my", "mine", "myself"];
 
+/// Words that say the thing asked for belongs to someone ("Dave's skills",
+/// "their API tokens"; "s" is what is left of "'s"): a weak hint towards
+/// what members and companies have (`/system/members/{id}/skills`,
+/// `/company/companies/{id}/sites`) over the lists of the same name.
+pub const OWNER_WORDS: &[&str] = &["s", "his", "her", "their"];
+
 /// Words for people: at a customer they are its contacts, at the MSP its
 /// members (ConnectWise's two kinds of person).
 pub const PERSON_WORDS: &[&str] = &[
@@ -336,8 +342,7 @@ pub const STOP_WORDS: &[&str] = &[
     "why",
     "about",
     "as",
-    // What is left of "who's", "Dave's" and "don't".
-    "s",
+    // What is left of "don't" ("'s" is an owner word).
     "t",
     "into",
     "after",
