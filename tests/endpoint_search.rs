@@ -89,8 +89,21 @@ fn the_third_set_stays_above_a_floor() {
 fn the_fourth_set_stays_above_a_floor() {
     let (accuracy, misses, _) = top_three_accuracy("endpoint_queries_fourth.toml");
     assert!(
-        accuracy >= 0.68,
+        accuracy >= 0.75,
         "fourth set: {:.1}%:\n{}",
+        accuracy * 100.0,
+        misses.join("\n")
+    );
+}
+
+/// The requests of the second tuning round (the five kinds of miss of an
+/// unseen set, then ordinary ones): tuned on, so a guard, not a measure.
+#[test]
+fn the_tuning_set_stays_above_a_floor() {
+    let (accuracy, misses, _) = top_three_accuracy("endpoint_queries_tuning.toml");
+    assert!(
+        accuracy >= 0.9,
+        "tuning set: {:.1}%:\n{}",
         accuracy * 100.0,
         misses.join("\n")
     );

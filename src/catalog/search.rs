@@ -849,7 +849,9 @@ fn query_terms(index: &Index, words: &[Word]) -> Request {
     for (i, w) in words.iter().enumerate() {
         let word = &w.stem;
         let myself = !w.from_phrase && SELF_WORDS.contains(&w.raw.as_str());
-        let owned = !w.from_phrase && OWNER_WORDS.contains(&w.raw.as_str());
+        let owner = !w.from_phrase && OWNER_WORDS.contains(&w.raw.as_str());
+        // (The MSP's own things are its setup, not a member's or a client's.)
+        let owned = owner && !own;
         let hints: &[&str] = match (myself, owned) {
             (true, _) => &["my"],
             (_, true) => &["member", "compani"],
@@ -864,7 +866,7 @@ fn query_terms(index: &Index, words: &[Word]) -> Request {
                 });
             }
         }
-        let stop = myself || owned || (!w.from_phrase && vocabulary.stop.contains(word));
+        let stop = myself || owner || (!w.from_phrase && vocabulary.stop.contains(word));
         let verb = is_intent_word(index, words, i);
         if head.is_some() && !run_over && (stop || verb || w.raw.ends_with("ed")) {
             run_over = true;

@@ -250,7 +250,7 @@ pub const PLACE_WORDS: &[&str] = &["location", "office", "branch", "premises", "
 /// Words that say a request is about the MSP itself, not a customer: its
 /// own setup lives in the `system` module (My Company, locations,
 /// departments, members, security roles).
-pub const OWN_WORDS: &[&str] = &["our", "own", "we", "us", "internal", "inhouse"];
+pub const OWN_WORDS: &[&str] = &["our", "own", "we", "us", "internal", "inhouse", "msp"];
 
 /// Words by which a request speaks of the one asking: a stop word, and a
 /// weak hint towards ConnectWise's `my…` resources (My Account, My Company,
@@ -379,6 +379,8 @@ pub const STOP_WORDS: &[&str] = &[
     "connectwise",
     "cw",
     "psa",
+    // The MSP speaks of itself (an own word).
+    "msp",
 ];
 
 /// The product's own names, dropped as written (not by stem: "manage" is
