@@ -30,8 +30,8 @@
 //! on a loaded one).
 
 use super::vocabulary::{
-    ACRONYMS, EVERYDAY, OWN_WORDS, OWNER_WORDS, PERSON_WORDS, PHRASES, PLACE_WORDS, PRODUCT_WORDS, SCREENS,
-    SELF_WORDS, STOP_WORDS,
+    ACRONYMS, EVERYDAY, OWN_WORDS, OWNER_WORDS, PERSON_WORDS, PHRASES, PLACE_WORDS, PREPOSITIONS,
+    PRODUCT_WORDS, RECORD_WORDS, SCREENS, SELF_WORDS, STOP_WORDS,
 };
 use super::{Method, Operation, operations};
 use rust_stemmers::{Algorithm, Stemmer};
@@ -117,8 +117,10 @@ const AUXILIARIES: &[&str] = &["have", "has", "had", "was", "were", "been", "be"
 /// Can the word at `i` be the request's verb (not a participle after an
 /// auxiliary, not in a relative clause, not put there by a phrase)?
 fn verb_position(words: &[Word], i: usize) -> bool {
-    let after_auxiliary = i > 0 && AUXILIARIES.contains(&words[i - 1].raw.as_str());
-    !words[i].from_phrase && !after_auxiliary && i < clause_end(words)
+    let previous = i.checked_sub(1).map(|p| words[p].raw.as_str());
+    let after_auxiliary = previous.is_some_and(|p| AUXILIARIES.contains(&p));
+    let adjective = words[i].raw == "new" && previous.is_some_and(|p| PREPOSITIONS.contains(&p));
+    !words[i].from_phrase && !after_auxiliary && !adjective && i < clause_end(words)
 }
 
 /// Where the request's main clause ends: at a relative word after its start.
@@ -316,6 +318,16 @@ impl Vocabulary {
             }
             words.extend(pieces.iter().map(|w| Word::new(w, false)));
         }
+        let record_word = |i: usize, words: &[Word]| {
+            RECORD_WORDS.contains(&words[i].raw.as_str())
+                && words
+                    .get(i + 1)
+                    .is_some_and(|next| PREPOSITIONS.contains(&next.raw.as_str()))
+        };
+        let words: Vec<Word> = (0..words.len())
+            .filter(|&i| !record_word(i, &words))
+            .map(|i| words[i].clone())
+            .collect();
         let mut out = Vec::with_capacity(words.len());
         let mut i = 0;
         'words: while i < words.len() {
@@ -978,6 +990,9 @@ pub fn search(query: &str, limit: usize) -> Vec<Hit> {
     let words = index.vocabulary.request_words(query);
     let intent = intent_of(index, &words);
     let request = query_terms(index, &words);
+    // A number in a request to read names one record ("company 250",
+    // "invoice 10442"): reads of one record rank with the lists.
+    let numbered = intent == Intent::Read && words.iter().any(|w| w.raw.bytes().all(|b| b.is_ascii_digit()));
     let n = operations().len() as f32;
     // Per document: its score, and which of the request's words it covers.
     let mut scores: FxHashMap<u32, (f32, u64)> = FxHashMap::default();
@@ -1042,9 +1057,14 @@ pub fn search(query: &str, limit: usize) -> Vec<Hit> {
             } else {
                 1.0
             };
+            let one = if numbered && operation.method == Method::Get && operation.path.ends_with('}') {
+                1.25
+            } else {
+                1.0
+            };
             Hit {
                 operation,
-                score: score * prior * focus * own * (0.5 + 0.5 * coverage),
+                score: score * prior * focus * own * one * (0.5 + 0.5 * coverage),
             }
         })
         .collect();

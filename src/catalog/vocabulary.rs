@@ -172,6 +172,10 @@ pub const EVERYDAY: &[(&str, &str)] = &[
     ("territory", "location"),
     ("clone", "copy"),
     ("changelog", "audit"),
+    // Calls, meetings and follow-ups with a client are sales activities
+    // (ConnectWise's activity types); "on call" is a phrase.
+    ("call", "activity"),
+    ("followup", "activity"),
     ("canned", "standard note"),
     ("boilerplate", "standard note"),
     ("snippet", "standard note"),
@@ -225,6 +229,9 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("ticket category", "board type"),
     ("ticket subcategory", "board subtype"),
     ("pay period", "time period"),
+    ("follow up", "activity"),
+    // Who is on call is who is scheduled.
+    ("on call", "schedule entry"),
     // Who changed what, and when, is an audit (the audit trail, the audits
     // of time entries, expense entries and reports).
     ("change log", "audit"),
@@ -251,6 +258,15 @@ pub const PLACE_WORDS: &[&str] = &["location", "office", "branch", "premises", "
 /// own setup lives in the `system` module (My Company, locations,
 /// departments, members, security roles).
 pub const OWN_WORDS: &[&str] = &["our", "own", "we", "us", "internal", "inhouse", "msp"];
+
+/// Words for a record as a whole: before a preposition they name nothing
+/// ("the details of company 250" asks for the company; "schedule entry
+/// details" still names `/schedule/entries/{id}/details`).
+pub const RECORD_WORDS: &[&str] = &["detail", "details", "info", "information", "record", "data"];
+
+/// Prepositions: after one, "new" is an adjective ("templates for new
+/// tickets"), not the verb of a request ("new ticket for Acme").
+pub const PREPOSITIONS: &[&str] = &["of", "for", "about", "on", "in", "with", "to", "from", "by", "at"];
 
 /// Words by which a request speaks of the one asking: a stop word, and a
 /// weak hint towards ConnectWise's `my…` resources (My Account, My Company,
@@ -320,6 +336,7 @@ pub const STOP_WORDS: &[&str] = &[
     "week",
     "today",
     "tomorrow",
+    "tonight",
     "yesterday",
     "year",
     "quarter",
