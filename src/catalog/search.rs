@@ -11,17 +11,27 @@
 //! A query's words go through [`super::vocabulary`] (acronyms, everyday
 //! words, ConnectWise's screen words, phrases); a word the index lacks
 //! matches the indexed words it begins or shares its stem's family with
-//! (`excluded` ~ `exclusions`). The ranking then weighs how much of the
+//! (`excluded` ~ `exclusions`), or the path word one typing slip away
+//! (`reprots` ~ `reports`). The ranking then weighs how much of the
 //! request a document covers, whether it names the resource the path ends
 //! on, and intent: a verb such as "create" or "close" prefers POST or
 //! PATCH, "how many" prefers `/count`, an action path (`/approve`,
 //! `/merge`, `/tokens`) ranks high when the query names its action, and
-//! without such a word reads of lists come first.
+//! without such a word reads of lists come first. A verb is the request's
+//! only where it can be: not in a relative clause ("statuses that close
+//! tickets"), not after an auxiliary ("roles we have set up"), not as a
+//! participle ("approved timesheets" are timesheets), not where it begins
+//! one of ConnectWise's compound names ("schedule entries"). Some words
+//! are hints, not subjects: "my" towards the `my…` resources, an owner
+//! ("Dave's", "their") towards what members and companies have.
 //!
-//! The index is built once, on the first search (~9 ms in release).
+//! The index is built once, on the first search (~9 ms in release on a
+//! quiet machine; 13.3 ms before and 13.4 ms after the second tuning round
+//! on a loaded one).
 
 use super::vocabulary::{
-    ACRONYMS, EVERYDAY, OWN_WORDS, PERSON_WORDS, PHRASES, PLACE_WORDS, SCREENS, STOP_WORDS,
+    ACRONYMS, EVERYDAY, OWN_WORDS, OWNER_WORDS, PERSON_WORDS, PHRASES, PLACE_WORDS, PREPOSITIONS,
+    PRODUCT_WORDS, RECORD_WORDS, SCREENS, SELF_WORDS, STOP_WORDS,
 };
 use super::{Method, Operation, operations};
 use rust_stemmers::{Algorithm, Stemmer};
@@ -36,6 +46,14 @@ const QUALIFIER: f32 = 0.6;
 const SMALL_RECORD: usize = 6;
 /// Stems shorter than this have no family (too many words share them).
 const FAMILY_PREFIX: usize = 5;
+/// The weight of a hint ("my" towards the `my…` resources, "Dave's" towards
+/// what a member or company has): enough to choose among equals ("my
+/// permissions" → My Security), too little to outweigh a noun.
+const HINT_WEIGHT: f32 = 0.5;
+/// Words at least this long are tried as typos of a path word.
+const TYPO_LENGTH: usize = 5;
+/// The `word` of a query term that covers no word of the request (a hint).
+const HINT: usize = usize::MAX;
 
 /// A query's intent from its verbs.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -52,29 +70,90 @@ const CREATE_WORDS: &[&str] = &[
     "create", "add", "new", "log", "enter", "raise", "submit", "make", "upload", "book",
 ];
 const CHANGE_WORDS: &[&str] = &[
-    "update", "change", "edit", "set", "modify", "close", "assign", "move", "rename", "reassign",
+    "update", "change", "edit", "set", "modify", "close", "assign", "move", "rename", "reassign", "resolve",
+    "reopen", "escalate",
 ];
 /// Words that are verbs only at the start of a request ("schedule a visit",
 /// "count open tickets"), nouns elsewhere ("stock count"). ("Open" is left
-/// out: "open tickets" is far more common than "open a ticket".)
+/// out: "open tickets" is far more common than "open a ticket"; it is an
+/// article verb.)
 const LEADING_VERBS: &[(&str, Intent)] = &[
     ("schedule", Intent::Create),
     ("count", Intent::Count),
     ("total", Intent::Count),
 ];
 
+/// Words that are verbs when an article follows ("open a ticket", "file an
+/// expense"), nouns or adjectives otherwise ("open tickets", "file types").
+const ARTICLE_VERBS: &[(&str, Intent)] = &[
+    ("open", Intent::Create),
+    ("file", Intent::Create),
+    ("link", Intent::Create),
+    ("attach", Intent::Create),
+];
+
+/// The intent an article verb gives at `i`, if an article follows it.
+fn article_verb(words: &[Word], i: usize) -> Option<Intent> {
+    let article = words
+        .get(i + 1)
+        .is_some_and(|w| matches!(w.raw.as_str(), "a" | "an" | "new"));
+    if !article || words[i].from_phrase {
+        return None;
+    }
+    ARTICLE_VERBS
+        .iter()
+        .find(|(v, _)| *v == words[i].raw)
+        .map(|(_, intent)| *intent)
+}
+
+/// Words that open a relative clause: a verb after one describes the thing
+/// asked for ("statuses that close tickets"), it is not the request's verb.
+const RELATIVES: &[&str] = &["that", "which", "who", "whose", "where"];
+
+/// Words after which a verb is a participle, a state of the thing asked
+/// for ("roles we have set up", "tickets that were closed").
+const AUXILIARIES: &[&str] = &["have", "has", "had", "was", "were", "been", "be", "is", "are"];
+
+/// Can the word at `i` be the request's verb (not a participle after an
+/// auxiliary, not in a relative clause, not put there by a phrase)?
+fn verb_position(words: &[Word], i: usize) -> bool {
+    let previous = i.checked_sub(1).map(|p| words[p].raw.as_str());
+    let after_auxiliary = previous.is_some_and(|p| AUXILIARIES.contains(&p));
+    let adjective = words[i].raw == "new" && previous.is_some_and(|p| PREPOSITIONS.contains(&p));
+    !words[i].from_phrase && !after_auxiliary && !adjective && i < clause_end(words)
+}
+
+/// Where the request's main clause ends: at a relative word after its start.
+fn clause_end(words: &[Word]) -> usize {
+    words
+        .iter()
+        .skip(1)
+        .position(|w| !w.from_phrase && RELATIVES.contains(&w.raw.as_str()))
+        .map_or(words.len(), |i| i + 1)
+}
+
+/// The intent of a leading verb ("schedule a visit"), unless it begins
+/// one of ConnectWise's compound names ("schedule entries", "schedule
+/// types": the words follow each other in a path).
+fn leading_verb(index: &Index, words: &[Word]) -> Option<Intent> {
+    let first = words.first()?;
+    let (_, intent) = LEADING_VERBS.iter().find(|(v, _)| *v == first.raw)?;
+    let compound = words.get(1).is_some_and(|next| {
+        index
+            .compounds
+            .contains(&*format!("{} {}", first.stem, next.stem))
+    });
+    (!compound).then_some(*intent)
+}
+
 /// The intent of a request from its words as written.
-fn intent_of(words: &[Word]) -> Intent {
+fn intent_of(index: &Index, words: &[Word]) -> Intent {
+    let main = &words[..clause_end(words)];
     let has = |list: &[&str]| {
-        words
-            .iter()
-            .any(|w| !w.from_phrase && list.contains(&w.raw.as_str()))
+        (0..words.len()).any(|i| verb_position(words, i) && list.contains(&words[i].raw.as_str()))
     };
     let pair = |a: &str, b: &str| words.windows(2).any(|w| w[0].raw == a && w[1].raw == b);
-    let leading = words
-        .first()
-        .and_then(|w| LEADING_VERBS.iter().find(|(v, _)| *v == w.raw))
-        .map(|(_, intent)| *intent);
+    let leading = leading_verb(index, words).or_else(|| (0..main.len()).find_map(|i| article_verb(main, i)));
     if pair("how", "many") || pair("number", "of") || leading == Some(Intent::Count) {
         Intent::Count
     } else if has(DELETE_WORDS) {
@@ -88,14 +167,19 @@ fn intent_of(words: &[Word]) -> Intent {
     }
 }
 
-/// Is this raw word a verb that chooses the method (not searched for itself
-/// unless an action path is named by it)?
-fn is_intent_word(word: &str, first: bool) -> bool {
+/// Is the word at `i` a verb that chooses the method (not searched for
+/// itself unless an action path is named by it)?
+fn is_intent_word(index: &Index, words: &[Word], i: usize) -> bool {
+    let word = words[i].raw.as_str();
+    if !verb_position(words, i) {
+        return false;
+    }
     DELETE_WORDS.contains(&word)
         || CREATE_WORDS.contains(&word)
         || CHANGE_WORDS.contains(&word)
         || matches!(word, "many" | "number")
-        || (first && LEADING_VERBS.iter().any(|(v, _)| *v == word))
+        || (i == 0 && leading_verb(index, words).is_some())
+        || article_verb(words, i).is_some()
 }
 
 /// One search hit.
@@ -121,10 +205,16 @@ struct Index {
     /// Per document: its path has no GET, so it does one thing (an action
     /// such as `/approve`, or a resource that is only ever created).
     action: Vec<bool>,
+    /// Per document: its path has no GET at all (an action, or a resource
+    /// only ever written, such as a member's tokens).
+    unreadable: Vec<bool>,
     /// The heads of action paths: intent verbs that name one are searched.
     action_heads: FxHashSet<Box<str>>,
     /// Words of paths: ConnectWise's own names for things.
     path_words: FxHashSet<Box<str>>,
+    /// A leading verb and the word after it in a path ("schedul entri"): a
+    /// compound name, not a verb and its object.
+    compounds: FxHashSet<Box<str>>,
     vocabulary: Vocabulary,
 }
 
@@ -218,6 +308,9 @@ impl Vocabulary {
     fn request_words(&self, query: &str) -> Vec<Word> {
         let mut words = Vec::new();
         for chunk in query.split(|c: char| !c.is_ascii_alphanumeric()) {
+            if PRODUCT_WORDS.contains(&chunk.to_ascii_lowercase().as_str()) {
+                continue;
+            }
             let pieces = raw_words(chunk);
             // "ConnectWise" is one (stop) word to the reader, two to camelCase.
             if pieces.len() > 1 && self.stop.contains(&stem(chunk)) {
@@ -225,6 +318,16 @@ impl Vocabulary {
             }
             words.extend(pieces.iter().map(|w| Word::new(w, false)));
         }
+        let record_word = |i: usize, words: &[Word]| {
+            RECORD_WORDS.contains(&words[i].raw.as_str())
+                && words
+                    .get(i + 1)
+                    .is_some_and(|next| PREPOSITIONS.contains(&next.raw.as_str()))
+        };
+        let words: Vec<Word> = (0..words.len())
+            .filter(|&i| !record_word(i, &words))
+            .map(|i| words[i].clone())
+            .collect();
         let mut out = Vec::with_capacity(words.len());
         let mut i = 0;
         'words: while i < words.len() {
@@ -558,10 +661,11 @@ fn is_action(op: &Operation, readable: &FxHashSet<&str>) -> bool {
 /// resource (`workRoleExclusions` → `exclus`, `work`, `role`), or the first
 /// of an action's (`convertToProject` → `convert`, `to`, `project`).
 fn ending_of(literals: &[String], action: bool) -> Box<[Box<str>]> {
-    let last = literals
+    let mut named = literals
         .iter()
         .rev()
-        .find(|s| !matches!(s.as_str(), "count" | "info" | "list" | "usages" | "default"));
+        .filter(|s| !matches!(s.as_str(), "count" | "info" | "list" | "usages" | "default"));
+    let last = named.next();
     let mut words: Vec<Box<str>> = last
         .map(|s| words(s))
         .unwrap_or_default()
@@ -571,7 +675,16 @@ fn ending_of(literals: &[String], action: bool) -> Box<[Box<str>]> {
     if !action {
         words.reverse();
     }
+    // `/expense/entries`, `/time/entries`: the entries are the module's own
+    // records, and "an expense" names them.
+    if last.is_some_and(|s| s == "entries") {
+        words.extend(named.next().map(|s| words_of(s)).unwrap_or_default());
+    }
     words.into()
+}
+
+fn words_of(text: &str) -> Vec<Box<str>> {
+    words(text).into_iter().map(Into::into).collect()
 }
 
 fn build() -> Index {
@@ -579,20 +692,28 @@ fn build() -> Index {
     let readable = readable_paths();
     let mut counter = Counter::default();
     let n = operations().len();
-    let (mut lengths, mut resource, mut action) = (
+    let (mut lengths, mut resource, mut action, mut unreadable) = (
+        Vec::with_capacity(n),
         Vec::with_capacity(n),
         Vec::with_capacity(n),
         Vec::with_capacity(n),
     );
     let mut action_heads = FxHashSet::default();
     let mut path_words: FxHashSet<Box<str>> = FxHashSet::default();
+    let mut compounds: FxHashSet<Box<str>> = FxHashSet::default();
+    let verbs: Vec<String> = LEADING_VERBS.iter().map(|(v, _)| stem(v)).collect();
     for (doc, op) in operations().iter().enumerate() {
         let literals = path_literals(op, &dictionary);
         let path_text = literals.join(" ");
+        let mut verb: Option<&str> = None;
         for_each_word(&path_text, |w| {
             if !path_words.contains(w) {
                 path_words.insert(w.into());
             }
+            if let Some(v) = verb {
+                compounds.insert(format!("{v} {w}").into());
+            }
+            verb = verbs.iter().find(|v| *v == w).map(String::as_str);
         });
         let mut length = counter.add(&path_text, 3.0) as f32;
         let is_action = is_action(op, &readable);
@@ -602,6 +723,7 @@ fn build() -> Index {
         }
         resource.push(ending);
         action.push(is_action);
+        unreadable.push(!readable.contains(op.path));
         length += counter.add(op.tag, 1.5) as f32;
         length += counter.add(op.summary, 1.0) as f32;
         for schema in [op.response_schema, op.request_schema].into_iter().flatten() {
@@ -632,8 +754,10 @@ fn build() -> Index {
         average_length,
         resource,
         action,
+        unreadable,
         action_heads,
         path_words,
+        compounds,
         vocabulary: Vocabulary::new(),
     }
 }
@@ -663,6 +787,24 @@ fn family<'a>(index: &'a Index, word: &'a str) -> impl Iterator<Item = &'a str> 
     })
 }
 
+/// Are `a` and `b` one insertion, deletion, substitution or swap of
+/// neighbours apart?
+fn one_edit_apart(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len().abs_diff(b.len()) > 1 || a == b {
+        return false;
+    }
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let (a, b) = (&a[prefix..], &b[prefix..]);
+    match a.len().cmp(&b.len()) {
+        std::cmp::Ordering::Less => a == &b[1..],
+        std::cmp::Ordering::Greater => &a[1..] == b,
+        std::cmp::Ordering::Equal => {
+            a[1..] == b[1..] || (a.len() >= 2 && a[0] == b[1] && a[1] == b[0] && a[2..] == b[2..])
+        }
+    }
+}
+
 /// Query terms with their weights: the words themselves, their synonyms,
 /// their families, and for a word the index does not know, the indexed
 /// words it begins.
@@ -676,6 +818,9 @@ struct Request {
     run_end: usize,
     /// About the MSP itself ("our locations"), not a customer.
     own: bool,
+    /// Stems written as participles ("approved"): they describe a state of
+    /// what is asked for, they do not ask for the action (`/approve`).
+    states: Vec<String>,
 }
 
 impl Request {
@@ -713,10 +858,33 @@ fn query_terms(index: &Index, words: &[Word]) -> Request {
     // invoices); a stop word, a verb or a participle ends the run.
     let (mut head, mut run_over) = (None, false);
     let mut run_end = usize::MAX;
+    let states = words
+        .iter()
+        .filter(|w| !w.from_phrase && w.raw.ends_with("ed"))
+        .map(|w| w.stem.clone())
+        .collect();
     for (i, w) in words.iter().enumerate() {
         let word = &w.stem;
-        let stop = !w.from_phrase && vocabulary.stop.contains(word);
-        let verb = !w.from_phrase && is_intent_word(&w.raw, i == 0);
+        let myself = !w.from_phrase && SELF_WORDS.contains(&w.raw.as_str());
+        let owner = !w.from_phrase && OWNER_WORDS.contains(&w.raw.as_str());
+        // (The MSP's own things are its setup, not a member's or a client's.)
+        let owned = owner && !own;
+        let hints: &[&str] = match (myself, owned) {
+            (true, _) => &["my"],
+            (_, true) => &["member", "compani"],
+            _ => &[],
+        };
+        for hint in hints {
+            if index.terms.contains_key(*hint) && !terms.iter().any(|q| q.term == *hint) {
+                terms.push(QueryTerm {
+                    term: (*hint).to_owned(),
+                    weight: HINT_WEIGHT,
+                    word: HINT,
+                });
+            }
+        }
+        let stop = myself || owner || (!w.from_phrase && vocabulary.stop.contains(word));
+        let verb = is_intent_word(index, words, i);
         if head.is_some() && !run_over && (stop || verb || w.raw.ends_with("ed")) {
             run_over = true;
             run_end = slots;
@@ -768,8 +936,23 @@ fn query_terms(index: &Index, words: &[Word]) -> Request {
                 .filter(|k| k.starts_with(word.as_str()))
                 .collect();
             longer.sort_by_key(|k| (k.len(), *k));
+            let typo = longer.is_empty() && word.len() >= TYPO_LENGTH;
             for k in longer.into_iter().take(2) {
                 push(k, 0.7);
+            }
+            // A slip of the keyboard ("reprots", "invocie"): the path words
+            // one edit away (ConnectWise's names, not every field's word).
+            if typo {
+                let mut near: Vec<&str> = index
+                    .path_words
+                    .iter()
+                    .map(|k| &**k)
+                    .filter(|k| one_edit_apart(k, word))
+                    .collect();
+                near.sort_unstable();
+                for k in near.into_iter().take(2) {
+                    push(k, 0.7);
+                }
             }
         }
         for t in family(index, word) {
@@ -797,6 +980,7 @@ fn query_terms(index: &Index, words: &[Word]) -> Request {
         head,
         run_end,
         own,
+        states,
     }
 }
 
@@ -804,8 +988,11 @@ fn query_terms(index: &Index, words: &[Word]) -> Request {
 pub fn search(query: &str, limit: usize) -> Vec<Hit> {
     let index = index();
     let words = index.vocabulary.request_words(query);
-    let intent = intent_of(&words);
+    let intent = intent_of(index, &words);
     let request = query_terms(index, &words);
+    // A number in a request to read names one record ("company 250",
+    // "invoice 10442"): reads of one record rank with the lists.
+    let numbered = intent == Intent::Read && words.iter().any(|w| w.raw.bytes().all(|b| b.is_ascii_digit()));
     let n = operations().len() as f32;
     // Per document: its score, and which of the request's words it covers.
     let mut scores: FxHashMap<u32, (f32, u64)> = FxHashMap::default();
@@ -816,7 +1003,7 @@ pub fn search(query: &str, limit: usize) -> Vec<Hit> {
         let idf = ((n - list.len() as f32 + 0.5) / (list.len() as f32 + 0.5) + 1.0).ln();
         // What qualifies the request ("with serial numbers") counts less
         // than what it asks for ("devices").
-        let weight = if q.word >= request.run_end {
+        let weight = if q.word >= request.run_end && q.word != HINT {
             q.weight * QUALIFIER
         } else {
             q.weight
@@ -826,7 +1013,7 @@ pub fn search(query: &str, limit: usize) -> Vec<Hit> {
             let entry = scores.entry(doc).or_default();
             entry.0 += weight * idf * tf * (K1 + 1.0) / (tf + norm);
             // Named by its path, tag, summary or schema, not only a field.
-            if tf >= 1.0 {
+            if tf >= 1.0 && q.word != HINT {
                 entry.1 |= 1 << q.word.min(63);
             }
         }
@@ -854,8 +1041,14 @@ pub fn search(query: &str, limit: usize) -> Vec<Hit> {
                 0.6
             };
             let coverage = covered.count_ones() as f32 / request.slots.max(1) as f32;
-            let prior = if index.action[doc] && names_resource {
+            let names_action = names_resource && !request.states.iter().any(|s| s == head);
+            let prior = if index.action[doc] && names_action {
                 1.4
+            } else if index.unreadable[doc] && names_resource && intent == Intent::Read {
+                // What cannot be read is asked for by its write ("a
+                // member's API tokens" can only be generated), if less
+                // surely than a list.
+                0.8
             } else {
                 prior(operation, intent)
             };
@@ -864,9 +1057,14 @@ pub fn search(query: &str, limit: usize) -> Vec<Hit> {
             } else {
                 1.0
             };
+            let one = if numbered && operation.method == Method::Get && operation.path.ends_with('}') {
+                1.25
+            } else {
+                1.0
+            };
             Hit {
                 operation,
-                score: score * prior * focus * own * (0.5 + 0.5 * coverage),
+                score: score * prior * focus * own * one * (0.5 + 0.5 * coverage),
             }
         })
         .collect();
@@ -920,6 +1118,16 @@ mod tests {
         assert_eq!(words("RMADispositions"), ["rma", "disposit"]);
         assert_eq!(words("ServiceSLAs open POs"), ["servic", "sla", "open", "po"]);
         assert_eq!(words("approval approved"), words("approve approves"));
+    }
+
+    #[test]
+    fn one_edit_apart_is_a_slip_of_the_keyboard() {
+        assert!(one_edit_apart("report", "reprot"));
+        assert!(one_edit_apart("approv", "approvd"));
+        assert!(one_edit_apart("ticket", "tcket"));
+        assert!(one_edit_apart("ticket", "tickat"));
+        assert!(!one_edit_apart("ticket", "ticket"));
+        assert!(!one_edit_apart("ticket", "tikcte"));
     }
 
     #[test]

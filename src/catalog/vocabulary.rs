@@ -42,6 +42,18 @@ pub const ACRONYMS: &[(&str, &str)] = &[
     ("tz", "time zone"),
     ("o365", "office365"),
     ("m365", "office365"),
+    // Master services agreement: the contract an MSP signs with a client.
+    ("msa", "agreement"),
+    // Sales taxes by their national names are ConnectWise tax codes.
+    ("vat", "tax code"),
+    ("gst", "tax code"),
+    // Priority and severity levels as service desks abbreviate them.
+    ("p1", "priority"),
+    ("p2", "priority"),
+    ("p3", "priority"),
+    ("p4", "priority"),
+    ("sev1", "severity"),
+    ("sev2", "severity"),
 ];
 
 /// Everyday and MSP words → the ConnectWise entity they stand for.
@@ -119,6 +131,51 @@ pub const EVERYDAY: &[(&str, &str)] = &[
     ("offboard", "deactivate"),
     ("disable", "deactivate"),
     ("leaver", "deactivate member"),
+    // Time-off balances are ConnectWise accruals (vacation, sick time).
+    ("vacation", "accrual"),
+    ("sick", "accrual"),
+    // A person's or item's picture is its `/image` (members, contacts,
+    // priorities, menu entries).
+    ("avatar", "image"),
+    ("photo", "image"),
+    ("picture", "image"),
+    ("headshot", "image"),
+    // Who may see or do what is "security" throughout ConnectWise (security
+    // roles, portal security, My Security).
+    ("access", "security"),
+    // A person's own record (My Account, My Members).
+    ("profile", "my account member"),
+    // Labour is ConnectWise's "work": work types, work roles.
+    ("labor", "work"),
+    ("labour", "work"),
+    // Recurring billing is what agreements are for.
+    ("recurring", "agreement"),
+    // Reorder points are the minimum stock per warehouse.
+    ("reorder", "minimum stock"),
+    ("restock", "minimum stock"),
+    ("replenish", "minimum stock"),
+    // Accounting packages by name: their export is ConnectWise's accounting.
+    ("quickbooks", "accounting"),
+    ("xero", "accounting"),
+    // Carriers are shipment methods.
+    ("courier", "shipment method"),
+    ("carrier", "shipment method"),
+    // Document layouts are ConnectWise templates (invoice templates,
+    // service templates, email templates).
+    ("layout", "template"),
+    // Questions about the installation itself are answered by `/system/info`
+    // (version, isCloud, serverTimeZone, licenseBits, cloudRegion).
+    ("version", "info version"),
+    ("build", "info version"),
+    ("instance", "info"),
+    // Territories are ConnectWise locations (the MSP's own).
+    ("territory", "location"),
+    ("clone", "copy"),
+    ("changelog", "audit"),
+    // Calls, meetings and follow-ups with a client are sales activities
+    // (ConnectWise's activity types); "on call" is a phrase.
+    ("call", "activity"),
+    ("followup", "activity"),
     ("canned", "standard note"),
     ("boilerplate", "standard note"),
     ("snippet", "standard note"),
@@ -140,8 +197,45 @@ pub const SCREENS: &[(&str, &str)] = &[
 /// them (taken as they are: neither stop words nor expanded again).
 pub const PHRASES: &[(&str, &str)] = &[
     ("add on", "addition"),
-    ("api key", "token"),
-    ("access token", "token"),
+    // API keys and tokens belong to members (`/system/members/{id}/tokens`);
+    // the `emailTokens` are template placeholders.
+    ("api key", "member token"),
+    ("api token", "member token"),
+    ("access token", "member token"),
+    // Integration accounts are ConnectWise's API members.
+    ("api user", "api member"),
+    ("api account", "api member"),
+    // Active Directory is reached through ConnectWise's LDAP setup.
+    ("active directory", "ldap"),
+    // Returns of goods to a vendor are RMAs in ConnectWise.
+    ("vendor return", "rma"),
+    ("supplier return", "rma"),
+    ("return to vendor", "rma"),
+    ("return to supplier", "rma"),
+    ("warranty return", "rma"),
+    ("warranty claim", "rma"),
+    // A signed-off service report is a Service Sign-off.
+    ("sign off", "signoff"),
+    // A work order or service request is a service ticket.
+    ("work order", "service ticket"),
+    ("service request", "service ticket"),
+    // Business units are ConnectWise departments.
+    ("business unit", "department"),
+    // ConnectWise says "shipment method"; "shipping" alone is the picking
+    // and shipping of a product.
+    ("shipping method", "shipment method"),
+    ("ship method", "shipment method"),
+    // A service ticket's categories are its board's types and subtypes.
+    ("ticket category", "board type"),
+    ("ticket subcategory", "board subtype"),
+    ("pay period", "time period"),
+    ("follow up", "activity"),
+    // Who is on call is who is scheduled.
+    ("on call", "schedule entry"),
+    // Who changed what, and when, is an audit (the audit trail, the audits
+    // of time entries, expense entries and reports).
+    ("change log", "audit"),
+    ("audit log", "audit"),
     ("service level agreement", "sla"),
     ("return merchandise authorization", "rma"),
     ("paid time off", "accrual"),
@@ -158,12 +252,32 @@ pub const PHRASES: &[(&str, &str)] = &[
 
 /// Words for places: a customer's are its sites, the MSP's own its
 /// locations (ConnectWise's two kinds of place).
-pub const PLACE_WORDS: &[&str] = &["location", "office", "branch", "premises"];
+pub const PLACE_WORDS: &[&str] = &["location", "office", "branch", "premises", "headquarters", "hq"];
 
 /// Words that say a request is about the MSP itself, not a customer: its
 /// own setup lives in the `system` module (My Company, locations,
 /// departments, members, security roles).
-pub const OWN_WORDS: &[&str] = &["our", "own", "we", "us", "internal", "inhouse"];
+pub const OWN_WORDS: &[&str] = &["our", "own", "we", "us", "internal", "inhouse", "msp"];
+
+/// Words for a record as a whole: before a preposition they name nothing
+/// ("the details of company 250" asks for the company; "schedule entry
+/// details" still names `/schedule/entries/{id}/details`).
+pub const RECORD_WORDS: &[&str] = &["detail", "details", "info", "information", "record", "data"];
+
+/// Prepositions: after one, "new" is an adjective ("templates for new
+/// tickets"), not the verb of a request ("new ticket for Acme").
+pub const PREPOSITIONS: &[&str] = &["of", "for", "about", "on", "in", "with", "to", "from", "by", "at"];
+
+/// Words by which a request speaks of the one asking: a stop word, and a
+/// weak hint towards ConnectWise's `my…` resources (My Account, My Company,
+/// My Security, myMembers, myCertifications), which answer for the caller.
+pub const SELF_WORDS: &[&str] = &["my", "mine", "myself"];
+
+/// Words that say the thing asked for belongs to someone ("Dave's skills",
+/// "their API tokens"; "s" is what is left of "'s"): a weak hint towards
+/// what members and companies have (`/system/members/{id}/skills`,
+/// `/company/companies/{id}/sites`) over the lists of the same name.
+pub const OWNER_WORDS: &[&str] = &["s", "his", "her", "their"];
 
 /// Words for people: at a customer they are its contacts, at the MSP its
 /// members (ConnectWise's two kinds of person).
@@ -222,6 +336,7 @@ pub const STOP_WORDS: &[&str] = &[
     "week",
     "today",
     "tomorrow",
+    "tonight",
     "yesterday",
     "year",
     "quarter",
@@ -243,6 +358,9 @@ pub const STOP_WORDS: &[&str] = &[
     "how",
     "why",
     "about",
+    "as",
+    // What is left of "don't" ("'s" is an owner word).
+    "t",
     "into",
     "after",
     "before",
@@ -278,4 +396,10 @@ pub const STOP_WORDS: &[&str] = &[
     "connectwise",
     "cw",
     "psa",
+    // The MSP speaks of itself (an own word).
+    "msp",
 ];
+
+/// The product's own names, dropped as written (not by stem: "manage" is
+/// ConnectWise Manage, "management" a ConnectWise resource).
+pub const PRODUCT_WORDS: &[&str] = &["manage"];
