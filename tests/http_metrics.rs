@@ -58,7 +58,11 @@ async fn metrics_need_a_token_parse_and_move_with_traffic() {
     let env = with_env(env, &[("MCP_AUDIT", "off"), ("CW_MAX_RETRIES", "1")]);
     let server = Server::start(&[], &["--metrics"], &env);
 
-    let anonymous = reqwest::get(server.url("/metrics")).await.unwrap();
+    let anonymous = connectwise_mcp::client::tls::client()
+        .get(server.url("/metrics"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(anonymous.status(), 401);
     let wrong = connectwise_mcp::client::tls::client()
         .get(server.url("/metrics"))

@@ -203,7 +203,9 @@ async fn the_metadata_names_the_issuer_and_role_claims_decide_the_tools() {
         "/.well-known/oauth-protected-resource",
         "/.well-known/oauth-protected-resource/mcp",
     ] {
-        let doc: Value = reqwest::get(server.url(path))
+        let doc: Value = connectwise_mcp::client::tls::client()
+            .get(server.url(path))
+            .send()
             .await
             .unwrap()
             .json()

@@ -25,9 +25,15 @@ fn env_with(sim: &connectwise_mcp::sim::Simulator, extra: &[(&str, &str)]) -> En
 async fn tokens_are_required_and_wrong_ones_say_so() {
     let sim = start_sim().await;
     let server = Server::start(&[], &[], &env_with(&sim, &[]));
-    let health = reqwest::get(server.url("/health")).await.unwrap();
+    let health = connectwise_mcp::client::tls::client()
+        .get(server.url("/health"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(health.status(), 200);
-    let ready: Value = reqwest::get(server.url("/ready"))
+    let ready: Value = connectwise_mcp::client::tls::client()
+        .get(server.url("/ready"))
+        .send()
         .await
         .unwrap()
         .json()
@@ -62,7 +68,11 @@ async fn tokens_are_required_and_wrong_ones_say_so() {
     assert_eq!(ok.status(), 200);
     assert!(ok.headers().contains_key("mcp-session-id"));
     // OpenAPI routes sit behind the same guard.
-    let openapi = reqwest::get(server.url("/openapi.json")).await.unwrap();
+    let openapi = connectwise_mcp::client::tls::client()
+        .get(server.url("/openapi.json"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(openapi.status(), 401);
 }
 

@@ -319,7 +319,9 @@ async fn http_answers_every_bad_frame_with_json_rpc_and_keeps_the_session() {
     let answer = session.request(search_call("after")).await;
     assert_eq!(answer["result"]["isError"], json!(false), "{answer}");
     // The probes still answer: the process is up.
-    let health = reqwest::get(session.server.url("/health"))
+    let health = connectwise_mcp::client::tls::client()
+        .get(session.server.url("/health"))
+        .send()
         .await
         .expect("GET /health");
     assert!(health.status().is_success());
