@@ -567,9 +567,15 @@ async fn search_and_describe_show_the_function_a_program_calls() {
         .find(|h| h["operation_id"] == "getFinanceAgreementsById")
         .unwrap_or_else(|| panic!("a hit for one agreement: {hits}"));
     let code = hit["code"].as_str().unwrap();
+    assert_eq!(
+        code,
+        "cw.finance.agreements.get(id: number, opts?: ListOpts): Agreement"
+    );
+    // The standard options are spelled once per answer, not on every hit.
+    let options = hits["ListOpts"].as_str().unwrap_or_default();
     assert!(
-        code.starts_with("cw.finance.agreements.get(id: number, opts?: {") && code.ends_with("}): Agreement"),
-        "{code}"
+        options.starts_with("{conditions?: string;") && options.contains("pageSize?: number"),
+        "{hits}"
     );
 
     let described = json_of(

@@ -109,6 +109,24 @@ fn identifier(segment: &str) -> String {
     }
 }
 
+/// The query options of ConnectWise's lists (and of most one-record GETs),
+/// named once so that a page of search hits does not spell them on every
+/// hit: [`short_declaration`] writes `opts?: ListOpts`, and the answer says
+/// what `ListOpts` is.
+pub const LIST_OPTS: (&str, &str) = (
+    "ListOpts",
+    "{conditions?: string; childConditions?: string; customFieldConditions?: string; orderBy?: string; fields?: string; page?: number; pageSize?: number; pageId?: number}",
+);
+
+/// [`declaration`] with the standard list options as `ListOpts`
+/// ([`LIST_OPTS`]): about half the tokens of a page of hits.
+pub fn short_declaration(op: &'static Operation) -> String {
+    declaration(op).replace(
+        &format!("opts?: {}", LIST_OPTS.1),
+        &format!("opts?: {}", LIST_OPTS.0),
+    )
+}
+
 /// The declaration of `op` as a function of `cw`:
 /// `cw.service.tickets.get(id: number, opts?: {fields?: string}): Ticket`.
 pub fn declaration(op: &'static Operation) -> String {
@@ -235,5 +253,14 @@ mod tests {
         assert!(list.ends_with("}): Ticket[]"), "{list}");
         let count = declaration(by_id("getServiceTicketsCount").unwrap());
         assert!(count.ends_with("): {count: number}"), "{count}");
+        // The standard options are the ones a list takes, spelled once.
+        assert_eq!(
+            list,
+            format!("cw.service.tickets.list(opts?: {}): Ticket[]", LIST_OPTS.1)
+        );
+        assert_eq!(
+            short_declaration(by_id("getServiceTickets").unwrap()),
+            "cw.service.tickets.list(opts?: ListOpts): Ticket[]"
+        );
     }
 }

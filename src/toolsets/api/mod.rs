@@ -90,9 +90,8 @@ fn search_hits(ctx: &Context, query: &str, module: Option<&'static str>, limit: 
                 "operation_id": op.id,
                 "method": op.method.as_str(),
                 "path": op.path,
-                "summary": op.summary,
                 "tier": op.tier.as_str(),
-                "code": catalog::script::declaration(op),
+                "code": catalog::script::short_declaration(op),
             });
             if let Some(tool) = crate::tool::wrapping(ctx.tools, op.id) {
                 hit["curated_tool"] = json!(tool);
@@ -100,20 +99,22 @@ fn search_hits(ctx: &Context, query: &str, module: Option<&'static str>, limit: 
             hit
         })
         .collect();
-    // The same shape as every list (columns and rows).
-    crate::tool::table::Table::new(&hits, &HIT_COLUMNS).to_json()
+    // The same shape as every list (columns and rows), and what the hits'
+    // `ListOpts` is, once.
+    let (name, options) = catalog::script::LIST_OPTS;
+    let named = hits
+        .iter()
+        .any(|h| h["code"].as_str().is_some_and(|c| c.contains(name)));
+    let mut answer = crate::tool::table::Table::new(&hits, &HIT_COLUMNS).to_json();
+    if named {
+        answer[name] = json!(options);
+    }
+    answer
 }
 
-/// The columns of a search hit.
-const HIT_COLUMNS: [&str; 7] = [
-    "operation_id",
-    "method",
-    "path",
-    "summary",
-    "tier",
-    "curated_tool",
-    "code",
-];
+/// The columns of a search hit. (Not the spec's summary: all but a few are
+/// "Get List of Ticket", what the method and `code` already say.)
+const HIT_COLUMNS: [&str; 6] = ["operation_id", "method", "path", "tier", "curated_tool", "code"];
 
 /// The columns of an operation row in a browse answer.
 const OPERATION_COLUMNS: [&str; 4] = ["method", "path", "operation_id", "summary"];
