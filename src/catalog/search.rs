@@ -90,6 +90,8 @@ const ARTICLE_VERBS: &[(&str, Intent)] = &[
     ("file", Intent::Create),
     ("link", Intent::Create),
     ("attach", Intent::Create),
+    ("start", Intent::Create),
+    ("record", Intent::Create),
 ];
 
 /// The intent an article verb gives at `i`, if an article follows it.
@@ -112,7 +114,38 @@ const RELATIVES: &[&str] = &["that", "which", "who", "whose", "where"];
 
 /// Words after which a verb is a participle, a state of the thing asked
 /// for ("roles we have set up", "tickets that were closed").
-const AUXILIARIES: &[&str] = &["have", "has", "had", "was", "were", "been", "be", "is", "are"];
+const AUXILIARIES: &[&str] = &[
+    "have", "has", "had", "was", "were", "been", "be", "is", "are", "can", "could", "may", "might", "must",
+    "should", "would", "will",
+];
+
+/// Words that open a question ("is our RMM integration set up?", "does
+/// Acme have…"): such a request asks about a state; its verbs are
+/// participles, not what it wants done.
+const QUESTION_AUXILIARIES: &[&str] = &["is", "are", "was", "were", "has", "have", "does", "do", "did"];
+
+/// Does a noun come just before `i` (a word that is neither a stop word
+/// nor a number)? A verb there is part of a name ("office move", "help
+/// desk board"), or the verb of a statement ("hours Dave logged"): a
+/// request's own verb starts it or follows a stop word ("please close",
+/// "I want to add", "can you merge").
+fn after_noun(words: &[Word], i: usize) -> bool {
+    i.checked_sub(1).is_some_and(|p| {
+        let w = &words[p];
+        !w.from_phrase
+            && !w.raw.bytes().all(|b| b.is_ascii_digit())
+            && ![
+                STOP_WORDS,
+                SELF_WORDS,
+                OWNER_WORDS,
+                OWN_WORDS,
+                AUXILIARIES,
+                PREPOSITIONS,
+            ]
+            .iter()
+            .any(|list| list.contains(&w.raw.as_str()))
+    })
+}
 
 /// Can the word at `i` be the request's verb (not a participle after an
 /// auxiliary, not in a relative clause, not put there by a phrase)?
@@ -120,7 +153,15 @@ fn verb_position(words: &[Word], i: usize) -> bool {
     let previous = i.checked_sub(1).map(|p| words[p].raw.as_str());
     let after_auxiliary = previous.is_some_and(|p| AUXILIARIES.contains(&p));
     let adjective = words[i].raw == "new" && previous.is_some_and(|p| PREPOSITIONS.contains(&p));
-    !words[i].from_phrase && !after_auxiliary && !adjective && i < clause_end(words)
+    let question = words
+        .first()
+        .is_some_and(|w| !w.from_phrase && QUESTION_AUXILIARIES.contains(&w.raw.as_str()));
+    !words[i].from_phrase
+        && !after_auxiliary
+        && !adjective
+        && !question
+        && !after_noun(words, i)
+        && i < clause_end(words)
 }
 
 /// Where the request's main clause ends: at a relative word after its start.
@@ -850,7 +891,18 @@ fn query_terms(index: &Index, words: &[Word]) -> Request {
                 .get(&w.stem)
                 .is_some_and(|s| s.iter().any(|t| t == "compani"))
     });
-    let own = words.iter().any(|w| OWN_WORDS.contains(&w.raw.as_str()));
+    // A name after "at" or "from" that ConnectWise does not know is an
+    // organisation's ("the people at Globex", "hardware we manage at
+    // Acme"): the request is about a customer, whatever "we" says.
+    let named = words.windows(2).any(|w| {
+        matches!(w[0].raw.as_str(), "at" | "from")
+            && !w[1].from_phrase
+            && !index.terms.contains_key(w[1].stem.as_str())
+            && !vocabulary.stop.contains(&w[1].stem)
+            && !w[1].raw.bytes().all(|b| b.is_ascii_digit())
+    });
+    let company = company || named;
+    let own = !named && words.iter().any(|w| OWN_WORDS.contains(&w.raw.as_str()));
     let mut terms: Vec<QueryTerm> = Vec::new();
     let mut slots = 0;
     // The head noun is the last word of the first run of nouns ("tech

@@ -54,6 +54,8 @@ pub const ACRONYMS: &[(&str, &str)] = &[
     ("p4", "priority"),
     ("sev1", "severity"),
     ("sev2", "severity"),
+    // Active Directory: ConnectWise reaches it through its LDAP setup.
+    ("ad", "ldap"),
 ];
 
 /// Everyday and MSP words → the ConnectWise entity they stand for.
@@ -179,6 +181,36 @@ pub const EVERYDAY: &[(&str, &str)] = &[
     ("canned", "standard note"),
     ("boilerplate", "standard note"),
     ("snippet", "standard note"),
+    // What a technician spends and claims back is an expense (entries, and
+    // the reports that gather them).
+    ("receipt", "expense"),
+    ("reimbursement", "expense"),
+    ("reimburse", "expense"),
+    ("mileage", "expense"),
+    ("claim", "expense"),
+    // A would-be customer is a sales opportunity until it is won.
+    ("prospect", "opportunity"),
+    // Where stock is kept is a ConnectWise warehouse.
+    ("store", "warehouse"),
+    ("depot", "warehouse"),
+    ("stockroom", "warehouse"),
+    // Broken goods go back to the vendor as RMAs.
+    ("faulty", "rma"),
+    ("defective", "rma"),
+    // A ticket's checklist is its tasks.
+    ("checklist", "task"),
+    // Joining records is ConnectWise's merge (companies, contacts, tickets).
+    ("combine", "merge"),
+    // A person's preferences are their `…Settings` (notification settings).
+    ("preference", "setting"),
+    // Languages are the installation's locales.
+    ("language", "locale"),
+    // Questions about the installation's hosting are answered by
+    // `/system/info` (isCloud, cloudRegion, serverTimeZone, licenseBits).
+    ("tenant", "info cloud"),
+    ("hosted", "cloud"),
+    ("onprem", "info cloud"),
+    ("licensed", "info license"),
 ];
 
 /// ConnectWise's screen and menu words → the API's words for the same thing.
@@ -248,6 +280,25 @@ pub const PHRASES: &[(&str, &str)] = &[
     // word there.
     ("my account", "my account"),
     ("my company", "my company"),
+    // The spec's own acronyms, spelled out (its names use the acronym).
+    ("single sign on", "sso"),
+    ("key performance indicator", "kpi"),
+    ("general ledger", "gl"),
+    ("unit of measure", "unit measure"),
+    ("remote management", "managed device"),
+    ("remote monitoring", "managed device"),
+    // Stock written off or counted back into line is an inventory
+    // adjustment.
+    ("write off", "adjustment"),
+    ("stock take", "adjustment"),
+    // Leave balances are ConnectWise accruals.
+    ("leave balance", "accrual"),
+    ("annual leave", "accrual"),
+    ("sick leave", "accrual"),
+    // Who the caller is logged in as is their own member record.
+    ("logged in", "my member"),
+    ("on prem", "info cloud"),
+    ("on premise", "info cloud"),
 ];
 
 /// Words for places: a customer's are its sites, the MSP's own its
