@@ -30,8 +30,8 @@
 //! on a loaded one).
 
 use super::vocabulary::{
-    ACRONYMS, EVERYDAY, OWN_WORDS, OWNER_WORDS, PERSON_WORDS, PHRASES, PLACE_WORDS, PREPOSITIONS,
-    PRODUCT_WORDS, RECORD_WORDS, SCREENS, SELF_WORDS, STOP_WORDS,
+    ACRONYMS, CAPITAL_ACRONYMS, EVERYDAY, OWN_WORDS, OWNER_WORDS, PERSON_WORDS, PHRASES, PLACE_WORDS,
+    PREPOSITIONS, PRODUCT_WORDS, RECORD_WORDS, SCREENS, SELF_WORDS, STOP_WORDS,
 };
 use super::{Method, Operation, operations};
 use rust_stemmers::{Algorithm, Stemmer};
@@ -107,6 +107,9 @@ fn article_verb(words: &[Word], i: usize) -> Option<Intent> {
         .find(|(v, _)| *v == words[i].raw)
         .map(|(_, intent)| *intent)
 }
+
+/// Units of an amount: "how many hours" asks for a sum, not a count.
+const UNITS: &[&str] = &["hours", "minutes", "days", "miles", "kilometres", "kilometers"];
 
 /// Words that open a relative clause: a verb after one describes the thing
 /// asked for ("statuses that close tickets"), it is not the request's verb.
@@ -195,7 +198,12 @@ fn intent_of(index: &Index, words: &[Word]) -> Intent {
     };
     let pair = |a: &str, b: &str| words.windows(2).any(|w| w[0].raw == a && w[1].raw == b);
     let leading = leading_verb(index, words).or_else(|| (0..main.len()).find_map(|i| article_verb(main, i)));
-    if pair("how", "many") || pair("number", "of") || leading == Some(Intent::Count) {
+    // "How many hours" is an amount, held by records (time entries), not a
+    // count of them.
+    let amount = words
+        .windows(2)
+        .any(|w| w[0].raw == "many" && UNITS.contains(&w[1].raw.as_str()));
+    if (pair("how", "many") && !amount) || pair("number", "of") || leading == Some(Intent::Count) {
         Intent::Count
     } else if has(DELETE_WORDS) {
         Intent::Delete
@@ -350,6 +358,10 @@ impl Vocabulary {
         let mut words = Vec::new();
         for chunk in query.split(|c: char| !c.is_ascii_alphanumeric()) {
             if PRODUCT_WORDS.contains(&chunk.to_ascii_lowercase().as_str()) {
+                continue;
+            }
+            if let Some((_, value)) = CAPITAL_ACRONYMS.iter().find(|(key, _)| *key == chunk) {
+                words.extend(raw_words(value).iter().map(|w| Word::new(w, true)));
                 continue;
             }
             let pieces = raw_words(chunk);

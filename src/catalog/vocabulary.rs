@@ -54,8 +54,14 @@ pub const ACRONYMS: &[(&str, &str)] = &[
     ("p4", "priority"),
     ("sev1", "severity"),
     ("sev2", "severity"),
+];
+
+/// Acronyms that are also everyday words: they are the acronym only when
+/// written in capitals ("AD settings" is Active Directory; "ad campaign" an
+/// advert). Taken as a phrase is (neither stop words nor expanded again).
+pub const CAPITAL_ACRONYMS: &[(&str, &str)] = &[
     // Active Directory: ConnectWise reaches it through its LDAP setup.
-    ("ad", "ldap"),
+    ("AD", "ldap"),
 ];
 
 /// Everyday and MSP words → the ConnectWise entity they stand for.
@@ -183,10 +189,10 @@ pub const EVERYDAY: &[(&str, &str)] = &[
     ("snippet", "standard note"),
     // What a technician spends and claims back is an expense (entries, and
     // the reports that gather them).
-    ("receipt", "expense"),
+    ("receipt", "expense entry"),
     ("reimbursement", "expense"),
     ("reimburse", "expense"),
-    ("mileage", "expense"),
+    ("mileage", "expense entry"),
     ("claim", "expense"),
     // A would-be customer is a sales opportunity until it is won.
     ("prospect", "opportunity"),
@@ -297,13 +303,27 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("sick leave", "accrual"),
     // Who the caller is logged in as is their own member record.
     ("logged in", "my member"),
+    // "Deal with" is a verb, not a sales deal.
+    ("deal with", ""),
+    // An email address is a way to reach someone, not a place.
+    ("email address", "email"),
+    // The help desk is a service board when a board is named.
+    ("help desk board", "service board"),
     ("on prem", "info cloud"),
     ("on premise", "info cloud"),
 ];
 
 /// Words for places: a customer's are its sites, the MSP's own its
 /// locations (ConnectWise's two kinds of place).
-pub const PLACE_WORDS: &[&str] = &["location", "office", "branch", "premises", "headquarters", "hq"];
+pub const PLACE_WORDS: &[&str] = &[
+    "location",
+    "office",
+    "branch",
+    "premises",
+    "headquarters",
+    "hq",
+    "address",
+];
 
 /// Words that say a request is about the MSP itself, not a customer: its
 /// own setup lives in the `system` module (My Company, locations,
@@ -389,6 +409,28 @@ pub const STOP_WORDS: &[&str] = &[
     "tomorrow",
     "tonight",
     "yesterday",
+    // Days, months and times of day say when, not what.
+    "morning",
+    "afternoon",
+    "evening",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
     "year",
     "quarter",
     "any",
