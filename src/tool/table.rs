@@ -255,7 +255,7 @@ mod tests {
             {"type": {"id": 1, "name": "Email"}, "value": "ann@acme.com"},
             {"type": {"name": "Direct"}, "value": "6035554337", "extension": null},
         ], "customFields": [{"id": 7, "caption": "Link", "value": "https://x"}]});
-        let t = Table::new(&[contact.clone()], &["id", "communicationItems"]);
+        let t = Table::new(std::slice::from_ref(&contact), &["id", "communicationItems"]);
         // The first item keeps its type id: three fields are not a labelled value.
         assert_eq!(
             t.rows[0][1],
