@@ -7,7 +7,9 @@
 //! tuning, tuned on in the second) and a fourth (`endpoint_queries_fourth.toml`,
 //! written before the second round by someone who had not read the engine,
 //! never tuned on) are held above floors; so are the requests the second
-//! round was tuned on (`endpoint_queries_tuning.toml`). Then browsing by
+//! round was tuned on (`endpoint_queries_tuning.toml`), and a fifth
+//! (`endpoint_queries_fifth.toml`), written before the third round, whose
+//! kinds of miss (with the fourth's) guided it. Then browsing by
 //! module, through the real binary over MCP.
 
 mod support;
@@ -84,19 +86,53 @@ fn the_third_set_stays_above_a_floor() {
     );
 }
 
-/// Written before a tuning round by someone who had not read the engine or
-/// the other sets, and never tuned on: measured at the start and the end of
-/// the round. The floor guards against regressions on unseen phrasing.
+/// Written before the second round by someone who had not read the engine
+/// or the other sets; not tuned on in that round, tuned on by kind of miss
+/// in the third (75.0% before it, 94.4% after). The floor guards that.
 #[test]
 fn the_fourth_set_stays_above_a_floor() {
     let (accuracy, misses, _) = top_three_accuracy("endpoint_queries_fourth.toml");
     assert!(
-        accuracy >= 0.75,
+        accuracy >= 0.9,
         "fourth set: {:.1}%:\n{}",
         accuracy * 100.0,
         misses.join("\n")
     );
 }
+
+/// Written before the third tuning round: its first measurement (74.5%) is
+/// the method's honest figure on unseen phrasing; the round was then guided
+/// by the kinds of its misses (92.2% after). The floor is that first figure.
+#[test]
+fn the_fifth_set_stays_above_a_floor() {
+    let (accuracy, misses, _) = top_three_accuracy("endpoint_queries_fifth.toml");
+    assert!(
+        accuracy >= FIFTH_FLOOR,
+        "fifth set: {:.1}%:\n{}",
+        accuracy * 100.0,
+        misses.join("\n")
+    );
+}
+
+/// The fifth set's first measurement (38 of 51, before the third round).
+const FIFTH_FLOOR: f64 = 38.0 / 51.0;
+
+/// Written after the third round's changes and measured once before any
+/// other: the method's honest figure after that round, never tuned on. The
+/// floor is that first figure.
+#[test]
+fn the_sixth_set_stays_above_a_floor() {
+    let (accuracy, misses, _) = top_three_accuracy("endpoint_queries_sixth.toml");
+    assert!(
+        accuracy >= SIXTH_FLOOR,
+        "sixth set: {:.1}%:\n{}",
+        accuracy * 100.0,
+        misses.join("\n")
+    );
+}
+
+/// The sixth set's first measurement (19 of 24, after the third round).
+const SIXTH_FLOOR: f64 = 19.0 / 24.0;
 
 /// The requests of the second tuning round (the five kinds of miss of an
 /// unseen set, then ordinary ones): tuned on, so a guard, not a measure.

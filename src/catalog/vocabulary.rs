@@ -56,6 +56,14 @@ pub const ACRONYMS: &[(&str, &str)] = &[
     ("sev2", "severity"),
 ];
 
+/// Acronyms that are also everyday words: they are the acronym only when
+/// written in capitals ("AD settings" is Active Directory; "ad campaign" an
+/// advert). Taken as a phrase is (neither stop words nor expanded again).
+pub const CAPITAL_ACRONYMS: &[(&str, &str)] = &[
+    // Active Directory: ConnectWise reaches it through its LDAP setup.
+    ("AD", "ldap"),
+];
+
 /// Everyday and MSP words → the ConnectWise entity they stand for.
 pub const EVERYDAY: &[(&str, &str)] = &[
     ("device", "configuration"),
@@ -179,6 +187,36 @@ pub const EVERYDAY: &[(&str, &str)] = &[
     ("canned", "standard note"),
     ("boilerplate", "standard note"),
     ("snippet", "standard note"),
+    // What a technician spends and claims back is an expense (entries, and
+    // the reports that gather them).
+    ("receipt", "expense entry"),
+    ("reimbursement", "expense"),
+    ("reimburse", "expense"),
+    ("mileage", "expense entry"),
+    ("claim", "expense"),
+    // A would-be customer is a sales opportunity until it is won.
+    ("prospect", "opportunity"),
+    // Where stock is kept is a ConnectWise warehouse.
+    ("store", "warehouse"),
+    ("depot", "warehouse"),
+    ("stockroom", "warehouse"),
+    // Broken goods go back to the vendor as RMAs.
+    ("faulty", "rma"),
+    ("defective", "rma"),
+    // A ticket's checklist is its tasks.
+    ("checklist", "task"),
+    // Joining records is ConnectWise's merge (companies, contacts, tickets).
+    ("combine", "merge"),
+    // A person's preferences are their `…Settings` (notification settings).
+    ("preference", "setting"),
+    // Languages are the installation's locales.
+    ("language", "locale"),
+    // Questions about the installation's hosting are answered by
+    // `/system/info` (isCloud, cloudRegion, serverTimeZone, licenseBits).
+    ("tenant", "info cloud"),
+    ("hosted", "cloud"),
+    ("onprem", "info cloud"),
+    ("licensed", "info license"),
 ];
 
 /// ConnectWise's screen and menu words → the API's words for the same thing.
@@ -248,11 +286,44 @@ pub const PHRASES: &[(&str, &str)] = &[
     // word there.
     ("my account", "my account"),
     ("my company", "my company"),
+    // The spec's own acronyms, spelled out (its names use the acronym).
+    ("single sign on", "sso"),
+    ("key performance indicator", "kpi"),
+    ("general ledger", "gl"),
+    ("unit of measure", "unit measure"),
+    ("remote management", "managed device"),
+    ("remote monitoring", "managed device"),
+    // Stock written off or counted back into line is an inventory
+    // adjustment.
+    ("write off", "adjustment"),
+    ("stock take", "adjustment"),
+    // Leave balances are ConnectWise accruals.
+    ("leave balance", "accrual"),
+    ("annual leave", "accrual"),
+    ("sick leave", "accrual"),
+    // Who the caller is logged in as is their own member record.
+    ("logged in", "my member"),
+    // "Deal with" is a verb, not a sales deal.
+    ("deal with", ""),
+    // An email address is a way to reach someone, not a place.
+    ("email address", "email"),
+    // The help desk is a service board when a board is named.
+    ("help desk board", "service board"),
+    ("on prem", "info cloud"),
+    ("on premise", "info cloud"),
 ];
 
 /// Words for places: a customer's are its sites, the MSP's own its
 /// locations (ConnectWise's two kinds of place).
-pub const PLACE_WORDS: &[&str] = &["location", "office", "branch", "premises", "headquarters", "hq"];
+pub const PLACE_WORDS: &[&str] = &[
+    "location",
+    "office",
+    "branch",
+    "premises",
+    "headquarters",
+    "hq",
+    "address",
+];
 
 /// Words that say a request is about the MSP itself, not a customer: its
 /// own setup lives in the `system` module (My Company, locations,
@@ -338,6 +409,28 @@ pub const STOP_WORDS: &[&str] = &[
     "tomorrow",
     "tonight",
     "yesterday",
+    // Days, months and times of day say when, not what.
+    "morning",
+    "afternoon",
+    "evening",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
     "year",
     "quarter",
     "any",
