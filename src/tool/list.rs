@@ -358,6 +358,14 @@ fn check_fields(text: &str, schema: Option<&str>) -> Result<String, ToolError> {
 /// the `cap`, long text clipped (with a marker) and, if still too large, its
 /// largest fields left out and named.
 pub fn finish_one(mut value: Value, keep_info: bool, cap: AnswerCap) -> Result<Value, ToolError> {
+    // The `_info` of the records inside this one (a company's `types`) is
+    // links to them and their audit stamps: noise, even where `fields` kept
+    // the record's own (`_info/lastUpdated`).
+    if let Value::Object(map) = &mut value {
+        map.iter_mut()
+            .filter(|(k, _)| k.as_str() != "_info")
+            .for_each(|(_, v)| drop_info(v));
+    }
     if !keep_info {
         // The one `_info` field a model needs: an update carries it back as
         // `last_updated`, so that it is refused over someone else's change.
@@ -553,6 +561,21 @@ mod tests {
             .unwrap();
         assert_eq!(out["columns"], json!(["id", "notes"]));
         assert_eq!(out["same"], json!({"member/identifier": "JSmith"}));
+    }
+
+    #[test]
+    fn a_record_keeps_its_own_info_when_asked_and_never_that_of_records_inside_it() {
+        let company = json!({"id": 2, "_info": {"lastUpdated": "2026-01-01T00:00:00Z"},
+            "types": [{"id": 1, "name": "Client", "_info": {"type_href": "https://x/types/1"}}],
+            "status": {"name": "Active", "_info": {"status_href": "https://x/statuses/1"}}});
+        let kept = finish_one(company.clone(), true, AnswerCap::DEFAULT).unwrap();
+        assert_eq!(
+            kept,
+            json!({"id": 2, "_info/lastUpdated": "2026-01-01T00:00:00Z",
+                   "types": [{"id": 1, "name": "Client"}], "status/name": "Active"})
+        );
+        // Without `_info` asked for, the one stamp an update needs stays.
+        assert_eq!(finish_one(company, false, AnswerCap::DEFAULT).unwrap(), kept);
     }
 
     #[test]
