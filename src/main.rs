@@ -394,15 +394,6 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 ..SimOptions::default()
             };
             let addr = SocketAddr::new(*host, *port);
-            eprintln!(
-                "simulated ConnectWise on http://{addr}{}\n  CW_SITE=http://{addr} CW_COMPANY_ID={} CW_PUBLIC_KEY={} \
-                 CW_PRIVATE_KEY={} CW_CLIENT_ID={}",
-                connectwise_mcp::spec::API_ROOT,
-                options.company_id,
-                options.public_key,
-                options.private_key,
-                options.client_id
-            );
             sim::serve(options, addr)
                 .await
                 .map_err(|e| failed(format!("simulator on {addr}: {e}")))

@@ -153,3 +153,32 @@ fn output_into_a_closed_pipe_ends_quietly() {
         assert!(out.status.success(), "{args:?}: {:?} {stderr}", out.status);
     }
 }
+
+#[test]
+fn sim_on_port_0_prints_the_settings_of_the_port_it_got() {
+    // `connectwise-mcp sim --port 0`: the printed CW_SITE is one a client can
+    // use (it once said `:0`, printed before the port was chosen).
+    let mut child = support::bin::command(&["sim", "--port", "0"], &[])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let settings = std::io::BufRead::lines(stderr)
+        .map_while(Result::ok)
+        .find(|line| line.contains("CW_SITE="));
+    let site = settings
+        .as_deref()
+        .and_then(|l| l.split_whitespace().find_map(|w| w.strip_prefix("CW_SITE=")))
+        .map(str::to_owned);
+    let reachable = site
+        .as_deref()
+        .and_then(|s| s.strip_prefix("http://"))
+        .map(|addr| std::net::TcpStream::connect(addr).is_ok());
+    let _ = child.kill();
+    let _ = child.wait();
+    let site = site.unwrap_or_else(|| panic!("no CW_SITE line: {settings:?}"));
+    assert!(!site.ends_with(":0"), "{site}");
+    assert_eq!(reachable, Some(true), "{site} accepts connections");
+}

@@ -409,12 +409,16 @@ impl Drop for Simulator {
 /// Runs a simulator on `addr` until ctrl-c (for `connectwise-mcp sim --port …`).
 pub async fn serve(options: SimOptions, addr: SocketAddr) -> std::io::Result<()> {
     let sim = Simulator::start_on(options, addr).await?;
+    // Said once it listens, so that a port of 0 shows the one it got.
+    let o = sim.options();
     eprintln!(
-        "ConnectWise simulator at {} (company {}, public key {}, clientId {})",
+        "simulated ConnectWise on {}\n  CW_SITE={} CW_COMPANY_ID={} CW_PUBLIC_KEY={} CW_PRIVATE_KEY={} CW_CLIENT_ID={}",
         sim.base_url(),
-        sim.options().company_id,
-        sim.options().public_key,
-        sim.options().client_id
+        sim.site(),
+        o.company_id,
+        o.public_key,
+        o.private_key,
+        o.client_id
     );
     tokio::signal::ctrl_c().await?;
     drop(sim);
