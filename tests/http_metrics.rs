@@ -14,12 +14,7 @@ use support::sim::{sim_env, start_sim};
 
 /// `/metrics` as the viewer reads it, parsed.
 async fn scrape(server: &Server) -> Vec<Sample> {
-    let r = connectwise_mcp::client::tls::client()
-        .get(server.url("/metrics"))
-        .bearer_auth(VIEWER)
-        .send()
-        .await
-        .unwrap();
+    let r = server.get("/metrics", Some(VIEWER)).await;
     assert_eq!(r.status(), 200);
     assert!(
         r.headers()["content-type"]
@@ -58,18 +53,9 @@ async fn metrics_need_a_token_parse_and_move_with_traffic() {
     let env = with_env(env, &[("MCP_AUDIT", "off"), ("CW_MAX_RETRIES", "1")]);
     let server = Server::start(&[], &["--metrics"], &env);
 
-    let anonymous = connectwise_mcp::client::tls::client()
-        .get(server.url("/metrics"))
-        .send()
-        .await
-        .unwrap();
+    let anonymous = server.get("/metrics", None).await;
     assert_eq!(anonymous.status(), 401);
-    let wrong = connectwise_mcp::client::tls::client()
-        .get(server.url("/metrics"))
-        .bearer_auth("not-a-token-at-all")
-        .send()
-        .await
-        .unwrap();
+    let wrong = server.get("/metrics", Some("not-a-token-at-all")).await;
     assert_eq!(wrong.status(), 401);
 
     let before = scrape(&server).await;
@@ -133,11 +119,6 @@ async fn without_the_flag_there_are_no_metrics() {
     let mut env = sim_env(&sim);
     env.extend(token_env());
     let server = Server::start(&[], &[], &with_env(env, &[("MCP_AUDIT", "off")]));
-    let r = connectwise_mcp::client::tls::client()
-        .get(server.url("/metrics"))
-        .bearer_auth(VIEWER)
-        .send()
-        .await
-        .unwrap();
+    let r = server.get("/metrics", Some(VIEWER)).await;
     assert_eq!(r.status(), 404);
 }

@@ -203,14 +203,7 @@ async fn the_metadata_names_the_issuer_and_role_claims_decide_the_tools() {
         "/.well-known/oauth-protected-resource",
         "/.well-known/oauth-protected-resource/mcp",
     ] {
-        let doc: Value = connectwise_mcp::client::tls::client()
-            .get(server.url(path))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let doc: Value = server.get(path, None).await.json().await.unwrap();
         assert_eq!(doc["resource"], AUDIENCE, "{path}: {doc}");
         assert_eq!(doc["authorization_servers"], serde_json::json!([provider.issuer]));
         assert_eq!(doc["bearer_methods_supported"], serde_json::json!(["header"]));

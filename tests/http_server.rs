@@ -25,20 +25,9 @@ fn env_with(sim: &connectwise_mcp::sim::Simulator, extra: &[(&str, &str)]) -> En
 async fn tokens_are_required_and_wrong_ones_say_so() {
     let sim = start_sim().await;
     let server = Server::start(&[], &[], &env_with(&sim, &[]));
-    let health = connectwise_mcp::client::tls::client()
-        .get(server.url("/health"))
-        .send()
-        .await
-        .unwrap();
+    let health = server.get("/health", None).await;
     assert_eq!(health.status(), 200);
-    let ready: Value = connectwise_mcp::client::tls::client()
-        .get(server.url("/ready"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let ready: Value = server.get("/ready", None).await.json().await.unwrap();
     assert_eq!(ready["ready"], true);
 
     let none = post_mcp(&server, &initialize_body(), &[]).await;
@@ -68,11 +57,7 @@ async fn tokens_are_required_and_wrong_ones_say_so() {
     assert_eq!(ok.status(), 200);
     assert!(ok.headers().contains_key("mcp-session-id"));
     // OpenAPI routes sit behind the same guard.
-    let openapi = connectwise_mcp::client::tls::client()
-        .get(server.url("/openapi.json"))
-        .send()
-        .await
-        .unwrap();
+    let openapi = server.get("/openapi.json", None).await;
     assert_eq!(openapi.status(), 401);
 }
 

@@ -319,11 +319,7 @@ async fn http_answers_every_bad_frame_with_json_rpc_and_keeps_the_session() {
     let answer = session.request(search_call("after")).await;
     assert_eq!(answer["result"]["isError"], json!(false), "{answer}");
     // The probes still answer: the process is up.
-    let health = connectwise_mcp::client::tls::client()
-        .get(session.server.url("/health"))
-        .send()
-        .await
-        .expect("GET /health");
+    let health = session.server.get("/health", None).await;
     assert!(health.status().is_success());
 }
 

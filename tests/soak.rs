@@ -435,10 +435,6 @@ async fn acknowledged_writes_land_once_under_faults() {
     assert_eq!(get(&said, Said::NoAnswer), 0, "every write gets an MCP answer");
     assert!(get(&said, Said::Acknowledged) > 0, "nothing was acknowledged");
     assert!(faults > 0, "no fault was injected");
-    let health = connectwise_mcp::client::tls::client()
-        .get(server.url("/health"))
-        .send()
-        .await
-        .expect("GET /health");
+    let health = server.get("/health", None).await;
     assert!(health.status().is_success());
 }

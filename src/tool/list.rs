@@ -358,15 +358,16 @@ fn check_fields(text: &str, schema: Option<&str>) -> Result<String, ToolError> {
 /// the `cap`, long text clipped (with a marker) and, if still too large, its
 /// largest fields left out and named.
 pub fn finish_one(mut value: Value, keep_info: bool, cap: AnswerCap) -> Result<Value, ToolError> {
-    // The `_info` of the records inside this one (a company's `types`) is
-    // links to them and their audit stamps: noise, even where `fields` kept
-    // the record's own (`_info/lastUpdated`).
-    if let Value::Object(map) = &mut value {
-        map.iter_mut()
-            .filter(|(k, _)| k.as_str() != "_info")
-            .for_each(|(_, v)| drop_info(v));
-    }
-    if !keep_info {
+    if keep_info {
+        // The `_info` of the records inside this one (a company's `types`) is
+        // links to them and their audit stamps: noise, even where `fields`
+        // kept the record's own (`_info/lastUpdated`).
+        if let Value::Object(map) = &mut value {
+            map.iter_mut()
+                .filter(|(k, _)| k.as_str() != "_info")
+                .for_each(|(_, v)| drop_info(v));
+        }
+    } else {
         // The one `_info` field a model needs: an update carries it back as
         // `last_updated`, so that it is refused over someone else's change.
         let last_updated = value.pointer("/_info/lastUpdated").cloned();

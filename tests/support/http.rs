@@ -65,6 +65,16 @@ impl Server {
         format!("{}{path}", self.base)
     }
 
+    /// `GET path` on this server, with a bearer `token` if given.
+    pub async fn get(&self, path: &str, token: Option<&str>) -> reqwest::Response {
+        let request = connectwise_mcp::client::tls::client().get(self.url(path));
+        let request = match token {
+            Some(token) => request.bearer_auth(token),
+            None => request,
+        };
+        request.send().await.unwrap_or_else(|e| panic!("GET {path}: {e}"))
+    }
+
     /// Everything the server wrote to stderr so far.
     pub fn stderr(&self) -> Vec<String> {
         self.stderr.lock().unwrap().clone()
