@@ -174,13 +174,22 @@ fn verb_position(words: &[Word], i: usize) -> bool {
         && i < clause_end(words)
 }
 
-/// Where the request's main clause ends: at a relative word after its start.
+/// Subjects that open a relative clause without a relative word when a
+/// noun comes just before ("holidays we close the office for", "stores
+/// they keep stock in"): a verb after one is not the request's.
+const SUBJECTS: &[&str] = &["we", "they", "i", "you", "he", "she"];
+
+/// Where the request's main clause ends: at a relative word after its
+/// start, or at a subject right after a noun.
 fn clause_end(words: &[Word]) -> usize {
-    words
-        .iter()
-        .skip(1)
-        .position(|w| !w.from_phrase && RELATIVES.contains(&w.raw.as_str()))
-        .map_or(words.len(), |i| i + 1)
+    (1..words.len())
+        .find(|&i| {
+            let w = &words[i];
+            !w.from_phrase
+                && (RELATIVES.contains(&w.raw.as_str())
+                    || (SUBJECTS.contains(&w.raw.as_str()) && after_noun(words, i)))
+        })
+        .unwrap_or(words.len())
 }
 
 /// The intent of a leading verb ("schedule a visit"), unless it begins
@@ -1220,5 +1229,8 @@ mod tests {
         assert_eq!(top("devices for a customer"), "getCompanyConfigurations");
         assert_eq!(top("create a ticket"), "postServiceTickets");
         assert_eq!(top("how many tickets"), "getServiceTicketsCount");
+        // A verb after "we" after a noun is in a relative clause: a read.
+        let hit = search("boards we assign tickets to", 1)[0];
+        assert_eq!(hit.operation.method, Method::Get, "{}", hit.operation.id);
     }
 }
