@@ -174,6 +174,10 @@ fn verb_position(words: &[Word], i: usize) -> bool {
         && i < clause_end(words)
 }
 
+/// Nouns that, after another, name its setup or a view of it, not a thing
+/// of their own ("payment terms setup", "portal sign-in settings").
+const GENERIC_TAILS: &[&str] = &["setup", "setups", "settings", "options", "list", "lists"];
+
 /// Subjects that open a relative clause without a relative word when a
 /// noun comes just before ("holidays we close the office for", "stores
 /// they keep stock in"): a verb after one is not the request's.
@@ -1048,7 +1052,10 @@ fn query_terms(index: &Index, words: &[Word]) -> Request {
             push("site", 1.0);
         }
         if terms.len() > before {
-            if !run_over && !verb {
+            // "payment terms setup" asks for the terms: a generic last noun
+            // does not take the head from the noun it follows.
+            let generic = head.is_some() && GENERIC_TAILS.contains(&w.raw.as_str());
+            if !run_over && !verb && !generic {
                 head = Some(slots);
             }
             slots += 1;
