@@ -285,6 +285,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 audit.use_store(&inventory.gate().store().map_err(usage)?);
             }
             let (config, _sim) = connection(&cli, file).await?;
+            prepare_search(&inventory);
             let max_frame_bytes = args.max_body_bytes.unwrap_or(DEFAULT_MAX_FRAME_BYTES);
             serve_stdio_server(
                 CwServer::new(inventory, config).with_audit(audit),
@@ -403,6 +404,14 @@ async fn run(cli: Cli) -> Result<(), Failure> {
 
 /// `serve --http`: the settings (file, then environment and flags), the
 /// tools, ConnectWise, then the server until SIGTERM.
+/// A server that offers the endpoint search builds its index on a blocking
+/// thread as it starts, so the user's first search does not wait for it.
+fn prepare_search(inventory: &Inventory) {
+    if inventory.get("cw_search_endpoints").is_some() {
+        tokio::task::spawn_blocking(connectwise_mcp::catalog::search::prepare);
+    }
+}
+
 async fn serve_http(cli: &Cli, file: Option<&ConfigFile>, args: &ServeArgs) -> Result<(), Failure> {
     let env = |k: &str| std::env::var(k).ok();
     let options = HttpOptions::resolve(
@@ -435,6 +444,7 @@ async fn serve_http(cli: &Cli, file: Option<&ConfigFile>, args: &ServeArgs) -> R
     options.check_exposure().map_err(usage)?;
     let inventory = inventory(cli, file)?;
     let (config, _sim) = connection(cli, file).await?;
+    prepare_search(&inventory);
     let shared = connectwise_mcp::http::session::Shared::new(
         inventory.all(),
         inventory.gate().clone(),

@@ -6,7 +6,8 @@
 //! shares.
 //!
 //! Nothing here costs anything at start-up: the array is in the binary's
-//! read-only data; the search index is built on the first search.
+//! read-only data; the search index is built on the first search, or just
+//! after a server starts ([`search::prepare`], off the client's path).
 
 pub mod browse;
 pub mod describe;

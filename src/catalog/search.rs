@@ -536,6 +536,13 @@ fn index() -> &'static Index {
     INDEX.get_or_init(build)
 }
 
+/// Builds the index now rather than on the first search: a server calls it
+/// on a blocking thread as it starts, so the ~15 ms fall while the client is
+/// still starting, not on the user's first search.
+pub fn prepare() {
+    index();
+}
+
 /// Raw camelCase pieces of every name in the catalog: the dictionary that
 /// splits ConnectWise's run-together path words (`purchaseorders`) when no
 /// name of the operation itself spells them.
