@@ -39,9 +39,10 @@
 //! for the spec's names was tried on every set and not kept: it moved one
 //! request, by chance (a film's "credits" sense).
 //!
-//! The index is built once, on the first search (~9 ms in release on a
-//! quiet machine; 13.3 ms before and 13.4 ms after the second tuning round
-//! on a loaded one).
+//! The index is built once, on the first search or as a server starts
+//! ([`prepare`]): ~9 ms in release on a quiet machine (13.3 ms before and
+//! 13.4 ms after the second tuning round on a loaded one; ~10-15 ms since
+//! this crate is built for size).
 
 use super::vocabulary::{
     ACRONYMS, CAPITAL_ACRONYMS, EVERYDAY, OWN_WORDS, OWNER_WORDS, PERSON_WORDS, PHRASES, PLACE_WORDS,
