@@ -237,3 +237,56 @@ fn only_postgres_urls_are_taken_and_none_is_quoted() {
     }
     assert!(DatabaseUrl::parse("postgresql://h/db").is_ok());
 }
+
+/// A setting to fix is said as one, not as an outage to wait out: a wrong
+/// password, a database that does not exist, a user without the rights to
+/// make the store's tables. The password is never in the message.
+#[tokio::test]
+async fn a_wrong_sign_in_database_or_right_is_said_as_a_setting_to_fix() {
+    let Some(url) = pg::server_url() else { return };
+    let first_error = |url: String| async move {
+        let store = Store::postgres(&DatabaseUrl::parse(&url).unwrap()).unwrap();
+        store.list().await.unwrap_err()
+    };
+
+    let mut wrong = url::Url::parse(&url).unwrap();
+    wrong.set_password(Some("not-the-password-4711")).unwrap();
+    let err = first_error(wrong.to_string()).await;
+    assert!(
+        err.contains("refused the sign-in of database_url's user"),
+        "{err}"
+    );
+    assert!(err.contains("password authentication failed"), "{err}");
+    assert!(!err.contains("unavailable") && !err.contains("4711"), "{err}");
+    assert!(err.contains("reading ConnectWise still works"), "{err}");
+
+    let err = first_error(pg::with_database(&url, "cw_no_such_database")).await;
+    assert!(err.contains("has no database of database_url's name"), "{err}");
+    assert!(err.contains("does not exist"), "{err}");
+
+    // A user who may sign in but not create tables (PostgreSQL 15 and later
+    // grant no CREATE on `public` to others than the database's owner).
+    let database = pg::fresh_database("no_rights").await.unwrap();
+    let role = format!("cw_reader_{}_{:08x}", std::process::id(), fastrand::u32(..));
+    let (admin, connection) = tokio_postgres::connect(&database, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    admin
+        .batch_execute(&format!(
+            "CREATE ROLE {role} LOGIN PASSWORD 'reader-pw'; REVOKE CREATE ON SCHEMA public FROM PUBLIC"
+        ))
+        .await
+        .unwrap();
+    let mut reader = url::Url::parse(&database).unwrap();
+    reader.set_username(&role).unwrap();
+    reader.set_password(Some("reader-pw")).unwrap();
+    let err = first_error(reader.to_string()).await;
+    assert!(
+        err.contains("refused database_url's user the rights the store needs"),
+        "{err}"
+    );
+    assert!(err.contains("permission denied"), "{err}");
+    assert!(!err.contains("reader-pw"), "{err}");
+    let _ = admin.batch_execute(&format!("DROP ROLE {role}")).await;
+}

@@ -95,11 +95,12 @@ impl std::fmt::Debug for DatabaseUrl {
 
 /// The message of every call made while the database is out of reach.
 pub fn unavailable(engine: &str, cause: impl std::fmt::Display) -> String {
-    format!(
-        "the store ({engine}) is unavailable: {cause}. Saved queries, undo, repeated-create detection and \
-         write confirmation need it; reading ConnectWise still works. Try again once the database is back."
-    )
+    format!("the store ({engine}) is unavailable: {cause}. {NEEDED_FOR} Try again once the database is back.")
 }
+
+/// What a store failure stops, and what it does not.
+pub const NEEDED_FOR: &str = "Saved queries, undo, repeated-create detection and write confirmation need it; \
+                              reading ConnectWise still works.";
 
 /// The store; cheap to clone.
 ///

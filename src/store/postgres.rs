@@ -6,10 +6,11 @@
 //! on the first connection, under an advisory lock so that instances
 //! starting together migrate once.
 
-use super::{DatabaseUrl, MIGRATIONS, SavedQuery, Written, json, query_map, unavailable};
+use super::{DatabaseUrl, MIGRATIONS, NEEDED_FOR, SavedQuery, Written, json, query_map, unavailable};
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod, Runtime};
 use serde_json::Value;
 use std::time::Duration;
+use tokio_postgres::error::SqlState;
 use tokio_postgres::{NoTls, Row};
 
 /// The longest a call waits for a connection (or for the database to answer one).
@@ -386,8 +387,20 @@ async fn steps(c: &Object) -> Result<i64, tokio_postgres::Error> {
     Ok(current)
 }
 
-/// [`unavailable`], with what went wrong underneath (never the URL).
+/// What went wrong, in a deployer's terms (never the URL): a setting to
+/// fix — the user's sign-in, the database's name, the user's rights, a
+/// read-only server — is said as one, since waiting will not mend it;
+/// anything else is [`unavailable`] (the database may come back).
 fn down(e: &(dyn std::error::Error + 'static)) -> String {
+    let cause = causes(e);
+    match sql_state(e).and_then(|state| to_fix(&state)) {
+        Some(fix) => format!("the store (PostgreSQL) {fix}: {cause}. {NEEDED_FOR}"),
+        None => unavailable("PostgreSQL", cause),
+    }
+}
+
+/// The error's text and its sources', each once.
+fn causes(e: &(dyn std::error::Error + 'static)) -> String {
     let mut text = vec![e.to_string()];
     let mut source = e.source();
     while let Some(s) = source {
@@ -397,7 +410,41 @@ fn down(e: &(dyn std::error::Error + 'static)) -> String {
         }
         source = s.source();
     }
-    unavailable("PostgreSQL", text.join(": "))
+    text.join(": ")
+}
+
+/// The SQLSTATE the server answered with, wherever it is in the chain
+/// (deadpool wraps the driver's error).
+fn sql_state(e: &(dyn std::error::Error + 'static)) -> Option<SqlState> {
+    let mut next = Some(e);
+    while let Some(e) = next {
+        if let Some(state) = e.downcast_ref::<tokio_postgres::Error>().and_then(|e| e.code()) {
+            return Some(state.clone());
+        }
+        next = e.source();
+    }
+    None
+}
+
+/// The setting to fix behind `state`, when there is one.
+fn to_fix(state: &SqlState) -> Option<&'static str> {
+    let fix = match *state {
+        SqlState::INVALID_PASSWORD | SqlState::INVALID_AUTHORIZATION_SPECIFICATION => {
+            "refused the sign-in of database_url's user; check the user and password in database_url"
+        }
+        SqlState::INVALID_CATALOG_NAME => {
+            "has no database of database_url's name; create it or correct database_url"
+        }
+        SqlState::INSUFFICIENT_PRIVILEGE => {
+            "refused database_url's user the rights the store needs (to create and write its tables); \
+             grant them or use another user"
+        }
+        SqlState::READ_ONLY_SQL_TRANSACTION => {
+            "is read-only at database_url (a standby?); point database_url at the primary"
+        }
+        _ => return None,
+    };
+    Some(fix)
 }
 
 fn saved(r: &Row) -> SavedQuery {
