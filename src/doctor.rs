@@ -13,7 +13,11 @@
 //! 6. **time**: whether today's time sheet is open for time entries;
 //! 7. **shapes**: a page of real records of each curated entity compared with
 //!    the spec: fields that are null, enum values the spec does not list,
-//!    fields it does not have (all tolerated by reads; worth knowing).
+//!    fields it does not have (all tolerated by reads; worth knowing);
+//! 8. **store**: the store the settings name (the SQLite file, or PostgreSQL
+//!    at `database_url`) opens and its tables are brought up to date, as the
+//!    server does at start-up; a failure says the setting to fix. Run even
+//!    when ConnectWise cannot be reached: it does not depend on it.
 //!
 //! Exit codes (`main.rs`): 0 all good, 1 something to fix, 2 configuration.
 
@@ -135,6 +139,7 @@ pub async fn run(config: &Config, inventory: &Inventory) -> Report {
                     "not run: ConnectWise cannot be used yet",
                 ));
             }
+            checks.push(store(inventory).await);
             return Report::new(checks);
         }
     };
@@ -144,7 +149,27 @@ pub async fn run(config: &Config, inventory: &Inventory) -> Report {
     checks.extend(access(&cw, inventory).await);
     checks.push(time_sheet(&cw, member.as_deref(), info.date).await);
     checks.extend(shapes(&cw, inventory).await);
+    checks.push(store(inventory).await);
     Report::new(checks)
+}
+
+/// The store opened and migrated. Without it reads still work, so a
+/// failure is a warning; its message is the store's own (the setting to
+/// fix, or why the database is out of reach), never a password.
+async fn store(inventory: &Inventory) -> Check {
+    let store = match inventory.gate().store() {
+        Ok(store) => store,
+        Err(e) => return Check::new("store", Status::Warn, e),
+    };
+    match store.migrate().await {
+        Ok(version) => Check::new(
+            "store",
+            Status::Ok,
+            format!("{}, tables at version {version}", store.location()),
+        ),
+        Err(e) => Check::new("store", Status::Warn, format!("{}: {e}", store.location()))
+            .fix("MCP_DATABASE_URL (PostgreSQL) or CW_SAVED_QUERIES_DB (the SQLite file)"),
+    }
 }
 
 /// What `/system/info` answered.

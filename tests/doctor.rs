@@ -35,8 +35,22 @@ impl Run {
     }
 }
 
+/// Runs `doctor --json` with `env`; the store is a SQLite file of the run's
+/// own unless `env` names one (never the developer's).
 async fn doctor(env: &[(String, String)]) -> Run {
-    let out = tokio::process::Command::from(command(&["doctor", "--json"], env))
+    let mut env = env.to_vec();
+    if !env
+        .iter()
+        .any(|(k, _)| k == "CW_SAVED_QUERIES_DB" || k == "MCP_DATABASE_URL")
+    {
+        let file = std::env::temp_dir().join(format!(
+            "cw-doctor-{}-{:08x}/store.sqlite3",
+            std::process::id(),
+            fastrand::u32(..)
+        ));
+        env.push(("CW_SAVED_QUERIES_DB".into(), file.display().to_string()));
+    }
+    let out = tokio::process::Command::from(command(&["doctor", "--json"], &env))
         .output()
         .await
         .expect("running doctor");
@@ -83,6 +97,11 @@ async fn a_healthy_tenant_is_all_good_and_exits_zero() {
             .as_str()
             .unwrap()
             .contains("Open")
+    );
+    let store = run.find("store", "ok")["detail"].as_str().unwrap().to_owned();
+    assert!(
+        store.starts_with("SQLite file ") && store.contains("tables at version"),
+        "{store}"
     );
     // Nothing was written.
     let writes: Vec<_> = sim
@@ -211,6 +230,36 @@ async fn a_site_that_does_not_answer_is_named_and_the_rest_skipped() {
     let site = run.find("site", "fail");
     assert!(site["fix"].as_str().is_some(), "{site}");
     assert_eq!(run.checks("member")[0]["status"], "skipped");
+    // The store does not depend on ConnectWise: it is checked all the same.
+    run.find("store", "ok");
+}
+
+/// A store that needs a setting fixed is a warning (reads work without it)
+/// that names the setting; the database's password is never printed.
+#[tokio::test]
+async fn a_postgres_store_that_refuses_the_sign_in_is_named_with_the_setting() {
+    let Some(url) = support::pg::server_url() else {
+        return;
+    };
+    let mut wrong = url::Url::parse(&url).unwrap();
+    wrong.set_password(Some("not-the-db-password-4711")).unwrap();
+    let sim = start_sim().await;
+    sheet_covering_today(&sim, "Open");
+    let run = doctor(&with_env(sim_env(&sim), &[("MCP_DATABASE_URL", wrong.as_str())])).await;
+    assert_eq!(run.code, 1, "{:#}", run.report);
+    let store = run.find("store", "warn");
+    let detail = store["detail"].as_str().unwrap();
+    assert!(detail.starts_with("PostgreSQL postgres://"), "{detail}");
+    assert!(
+        detail.contains("refused the sign-in of database_url's user"),
+        "{detail}"
+    );
+    assert!(
+        store["fix"].as_str().unwrap().contains("MCP_DATABASE_URL"),
+        "{store}"
+    );
+    assert!(!run.report.to_string().contains("4711"), "{:#}", run.report);
+    run.find("keys", "ok");
 }
 
 #[tokio::test]

@@ -209,6 +209,19 @@ impl Store {
         }
     }
 
+    /// Where the store is, for people: the SQLite file (or "in memory"),
+    /// or the PostgreSQL URL without its password.
+    pub fn location(&self) -> String {
+        match &*self.engine {
+            Engine::Sqlite(db) => match db.path() {
+                Some(path) if path.as_os_str() == ":memory:" => "SQLite in memory".into(),
+                Some(path) => format!("SQLite file {}", path.display()),
+                None => "SQLite (no data directory)".into(),
+            },
+            Engine::Postgres(db) => format!("PostgreSQL {}", db.url().redacted()),
+        }
+    }
+
     /// `sqlite` or `postgres`.
     pub fn engine(&self) -> &'static str {
         match &*self.engine {
