@@ -162,6 +162,7 @@ async fn store(inventory: &Inventory) -> Check {
         Err(e) => return Check::new("store", Status::Warn, e),
     };
     match store.migrate().await {
+        Ok(version) if store.engine() == "postgres" => postgres_store(&store, version).await,
         Ok(version) => Check::new(
             "store",
             Status::Ok,
@@ -169,6 +170,20 @@ async fn store(inventory: &Inventory) -> Check {
         ),
         Err(e) => Check::new("store", Status::Warn, format!("{}: {e}", store.location()))
             .fix("MCP_DATABASE_URL (PostgreSQL) or CW_SAVED_QUERIES_DB (the SQLite file)"),
+    }
+}
+
+/// A PostgreSQL store also says how its connection is protected; a
+/// plain one to another machine is a warning (the journal holds what was
+/// written to ConnectWise, the audit log who did what).
+async fn postgres_store(store: &crate::store::Store, version: i64) -> Check {
+    let at = format!("{}, tables at version {version}", store.location());
+    match store.encryption().await {
+        Ok(Some(tls)) => Check::new("store", Status::Ok, format!("{at}; encrypted: {tls}")),
+        Ok(None) if store.is_local() => Check::new("store", Status::Ok, format!("{at}; not encrypted (this machine)")),
+        Ok(None) => Check::new("store", Status::Warn, format!("{at}; NOT encrypted: the server did not offer TLS"))
+            .fix("turn ssl on in PostgreSQL and add ?sslmode=verify-full&sslrootcert=<its CA file> to MCP_DATABASE_URL"),
+        Err(e) => Check::new("store", Status::Warn, format!("{at}: {e}")),
     }
 }
 

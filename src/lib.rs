@@ -26,7 +26,8 @@
 //!      its watch ([`client::observe`]), errors, and the one
 //!      place answers are decoded, tolerant of any shape ([`client::read`]).
 //!    - [`store`]: saved queries, the write journal and confirmation tokens,
-//!      in SQLite (one instance) or PostgreSQL (shared by several).
+//!      in SQLite (one instance) or PostgreSQL (shared by several, over
+//!      TLS with libpq's settings).
 //!    - [`metrics`]: the process's counters and histograms, recorded by the
 //!      layers that see each event, served as `/metrics`.
 //!    - [`settings`]: the config file, read once into its sections.

@@ -467,7 +467,18 @@ async fn serve_http(cli: &Cli, file: Option<&ConfigFile>, args: &ServeArgs) -> R
 async fn check_store(store: &connectwise_mcp::store::Store) {
     match store.migrate().await {
         Ok(version) => tracing::info!(engine = store.engine(), version, "store ready"),
-        Err(e) => tracing::warn!(engine = store.engine(), "{e}"),
+        Err(e) => return tracing::warn!(engine = store.engine(), "{e}"),
+    }
+    if store.engine() == "postgres" {
+        match store.encryption().await {
+            Ok(Some(tls)) => tracing::info!("store connection encrypted: {tls}"),
+            Ok(None) if store.is_local() => tracing::info!("store connection not encrypted (this machine)"),
+            Ok(None) => tracing::warn!(
+                "store connection NOT encrypted: the PostgreSQL server did not offer TLS; \
+                 turn ssl on and add sslmode=verify-full&sslrootcert=<its CA> to MCP_DATABASE_URL"
+            ),
+            Err(e) => tracing::warn!(engine = store.engine(), "{e}"),
+        }
     }
 }
 

@@ -262,6 +262,50 @@ async fn a_postgres_store_that_refuses_the_sign_in_is_named_with_the_setting() {
     run.find("keys", "ok");
 }
 
+/// The store line says how the connection to PostgreSQL is protected, as
+/// the server reports it: the TLS version and how far its certificate was
+/// checked, or that a local connection is plain.
+#[tokio::test]
+async fn a_postgres_store_says_whether_and_how_it_is_encrypted() {
+    let Some(url) = support::pg::server_url() else {
+        return;
+    };
+    let ca = std::path::Path::new(&std::env::var("CW_TEST_PG_TLS").expect("set with the URL")).join("ca.pem");
+    let mut verified = url::Url::parse(&url).unwrap();
+    verified.set_host(Some("localhost")).unwrap();
+    verified.set_query(Some(&format!("sslmode=verify-full&sslrootcert={}", ca.display())));
+    let sim = start_sim().await;
+    sheet_covering_today(&sim, "Open");
+    let run = doctor(&with_env(
+        sim_env(&sim),
+        &[("MCP_DATABASE_URL", verified.as_str())],
+    ))
+    .await;
+    let store = run.find("store", "ok");
+    let detail = store["detail"].as_str().unwrap();
+    assert!(detail.contains("; encrypted: TLSv1."), "{detail}");
+    assert!(
+        detail.contains("certificate and host name checked (sslmode=verify-full)"),
+        "{detail}"
+    );
+
+    let plain = format!("{url}?sslmode=disable");
+    let run = doctor(&with_env(sim_env(&sim), &[("MCP_DATABASE_URL", plain.as_str())])).await;
+    let store = run.find("store", "ok");
+    assert!(
+        store["detail"]
+            .as_str()
+            .unwrap()
+            .ends_with("; not encrypted (this machine)"),
+        "{store}"
+    );
+    assert!(
+        !run.report.to_string().contains("cw-test-only-password"),
+        "{:#}",
+        run.report
+    );
+}
+
 #[tokio::test]
 async fn missing_configuration_exits_two() {
     let env = sim_env(&start_sim().await)

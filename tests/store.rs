@@ -238,6 +238,19 @@ fn only_postgres_urls_are_taken_and_none_is_quoted() {
     assert!(DatabaseUrl::parse("postgresql://h/db").is_ok());
 }
 
+/// `doctor` warns of a plain connection only where it crosses a network.
+#[test]
+fn a_store_on_this_machine_is_told_from_one_across_a_network() {
+    let local = |url: &str| DatabaseUrl::parse(url).unwrap().is_local();
+    assert!(local("postgres://u:p@127.0.0.1:5432/db"));
+    assert!(local("postgres://u:p@localhost/db"));
+    assert!(local("postgres://u:p@[::1]:5432/db"));
+    assert!(local("postgres:///db?host=/var/run/postgresql"));
+    assert!(!local("postgres://u:p@db.internal:5432/db"));
+    assert!(!local("postgres://u:p@10.0.0.5/db"));
+    assert!(!local("postgres://u:p@localhost/db?host=db.internal"));
+}
+
 /// A setting to fix is said as one, not as an outage to wait out: a wrong
 /// password, a database that does not exist, a user without the rights to
 /// make the store's tables. The password is never in the message.
@@ -289,4 +302,174 @@ async fn a_wrong_sign_in_database_or_right_is_said_as_a_setting_to_fix() {
     assert!(err.contains("permission denied"), "{err}");
     assert!(!err.contains("reader-pw"), "{err}");
     let _ = admin.batch_execute(&format!("DROP ROLE {role}")).await;
+}
+
+/// TLS to PostgreSQL means what it means to psql (`src/store/tls.rs`):
+/// the test server speaks TLS with a certificate for `localhost` from a CA
+/// of its own (`.ci/postgres.sh`), so each `sslmode` can be seen to check
+/// what it should. How the connection is protected is asked of the server
+/// (`pg_stat_ssl`), not assumed.
+mod tls {
+    use super::*;
+    use std::path::PathBuf;
+
+    /// The test server's CA and client certificate, with its URL.
+    fn server() -> Option<(String, PathBuf)> {
+        let url = pg::server_url()?;
+        let dir = std::env::var_os("CW_TEST_PG_TLS")
+            .map(PathBuf::from)
+            .expect("CW_TEST_PG_TLS is set with CW_TEST_DATABASE_URL (eval \"$(.ci/postgres.sh start)\")");
+        Some((url, dir))
+    }
+
+    /// `url` with `host` and the query `params`.
+    fn at(url: &str, host: &str, params: &str) -> String {
+        let mut url = url::Url::parse(url).unwrap();
+        url.set_host(Some(host)).unwrap();
+        url.set_query(Some(params));
+        url.to_string()
+    }
+
+    async fn protection(url: &str) -> Result<Option<String>, String> {
+        let store = Store::postgres(&DatabaseUrl::parse(url)?)?;
+        store.migrate().await?;
+        store.encryption().await
+    }
+
+    #[tokio::test]
+    async fn without_sslmode_the_session_is_encrypted_when_offered_and_the_certificate_unchecked() {
+        let Some((url, _)) = server() else { return };
+        let store = Store::postgres(&DatabaseUrl::parse(&url).unwrap()).unwrap();
+        store.save(query("over_tls")).await.unwrap();
+        assert_eq!(store.list().await.unwrap()[0].name, "over_tls");
+        let tls = store.encryption().await.unwrap().expect("encrypted");
+        assert!(tls.starts_with("TLSv1."), "{tls}");
+        assert!(tls.contains("certificate not checked (sslmode=prefer"), "{tls}");
+        let plain = protection(&at(&url, "127.0.0.1", "sslmode=disable"))
+            .await
+            .unwrap();
+        assert_eq!(plain, None);
+    }
+
+    #[tokio::test]
+    async fn verify_full_checks_the_issuer_and_the_host_name_verify_ca_only_the_issuer() {
+        let Some((url, dir)) = server() else { return };
+        let ca = dir.join("ca.pem");
+        let full = format!("sslmode=verify-full&sslrootcert={}", ca.display());
+        let tls = protection(&at(&url, "localhost", &full)).await.unwrap().unwrap();
+        assert!(tls.contains("certificate and host name checked"), "{tls}");
+
+        // The certificate names localhost, not 127.0.0.1.
+        let err = protection(&at(&url, "127.0.0.1", &full)).await.unwrap_err();
+        assert!(
+            err.contains("showed a certificate that database_url does not trust"),
+            "{err}"
+        );
+        assert!(err.contains("not valid for name"), "{err}");
+        assert!(
+            !err.contains("unavailable") && !err.contains("cw-test-only-password"),
+            "{err}"
+        );
+
+        let ca_only = format!("sslmode=verify-ca&sslrootcert={}", ca.display());
+        let tls = protection(&at(&url, "127.0.0.1", &ca_only))
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(tls.contains("checked against sslrootcert, not its name"), "{tls}");
+
+        // No public CA issued it.
+        let system = protection(&at(&url, "localhost", "sslmode=verify-full&sslrootcert=system")).await;
+        let err = system.unwrap_err();
+        assert!(
+            err.contains("showed a certificate that database_url does not trust"),
+            "{err}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_client_certificate_signs_in_a_role_that_accepts_nothing_else() {
+        let Some((url, dir)) = server() else { return };
+        let mut url = url::Url::parse(&url).unwrap();
+        url.set_username("cw_cert").unwrap();
+        url.set_password(None).unwrap();
+        url.set_path("cw_cert");
+        let url = url.to_string();
+        let with_cert = format!(
+            "sslmode=verify-full&sslrootcert={}&sslcert={}&sslkey={}",
+            dir.join("ca.pem").display(),
+            dir.join("client.crt").display(),
+            dir.join("client.key").display()
+        );
+        let tls = protection(&at(&url, "localhost", &with_cert)).await.unwrap();
+        assert!(tls.is_some());
+        let err = protection(&at(&url, "localhost", "sslmode=require"))
+            .await
+            .unwrap_err();
+        assert!(
+            err.contains("refused the sign-in of database_url's user"),
+            "{err}"
+        );
+        assert!(err.contains("client certificate"), "{err}");
+    }
+
+    /// A server that answers the TLS request with `N` (no TLS), then reads
+    /// what comes next: the first 8 bytes after the request, if any.
+    async fn server_without_tls() -> (u16, tokio::task::JoinHandle<Vec<u8>>) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let task = tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut request = [0u8; 8];
+            socket.read_exact(&mut request).await.unwrap();
+            assert_eq!(request, [0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f], "an SSLRequest");
+            socket.write_all(b"N").await.unwrap();
+            let mut next = vec![0u8; 8];
+            match socket.read_exact(&mut next).await {
+                Ok(_) => next,
+                Err(_) => Vec::new(),
+            }
+        });
+        (port, task)
+    }
+
+    #[tokio::test]
+    async fn require_will_not_go_on_in_the_clear_and_prefer_does() {
+        let (port, server) = server_without_tls().await;
+        let url = format!("postgres://cw:secret-4711@127.0.0.1:{port}/cw?sslmode=require");
+        let err = Store::postgres(&DatabaseUrl::parse(&url).unwrap())
+            .unwrap()
+            .list()
+            .await
+            .unwrap_err();
+        assert!(
+            err.contains("does not accept TLS, which database_url's sslmode requires"),
+            "{err}"
+        );
+        assert!(!err.contains("secret-4711"), "{err}");
+        assert_eq!(
+            server.await.unwrap(),
+            Vec::<u8>::new(),
+            "nothing sent in the clear"
+        );
+
+        let (port, server) = server_without_tls().await;
+        let url = format!("postgres://cw:secret-4711@127.0.0.1:{port}/cw?sslmode=prefer");
+        let store = Store::postgres(&DatabaseUrl::parse(&url).unwrap()).unwrap();
+        let _ = store.list().await;
+        let startup = server.await.unwrap();
+        assert_eq!(
+            &startup[4..8],
+            &[0, 3, 0, 0],
+            "a plain StartupMessage (protocol 3.0)"
+        );
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_read_stops_the_start_with_its_name() {
+        let url = "postgres://cw:pw@db/cw?sslmode=verify-full&sslrootcert=/nonexistent/ca.pem";
+        let err = Store::postgres(&DatabaseUrl::parse(url).unwrap()).err().unwrap();
+        assert!(err.contains("sslrootcert /nonexistent/ca.pem"), "{err}");
+    }
 }

@@ -19,6 +19,12 @@ pub fn install() {
     });
 }
 
+/// The crypto provider itself, for TLS configured by hand (the store's
+/// connections to PostgreSQL, `store::tls`).
+pub fn provider() -> std::sync::Arc<rustls::crypto::CryptoProvider> {
+    std::sync::Arc::new(rustls::crypto::ring::default_provider())
+}
+
 /// A client builder with the provider in place.
 pub fn client_builder() -> reqwest::ClientBuilder {
     install();

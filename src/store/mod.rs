@@ -6,7 +6,8 @@
 //! - SQLite ([`sqlite`], bundled): one file, the zero-set-up default, for
 //!   one instance (or `:memory:`, for this process only);
 //! - PostgreSQL ([`postgres`], `database_url`): shared by every instance
-//!   of a deployment behind a load balancer, through a connection pool.
+//!   of a deployment behind a load balancer, through a connection pool,
+//!   over TLS with libpq's `sslmode` and certificate settings ([`tls`]).
 //!
 //! With `MCP_AUDIT=database` the audit log goes to the store too
 //! ([`Store::audit`]).
@@ -21,6 +22,7 @@
 pub mod journal;
 mod postgres;
 mod sqlite;
+pub mod tls;
 pub mod tokens;
 pub use journal::Written;
 
@@ -73,6 +75,32 @@ impl DatabaseUrl {
             }
             Err(_) => "(a database URL)".into(),
         }
+    }
+
+    /// Whether every host the URL names is this machine (loopback or a
+    /// Unix socket), where a plain connection crosses no network.
+    pub fn is_local(&self) -> bool {
+        let Ok(url) = url::Url::parse(&self.0) else {
+            return false;
+        };
+        let from_query = url
+            .query_pairs()
+            .filter(|(k, _)| k == "host")
+            .map(|(_, v)| v.into_owned());
+        let hosts: Vec<String> = url
+            .host_str()
+            .filter(|h| !h.is_empty())
+            .map(|h| h.split(',').map(str::to_owned).collect::<Vec<_>>())
+            .unwrap_or_default()
+            .into_iter()
+            .chain(from_query)
+            .collect();
+        hosts.iter().all(|h| {
+            let h = h.trim_start_matches('[').trim_end_matches(']');
+            h.starts_with('/')
+                || h == "localhost"
+                || h.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+        })
     }
 
     fn expose(&self) -> &str {
@@ -219,6 +247,24 @@ impl Store {
                 None => "SQLite (no data directory)".into(),
             },
             Engine::Postgres(db) => format!("PostgreSQL {}", db.url().redacted()),
+        }
+    }
+
+    /// How the connection to a PostgreSQL store is protected (its TLS
+    /// version and certificate check), `Ok(None)` when it is not
+    /// encrypted; a SQLite file has no connection: `Ok(None)` too.
+    pub async fn encryption(&self) -> Result<Option<String>, String> {
+        match &*self.engine {
+            Engine::Sqlite(_) => Ok(None),
+            Engine::Postgres(db) => db.encryption().await,
+        }
+    }
+
+    /// Whether the store is on this machine (a SQLite file always is).
+    pub fn is_local(&self) -> bool {
+        match &*self.engine {
+            Engine::Sqlite(_) => true,
+            Engine::Postgres(db) => db.url().is_local(),
         }
     }
 

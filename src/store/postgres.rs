@@ -6,12 +6,13 @@
 //! on the first connection, under an advisory lock so that instances
 //! starting together migrate once.
 
+use super::tls::{self, TlsSettings};
 use super::{DatabaseUrl, MIGRATIONS, NEEDED_FOR, SavedQuery, Written, json, query_map, unavailable};
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod, Runtime};
 use serde_json::Value;
 use std::time::Duration;
+use tokio_postgres::Row;
 use tokio_postgres::error::SqlState;
-use tokio_postgres::{NoTls, Row};
 
 /// The longest a call waits for a connection (or for the database to answer one).
 const WAIT: Duration = Duration::from_secs(5);
@@ -78,6 +79,7 @@ const WRITTEN: &str = "id, tool, method, path, body, before, after, record_path,
 pub struct Postgres {
     pool: Pool,
     url: DatabaseUrl,
+    tls: TlsSettings,
     /// The schema version, once migrated (a failed try is tried again).
     migrated: tokio::sync::OnceCell<i64>,
 }
@@ -85,14 +87,19 @@ pub struct Postgres {
 impl Postgres {
     /// The pool; no connection is made yet.
     pub fn new(url: &DatabaseUrl) -> Result<Postgres, String> {
-        let mut config: tokio_postgres::Config = url
-            .expose()
+        let (rest, tls) = tls::split(url.expose())?;
+        let mut config: tokio_postgres::Config = rest
             .parse()
             .map_err(|e| format!("database_url {}: {e}", url.redacted()))?;
         config.connect_timeout(WAIT);
+        config.ssl_mode(tls.mode.driver());
+        if config.get_application_name().is_none() {
+            // What a DBA sees in pg_stat_activity.
+            config.application_name(env!("CARGO_PKG_NAME"));
+        }
         let manager = Manager::from_config(
             config,
-            NoTls,
+            tls.connector()?,
             ManagerConfig {
                 // A pooled connection is checked before reuse: one the
                 // database dropped (a restart) is replaced, not handed out.
@@ -110,6 +117,7 @@ impl Postgres {
         Ok(Postgres {
             pool,
             url: url.clone(),
+            tls,
             migrated: tokio::sync::OnceCell::new(),
         })
     }
@@ -126,6 +134,27 @@ impl Postgres {
             .await
             .map_err(|e| down(&e))?;
         Ok(client)
+    }
+
+    /// How a connection is protected, as the server sees it: its TLS
+    /// version and how its certificate was checked, or `None` (plain).
+    pub async fn encryption(&self) -> Result<Option<String>, String> {
+        let client = self.client().await?;
+        let row = client
+            .query_opt(
+                "SELECT version FROM pg_stat_ssl WHERE pid = pg_backend_pid() AND ssl",
+                &[],
+            )
+            .await
+            .map_err(|e| down(&e))?;
+        Ok(row.map(|r| {
+            let version: Option<String> = r.get(0);
+            format!(
+                "{}, {}",
+                version.unwrap_or_else(|| "TLS".into()),
+                self.tls.check()
+            )
+        }))
     }
 
     pub async fn schema_version(&self) -> Result<i64, String> {
@@ -393,7 +422,10 @@ async fn steps(c: &Object) -> Result<i64, tokio_postgres::Error> {
 /// anything else is [`unavailable`] (the database may come back).
 fn down(e: &(dyn std::error::Error + 'static)) -> String {
     let cause = causes(e);
-    match sql_state(e).and_then(|state| to_fix(&state)) {
+    match sql_state(e)
+        .and_then(|state| to_fix(&state))
+        .or_else(|| tls::to_fix(e))
+    {
         Some(fix) => format!("the store (PostgreSQL) {fix}: {cause}. {NEEDED_FOR}"),
         None => unavailable("PostgreSQL", cause),
     }

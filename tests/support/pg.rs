@@ -86,8 +86,8 @@ impl Cluster {
         server_url()?;
         let out = run_script(port, "start");
         let url = out
-            .trim()
-            .strip_prefix("export CW_TEST_DATABASE_URL=")
+            .lines()
+            .find_map(|line| line.strip_prefix("export CW_TEST_DATABASE_URL="))
             .unwrap_or_else(|| panic!("unexpected output of .ci/postgres.sh: {out}"))
             .to_owned();
         Some(Cluster { port, url })
