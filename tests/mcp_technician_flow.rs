@@ -6,7 +6,7 @@
 
 mod support;
 
-use serde_json::json;
+use serde_json::{Value, json};
 use support::mcp::{call, connect, json_of, records, text, unwrapped};
 use support::sim::{sim_env, start_sim};
 
@@ -166,6 +166,69 @@ async fn a_status_by_name_follows_the_board_the_ticket_moves_to() {
         status_id_on(&sim, to, "Scheduled"),
         status_id_on(&sim, from, "Scheduled")
     );
+}
+
+/// "Open a ticket for ACME on the Projects board, Scheduled, priority 2":
+/// status and type names are looked up on the board the ticket is opened
+/// on, the priority among the priorities; a status named without its board
+/// is refused before anything is written, and so is a name the board lacks.
+#[tokio::test]
+async fn a_new_ticket_takes_its_status_priority_and_type_by_name() {
+    let sim = start_sim().await;
+    let client = connect(&["--allow-writes"], &sim_env(&sim)).await;
+    let boards = sim.records("/service/boards");
+    let board = boards.last().unwrap()["id"].as_i64().unwrap();
+    let type_name = sim.records(&format!("/service/boards/{board}/types"))[0]["name"]
+        .as_str()
+        .expect("the board has a type")
+        .to_owned();
+    let priority = sim
+        .records("/service/priorities")
+        .into_iter()
+        .find(|p| p["name"] == "Priority 2 - Quick Response")
+        .unwrap();
+    let tickets = sim.records("/service/tickets").len();
+
+    let refused = |args: Value| {
+        let client = &client;
+        async move {
+            let result = call(client, "cw_create_ticket", args).await.unwrap();
+            assert_eq!(result.is_error, Some(true), "{}", text(&result));
+            text(&result)
+        }
+    };
+    let said = refused(json!({"company": "ACME", "summary": "Switch flapping", "status": "Scheduled"})).await;
+    assert!(said.contains("give board_id too"), "{said}");
+    let said = refused(
+        json!({"company": "ACME", "summary": "Switch flapping", "board_id": board, "priority": "Urgent"}),
+    )
+    .await;
+    assert!(
+        said.contains("Priority 2 - Quick Response"),
+        "the names are listed: {said}"
+    );
+    assert_eq!(sim.records("/service/tickets").len(), tickets, "nothing written");
+
+    let created = json_of(
+        &call(
+            &client,
+            "cw_create_ticket",
+            json!({"company": "ACME", "summary": "Switch flapping", "board_id": board,
+                   "status": "scheduled", "priority": "priority 2 - quick response", "type": type_name}),
+        )
+        .await
+        .unwrap(),
+    );
+    let stored = sim
+        .get("/service/tickets", created["id"].as_i64().unwrap())
+        .unwrap();
+    assert_eq!(stored["board"]["id"], json!(board));
+    assert_eq!(
+        stored["status"]["id"],
+        json!(status_id_on(&sim, board, "Scheduled"))
+    );
+    assert_eq!(stored["priority"]["id"], priority["id"]);
+    assert_eq!(stored["type"]["name"], json!(type_name));
 }
 
 #[tokio::test]

@@ -440,13 +440,22 @@ pub struct CwCreateTicketArgs {
     /// Board id.
     #[serde(default)]
     pub board_id: Option<i64>,
-    /// Status id on that board.
+    /// Status by name, on board_id's board (e.g. "New").
+    #[serde(default)]
+    pub status: Option<String>,
+    /// Or the status id on that board.
     #[serde(default)]
     pub status_id: Option<i64>,
-    /// Priority id.
+    /// Priority by name (e.g. "Priority 3 - Normal Response").
+    #[serde(default)]
+    pub priority: Option<String>,
+    /// Or the priority id.
     #[serde(default)]
     pub priority_id: Option<i64>,
-    /// Type id on that board.
+    /// Type by name, on board_id's board.
+    #[serde(default)]
+    pub r#type: Option<String>,
+    /// Or the type id on that board.
     #[serde(default)]
     pub type_id: Option<i64>,
     /// Contact id at the company.
@@ -482,10 +491,16 @@ fn cw_create_ticket<'a>(
             ("initialDescription", "description"),
             ("board/id", "board_id"),
             ("board", "board_id"),
+            ("status/id", "status"),
+            ("status", "status"),
             ("status/id", "status_id"),
             ("status", "status_id"),
+            ("priority/id", "priority"),
+            ("priority", "priority"),
             ("priority/id", "priority_id"),
             ("priority", "priority_id"),
+            ("type/id", "type"),
+            ("type", "type"),
             ("type/id", "type_id"),
             ("type", "type_id"),
             ("contact/id", "contact_id"),
@@ -512,6 +527,125 @@ fn cw_create_ticket<'a>(
             "owner/identifier",
             rt::text("owner", args.owner.as_deref(), rt::MAX_STRING_ARG)?,
         );
+        if let Some(wanted) = args.status.as_deref() {
+            rt::require_not_both(
+                ("status", true),
+                ("status_id", args.status_id.is_some()),
+            )?;
+            let parent: i32 = match args.board_id.clone() {
+                Some(given) => rt::id("board_id", given)?,
+                None => {
+                    return Err(
+                        rt::invalid(
+                            "status: a name is looked up on the board: give board_id too",
+                        ),
+                    );
+                }
+            };
+            let records = ctx
+                .cw
+                .read(
+                    ctx
+                        .cw
+                        .api()
+                        .get_service_boards_by_parent_id_statuses(
+                            parent,
+                            None,
+                            None,
+                            None,
+                            Some("id,name"),
+                            None,
+                            None,
+                            None,
+                            Some(1000),
+                        ),
+                )
+                .await?;
+            body.set(
+                "status/id",
+                Some(
+                    rt::looked_up(
+                        "status",
+                        wanted,
+                        &records,
+                        "name",
+                        Some(("board", parent)),
+                    )?,
+                ),
+            );
+        }
+        if let Some(wanted) = args.priority.as_deref() {
+            rt::require_not_both(
+                ("priority", true),
+                ("priority_id", args.priority_id.is_some()),
+            )?;
+            let records = ctx
+                .cw
+                .read(
+                    ctx
+                        .cw
+                        .api()
+                        .get_service_priorities(
+                            None,
+                            None,
+                            None,
+                            Some("id,name"),
+                            None,
+                            None,
+                            None,
+                            Some(1000),
+                        ),
+                )
+                .await?;
+            body.set(
+                "priority/id",
+                Some(rt::looked_up("priority", wanted, &records, "name", None)?),
+            );
+        }
+        if let Some(wanted) = args.r#type.as_deref() {
+            rt::require_not_both(("type", true), ("type_id", args.type_id.is_some()))?;
+            let parent: i32 = match args.board_id.clone() {
+                Some(given) => rt::id("board_id", given)?,
+                None => {
+                    return Err(
+                        rt::invalid(
+                            "type: a name is looked up on the board: give board_id too",
+                        ),
+                    );
+                }
+            };
+            let records = ctx
+                .cw
+                .read(
+                    ctx
+                        .cw
+                        .api()
+                        .get_service_boards_by_parent_id_types(
+                            parent,
+                            None,
+                            None,
+                            None,
+                            Some("id,name"),
+                            None,
+                            None,
+                            None,
+                            Some(1000),
+                        ),
+                )
+                .await?;
+            body.set(
+                "type/id",
+                Some(
+                    rt::looked_up(
+                        "type",
+                        wanted,
+                        &records,
+                        "name",
+                        Some(("board", parent)),
+                    )?,
+                ),
+            );
+        }
         let body: Value = body.checked::<types::Ticket>(field_args)?;
         let path = format!("/service/tickets",);
         let request = rt::WriteRequest::of(
@@ -544,7 +678,10 @@ pub struct CwUpdateTicketArgs {
     /// Or the status id.
     #[serde(default)]
     pub status_id: Option<i64>,
-    /// New priority id.
+    /// New priority by name.
+    #[serde(default)]
+    pub priority: Option<String>,
+    /// Or the priority id.
     #[serde(default)]
     pub priority_id: Option<i64>,
     /// New owner member identifier.
@@ -581,6 +718,8 @@ fn cw_update_ticket<'a>(
             ("status", "status"),
             ("status/id", "status_id"),
             ("status", "status_id"),
+            ("priority/id", "priority"),
+            ("priority", "priority"),
             ("priority/id", "priority_id"),
             ("priority", "priority_id"),
             ("owner/identifier", "owner"),
@@ -664,10 +803,49 @@ fn cw_update_ticket<'a>(
                     ),
                 );
         }
+        if let Some(wanted) = args.priority.as_deref() {
+            rt::require_not_both(
+                ("priority", true),
+                ("priority_id", args.priority_id.is_some()),
+            )?;
+            let records = ctx
+                .cw
+                .read(
+                    ctx
+                        .cw
+                        .api()
+                        .get_service_priorities(
+                            None,
+                            None,
+                            None,
+                            Some("id,name"),
+                            None,
+                            None,
+                            None,
+                            Some(1000),
+                        ),
+                )
+                .await?;
+            patch
+                .replace(
+                    "priority/id",
+                    Some(rt::looked_up("priority", wanted, &records, "name", None)?),
+                );
+        }
         let patch: Value = patch
             .checked::<
                 types::PatchOperation,
-            >(&["status", "status_id", "priority_id", "owner", "board_id", "summary"])?;
+            >(
+                &[
+                    "status",
+                    "status_id",
+                    "priority",
+                    "priority_id",
+                    "owner",
+                    "board_id",
+                    "summary",
+                ],
+            )?;
         let path = format!("/service/tickets/{}", id);
         let request = rt::WriteRequest::of(
             "cw_update_ticket",
@@ -6250,7 +6428,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "cw_create_ticket",
         title: "Create a ticket",
-        description: "Open a service ticket for a company. Board, status, priority and type take ids (see cw_list_boards, cw_list_board_statuses, cw_list_priorities); omitted ones get the board's defaults. Example: {\"company\": \"ACME\", \"summary\": \"Printer offline\", \"board_id\": 1}.",
+        description: "Open a service ticket for a company. Status, priority and type take a name (status and type on board_id's board) or an id; the board an id (cw_list_boards); omitted ones get the board's defaults. Example: {\"company\": \"ACME\", \"summary\": \"Printer offline\", \"board_id\": 1, \"status\": \"New\", \"priority\": \"Priority 2 - Quick Response\"}.",
         toolset: "tickets",
         tier: Tier::Write,
         tier_per_call: false,
@@ -6264,7 +6442,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "cw_update_ticket",
         title: "Update a ticket",
-        description: "Change a ticket's status, priority, owner, board or summary; only what you pass changes. Example: {\"id\": 4711, \"status\": \"Completed\"}.",
+        description: "Change a ticket's status, priority, owner, board or summary; only what you pass changes; status and priority by name or id. Example: {\"id\": 4711, \"status\": \"Completed\"}.",
         toolset: "tickets",
         tier: Tier::Write,
         tier_per_call: false,
