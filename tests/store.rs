@@ -466,6 +466,17 @@ mod tls {
         );
     }
 
+    /// PostgreSQL offers no TLS on a Unix socket: as in libpq, sslmode and
+    /// its files do not apply there (no root certificate is asked for).
+    #[tokio::test]
+    async fn on_a_unix_socket_sslmode_does_not_apply() {
+        let Some((url, dir)) = server() else { return };
+        let port = url::Url::parse(&url).unwrap().port().unwrap();
+        let sockets = dir.parent().unwrap().display().to_string();
+        let url = format!("postgres:///postgres?user=cw&host={sockets}&port={port}&sslmode=verify-full");
+        assert_eq!(protection(&url).await.unwrap(), None);
+    }
+
     #[test]
     fn a_file_that_cannot_be_read_stops_the_start_with_its_name() {
         let url = "postgres://cw:pw@db/cw?sslmode=verify-full&sslrootcert=/nonexistent/ca.pem";

@@ -87,11 +87,16 @@ pub struct Postgres {
 impl Postgres {
     /// The pool; no connection is made yet.
     pub fn new(url: &DatabaseUrl) -> Result<Postgres, String> {
-        let (rest, tls) = tls::split(url.expose())?;
+        let (rest, mut tls) = tls::split(url.expose())?;
         let mut config: tokio_postgres::Config = rest
             .parse()
             .map_err(|e| format!("database_url {}: {e}", url.redacted()))?;
         config.connect_timeout(WAIT);
+        if on_unix_sockets_only(&config) {
+            // As libpq: PostgreSQL offers no TLS on a Unix socket, so the
+            // TLS settings do not apply there (nor are their files read).
+            tls = TlsSettings::disabled();
+        }
         config.ssl_mode(tls.mode.driver());
         if config.get_application_name().is_none() {
             // What a DBA sees in pg_stat_activity.
@@ -414,6 +419,16 @@ async fn steps(c: &Object) -> Result<i64, tokio_postgres::Error> {
         current = *version;
     }
     Ok(current)
+}
+
+/// Whether every host of `config` is a Unix socket (a directory path).
+fn on_unix_sockets_only(config: &tokio_postgres::Config) -> bool {
+    let hosts = config.get_hosts();
+    #[cfg(unix)]
+    let unix = |h: &tokio_postgres::config::Host| matches!(h, tokio_postgres::config::Host::Unix(_));
+    #[cfg(not(unix))]
+    let unix = |_: &tokio_postgres::config::Host| false;
+    !hosts.is_empty() && hosts.iter().all(unix)
 }
 
 /// What went wrong, in a deployer's terms (never the URL): a setting to

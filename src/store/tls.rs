@@ -13,7 +13,8 @@
 //!
 //! `sslrootcert=system` trusts the system's roots (as the HTTPS client
 //! does) and, as in libpq, only with `verify-full`; `sslcert` and `sslkey`
-//! give a client certificate. Two readings differ from libpq's, each the
+//! give a client certificate. On a Unix socket, where PostgreSQL offers no
+//! TLS, none of this applies (as in libpq). Two readings differ from libpq's, each the
 //! stricter: `allow` tries TLS first (tokio-postgres has no plain-first
 //! mode), and a `sslcert` without its `sslkey` is an error rather than
 //! skipped. Settings are read once, when the store is opened: a file that
@@ -165,6 +166,15 @@ fn decode(text: &str) -> String {
 }
 
 impl TlsSettings {
+    /// No TLS (a Unix socket, where PostgreSQL offers none).
+    pub fn disabled() -> TlsSettings {
+        TlsSettings {
+            mode: Mode::Disable,
+            root_cert: None,
+            client_cert: None,
+        }
+    }
+
     /// The connector for these settings, its files read now.
     pub fn connector(&self) -> Result<MakeRustlsConnect, String> {
         let provider = crate::client::tls::provider();
