@@ -39,6 +39,10 @@
 //! for the spec's names was tried on every set and not kept: it moved one
 //! request, by chance (a film's "credits" sense).
 //!
+//! The fifth round was vocabulary only: a systematic pass over every entity
+//! of every module, for the words MSP staff and ConnectWise's screens use
+//! for it (see [`super::vocabulary`]), instead of words drawn from misses.
+//!
 //! The index is built once, on the first search or as a server starts
 //! ([`prepare`]): ~9 ms in release on a quiet machine (13.3 ms before and
 //! 13.4 ms after the second tuning round on a loaded one; ~10-15 ms since
