@@ -56,6 +56,7 @@ pub const ACRONYMS: &[(&str, &str)] = &[
     ("nps", "survey result"),
     ("ooo", "in out board"),
     ("tz", "time zone"),
+    ("timezone", "time zone"),
     ("o365", "office365"),
     ("m365", "office365"),
     // Master services agreement: the contract an MSP signs with a client.
@@ -409,6 +410,10 @@ pub const SCREENS: &[(&str, &str)] = &[
 /// them (taken as they are: neither stop words nor expanded again).
 pub const PHRASES: &[(&str, &str)] = &[
     ("add on", "addition"),
+    // Sixth round (the eighth set's kinds of miss).
+    ("customer satisfaction", "survey"),
+    ("expense category", "expense type"),
+    ("api only", "api member"),
     // API keys and tokens belong to members (`/system/members/{id}/tokens`);
     // the `emailTokens` are template placeholders.
     ("api key", "member token"),
@@ -682,6 +687,15 @@ pub const SELF_WORDS: &[&str] = &["my", "mine", "myself"];
 /// what members and companies have (`/system/members/{id}/skills`,
 /// `/company/companies/{id}/sites`) over the lists of the same name.
 pub const OWNER_WORDS: &[&str] = &["s", "his", "her", "their"];
+
+/// States that say which records, not what kind: matched as written,
+/// never searched, since their stems meet entity names ("active" ~
+/// activities, "based" ~ knowledge base).
+pub const STATE_WORDS: &[&str] = &["active", "inactive", "based", "existing"];
+
+/// Units of time: after a number ("1.5 hrs", "two hours") they are time
+/// to be logged or read, which time entries hold.
+pub const TIME_UNITS: &[&str] = &["hours", "hour", "hrs", "hr", "minutes", "minute", "mins"];
 
 /// Words for people: at a customer they are its contacts, at the MSP its
 /// members (ConnectWise's two kinds of person).
