@@ -178,7 +178,8 @@ const EIGHTH_FLOOR: f64 = 65.0 / 85.0;
 
 /// Written blind after the sixth round, by someone who had read neither
 /// the engine nor the other sets, and measured once: the method's honest
-/// figure after that round. The floor is that first figure.
+/// figure after that round. The floor is that first figure; the seventh
+/// round (verbs) was guided by its misses: 118 of 155 after.
 #[test]
 fn the_ninth_set_stays_above_a_floor() {
     let (accuracy, misses, total) = top_three_accuracy("endpoint_queries_ninth.toml");

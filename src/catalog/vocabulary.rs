@@ -414,6 +414,7 @@ pub const PHRASES: &[(&str, &str)] = &[
     ("customer satisfaction", "survey"),
     ("expense category", "expense type"),
     ("api only", "api member"),
+    ("who am i", "my member"),
     // API keys and tokens belong to members (`/system/members/{id}/tokens`);
     // the `emailTokens` are template placeholders.
     ("api key", "member token"),
@@ -691,7 +692,9 @@ pub const OWNER_WORDS: &[&str] = &["s", "his", "her", "their"];
 /// States that say which records, not what kind: matched as written,
 /// never searched, since their stems meet entity names ("active" ~
 /// activities, "based" ~ knowledge base).
-pub const STATE_WORDS: &[&str] = &["active", "inactive", "based", "existing"];
+/// (Sixth round; "open" in the seventh: "open tickets" are not opened
+/// e-mails.)
+pub const STATE_WORDS: &[&str] = &["active", "inactive", "based", "existing", "open"];
 
 /// Units of time: after a number ("1.5 hrs", "two hours") they are time
 /// to be logged or read, which time entries hold.
