@@ -219,6 +219,18 @@ async fn a_new_ticket_takes_its_status_priority_and_type_by_name() {
         .await
         .unwrap(),
     );
+    // The answer: what names the ticket and what this call set, as stored
+    // (names for the ids looked up), not the whole record.
+    assert_eq!(created["status/name"], "Scheduled", "{created}");
+    assert_eq!(
+        created["priority/name"], "Priority 2 - Quick Response",
+        "{created}"
+    );
+    assert!(created.get("_info/lastUpdated").is_some(), "{created}");
+    assert!(
+        created.get("currency/name").is_none() && created.get("billingMethod").is_none(),
+        "{created}"
+    );
     let stored = sim
         .get("/service/tickets", created["id"].as_i64().unwrap())
         .unwrap();
