@@ -39,6 +39,7 @@ fn questions(sim: &Simulator) -> Vec<Question> {
     let me = ME;
     let acme = company_id(sim, "ACME");
     let project = sim.records("/project/projects")[0]["id"].clone();
+    let board = sim.records("/service/boards")[0]["id"].clone();
     let last_day = latest_day(sim, "/schedule/entries", "dateStart", me);
     let last_time = latest_day(sim, "/time/entries", "timeStart", me);
     let week_start =
@@ -123,6 +124,29 @@ fn questions(sim: &Simulator) -> Vec<Question> {
             "cw_call",
             json!({"method": "GET", "path": "/service/tickets/8"}),
         ),
+        // The technician's writes: what each answers (after the reads, so
+        // that they do not change what the reads see).
+        q(
+            "write: move ticket 8 to In Progress",
+            "cw_update_ticket",
+            json!({"id": 8, "status": "In Progress"}),
+        ),
+        q(
+            "write: add an internal note to ticket 8",
+            "cw_add_ticket_note",
+            json!({"ticket_id": 8, "text": "Called the customer; drive cleanup scheduled", "visibility": "internal"}),
+        ),
+        q(
+            "write: log 30 minutes on ticket 8",
+            "cw_create_time_entry",
+            json!({"charge_to_type": "ServiceTicket", "charge_to_id": 8, "time_start": format!("{last_day}T14:00:00Z"),
+                   "hours": 0.5, "notes": "Remote session: cleared temp files"}),
+        ),
+        q(
+            "write: open a ticket for ACME",
+            "cw_create_ticket",
+            json!({"company": "ACME", "summary": "Printer offline", "board_id": board}),
+        ),
     ]
 }
 
@@ -158,7 +182,7 @@ async fn run() {
     let site = sim.site();
     let cmd = tokio::process::Command::from(command(
         &bin,
-        &["--toolsets", "all", "serve"],
+        &["--toolsets", "all", "--allow-writes", "serve"],
         &[
             ("CW_SITE", site.as_str()),
             ("CW_COMPANY_ID", DEMO_COMPANY_ID),
@@ -166,6 +190,8 @@ async fn run() {
             ("CW_PRIVATE_KEY", DEMO_PRIVATE_KEY),
             ("CW_CLIENT_ID", DEMO_CLIENT_ID),
             ("CW_MEMBER_IDENTIFIER", ME),
+            // Creates are journaled (idempotency): a store of this run's own.
+            ("CW_SAVED_QUERIES_DB", ":memory:"),
         ],
     ));
     let client = ().serve(TokioChildProcess::new(cmd).expect("spawn")).await.expect("initialize");
