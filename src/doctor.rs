@@ -178,11 +178,12 @@ async fn store(inventory: &Inventory) -> Check {
 /// written to ConnectWise, the audit log who did what).
 async fn postgres_store(store: &crate::store::Store, version: i64) -> Check {
     let at = format!("{}, tables at version {version}", store.location());
-    match store.encryption().await {
-        Ok(Some(tls)) => Check::new("store", Status::Ok, format!("{at}; encrypted: {tls}")),
-        Ok(None) if store.is_local() => Check::new("store", Status::Ok, format!("{at}; not encrypted (this machine)")),
-        Ok(None) => Check::new("store", Status::Warn, format!("{at}; NOT encrypted: the server did not offer TLS"))
-            .fix("turn ssl on in PostgreSQL and add ?sslmode=verify-full&sslrootcert=<its CA file> to MCP_DATABASE_URL"),
+    match store.protection().await {
+        Ok(Some(protection)) => match protection.fix() {
+            None => Check::new("store", Status::Ok, format!("{at}; {protection}")),
+            Some(fix) => Check::new("store", Status::Warn, format!("{at}; {protection}")).fix(fix),
+        },
+        Ok(None) => Check::new("store", Status::Ok, at),
         Err(e) => Check::new("store", Status::Warn, format!("{at}: {e}")),
     }
 }

@@ -469,16 +469,13 @@ async fn check_store(store: &connectwise_mcp::store::Store) {
         Ok(version) => tracing::info!(engine = store.engine(), version, "store ready"),
         Err(e) => return tracing::warn!(engine = store.engine(), "{e}"),
     }
-    if store.engine() == "postgres" {
-        match store.encryption().await {
-            Ok(Some(tls)) => tracing::info!("store connection encrypted: {tls}"),
-            Ok(None) if store.is_local() => tracing::info!("store connection not encrypted (this machine)"),
-            Ok(None) => tracing::warn!(
-                "store connection NOT encrypted: the PostgreSQL server did not offer TLS; \
-                 turn ssl on and add sslmode=verify-full&sslrootcert=<its CA> to MCP_DATABASE_URL"
-            ),
-            Err(e) => tracing::warn!(engine = store.engine(), "{e}"),
-        }
+    match store.protection().await {
+        Ok(Some(protection)) => match protection.fix() {
+            None => tracing::info!("store connection {protection}"),
+            Some(fix) => tracing::warn!("store connection {protection}; {fix}"),
+        },
+        Ok(None) => {}
+        Err(e) => tracing::warn!(engine = store.engine(), "{e}"),
     }
 }
 

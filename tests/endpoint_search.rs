@@ -66,6 +66,18 @@ fn assert_top_three(file: &str) {
     );
 }
 
+/// A set held above `floor` (at least `min_total` requests in it).
+fn assert_above_floor(file: &str, floor: f64, min_total: usize) {
+    let (accuracy, misses, total) = top_three_accuracy(file);
+    assert!(total >= min_total, "{file}: {total} requests");
+    assert!(
+        accuracy >= floor,
+        "{file}: {:.1}% below its floor:\n{}",
+        accuracy * 100.0,
+        misses.join("\n")
+    );
+}
+
 #[test]
 fn the_right_endpoint_is_in_the_top_three_for_the_first_set() {
     assert_top_three("endpoint_queries.toml");
@@ -80,13 +92,7 @@ fn the_right_endpoint_is_in_the_top_three_for_the_held_out_set() {
 /// that helps the other sets at the expense of these.
 #[test]
 fn the_third_set_stays_above_a_floor() {
-    let (accuracy, misses, _) = top_three_accuracy("endpoint_queries_third.toml");
-    assert!(
-        accuracy >= 0.9,
-        "third set: {:.1}%:\n{}",
-        accuracy * 100.0,
-        misses.join("\n")
-    );
+    assert_above_floor("endpoint_queries_third.toml", 0.9, 0);
 }
 
 /// Written before the second round by someone who had not read the engine
@@ -94,13 +100,7 @@ fn the_third_set_stays_above_a_floor() {
 /// in the third (75.0% before it, 94.4% after). The floor guards that.
 #[test]
 fn the_fourth_set_stays_above_a_floor() {
-    let (accuracy, misses, _) = top_three_accuracy("endpoint_queries_fourth.toml");
-    assert!(
-        accuracy >= 0.9,
-        "fourth set: {:.1}%:\n{}",
-        accuracy * 100.0,
-        misses.join("\n")
-    );
+    assert_above_floor("endpoint_queries_fourth.toml", 0.9, 0);
 }
 
 /// Written before the third tuning round: its first measurement (74.5%) is
@@ -108,13 +108,7 @@ fn the_fourth_set_stays_above_a_floor() {
 /// by the kinds of its misses (92.2% after). The floor is that first figure.
 #[test]
 fn the_fifth_set_stays_above_a_floor() {
-    let (accuracy, misses, _) = top_three_accuracy("endpoint_queries_fifth.toml");
-    assert!(
-        accuracy >= FIFTH_FLOOR,
-        "fifth set: {:.1}%:\n{}",
-        accuracy * 100.0,
-        misses.join("\n")
-    );
+    assert_above_floor("endpoint_queries_fifth.toml", FIFTH_FLOOR, 0);
 }
 
 /// The fifth set's first measurement (38 of 51, before the third round).
@@ -125,13 +119,7 @@ const FIFTH_FLOOR: f64 = 38.0 / 51.0;
 /// floor is that first figure.
 #[test]
 fn the_sixth_set_stays_above_a_floor() {
-    let (accuracy, misses, _) = top_three_accuracy("endpoint_queries_sixth.toml");
-    assert!(
-        accuracy >= SIXTH_FLOOR,
-        "sixth set: {:.1}%:\n{}",
-        accuracy * 100.0,
-        misses.join("\n")
-    );
+    assert_above_floor("endpoint_queries_sixth.toml", SIXTH_FLOOR, 0);
 }
 
 /// The sixth set's first measurement (19 of 24, after the third round).
@@ -143,13 +131,7 @@ const SIXTH_FLOOR: f64 = 19.0 / 24.0;
 /// round's two grammar rules came from its misses (42 of 56 after them).
 #[test]
 fn the_seventh_set_stays_above_a_floor() {
-    let (accuracy, misses, _) = top_three_accuracy("endpoint_queries_seventh.toml");
-    assert!(
-        accuracy >= SEVENTH_FLOOR,
-        "seventh set: {:.1}%:\n{}",
-        accuracy * 100.0,
-        misses.join("\n")
-    );
+    assert_above_floor("endpoint_queries_seventh.toml", SEVENTH_FLOOR, 0);
 }
 
 /// The seventh set's first measurement (40 of 56, before the fourth round).
@@ -163,14 +145,7 @@ const SEVENTH_FLOOR: f64 = 40.0 / 56.0;
 /// (grammar) was guided by its misses: 75 of 85 after.
 #[test]
 fn the_eighth_set_stays_above_a_floor() {
-    let (accuracy, misses, total) = top_three_accuracy("endpoint_queries_eighth.toml");
-    assert!(total >= 80, "eighth set: {total} requests");
-    assert!(
-        accuracy >= EIGHTH_FLOOR,
-        "eighth set: {:.1}%:\n{}",
-        accuracy * 100.0,
-        misses.join("\n")
-    );
+    assert_above_floor("endpoint_queries_eighth.toml", EIGHTH_FLOOR, 80);
 }
 
 /// The eighth set's first measurement (65 of 85, before the fifth round).
@@ -182,14 +157,7 @@ const EIGHTH_FLOOR: f64 = 65.0 / 85.0;
 /// round (verbs) was guided by its misses: 118 of 155 after.
 #[test]
 fn the_ninth_set_stays_above_a_floor() {
-    let (accuracy, misses, total) = top_three_accuracy("endpoint_queries_ninth.toml");
-    assert!(total >= 150, "ninth set: {total} requests");
-    assert!(
-        accuracy >= NINTH_FLOOR,
-        "ninth set: {:.1}%:\n{}",
-        accuracy * 100.0,
-        misses.join("\n")
-    );
+    assert_above_floor("endpoint_queries_ninth.toml", NINTH_FLOOR, 150);
 }
 
 /// The ninth set's first measurement (110 of 155, after the sixth round).
@@ -200,14 +168,7 @@ const NINTH_FLOOR: f64 = 110.0 / 155.0;
 /// figure after that round. The floor is that first figure.
 #[test]
 fn the_tenth_set_stays_above_a_floor() {
-    let (accuracy, misses, total) = top_three_accuracy("endpoint_queries_tenth.toml");
-    assert!(total >= 190, "tenth set: {total} requests");
-    assert!(
-        accuracy >= TENTH_FLOOR,
-        "tenth set: {:.1}%:\n{}",
-        accuracy * 100.0,
-        misses.join("\n")
-    );
+    assert_above_floor("endpoint_queries_tenth.toml", TENTH_FLOOR, 190);
 }
 
 /// The tenth set's first measurement (125 of 195, after the seventh round).
@@ -217,13 +178,7 @@ const TENTH_FLOOR: f64 = 125.0 / 195.0;
 /// unseen set, then ordinary ones): tuned on, so a guard, not a measure.
 #[test]
 fn the_tuning_set_stays_above_a_floor() {
-    let (accuracy, misses, _) = top_three_accuracy("endpoint_queries_tuning.toml");
-    assert!(
-        accuracy >= 0.9,
-        "tuning set: {:.1}%:\n{}",
-        accuracy * 100.0,
-        misses.join("\n")
-    );
+    assert_above_floor("endpoint_queries_tuning.toml", 0.9, 0);
 }
 
 async fn browse(client: &Client, args: Value) -> Value {

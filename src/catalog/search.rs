@@ -1069,22 +1069,15 @@ fn query_terms(index: &Index, words: &[Word]) -> Request {
             (_, true) => &["member", "compani"],
             _ => &[],
         };
-        for hint in hints {
-            if index.terms.contains_key(*hint) && !terms.iter().any(|q| q.term == *hint) {
-                terms.push(QueryTerm {
-                    term: (*hint).to_owned(),
-                    weight: HINT_WEIGHT,
-                    word: HINT,
-                });
-            }
+        for term in hints {
+            hint(term, &mut terms);
         }
         let state = !w.from_phrase && STATE_WORDS.contains(&w.raw.as_str());
         // A verb's particle ("close out", "send back") is part of the verb.
         let particle = !w.from_phrase
             && PARTICLES.contains(&w.raw.as_str())
             && i.checked_sub(1).is_some_and(|p| is_verb_word(&words[p].raw));
-        let state = state || particle;
-        let stop = myself || owner || state || (!w.from_phrase && vocabulary.stop.contains(word));
+        let stop = myself || owner || state || particle || (!w.from_phrase && vocabulary.stop.contains(word));
         let verb = is_intent_word(index, words, i);
         if head.is_some() && !run_over && (stop || verb || w.raw.ends_with("ed")) {
             run_over = true;
@@ -1358,14 +1351,20 @@ mod tests {
         assert_eq!(hit.operation.method, Method::Get, "{}", hit.operation.id);
     }
 
+    /// The operation ids of the top three hits.
+    fn top3(query: &str) -> Vec<&'static str> {
+        search(query, 3).iter().map(|h| h.operation.id).collect()
+    }
+
+    /// A request's intent from its verbs.
+    fn intent(query: &str) -> Intent {
+        let words = index().vocabulary.request_words(query);
+        intent_of(index(), &words)
+    }
+
     /// The sixth round's rules, each on a request of its own making.
     #[test]
     fn infinitives_coordinated_verbs_states_and_amounts_of_time() {
-        let top3 = |q: &str| -> Vec<&str> { search(q, 3).iter().map(|h| h.operation.id).collect() };
-        let intent = |q: &str| {
-            let words = index().vocabulary.request_words(q);
-            intent_of(index(), &words)
-        };
         // After "to" that follows a noun or adjective, a verb describes it;
         // after a stop word it is the request's.
         assert_eq!(intent("tickets likely to close this week"), Intent::Read);
@@ -1385,11 +1384,6 @@ mod tests {
     /// The seventh round's rules.
     #[test]
     fn pronoun_objects_particles_set_up_and_how_long() {
-        let top3 = |q: &str| -> Vec<&str> { search(q, 3).iter().map(|h| h.operation.id).collect() };
-        let intent = |q: &str| {
-            let words = index().vocabulary.request_words(q);
-            intent_of(index(), &words)
-        };
         // A verb with "it" or "them" after it is the request's.
         assert_eq!(intent("hours from the site visit, log them"), Intent::Create);
         // "Set up a …" makes one; "set" alone changes.

@@ -121,6 +121,37 @@ impl std::fmt::Debug for DatabaseUrl {
     }
 }
 
+/// How a PostgreSQL store's connection is protected (start-up's log line
+/// and `doctor`'s store line).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Protection {
+    /// Its TLS version and how far the certificate was checked.
+    Encrypted(String),
+    /// Plain, to a loopback address or a Unix socket.
+    PlainOnThisMachine,
+    /// Plain, across a network: the journal and audit log in the clear.
+    PlainAcrossANetwork,
+}
+
+impl Protection {
+    /// What to do about it, when something should be done.
+    pub fn fix(&self) -> Option<&'static str> {
+        matches!(self, Protection::PlainAcrossANetwork).then_some(
+            "turn ssl on in PostgreSQL and add ?sslmode=verify-full&sslrootcert=<its CA file> to MCP_DATABASE_URL",
+        )
+    }
+}
+
+impl std::fmt::Display for Protection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Protection::Encrypted(tls) => write!(f, "encrypted: {tls}"),
+            Protection::PlainOnThisMachine => write!(f, "not encrypted (this machine)"),
+            Protection::PlainAcrossANetwork => write!(f, "NOT encrypted: the server did not offer TLS"),
+        }
+    }
+}
+
 /// The message of every call made while the database is out of reach.
 pub fn unavailable(engine: &str, cause: impl std::fmt::Display) -> String {
     format!("the store ({engine}) is unavailable: {cause}. {NEEDED_FOR} Try again once the database is back.")
@@ -250,22 +281,17 @@ impl Store {
         }
     }
 
-    /// How the connection to a PostgreSQL store is protected (its TLS
-    /// version and certificate check), `Ok(None)` when it is not
-    /// encrypted; a SQLite file has no connection: `Ok(None)` too.
-    pub async fn encryption(&self) -> Result<Option<String>, String> {
-        match &*self.engine {
-            Engine::Sqlite(_) => Ok(None),
-            Engine::Postgres(db) => db.encryption().await,
-        }
-    }
-
-    /// Whether the store is on this machine (a SQLite file always is).
-    pub fn is_local(&self) -> bool {
-        match &*self.engine {
-            Engine::Sqlite(_) => true,
-            Engine::Postgres(db) => db.url().is_local(),
-        }
+    /// How the connection to the store is protected, as a PostgreSQL
+    /// server reports it (a SQLite file has no connection: `None`).
+    pub async fn protection(&self) -> Result<Option<Protection>, String> {
+        let Engine::Postgres(db) = &*self.engine else {
+            return Ok(None);
+        };
+        Ok(Some(match db.encryption().await? {
+            Some(tls) => Protection::Encrypted(tls),
+            None if db.url().is_local() => Protection::PlainOnThisMachine,
+            None => Protection::PlainAcrossANetwork,
+        }))
     }
 
     /// `sqlite` or `postgres`.
